@@ -86,16 +86,16 @@ contract MockERC1271Wallet is IERC1271 {
 /// call succeeded and what it returned, then accepts the ETH (so the outer payout itself succeeds or not depending
 /// on `revertAfter`).
 contract ReentrantReceiver {
-    address public target;
-    bytes public data;
+    address public reentryTarget;
+    bytes public reentryData;
     bool public attempted;
     bool public reentrySucceeded;
     bytes public reentryReturn;
     bool public revertAfter;
 
     function arm(address target_, bytes calldata data_, bool revertAfter_) external {
-        target = target_;
-        data = data_;
+        reentryTarget = target_;
+        reentryData = data_;
         revertAfter = revertAfter_;
     }
 
@@ -110,9 +110,9 @@ contract ReentrantReceiver {
     }
 
     receive() external payable {
-        if (target != address(0) && !attempted) {
+        if (reentryTarget != address(0) && !attempted) {
             attempted = true;
-            (reentrySucceeded, reentryReturn) = target.call(data);
+            (reentrySucceeded, reentryReturn) = reentryTarget.call(reentryData);
         }
         if (revertAfter) revert("after reentry");
     }
