@@ -44,10 +44,7 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
     /// @inheritdoc IEscrow
     /// @dev Not `nonReentrant` as a whole: the ETH path makes no external call, and the token pull, the only
     /// external call of creation, is guarded on its own (`_pullExact`).
-    function createDeal(
-        DealParams calldata params,
-        uint256[] calldata milestones
-    ) external payable returns (bytes32) {
+    function createDeal(DealParams calldata params, uint256[] calldata milestones) external payable returns (bytes32) {
         return _create(params, milestones);
     }
 
@@ -165,11 +162,7 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc IEscrow
-    function releaseMilestone(
-        Deal calldata deal,
-        uint256[] calldata milestones,
-        uint256 index
-    ) external nonReentrant {
+    function releaseMilestone(Deal calldata deal, uint256[] calldata milestones, uint256 index) external nonReentrant {
         (bytes32 dealId, DealState memory state) = _load(deal);
         if (msg.sender != deal.depositor) revert EscrowUnauthorized(dealId, msg.sender);
         if (DealLib.milestonesHash(milestones) != deal.milestonesHash) revert EscrowInvalidMilestones();

@@ -41,6 +41,7 @@ abstract contract PullPayments is IPullPayments, ReentrancyGuardTransient {
         bool ok;
         if (token == address(0)) {
             // Return data is not copied, so a recipient cannot make us pay for a huge return buffer.
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 ok := call(ETH_PUSH_GAS, to, amount, 0, 0, 0, 0)
             }

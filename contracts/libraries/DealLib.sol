@@ -21,12 +21,15 @@ using DealLib for Terms global;
 /// @title Packing of deal terms, deal ids and the hashes of signed actions
 /// @dev The typehash strings are the EIP-712 structs of docs/escrow.md §8, field by field.
 library DealLib {
-    bytes32 internal constant RELEASE_TYPEHASH =
-        keccak256("Release(bytes32 dealId,uint256 amount,uint256 nonce,uint256 expiry)");
-    bytes32 internal constant REFUND_TYPEHASH =
-        keccak256("Refund(bytes32 dealId,uint256 amount,uint256 nonce,uint256 expiry)");
-    bytes32 internal constant SETTLE_TYPEHASH =
-        keccak256("Settle(bytes32 dealId,uint256 toBeneficiary,uint256 nonce,uint256 expiry)");
+    bytes32 internal constant RELEASE_TYPEHASH = keccak256(
+        "Release(bytes32 dealId,uint256 amount,uint256 nonce,uint256 expiry)"
+    );
+    bytes32 internal constant REFUND_TYPEHASH = keccak256(
+        "Refund(bytes32 dealId,uint256 amount,uint256 nonce,uint256 expiry)"
+    );
+    bytes32 internal constant SETTLE_TYPEHASH = keccak256(
+        "Settle(bytes32 dealId,uint256 toBeneficiary,uint256 nonce,uint256 expiry)"
+    );
 
     /// @dev Packs terms whose widths the caller has already checked.
     function pack(
