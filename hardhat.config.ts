@@ -30,7 +30,11 @@ const config: HardhatUserConfig = {
     },
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
-  mocha: { timeout: 120_000 },
+  mocha: {
+    timeout: 120_000,
+    // The spec reporter plus a last line "N passed, N failed" for CI.
+    reporter: require.resolve("./scripts/lib/mocha-totals-reporter.cjs"),
+  },
 };
 
 export default config;
