@@ -1,0 +1,4 @@
+// solidity-coverage: mocks are test-only and are not measured.
+module.exports = {
+  skipFiles: ["mocks/"],
+};
