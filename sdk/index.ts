@@ -30,7 +30,6 @@ export {
   DealCreationError,
   DealNotFoundError,
   DealStateError,
-  KNOWN_CONTRACT_ERRORS,
   ReentrancyError,
   SignatureError,
   TransferError,

@@ -1,6 +1,13 @@
 import { PeerPayErrorCode } from "./codes";
 
-/** Structured, machine-readable facts about a failure (decoded revert arguments, the offending parameter...). */
+/**
+ * Structured, machine-readable facts about a failure: decoded revert arguments by name, or the offending parameter.
+ *
+ * @example
+ * ```ts
+ * const details: ErrorDetails = { dealId, caller: "0x15d3…6A65" }; // an ESCROW_UNAUTHORIZED revert
+ * ```
+ */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
 /**

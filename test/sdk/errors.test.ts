@@ -12,7 +12,6 @@ import {
   DealStateError,
   DealStatus,
   InvalidParameterError,
-  KNOWN_CONTRACT_ERRORS,
   PeerPayError,
   PeerPayErrorCode,
   ReentrancyError,
@@ -25,6 +24,7 @@ import {
   packTerms,
   unpackTerms,
 } from "../../sdk";
+import { KNOWN_CONTRACT_ERRORS } from "../../sdk/errors/contract";
 import { dealTerms, expectSdkError, sdkFixture } from "../helpers/sdk";
 
 /** The family each Solidity error decodes into: a change here is an API change. */
