@@ -223,7 +223,7 @@ export class EscrowClient {
    * ```
    */
   async buildCreateDeal(params: BuildCreateDealParameters): Promise<BuildCreateDealReturnType> {
-    const depositor = params.depositor ?? (await this.#signer().getAddress());
+    const depositor = params.depositor ?? (await this.#signerAddress("Pass depositor, or use a Signer runner"));
     const prepared = await this.#prepareDeal(params, depositor);
     return { ...this.#encodeCreate(prepared, params.permit), deal: prepared.deal, dealId: prepared.dealId };
   }
@@ -244,7 +244,7 @@ export class EscrowClient {
    */
   async createDeal(params: CreateDealParameters): Promise<CreateDealReturnType> {
     const signer = this.#signer();
-    const depositor = await signer.getAddress();
+    const depositor = await this.#signerAddress();
     const prepared = await this.#prepareDeal(params, depositor);
     const { token, amount } = prepared.params;
     const funding = params.funding ?? "allowance";
@@ -575,7 +575,7 @@ export class EscrowClient {
    */
   async settle(params: SettleParameters & WriteParameters): Promise<WriteReturnType> {
     const { deal } = await this.#resolve(params.deal);
-    const sender = await this.#signer().getAddress();
+    const sender = await this.#signerAddress();
     const missing = (signature: string | undefined) => signature === undefined || signature === "0x";
     requireThat(
       !missing(params.depositorSignature) || sender === deal.depositor,
@@ -686,12 +686,18 @@ export class EscrowClient {
 
   // ---------------------------------------------------------------- internals
 
-  #signer(): Signer {
+  #signer(message = "The client's runner is not a Signer"): Signer {
     const runner = this.runner as Partial<Signer> | null;
     if (typeof runner?.sendTransaction !== "function" || typeof runner.getAddress !== "function") {
-      throw new RunnerError({ code: PeerPayErrorCode.SIGNER_REQUIRED, message: "The client's runner is not a Signer" });
+      throw new RunnerError({ code: PeerPayErrorCode.SIGNER_REQUIRED, message });
     }
     return runner as Signer;
+  }
+
+  /** The signer's address, checksummed so that it compares with the addresses of a `Deal`. */
+  async #signerAddress(message?: string): Promise<Address> {
+    const signer = this.#signer(message);
+    return requireAddress("signer", await guard(() => signer.getAddress()));
   }
 
   #provider(): Provider {
@@ -724,20 +730,34 @@ export class EscrowClient {
   }
 
   async #confirm(response: TransactionResponse, tx: TransactionRequest): Promise<TransactionReceipt> {
+    let receipt: TransactionReceipt;
     try {
       // Non-null: confirmations >= 1 (checked in the constructor).
-      return (await response.wait(this.confirmations)) as TransactionReceipt;
+      receipt = (await response.wait(this.confirmations)) as TransactionReceipt;
     } catch (error) {
-      if (!isError(error, "CALL_EXCEPTION") || !error.receipt) throw decodeEscrowError(error);
-      const replay = { ...tx, from: response.from, blockTag: error.receipt.blockNumber };
-      const reason = await this.#provider()
-        .call(replay)
-        .then(
-          () => undefined,
-          (replayError: unknown) => decodeEscrowError(replayError),
-        );
-      throw reason instanceof ContractRevertError ? reason : decodeEscrowError(error);
+      // A wallet's "speed up" re-sends the same call at a higher price (ethers: not `cancelled`): same action.
+      if (isError(error, "TRANSACTION_REPLACED") && !error.cancelled) receipt = error.receipt;
+      else if (isError(error, "CALL_EXCEPTION") && error.receipt) receipt = error.receipt;
+      else throw decodeEscrowError(error);
     }
+    if (receipt.status !== 1) throw await this.#revertReason(tx, response.from, receipt);
+    return receipt;
+  }
+
+  /** Why a mined transaction reverted: its call replayed on the state at the end of its block (best effort). */
+  async #revertReason(tx: TransactionRequest, from: Address, receipt: TransactionReceipt) {
+    const replay = { ...tx, from, blockTag: receipt.blockNumber };
+    const reason = await guard(() => this.#provider().call(replay)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    if (reason instanceof ContractRevertError) return reason;
+    return new ContractRevertError({
+      code: PeerPayErrorCode.CONTRACT_REVERT,
+      message: `Transaction ${receipt.hash} reverted`,
+      data: "0x",
+      details: { transactionHash: receipt.hash },
+    });
   }
 
   async #prepareDeal(params: DealParameters, depositor: Address): Promise<PreparedDeal> {

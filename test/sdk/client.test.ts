@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { ZeroAddress, type Log, type TransactionReceipt } from "ethers";
+import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  ZeroAddress,
+  makeError,
+  type Log,
+  type Signer,
+  type TransactionReceipt,
+  type TransactionRequest,
+} from "ethers";
 import { BlocklistToken__factory, MockAccount__factory } from "../../typechain-types";
 import {
   AmountError,
@@ -11,6 +18,7 @@ import {
   EscrowClient,
   Outcome,
   SignatureError,
+  TransactionError,
   computeDealId,
   milestonesHash,
   unpackTerms,
@@ -412,30 +420,63 @@ describe("EscrowClient", function () {
       expect(await f.readClient.creditOf({ account: accountAddress })).to.equal(0n);
     });
 
-    it("collectProtocolFees sends the accrued fees to the recipient", async function () {
-      const f = await loadFixture(sdkFixture);
-      await f.escrow.connect(f.owner).setProtocolFee(100, f.feeRecipient.address);
-      expect(await f.readClient.getConfig()).to.deep.equal({
-        protocolFeeBps: 100,
-        feeRecipient: f.feeRecipient.address,
-        creationPaused: false,
-      });
-      const { dealId, deal, terms } = await f.depositorClient.createDeal({
-        ...(await dealTerms(f, { token: f.tokenAddress })),
-        funding: "approve",
-      });
-      expect(terms.protocolFeeBps).to.equal(100);
-      const { events } = await f.depositorClient.release({ deal, amount: 1_000_000n });
-      expect(payloads(events)).to.deep.equal([
-        { type: "DealReleased", dealId, amount: 990_000n, protocolFee: 10_000n },
-      ]);
-      expect(await f.readClient.protocolFeesOf({ token: f.tokenAddress })).to.equal(10_000n);
+    for (const asset of ASSETS) {
+      it(`collectProtocolFees sends the ${asset.name} fees accrued on releases to the recipient`, async function () {
+        const f = await loadFixture(sdkFixture);
+        const token = asset.token(f);
+        await f.escrow.connect(f.owner).setProtocolFee(100, f.feeRecipient.address);
+        expect(await f.readClient.getConfig()).to.deep.equal({
+          protocolFeeBps: 100,
+          feeRecipient: f.feeRecipient.address,
+          creationPaused: false,
+        });
+        const { dealId, deal, terms } = await f.depositorClient.createDeal({
+          ...(await dealTerms(f, { token })),
+          funding: asset.name === "ERC20" ? "approve" : "allowance",
+        });
+        expect(terms.protocolFeeBps).to.equal(100);
+        const { events } = await f.depositorClient.release({ deal, amount: 1_000_000n });
+        expect(payloads(events)).to.deep.equal([
+          { type: "DealReleased", dealId, amount: 990_000n, protocolFee: 10_000n },
+        ]);
+        expect(await f.readClient.protocolFeesOf({ token })).to.equal(10_000n);
 
-      const collected = await f.strangerClient.collectProtocolFees({ token: f.tokenAddress });
-      expect(payloads(collected.events)).to.deep.equal([
-        { type: "ProtocolFeesCollected", token: f.tokenAddress, recipient: f.feeRecipient.address, amount: 10_000n },
+        const before = await asset.balanceOf(f, f.feeRecipient.address);
+        const collected = await f.strangerClient.collectProtocolFees({ token });
+        expect(payloads(collected.events)).to.deep.equal([
+          { type: "ProtocolFeesCollected", token, recipient: f.feeRecipient.address, amount: 10_000n },
+        ]);
+        expect((await asset.balanceOf(f, f.feeRecipient.address)) - before).to.equal(10_000n);
+        expect(await f.readClient.protocolFeesOf({ token })).to.equal(0n);
+      });
+    }
+
+    it("withdraw from a contract account's own signer sends its ETH credit where it chooses", async function () {
+      const f = await loadFixture(sdkFixture);
+      const account = await new MockAccount__factory(f.beneficiary).deploy(f.beneficiary.address);
+      const accountAddress = await account.getAddress();
+      await account.setRejectEth(true);
+      const { deal } = await f.depositorClient.createDeal(
+        await dealTerms(f, { beneficiary: accountAddress, amount: 8_000n }),
+      );
+      await f.depositorClient.release({ deal, amount: 8_000n });
+
+      // Stand in for the account's own transaction (as an ERC-4337 or 7702 account would send it).
+      await impersonateAccount(accountAddress);
+      await setBalance(accountAddress, 10n ** 18n);
+      const accountClient = f.client(await ethers.getSigner(accountAddress));
+      const before = await ethers.provider.getBalance(f.stranger.address);
+      const { events } = await accountClient.withdraw({ to: f.stranger.address });
+      expect(payloads(events)).to.deep.equal([
+        {
+          type: "CreditWithdrawn",
+          account: accountAddress,
+          token: ZeroAddress,
+          to: f.stranger.address,
+          amount: 8_000n,
+        },
       ]);
-      expect(await f.token.balanceOf(f.feeRecipient.address)).to.equal(10_000n);
+      expect((await ethers.provider.getBalance(f.stranger.address)) - before).to.equal(8_000n);
     });
   });
 
@@ -482,6 +523,50 @@ describe("EscrowClient", function () {
       expect(checked).to.have.length(2);
       expect(checked[0]).to.not.equal(checked[1]);
       expect(dealId).to.equal(checked[1]);
+    });
+  });
+
+  describe("sending", function () {
+    /** The depositor, but every sent transaction reports having been replaced, as ethers does after a wallet's
+     * "speed up" (same call, higher price: not cancelled) or "cancel". */
+    function replacedSigner(f: SdkFixture, cancelled: boolean): Signer {
+      return new Proxy(f.depositor, {
+        get(target, property) {
+          const value = Reflect.get(target, property);
+          if (property !== "sendTransaction") return typeof value === "function" ? value.bind(target) : value;
+          return async (tx: TransactionRequest) => {
+            const sent = await target.sendTransaction(tx);
+            const receipt = await sent.wait();
+            const replaced = makeError("transaction was replaced", "TRANSACTION_REPLACED", {
+              cancelled,
+              reason: cancelled ? "cancelled" : "repriced",
+              replacement: sent,
+              hash: sent.hash,
+              receipt: receipt!,
+            });
+            return { from: sent.from, hash: sent.hash, wait: () => Promise.reject(replaced) };
+          };
+        },
+      });
+    }
+
+    it("a sped-up transaction (the same call repriced) counts: its receipt and events are returned", async function () {
+      const f = await loadFixture(sdkFixture);
+      const { dealId, deal } = await f.depositorClient.createDeal(await dealTerms(f));
+      const { receipt, events } = await f.client(replacedSigner(f, false)).release({ deal, amount: 5n });
+      expect(receipt.status).to.equal(1);
+      expect(payloads(events)).to.deep.equal([{ type: "DealReleased", dealId, amount: 5n, protocolFee: 0n }]);
+    });
+
+    it("a cancelled transaction fails with TransactionError TRANSACTION_REPLACED", async function () {
+      const f = await loadFixture(sdkFixture);
+      const { deal } = await f.depositorClient.createDeal(await dealTerms(f));
+      await expectSdkError(
+        f.client(replacedSigner(f, true)).release({ deal, amount: 5n }),
+        TransactionError,
+        "TRANSACTION_REPLACED",
+        { reason: "cancelled" },
+      );
     });
   });
 
