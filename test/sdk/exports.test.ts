@@ -103,9 +103,23 @@ const TYPES = [
   "WriteReturnType",
 ];
 
+const ROOT = path.join(__dirname, "../..");
+
+/** The SDK alone, compiled with the project's options and no ambient `@types` packages. */
+function sdkProgram(): ts.Program {
+  const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined };
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, "tsconfig.json"), {}, host)!;
+  return ts.createProgram([ENTRY], { ...config.options, types: [], noEmit: true });
+}
+
+/** The package (or top-level folder of this repository) a compiled file belongs to. */
+function origin(fileName: string): string {
+  const match = fileName.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
+  return match ? match[1] : path.relative(ROOT, fileName).split(path.sep)[0];
+}
+
 /** Every name `sdk/index.ts` exports, as the compiler sees it, with the symbol it resolves to. */
-function compiledExports(): { name: string; target: ts.Symbol; checker: ts.TypeChecker }[] {
-  const program = ts.createProgram([ENTRY], { strict: true, target: ts.ScriptTarget.ES2022, noEmit: true });
+function compiledExports(program: ts.Program): { name: string; target: ts.Symbol; checker: ts.TypeChecker }[] {
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(ENTRY)!)!;
   return checker.getExportsOfModule(moduleSymbol).map((symbol) => ({
@@ -116,11 +130,13 @@ function compiledExports(): { name: string; target: ts.Symbol; checker: ts.TypeC
 }
 
 describe("sdk/index.ts export surface", function () {
+  let program: ts.Program;
   let exported: ReturnType<typeof compiledExports>;
 
   before(function () {
     this.timeout(60_000);
-    exported = compiledExports();
+    program = sdkProgram();
+    exported = compiledExports(program);
   });
 
   it("exports exactly the pinned runtime values", function () {
@@ -141,5 +157,22 @@ describe("sdk/index.ts export surface", function () {
       })
       .map(({ name }) => name);
     expect(undocumented).to.deep.equal([]);
+  });
+
+  it("type-checks on its own, strict, and reaches only ethers and the generated TypeChain types", function () {
+    expect(
+      ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+    ).to.deep.equal([]);
+    const origins = new Set(program.getSourceFiles().map((file) => origin(file.fileName)));
+    // typescript: the standard library; @types/node and undici-types: referenced by ethers' own declarations.
+    expect([...origins].sort()).to.deep.equal(
+      ["@types/node", "ethers", "sdk", "typechain-types", "typescript", "undici-types"].sort(),
+    );
+    const reachedTypechain = program
+      .getSourceFiles()
+      .map((file) => path.relative(ROOT, file.fileName))
+      .filter((file) => file.startsWith("typechain-types/"));
+    // Neither the Hardhat augmentation nor any mock's factory (with its bytecode) ends up in the bundle.
+    expect(reachedTypechain.filter((file) => /hardhat\.d\.ts|mocks|\/Escrow__factory/.test(file))).to.deep.equal([]);
   });
 });
