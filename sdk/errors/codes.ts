@@ -1,0 +1,105 @@
+/**
+ * Every `code` a {@link PeerPayError} can carry. The values are part of the public API and never change meaning:
+ * switch on them rather than on messages or class names.
+ *
+ * Codes of on-chain reverts are the contract error's name in SCREAMING_SNAKE_CASE (`EscrowDealNotFound` →
+ * `ESCROW_DEAL_NOT_FOUND`); the others are raised by the SDK itself, before or around sending.
+ *
+ * @example
+ * ```ts
+ * import { PeerPayError, PeerPayErrorCode } from "peerpay";
+ *
+ * try {
+ *   await escrow.release({ deal, amount: 10n });
+ * } catch (err) {
+ *   if (err instanceof PeerPayError && err.code === PeerPayErrorCode.ESCROW_UNAUTHORIZED) {
+ *     console.log("only the depositor can release", err.details.caller);
+ *   }
+ * }
+ * ```
+ */
+export const PeerPayErrorCode = {
+  // ---------------------------------------------------------------- raised by the SDK
+  /** An input breaks the protocol's rules; nothing was sent. */
+  INVALID_PARAMETER: "INVALID_PARAMETER",
+  /** The client's runner cannot sign or send transactions. */
+  SIGNER_REQUIRED: "SIGNER_REQUIRED",
+  /** The client's runner has no provider to read the chain with. */
+  PROVIDER_REQUIRED: "PROVIDER_REQUIRED",
+  /** No deal has this id on-chain (`getDealState` status `None`). */
+  DEAL_NOT_FOUND: "DEAL_NOT_FOUND",
+  /** The deal exists but its terms could not be rebuilt from events (pruned logs, or a provider lying about them). */
+  DEAL_TERMS_UNAVAILABLE: "DEAL_TERMS_UNAVAILABLE",
+  /** The token does not support EIP-2612 permits in a way the SDK can sign for. */
+  PERMIT_UNSUPPORTED: "PERMIT_UNSUPPORTED",
+  /** The user rejected the request in their wallet. */
+  USER_REJECTED: "USER_REJECTED",
+  /** The sender cannot pay for the value and gas of the transaction. */
+  INSUFFICIENT_FUNDS: "INSUFFICIENT_FUNDS",
+  /** The transaction was replaced by another one with the same nonce. */
+  TRANSACTION_REPLACED: "TRANSACTION_REPLACED",
+  /** Any other failure of the provider or wallet (network, RPC error); see `cause`. */
+  PROVIDER_ERROR: "PROVIDER_ERROR",
+  /** The chain reverted with data the SDK does not recognise; `data` keeps it raw. */
+  CONTRACT_REVERT: "CONTRACT_REVERT",
+
+  // ---------------------------------------------------------------- IEscrow custom errors
+  ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",
+  ESCROW_INVALID_BENEFICIARY: "ESCROW_INVALID_BENEFICIARY",
+  ESCROW_INVALID_ARBITER: "ESCROW_INVALID_ARBITER",
+  ESCROW_INVALID_ARBITER_TERMS: "ESCROW_INVALID_ARBITER_TERMS",
+  ESCROW_INVALID_DISPUTE_WINDOW: "ESCROW_INVALID_DISPUTE_WINDOW",
+  ESCROW_INVALID_DEADLINE: "ESCROW_INVALID_DEADLINE",
+  ESCROW_INVALID_AMOUNT: "ESCROW_INVALID_AMOUNT",
+  ESCROW_INVALID_SALT: "ESCROW_INVALID_SALT",
+  ESCROW_INVALID_MILESTONES: "ESCROW_INVALID_MILESTONES",
+  ESCROW_VALUE_MISMATCH: "ESCROW_VALUE_MISMATCH",
+  ESCROW_TOKEN_NOT_CONTRACT: "ESCROW_TOKEN_NOT_CONTRACT",
+  ESCROW_TOKEN_TRANSFER_MISMATCH: "ESCROW_TOKEN_TRANSFER_MISMATCH",
+  ESCROW_DEAL_EXISTS: "ESCROW_DEAL_EXISTS",
+  ESCROW_DEAL_NOT_FOUND: "ESCROW_DEAL_NOT_FOUND",
+  ESCROW_UNAUTHORIZED: "ESCROW_UNAUTHORIZED",
+  ESCROW_INVALID_STATUS: "ESCROW_INVALID_STATUS",
+  ESCROW_NONCE_MISMATCH: "ESCROW_NONCE_MISMATCH",
+  ESCROW_NONCE_EXHAUSTED: "ESCROW_NONCE_EXHAUSTED",
+  ESCROW_ZERO_AMOUNT: "ESCROW_ZERO_AMOUNT",
+  ESCROW_AMOUNT_EXCEEDS_REMAINING: "ESCROW_AMOUNT_EXCEEDS_REMAINING",
+  ESCROW_DEADLINE_PASSED: "ESCROW_DEADLINE_PASSED",
+  ESCROW_TIMEOUT_NOT_REACHED: "ESCROW_TIMEOUT_NOT_REACHED",
+  ESCROW_NO_ARBITER: "ESCROW_NO_ARBITER",
+  ESCROW_NOT_REFUND_DEFAULT: "ESCROW_NOT_REFUND_DEFAULT",
+  ESCROW_MILESTONE_OUT_OF_RANGE: "ESCROW_MILESTONE_OUT_OF_RANGE",
+  ESCROW_MILESTONE_ALREADY_RELEASED: "ESCROW_MILESTONE_ALREADY_RELEASED",
+  ESCROW_SIGNATURE_EXPIRED: "ESCROW_SIGNATURE_EXPIRED",
+  ESCROW_INVALID_SIGNATURE: "ESCROW_INVALID_SIGNATURE",
+  ESCROW_PROTOCOL_FEE_TOO_HIGH: "ESCROW_PROTOCOL_FEE_TOO_HIGH",
+  ESCROW_INVALID_FEE_RECIPIENT: "ESCROW_INVALID_FEE_RECIPIENT",
+  ESCROW_NOTHING_TO_COLLECT: "ESCROW_NOTHING_TO_COLLECT",
+
+  // ---------------------------------------------------------------- IPullPayments custom errors
+  PULL_PAYMENTS_NOTHING_TO_WITHDRAW: "PULL_PAYMENTS_NOTHING_TO_WITHDRAW",
+  PULL_PAYMENTS_INVALID_RECIPIENT: "PULL_PAYMENTS_INVALID_RECIPIENT",
+
+  // ---------------------------------------------------------------- OpenZeppelin errors the escrow can bubble
+  OWNABLE_UNAUTHORIZED_ACCOUNT: "OWNABLE_UNAUTHORIZED_ACCOUNT",
+  OWNABLE_INVALID_OWNER: "OWNABLE_INVALID_OWNER",
+  REENTRANCY_GUARD_REENTRANT_CALL: "REENTRANCY_GUARD_REENTRANT_CALL",
+  SAFE_ERC20_FAILED_OPERATION: "SAFE_ERC20_FAILED_OPERATION",
+  /** `Address.sendValue` failed: the withdrawal's or fee collection's recipient refused ETH. */
+  FAILED_CALL: "FAILED_CALL",
+  INSUFFICIENT_BALANCE: "INSUFFICIENT_BALANCE",
+  /** Bubbled from an OpenZeppelin ERC20 during a deposit: the depositor lacks the tokens. */
+  ERC20_INSUFFICIENT_BALANCE: "ERC20_INSUFFICIENT_BALANCE",
+  /** Bubbled from an OpenZeppelin ERC20 during a deposit: the escrow's allowance is short. */
+  ERC20_INSUFFICIENT_ALLOWANCE: "ERC20_INSUFFICIENT_ALLOWANCE",
+} as const;
+
+/**
+ * A stable error code: one of the values of {@link PeerPayErrorCode}.
+ *
+ * @example
+ * ```ts
+ * const retryable: PeerPayErrorCode[] = [PeerPayErrorCode.ESCROW_NONCE_MISMATCH, PeerPayErrorCode.PROVIDER_ERROR];
+ * ```
+ */
+export type PeerPayErrorCode = (typeof PeerPayErrorCode)[keyof typeof PeerPayErrorCode];

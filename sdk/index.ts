@@ -1,0 +1,121 @@
+/**
+ * PeerPay SDK: typed clients, encoders, signers and errors for the PeerPay contracts.
+ *
+ * Every public name is listed here, by name: the list is pinned by test/sdk/exports.test.ts, so adding, renaming
+ * or removing an export is a deliberate API decision.
+ *
+ * @example
+ * ```ts
+ * import { EscrowClient, Outcome, PeerPayError, PeerPayErrorCode } from "peerpay";
+ * ```
+ * @packageDocumentation
+ */
+
+// ------------------------------------------------------------------ errors
+export { PeerPayErrorCode } from "./errors/codes";
+export {
+  DealLookupError,
+  InvalidParameterError,
+  PeerPayError,
+  PermitError,
+  RunnerError,
+  TransactionError,
+  type ErrorDetails,
+  type PeerPayErrorParameters,
+} from "./errors/base";
+export {
+  AdminError,
+  AmountError,
+  ContractRevertError,
+  DealCreationError,
+  DealNotFoundError,
+  DealStateError,
+  ReentrancyError,
+  SignatureError,
+  TransferError,
+  UnauthorizedError,
+  decodeEscrowError,
+  type ContractRevertErrorParameters,
+} from "./errors/contract";
+
+// ------------------------------------------------------------------ escrow
+export { EscrowClient } from "./escrow/client";
+export type {
+  AmountActionParameters,
+  BuildCreateDealParameters,
+  BuildCreateDealReturnType,
+  CreateDealParameters,
+  CreateDealReturnType,
+  DealActionParameters,
+  DepositPermit,
+  EscrowClientParameters,
+  EscrowConfig,
+  Funding,
+  GetDealReturnType,
+  ListDealsParameters,
+  ListedDeal,
+  PreparedTransaction,
+  ReleaseMilestoneParameters,
+  ResolveParameters,
+  SettleParameters,
+  SignAmountParameters,
+  SignSettleParameters,
+  SignedAmountParameters,
+  TokenParameters,
+  TransactionOverrides,
+  WithdrawParameters,
+  WriteParameters,
+  WriteReturnType,
+} from "./escrow/parameters";
+export {
+  decodeEscrowEvents,
+  type DecodeEscrowEventsParameters,
+  type EscrowEvent,
+  type EscrowEventType,
+  type EventLocation,
+} from "./escrow/events";
+export { computeDealId, milestonesHash, packTerms, toDealId, unpackTerms } from "./escrow/terms";
+export {
+  DealStatus,
+  ESCROW_LIMITS,
+  Outcome,
+  type Address,
+  type Deal,
+  type DealId,
+  type DealRef,
+  type DealState,
+  type DealTerms,
+} from "./escrow/types";
+export type { DealParameters } from "./escrow/validation";
+
+// ------------------------------------------------------------------ signing
+export {
+  hashTypedData,
+  recoverTypedDataSigner,
+  signTypedData,
+  verifyTypedData,
+  type SignedTypedData,
+  type TypedData,
+} from "./signing/eip712";
+export {
+  ESCROW_EIP712_TYPES,
+  buildRefundTypedData,
+  buildReleaseTypedData,
+  buildSettleTypedData,
+  escrowDomain,
+  signRefund,
+  signRelease,
+  signSettle,
+  type EscrowSigningContext,
+  type RefundMessage,
+  type ReleaseMessage,
+  type SettleMessage,
+  type SignEscrowActionParameters,
+} from "./signing/escrow";
+export {
+  buildPermitTypedData,
+  signPermit,
+  type PermitMessage,
+  type SignPermitParameters,
+  type SignPermitReturnType,
+} from "./signing/permit";
