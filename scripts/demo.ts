@@ -1,0 +1,217 @@
+// The main job: PeerPay end to end on the embedded Hardhat network (or any network Hardhat is configured for).
+// Independent peers, each with its own wallet and its own SDK client, act out the stories users come for, and the
+// script prints what happened: balances before and after, and the gas of every step.
+//
+//   npm run demo                              embedded Hardhat network
+//   npx hardhat run scripts/demo.ts --network localhost
+import { ethers, network } from "hardhat";
+import type { Signer, TransactionReceipt } from "ethers";
+import { EscrowClient, Outcome, DealStatus, PeerPayError, type DealId } from "../sdk";
+import { Escrow__factory, MockERC20__factory, type MockERC20 } from "../typechain-types";
+
+const USD = 6; // decimals of the demo stablecoin
+const usd = (value: string) => ethers.parseUnits(value, USD);
+const fmtUsd = (value: bigint) => `${ethers.formatUnits(value, USD)} dUSD`;
+// Six decimals are enough to show every transfer of the stories and still see what gas cost.
+const fmtEth = (value: bigint) => `${Number(ethers.formatEther(value)).toFixed(6)} ETH`;
+
+type Peer = { name: string; signer: Signer; address: string; escrow: EscrowClient };
+
+let totalGas = 0n;
+
+function step(text: string) {
+  console.log(`  ▸ ${text}`);
+}
+
+function gas(receipt: TransactionReceipt | null | undefined, what: string) {
+  if (!receipt) return;
+  totalGas += receipt.gasUsed;
+  console.log(`      ${what}: ${receipt.gasUsed.toLocaleString("en-US")} gas`);
+}
+
+async function latestTimestamp(): Promise<number> {
+  const block = await ethers.provider.getBlock("latest");
+  if (!block) throw new Error("no latest block");
+  return block.timestamp;
+}
+
+/** Moves the chain's clock: instant on Hardhat and anvil, the only networks where the demo plays out time. */
+async function advanceTime(seconds: number) {
+  await network.provider.send("evm_increaseTime", [seconds]);
+  await network.provider.send("evm_mine", []);
+}
+
+async function tokenBalances(token: MockERC20, peers: Peer[]) {
+  return Promise.all(peers.map((p) => token.balanceOf(p.address)));
+}
+
+function printDeltas(label: string, peers: Peer[], before: bigint[], after: bigint[], fmt: (v: bigint) => string) {
+  console.log(`    ${label}`);
+  peers.forEach((p, i) => {
+    const delta = after[i] - before[i];
+    const sign = delta > 0n ? "+" : delta < 0n ? "-" : " ";
+    const abs = delta < 0n ? -delta : delta;
+    console.log(
+      `      ${p.name.padEnd(22)} ${fmt(before[i]).padStart(18)} → ${fmt(after[i]).padStart(18)}  (${sign}${fmt(abs)})`,
+    );
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  const signers = await ethers.getSigners();
+  if (signers.length < 7)
+    throw new Error(`the demo needs 7 funded accounts, network ${network.name} has ${signers.length}`);
+  const [operator, seller, buyer, desk, client, freelancer, relayer] = signers;
+  const { chainId } = await ethers.provider.getNetwork();
+  console.log(`PeerPay demo on network "${network.name}" (chain id ${chainId})\n`);
+
+  // ---------------------------------------------------------------- deployment
+  console.log("Deploying");
+  const escrowContract = await new Escrow__factory(operator).deploy(operator.address);
+  const deployReceipt = await escrowContract.deploymentTransaction()?.wait();
+  const escrowAddress = await escrowContract.getAddress();
+  step(`Escrow at ${escrowAddress}`);
+  gas(deployReceipt, "deploy Escrow");
+  const token = await new MockERC20__factory(operator).deploy("Demo Dollar", "dUSD", USD);
+  await token.waitForDeployment();
+  const tokenAddress = await token.getAddress();
+  step(`demo stablecoin dUSD (6 decimals, EIP-2612 permit) at ${tokenAddress}`);
+  await (await token.mint(seller.address, usd("10000"))).wait();
+
+  const peer = async (name: string, signer: Signer): Promise<Peer> => ({
+    name,
+    signer,
+    address: await signer.getAddress(),
+    // Each peer runs its own client with its own wallet: nothing is shared but the chain.
+    escrow: new EscrowClient({ address: escrowAddress, runner: signer, fromBlock: deployReceipt?.blockNumber ?? 0 }),
+  });
+  const Sam = await peer("Sam (crypto seller)", seller);
+  const Bea = await peer("Bea (buyer)", buyer);
+  const Dana = await peer("Dana (desk arbiter)", desk);
+  const Carl = await peer("Carl (client)", client);
+  const Fay = await peer("Fay (freelancer)", freelancer);
+  const Rex = await peer("Rex (relayer)", relayer);
+
+  // ---------------------------------------------------------------- story 1: a P2P trade
+  console.log("\n1. P2P trade: Sam sells 500 dUSD to Bea, who pays him in fiat off-chain");
+  const p2p = [Sam, Bea, Dana];
+  const p2pBefore = await tokenBalances(token, p2p);
+  const now1 = await latestTimestamp();
+  const trade = await Sam.escrow.createDeal({
+    beneficiary: Bea.address,
+    token: tokenAddress,
+    amount: usd("500"),
+    deadline: now1 + 30 * 60, // Bea has 30 minutes to pay
+    defaultOutcome: Outcome.Refund, // if the fiat never arrives, the crypto goes back to Sam
+    arbiter: Dana.address,
+    disputeWindow: 24 * 60 * 60,
+    fallbackBps: 5_000,
+    arbiterFeeBps: 100,
+    funding: "permit", // one transaction: an EIP-2612 permit signed off-chain, then the deposit
+  });
+  step(`Sam locks 500 dUSD for Bea with a permit (deal ${short(trade.dealId)}), refund to Sam if unpaid in 30 min`);
+  gas(trade.receipt, "createDealWithPermit");
+  step("Bea sends the fiat through her bank and marks the deal paid");
+  gas((await Bea.escrow.markPaid({ deal: trade.dealId })).receipt, "markPaid");
+  step("the 30 minutes pass while Sam checks his bank account");
+  await advanceTime(31 * 60);
+  try {
+    await Sam.escrow.triggerTimeout({ deal: trade.dealId });
+    throw new Error("the timeout refunded a deal marked paid");
+  } catch (error) {
+    if (!(error instanceof PeerPayError)) throw error;
+    step(`a timeout can no longer refund him once Bea has marked it paid: ${error.code}`);
+  }
+  step("the fiat is there: Sam releases the crypto");
+  gas((await Sam.escrow.release({ deal: trade.deal, amount: usd("500") })).receipt, "release (full)");
+  const tradeState = await Bea.escrow.getDealState({ dealId: trade.dealId });
+  step(`deal status: ${statusName(tradeState.status)}`);
+  printDeltas("balances", p2p, p2pBefore, await tokenBalances(token, p2p), fmtUsd);
+
+  // ---------------------------------------------------------------- story 2: milestones and a dispute
+  console.log("\n2. Freelance job in ETH: 3 milestones, auto-approval on timeout, one dispute ruled by Dana");
+  const job = [Carl, Fay, Dana];
+  const ethBefore = await Promise.all(job.map((p) => ethers.provider.getBalance(p.address)));
+  const now2 = await latestTimestamp();
+  const milestones = [ethers.parseEther("1"), ethers.parseEther("1.5"), ethers.parseEther("0.5")];
+  const jobDeal = await Carl.escrow.createDeal({
+    beneficiary: Fay.address,
+    amount: ethers.parseEther("3"),
+    milestones,
+    deadline: now2 + 14 * 24 * 60 * 60,
+    defaultOutcome: Outcome.Release, // silence is approval: Fay is paid if Carl never objects
+    arbiter: Dana.address,
+    disputeWindow: 3 * 24 * 60 * 60,
+    fallbackBps: 5_000,
+    arbiterFeeBps: 200,
+  });
+  step(`Carl escrows 3 ETH for Fay in milestones of 1, 1.5 and 0.5 ETH (deal ${short(jobDeal.dealId)})`);
+  gas(jobDeal.receipt, "createDeal with milestones");
+  step("Fay delivers milestone 1; Carl approves it");
+  gas((await Carl.escrow.releaseMilestone({ deal: jobDeal.deal, index: 0 })).receipt, "releaseMilestone(0)");
+  step("Carl disputes the quality of milestone 2 before the deadline");
+  gas((await Carl.escrow.dispute({ deal: jobDeal.deal })).receipt, "dispute");
+  const disputed = await Dana.escrow.getDeal({ dealId: jobDeal.dealId });
+  step(`Dana reviews: ${fmtEth(disputed.remaining)} in dispute, her fee is 2% of it`);
+  const fee = (disputed.remaining * 200n) / 10_000n;
+  const toFay = ((disputed.remaining - fee) * 60n) / 100n;
+  gas(
+    (await Dana.escrow.resolve({ deal: jobDeal.deal, toBeneficiary: toFay, nonce: disputed.state.nonce })).receipt,
+    "resolve",
+  );
+  step(`Dana rules 60% to Fay (${fmtEth(toFay)}), the rest back to Carl`);
+  const ethAfter = await Promise.all(job.map((p) => ethers.provider.getBalance(p.address)));
+  printDeltas("balances (Carl and Dana also paid gas)", job, ethBefore, ethAfter, fmtEth);
+
+  // ---------------------------------------------------------------- story 3: a settlement with no gas for the parties
+  console.log("\n3. Gasless settlement: Sam and Bea agree off-chain, Rex submits their signatures");
+  const now3 = await latestTimestamp();
+  const second = await Sam.escrow.createDeal({
+    beneficiary: Bea.address,
+    token: tokenAddress,
+    amount: usd("200"),
+    deadline: now3 + 60 * 60,
+    defaultOutcome: Outcome.Refund,
+    funding: "approve",
+  });
+  step(`Sam locks 200 dUSD for Bea (deal ${short(second.dealId)})`);
+  gas(second.approvalReceipt, "approve");
+  gas(second.receipt, "createDeal");
+  const settleEthBefore = await Promise.all([Sam, Bea].map((p) => ethers.provider.getBalance(p.address)));
+  const settleBefore = await tokenBalances(token, [Sam, Bea]);
+  const expiry = now3 + 10 * 60;
+  const split = usd("150");
+  const samSig = await Sam.escrow.signSettle({ deal: second.dealId, toBeneficiary: split, expiry });
+  const beaSig = await Bea.escrow.signSettle({ deal: second.dealId, toBeneficiary: split, expiry });
+  step("Sam and Bea each sign Settle(150 dUSD to Bea, 50 back to Sam) with EIP-712: no transaction, no gas");
+  const settled = await Rex.escrow.settle({
+    deal: second.deal,
+    toBeneficiary: split,
+    expiry,
+    depositorSignature: samSig.signature,
+    beneficiarySignature: beaSig.signature,
+  });
+  gas(settled.receipt, "settle, paid by Rex");
+  const settleEthAfter = await Promise.all([Sam, Bea].map((p) => ethers.provider.getBalance(p.address)));
+  printDeltas("balances", [Sam, Bea], settleBefore, await tokenBalances(token, [Sam, Bea]), fmtUsd);
+  step(
+    `ETH spent on gas by Sam and Bea for the settlement: ${fmtEth(settleEthBefore[0] - settleEthAfter[0])} and ${fmtEth(settleEthBefore[1] - settleEthAfter[1])}`,
+  );
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\nDone: 3 deals, ${totalGas.toLocaleString("en-US")} gas in all, ${seconds} s.`);
+}
+
+function short(id: DealId): string {
+  return `${id.slice(0, 10)}…`;
+}
+
+function statusName(status: number): string {
+  return Object.entries(DealStatus).find(([, value]) => value === status)?.[0] ?? String(status);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
