@@ -125,16 +125,36 @@ describe("a stranger calling every function", function () {
   ];
   const unauthorized = (fx: DealsFixture) => [fx.arbiterDeal.dealId, fx.stranger.address];
   const cases: StrangerCase[] = [
-    ["release", (fx) => fx.escrow.connect(fx.stranger).release(fx.arbiterDeal.deal, 1n), "EscrowUnauthorized", unauthorized],
+    [
+      "release",
+      (fx) => fx.escrow.connect(fx.stranger).release(fx.arbiterDeal.deal, 1n),
+      "EscrowUnauthorized",
+      unauthorized,
+    ],
     [
       "releaseMilestone",
       (fx) => fx.escrow.connect(fx.stranger).releaseMilestone(fx.arbiterDeal.deal, [], 0),
       "EscrowUnauthorized",
       unauthorized,
     ],
-    ["refund", (fx) => fx.escrow.connect(fx.stranger).refund(fx.arbiterDeal.deal, 1n), "EscrowUnauthorized", unauthorized],
-    ["markPaid", (fx) => fx.escrow.connect(fx.stranger).markPaid(fx.arbiterDeal.deal), "EscrowUnauthorized", unauthorized],
-    ["dispute", (fx) => fx.escrow.connect(fx.stranger).dispute(fx.arbiterDeal.deal), "EscrowUnauthorized", unauthorized],
+    [
+      "refund",
+      (fx) => fx.escrow.connect(fx.stranger).refund(fx.arbiterDeal.deal, 1n),
+      "EscrowUnauthorized",
+      unauthorized,
+    ],
+    [
+      "markPaid",
+      (fx) => fx.escrow.connect(fx.stranger).markPaid(fx.arbiterDeal.deal),
+      "EscrowUnauthorized",
+      unauthorized,
+    ],
+    [
+      "dispute",
+      (fx) => fx.escrow.connect(fx.stranger).dispute(fx.arbiterDeal.deal),
+      "EscrowUnauthorized",
+      unauthorized,
+    ],
     [
       "resolve",
       (fx) => fx.escrow.connect(fx.stranger).resolve(fx.arbiterDeal.deal, 0n, 0n),

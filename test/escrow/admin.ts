@@ -172,7 +172,12 @@ describe("E-C1 pausing blocks creation only", function () {
     expect((await escrow.getDealState(arbiterDeal.dealId)).status).to.equal(Status.Closed);
 
     // Settlement.
-    const s = await signSettle(beneficiary, domain, { dealId: fx.settleDeal.dealId, toBeneficiary: 5n, nonce: 0n, expiry });
+    const s = await signSettle(beneficiary, domain, {
+      dealId: fx.settleDeal.dealId,
+      toBeneficiary: 5n,
+      nonce: 0n,
+      expiry,
+    });
     await escrow.connect(depositor).settle(fx.settleDeal.deal, 5n, expiry, "0x", s);
     expect((await escrow.getDealState(fx.settleDeal.dealId)).status).to.equal(Status.Closed);
 
@@ -182,7 +187,12 @@ describe("E-C1 pausing blocks creation only", function () {
     const credit = AMOUNT - feeOf(AMOUNT, PROTOCOL_FEE_BPS);
     expect(await escrow.creditOf(ETH, await fx.rejecting.getAddress())).to.equal(credit);
     const withdraw = escrow.interface.encodeFunctionData("withdraw", [ETH, stranger.address]);
-    await expectBalanceChanges(fx.rejecting.connect(owner).execute(fx.escrowAddress, 0n, withdraw), ETH, [stranger], [credit]);
+    await expectBalanceChanges(
+      fx.rejecting.connect(owner).execute(fx.escrowAddress, 0n, withdraw),
+      ETH,
+      [stranger],
+      [credit],
+    );
     await expect(escrow.connect(stranger).collectProtocolFees(ETH)).to.emit(escrow, "ProtocolFeesCollected");
 
     expect((await escrow.config()).creationPaused).to.equal(true);

@@ -147,9 +147,7 @@ describe("Escrow creation", function () {
     it("reverts with EscrowCreationPaused while creation is paused, for ETH, ERC20 and permit creation", async function () {
       const fx = await loadFixture(creationFixture);
       const { escrow, owner, depositor } = fx;
-      await expect(escrow.connect(owner).setCreationPaused(true))
-        .to.emit(escrow, "CreationPausedSet")
-        .withArgs(true);
+      await expect(escrow.connect(owner).setCreationPaused(true)).to.emit(escrow, "CreationPausedSet").withArgs(true);
       expect((await escrow.config()).creationPaused).to.equal(true);
       await expect(
         escrow.connect(depositor).createDeal(ethPlain(fx), [], { value: AMOUNT }),
@@ -331,9 +329,7 @@ describe("Escrow creation", function () {
 
     it("reverts with EscrowInvalidSalt for salt 2^32 and accepts 2^32 - 1", async function () {
       const fx = await loadFixture(creationFixture);
-      await expect(
-        fx.escrow.connect(fx.depositor).createDeal(ethPlain(fx, { salt: 1n << 32n }), [], { value: AMOUNT }),
-      )
+      await expect(fx.escrow.connect(fx.depositor).createDeal(ethPlain(fx, { salt: 1n << 32n }), [], { value: AMOUNT }))
         .to.be.revertedWithCustomError(fx.escrow, "EscrowInvalidSalt")
         .withArgs(1n << 32n);
       const { deal } = await createDeal(fx.escrow, fx.depositor, ethPlain(fx, { salt: (1n << 32n) - 1n }));

@@ -31,13 +31,7 @@ import {
   type DealsFixture,
 } from "../helpers/escrow";
 
-function state(
-  status: Status,
-  nonce: bigint,
-  disputedAt: bigint,
-  released: bigint,
-  refunded: bigint,
-): DealState {
+function state(status: Status, nonce: bigint, disputedAt: bigint, released: bigint, refunded: bigint): DealState {
   return { status, nonce, disputedAt, released, refunded };
 }
 
@@ -72,7 +66,9 @@ export function runDealRules(asset: Asset): void {
         const { escrow, arbiterDeal, depositor, asset: token } = fx;
         const tx = await escrow.connect(depositor).release(arbiterDeal.deal, PART);
         await expectBalanceChanges(tx, token, holders(), [0n, PART - fee(PART), 0n, -(PART - fee(PART))]);
-        await expect(tx).to.emit(escrow, "DealReleased").withArgs(arbiterDeal.dealId, PART - fee(PART), fee(PART));
+        await expect(tx)
+          .to.emit(escrow, "DealReleased")
+          .withArgs(arbiterDeal.dealId, PART - fee(PART), fee(PART));
         expect(await escrow.protocolFeesOf(token)).to.equal(fee(PART));
         await expectState(escrow, arbiterDeal.dealId, state(Status.Active, 1n, 0n, PART, 0n));
       });
@@ -83,7 +79,9 @@ export function runDealRules(asset: Asset): void {
         const rest = AMOUNT - PART;
         const tx = await escrow.connect(depositor).release(arbiterDeal.deal, rest);
         await expectBalanceChanges(tx, token, holders(), [0n, rest - fee(rest), 0n, -(rest - fee(rest))]);
-        await expect(tx).to.emit(escrow, "DealReleased").withArgs(arbiterDeal.dealId, rest - fee(rest), fee(rest));
+        await expect(tx)
+          .to.emit(escrow, "DealReleased")
+          .withArgs(arbiterDeal.dealId, rest - fee(rest), fee(rest));
         expect(await escrow.protocolFeesOf(token)).to.equal(fee(PART) + fee(rest));
         await expectState(escrow, arbiterDeal.dealId, state(Status.Closed, 1n, 0n, AMOUNT, 0n));
       });
@@ -314,21 +312,17 @@ export function runDealRules(asset: Asset): void {
         const toDepositor = AMOUNT - arbiterFee - toBeneficiary;
         const net = toBeneficiary - fee(toBeneficiary);
         const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, toBeneficiary, 1n);
-        await expectBalanceChanges(
-          tx,
-          token,
-          holders(),
-          [toDepositor, net, arbiterFee, -(toDepositor + net + arbiterFee)],
-        );
+        await expectBalanceChanges(tx, token, holders(), [
+          toDepositor,
+          net,
+          arbiterFee,
+          -(toDepositor + net + arbiterFee),
+        ]);
         await expect(tx)
           .to.emit(escrow, "DealResolved")
           .withArgs(arbiterDeal.dealId, net, toDepositor, arbiterFee, fee(toBeneficiary));
         expect(await escrow.protocolFeesOf(token)).to.equal(fee(toBeneficiary));
-        await expectState(
-          escrow,
-          arbiterDeal.dealId,
-          state(Status.Closed, 1n, disputedAt, toBeneficiary, toDepositor),
-        );
+        await expectState(escrow, arbiterDeal.dealId, state(Status.Closed, 1n, disputedAt, toBeneficiary, toDepositor));
       });
 
       it("rules on the remainder after a partial release during the dispute, at the advanced nonce", async function () {
@@ -338,12 +332,7 @@ export function runDealRules(asset: Asset): void {
         const remaining = AMOUNT - PART;
         const arbiterFee = feeOf(remaining, ARBITER_FEE_BPS);
         const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 2n);
-        await expectBalanceChanges(
-          tx,
-          token,
-          holders(),
-          [remaining - arbiterFee, 0n, arbiterFee, -remaining],
-        );
+        await expectBalanceChanges(tx, token, holders(), [remaining - arbiterFee, 0n, arbiterFee, -remaining]);
         await expect(tx)
           .to.emit(escrow, "DealResolved")
           .withArgs(arbiterDeal.dealId, 0n, remaining - arbiterFee, arbiterFee, 0n);
@@ -401,6 +390,27 @@ export function runDealRules(asset: Asset): void {
         await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 3n))
           .to.be.revertedWithCustomError(escrow, "EscrowNonceMismatch")
           .withArgs(arbiterDeal.dealId, 3n, 2n);
+      });
+
+      // Specified behaviour with a cost (see the report): revokeSignatures moves no funds but still moves the nonce,
+      // so a party that sees the ruling coming can make it revert, each time, until the window ends.
+      it("reverts with EscrowNonceMismatch when a party revokes signatures just before the ruling, and the fallback then applies", async function () {
+        const { escrow, arbiterDeal, arbiter, depositor, stranger } = fx;
+        const disputedAt = await disputeBy("beneficiary");
+        await escrow.connect(depositor).revokeSignatures(arbiterDeal.deal);
+        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, AMOUNT / 2n, 1n))
+          .to.be.revertedWithCustomError(escrow, "EscrowNonceMismatch")
+          .withArgs(arbiterDeal.dealId, 1n, 2n);
+        await time.increaseTo(disputedAt + WINDOW + 1n);
+        await expect(escrow.connect(stranger).triggerTimeout(arbiterDeal.deal))
+          .to.emit(escrow, "DealTimedOut")
+          .withArgs(
+            arbiterDeal.dealId,
+            true,
+            feeOf(AMOUNT, FALLBACK_BPS) - fee(feeOf(AMOUNT, FALLBACK_BPS)),
+            AMOUNT - feeOf(AMOUNT, FALLBACK_BPS),
+            fee(feeOf(AMOUNT, FALLBACK_BPS)),
+          );
       });
 
       it("reverts with EscrowInvalidStatus(Closed) when the arbiter rules twice", async function () {
@@ -549,9 +559,7 @@ export function runDealRules(asset: Asset): void {
         const net = remaining - fee(remaining);
         const tx = await escrow.connect(stranger).triggerTimeout(plainDeal.deal);
         await expectBalanceChanges(tx, token, [...holders(), stranger], [0n, net, 0n, -net, 0n]);
-        await expect(tx)
-          .to.emit(escrow, "DealTimedOut")
-          .withArgs(plainDeal.dealId, false, net, 0n, fee(remaining));
+        await expect(tx).to.emit(escrow, "DealTimedOut").withArgs(plainDeal.dealId, false, net, 0n, fee(remaining));
         expect(await escrow.protocolFeesOf(token)).to.equal(fee(PART) + fee(remaining));
         await expectState(escrow, plainDeal.dealId, state(Status.Closed, 1n, 0n, AMOUNT, 0n));
       });
@@ -582,11 +590,7 @@ export function runDealRules(asset: Asset): void {
         await expect(tx)
           .to.emit(escrow, "DealTimedOut")
           .withArgs(arbiterDeal.dealId, true, net, toDepositor, fee(toBeneficiary));
-        await expectState(
-          escrow,
-          arbiterDeal.dealId,
-          state(Status.Closed, 1n, disputedAt, toBeneficiary, toDepositor),
-        );
+        await expectState(escrow, arbiterDeal.dealId, state(Status.Closed, 1n, disputedAt, toBeneficiary, toDepositor));
       });
 
       it("reverts with EscrowTimeoutNotReached(deadline + 1) before the deadline", async function () {
@@ -623,7 +627,12 @@ export function runDealRules(asset: Asset): void {
         const { escrow, arbiterDeal, depositor, relayer } = fx;
         const expiry = (await now()) + DAY;
         const domain = await domainOf(escrow);
-        const sig = await signRelease(depositor, domain, { dealId: arbiterDeal.dealId, amount: PART, nonce: 0n, expiry });
+        const sig = await signRelease(depositor, domain, {
+          dealId: arbiterDeal.dealId,
+          amount: PART,
+          nonce: 0n,
+          expiry,
+        });
         await escrow.connect(depositor).revokeSignatures(arbiterDeal.deal);
         await expect(escrow.connect(relayer).releaseWithSig(arbiterDeal.deal, PART, expiry, sig))
           .to.be.revertedWithCustomError(escrow, "EscrowInvalidSignature")

@@ -110,7 +110,11 @@ describe("E-M1 protocol fee", function () {
         [199n, 1n],
         [99n, 0n],
       ]) {
-        const created = await createDeal(escrow, depositor, plainParams(fx, ETH, fx.deadline, { amount, salt: amount }));
+        const created = await createDeal(
+          escrow,
+          depositor,
+          plainParams(fx, ETH, fx.deadline, { amount, salt: amount }),
+        );
         await expect(escrow.connect(depositor).release(created.deal, amount))
           .to.emit(escrow, "DealReleased")
           .withArgs(created.dealId, amount - expectedFee, expectedFee);

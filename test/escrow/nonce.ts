@@ -111,55 +111,49 @@ describe("nonce (§1, E-A8, E-S2)", function () {
       [
         "a signed full release",
         async (fx) =>
-          fx.escrow
-            .connect(fx.relayer)
-            .releaseWithSig(
-              fx.arbiterDeal.deal,
-              AMOUNT,
-              fx.expiry,
-              await signRelease(fx.depositor, fx.domain, {
-                dealId: fx.arbiterDeal.dealId,
-                amount: AMOUNT,
-                nonce: 1n,
-                expiry: fx.expiry,
-              }),
-            ),
+          fx.escrow.connect(fx.relayer).releaseWithSig(
+            fx.arbiterDeal.deal,
+            AMOUNT,
+            fx.expiry,
+            await signRelease(fx.depositor, fx.domain, {
+              dealId: fx.arbiterDeal.dealId,
+              amount: AMOUNT,
+              nonce: 1n,
+              expiry: fx.expiry,
+            }),
+          ),
       ],
       [
         "a signed full refund",
         async (fx) =>
-          fx.escrow
-            .connect(fx.relayer)
-            .refundWithSig(
-              fx.arbiterDeal.deal,
-              AMOUNT,
-              fx.expiry,
-              await signRefund(fx.beneficiary, fx.domain, {
-                dealId: fx.arbiterDeal.dealId,
-                amount: AMOUNT,
-                nonce: 1n,
-                expiry: fx.expiry,
-              }),
-            ),
+          fx.escrow.connect(fx.relayer).refundWithSig(
+            fx.arbiterDeal.deal,
+            AMOUNT,
+            fx.expiry,
+            await signRefund(fx.beneficiary, fx.domain, {
+              dealId: fx.arbiterDeal.dealId,
+              amount: AMOUNT,
+              nonce: 1n,
+              expiry: fx.expiry,
+            }),
+          ),
       ],
       ["the last milestone", (fx) => fx.escrow.connect(fx.depositor).releaseMilestone(fx.arbiterDeal.deal, [], 0)],
       [
         "a settlement",
         async (fx) =>
-          fx.escrow
-            .connect(fx.depositor)
-            .settle(
-              fx.arbiterDeal.deal,
-              1n,
-              fx.expiry,
-              "0x",
-              await signSettle(fx.beneficiary, fx.domain, {
-                dealId: fx.arbiterDeal.dealId,
-                toBeneficiary: 1n,
-                nonce: 1n,
-                expiry: fx.expiry,
-              }),
-            ),
+          fx.escrow.connect(fx.depositor).settle(
+            fx.arbiterDeal.deal,
+            1n,
+            fx.expiry,
+            "0x",
+            await signSettle(fx.beneficiary, fx.domain, {
+              dealId: fx.arbiterDeal.dealId,
+              toBeneficiary: 1n,
+              nonce: 1n,
+              expiry: fx.expiry,
+            }),
+          ),
       ],
       [
         "a timeout",

@@ -81,11 +81,7 @@ async function hostileTokensFixture() {
   }
   const deadline = (await now()) + DURATION;
   const inBlocklist = await createDeal(escrow, depositor, plainParams(fx, await blocklist.getAddress(), deadline));
-  const inFalseReturn = await createDeal(
-    escrow,
-    depositor,
-    plainParams(fx, await falseReturn.getAddress(), deadline),
-  );
+  const inFalseReturn = await createDeal(escrow, depositor, plainParams(fx, await falseReturn.getAddress(), deadline));
   return { ...fx, blocklist, falseReturn, inBlocklist, inFalseReturn };
 }
 
@@ -195,12 +191,7 @@ describe("E-M3 pull payments", function () {
       await expect(tx)
         .to.emit(escrow, "PaymentCredited")
         .withArgs(await rejecting.getAddress(), ETH, arbiterFee);
-      await expectBalanceChanges(
-        tx,
-        ETH,
-        [depositor, beneficiary, rejecting],
-        [toDepositor, net(toBeneficiary), 0n],
-      );
+      await expectBalanceChanges(tx, ETH, [depositor, beneficiary, rejecting], [toDepositor, net(toBeneficiary), 0n]);
       expect(await escrow.creditOf(ETH, await rejecting.getAddress())).to.equal(arbiterFee);
     });
   });
@@ -214,7 +205,8 @@ describe("E-M3 pull payments", function () {
     });
 
     it("reverts with PullPaymentsInvalidRecipient when withdrawing to address(0), keeping the credit", async function () {
-      const { escrow, toRejecting, rejecting, depositor, other, escrowAddress } = await loadFixture(ethReceiversFixture);
+      const { escrow, toRejecting, rejecting, depositor, other, escrowAddress } =
+        await loadFixture(ethReceiversFixture);
       await escrow.connect(depositor).release(toRejecting.deal, AMOUNT);
       const data = escrow.interface.encodeFunctionData("withdraw", [ETH, ethers.ZeroAddress]);
       await expect(rejecting.connect(other).execute(escrowAddress, 0n, data)).to.be.revertedWithCustomError(
@@ -225,7 +217,8 @@ describe("E-M3 pull payments", function () {
     });
 
     it("reverts and keeps the credit when the withdrawal's transfer fails, then pays once the recipient accepts", async function () {
-      const { escrow, toRejecting, rejecting, depositor, other, escrowAddress } = await loadFixture(ethReceiversFixture);
+      const { escrow, toRejecting, rejecting, depositor, other, escrowAddress } =
+        await loadFixture(ethReceiversFixture);
       await escrow.connect(depositor).release(toRejecting.deal, AMOUNT);
       const account = await rejecting.getAddress();
       const toSelf = escrow.interface.encodeFunctionData("withdraw", [ETH, account]);
@@ -263,7 +256,9 @@ describe("E-M3 pull payments", function () {
 
       const w = await escrow.connect(beneficiary).withdraw(token, stranger.address);
       await expect(w).to.changeTokenBalances(blocklist, [stranger, escrowAddress], [net(AMOUNT), -net(AMOUNT)]);
-      await expect(w).to.emit(escrow, "CreditWithdrawn").withArgs(beneficiary.address, token, stranger.address, net(AMOUNT));
+      await expect(w)
+        .to.emit(escrow, "CreditWithdrawn")
+        .withArgs(beneficiary.address, token, stranger.address, net(AMOUNT));
       expect(await escrow.creditOf(token, beneficiary.address)).to.equal(0n);
     });
 

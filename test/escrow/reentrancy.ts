@@ -67,7 +67,12 @@ async function dealsAround(receiver: Receiver) {
   const expiry = deadline;
   // Signatures valid for the state the payout deal is in during the reentry (nonce 1, after a partial release).
   const releaseSig = await signRelease(depositor, domain, { dealId: payout.dealId, amount: 1n, nonce: 1n, expiry });
-  const settleSig = await signSettle(depositor, domain, { dealId: payout.dealId, toBeneficiary: 0n, nonce: 1n, expiry });
+  const settleSig = await signSettle(depositor, domain, {
+    dealId: payout.dealId,
+    toBeneficiary: 0n,
+    nonce: 1n,
+    expiry,
+  });
   const refundSig = await signRefund(beneficiary, domain, { dealId: own.dealId, amount: 1n, nonce: 0n, expiry });
   const tokenParams = plainParams(fx, tokenAddress, deadline, { amount: AMOUNT, salt: 5n });
   return { ...fx, r, payout, own, expiring, arbitrated, expiry, releaseSig, settleSig, refundSig, tokenParams };
@@ -92,7 +97,11 @@ type Fx = Awaited<ReturnType<typeof dealsAround>>;
 
 /** Reentrant calls the receiver is entitled to make, as calldata; `control` false where no second call can work. */
 const REENTRIES: Array<[label: string, calldata: (fx: Fx) => string, control: boolean]> = [
-  ["refund of the deal being paid out", (fx) => fx.escrow.interface.encodeFunctionData("refund", [fx.payout.deal, 1n]), true],
+  [
+    "refund of the deal being paid out",
+    (fx) => fx.escrow.interface.encodeFunctionData("refund", [fx.payout.deal, 1n]),
+    true,
+  ],
   ["release of its own deal", (fx) => fx.escrow.interface.encodeFunctionData("release", [fx.own.deal, 1n]), true],
   [
     "releaseMilestone of its own deal",

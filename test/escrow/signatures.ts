@@ -216,8 +216,7 @@ describe("E-S1 signed actions", function () {
     });
 
     it("reverts with EscrowInvalidSignature for a signature made for another chain id", async function () {
-      const { escrow, arbiterDeal, relayer, depositor, domain, release, expiry } =
-        await loadFixture(signaturesFixture);
+      const { escrow, arbiterDeal, relayer, depositor, domain, release, expiry } = await loadFixture(signaturesFixture);
       const otherChain = escrowDomain(BigInt(domain.chainId!) + 1n, String(domain.verifyingContract));
       const sig = await signRelease(depositor, otherChain, release);
       await expect(escrow.connect(relayer).releaseWithSig(arbiterDeal.deal, PART, expiry, sig))
@@ -226,8 +225,7 @@ describe("E-S1 signed actions", function () {
     });
 
     it("reverts with EscrowInvalidSignature for a domain with another name or version", async function () {
-      const { escrow, arbiterDeal, relayer, depositor, domain, release, expiry } =
-        await loadFixture(signaturesFixture);
+      const { escrow, arbiterDeal, relayer, depositor, domain, release, expiry } = await loadFixture(signaturesFixture);
       for (const wrong of [
         { ...domain, name: "PeerPay" },
         { ...domain, version: "2" },
@@ -297,7 +295,10 @@ describe("E-S1 signed actions", function () {
       ["empty", () => "0x"],
       ["65 garbage bytes", () => ethers.hexlify(ethers.randomBytes(65))],
       ["65 zero bytes", () => ethers.hexlify(new Uint8Array(65))],
-      ["v as 0/1 instead of 27/28", (sig) => ethers.concat([ethers.dataSlice(sig, 0, 64), ethers.toBeHex(ethers.getBytes(sig)[64] - 27, 1)])],
+      [
+        "v as 0/1 instead of 27/28",
+        (sig) => ethers.concat([ethers.dataSlice(sig, 0, 64), ethers.toBeHex(ethers.getBytes(sig)[64] - 27, 1)]),
+      ],
     ];
     for (const [label, mangle] of malformed) {
       it(`reverts with EscrowInvalidSignature for a malformed signature: ${label}`, async function () {
@@ -407,7 +408,13 @@ describe("E-S1 signed actions", function () {
       const m = { dealId: fromWallet.dealId, toBeneficiary: PART, nonce: 0n, expiry };
       const tx = await escrow
         .connect(relayer)
-        .settle(fromWallet.deal, PART, expiry, await signSettle(other, domain, m), await signSettle(beneficiary, domain, m));
+        .settle(
+          fromWallet.deal,
+          PART,
+          expiry,
+          await signSettle(other, domain, m),
+          await signSettle(beneficiary, domain, m),
+        );
       await expectBalanceChanges(tx, ETH, [depositorWallet, beneficiary], [AMOUNT - PART, PART - fee(PART)]);
       expect((await escrow.getDealState(fromWallet.dealId)).status).to.equal(Status.Closed);
     });
@@ -420,7 +427,13 @@ describe("E-S1 signed actions", function () {
       await expect(
         escrow
           .connect(relayer)
-          .settle(fromWallet.deal, PART, expiry, await signSettle(other, domain, m), await signSettle(beneficiary, domain, m)),
+          .settle(
+            fromWallet.deal,
+            PART,
+            expiry,
+            await signSettle(other, domain, m),
+            await signSettle(beneficiary, domain, m),
+          ),
       )
         .to.be.revertedWithCustomError(escrow, "EscrowInvalidSignature")
         .withArgs(await depositorWallet.getAddress());

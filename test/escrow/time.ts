@@ -159,8 +159,14 @@ describe("§4 time boundaries", function () {
     type SignedFx = Awaited<ReturnType<typeof signedFixture>>;
 
     const signed: Array<[string, (fx: SignedFx) => Promise<ContractTransactionResponse>]> = [
-      ["releaseWithSig", (fx) => fx.escrow.connect(fx.relayer).releaseWithSig(fx.arbiterDeal.deal, 1n, fx.expiry, fx.release)],
-      ["refundWithSig", (fx) => fx.escrow.connect(fx.relayer).refundWithSig(fx.arbiterDeal.deal, 1n, fx.expiry, fx.refund)],
+      [
+        "releaseWithSig",
+        (fx) => fx.escrow.connect(fx.relayer).releaseWithSig(fx.arbiterDeal.deal, 1n, fx.expiry, fx.release),
+      ],
+      [
+        "refundWithSig",
+        (fx) => fx.escrow.connect(fx.relayer).refundWithSig(fx.arbiterDeal.deal, 1n, fx.expiry, fx.refund),
+      ],
       [
         "settle",
         (fx) => fx.escrow.connect(fx.relayer).settle(fx.arbiterDeal.deal, 1n, fx.expiry, fx.settle[0], fx.settle[1]),

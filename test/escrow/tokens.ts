@@ -122,7 +122,13 @@ describe("E-C8 deposits with a permit", function () {
     return { ...fx, permitToken, deadline, params };
   }
 
-  async function signPermit(token: MockERC20, owner: HardhatEthersSigner, spender: string, value: bigint, deadline: bigint) {
+  async function signPermit(
+    token: MockERC20,
+    owner: HardhatEthersSigner,
+    spender: string,
+    value: bigint,
+    deadline: bigint,
+  ) {
     const { chainId } = await ethers.provider.getNetwork();
     const domain = { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
     const types = {
