@@ -143,10 +143,13 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
         if (count > MAX_MILESTONES) revert EscrowInvalidMilestones();
         uint256 sum;
         for (uint256 i; i < count; ++i) {
-            if (milestones[i] == 0) revert EscrowInvalidMilestones();
-            // Cannot overflow in practice: the sum is compared with a uint96 amount after each step.
-            sum += milestones[i];
-            if (sum > amount) revert EscrowInvalidMilestones();
+            uint256 milestone = milestones[i];
+            // Compared with what is left of the amount before adding, so that no list can overflow the sum.
+            if (milestone == 0 || milestone > amount - sum) revert EscrowInvalidMilestones();
+            // Cannot overflow: sum + milestone <= amount, checked just above.
+            unchecked {
+                sum += milestone;
+            }
         }
         if (sum != amount) revert EscrowInvalidMilestones();
         return DealLib.milestonesHash(milestones);
