@@ -74,7 +74,10 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
         if (p.beneficiary == address(0) || p.beneficiary == msg.sender || p.beneficiary == address(this)) {
             revert EscrowInvalidBeneficiary(p.beneficiary);
         }
-        if (p.arbiter != address(0) && (p.arbiter == msg.sender || p.arbiter == p.beneficiary)) {
+        if (
+            p.arbiter != address(0) &&
+            (p.arbiter == msg.sender || p.arbiter == p.beneficiary || p.arbiter == address(this))
+        ) {
             revert EscrowInvalidArbiter(p.arbiter);
         }
         if (p.token == address(0)) {
@@ -217,7 +220,7 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
     }
 
     function _release(bytes32 dealId, Deal calldata deal, DealState memory state, uint256 amount) private {
-        uint256 remaining = _requirePart(deal, state, amount);
+        uint256 remaining = _requirePart(dealId, deal, state, amount);
         // Cannot truncate: amount <= remaining <= the deal's uint96 amount.
         state.released += uint96(amount);
         _advance(dealId, state, amount == remaining);
@@ -227,7 +230,7 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
     }
 
     function _refund(bytes32 dealId, Deal calldata deal, DealState memory state, uint256 amount) private {
-        uint256 remaining = _requirePart(deal, state, amount);
+        uint256 remaining = _requirePart(dealId, deal, state, amount);
         // Cannot truncate: amount <= remaining <= the deal's uint96 amount.
         state.refunded += uint96(amount);
         _advance(dealId, state, amount == remaining);
@@ -235,11 +238,19 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
         _payout(deal.token, deal.depositor, amount);
     }
 
-    /// @dev The deal's remainder, after checking that `amount` is a non-zero part of it.
-    function _requirePart(Deal calldata deal, DealState memory state, uint256 amount) private pure returns (uint256) {
+    /// @dev The deal's remainder, after checking that `amount` is a non-zero part of it, and all of it while the deal
+    /// is disputed: a dispute freezes the remainder for the arbiter, so only a concession of everything may pre-empt
+    /// the ruling (a partial move would change what the ruling splits, and could be repeated to block it).
+    function _requirePart(
+        bytes32 dealId,
+        Deal calldata deal,
+        DealState memory state,
+        uint256 amount
+    ) private pure returns (uint256) {
         if (amount == 0) revert EscrowZeroAmount();
         uint256 remaining = _remaining(deal, state);
         if (amount > remaining) revert EscrowAmountExceedsRemaining(amount, remaining);
+        if (state.status == Status.Disputed && amount != remaining) revert EscrowInvalidStatus(dealId, state.status);
         return remaining;
     }
 
@@ -275,11 +286,10 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc IEscrow
-    function resolve(Deal calldata deal, uint256 toBeneficiary, uint256 nonce) external nonReentrant {
+    function resolve(Deal calldata deal, uint256 toBeneficiary) external nonReentrant {
         (bytes32 dealId, DealState memory state) = _load(deal);
         if (msg.sender != deal.arbiter) revert EscrowUnauthorized(dealId, msg.sender);
         if (state.status != Status.Disputed) revert EscrowInvalidStatus(dealId, state.status);
-        if (nonce != state.nonce) revert EscrowNonceMismatch(dealId, nonce, state.nonce);
         uint256 ruleBy = uint256(state.disputedAt) + deal.terms.disputeWindow();
         if (block.timestamp > ruleBy) revert EscrowDeadlinePassed(dealId, ruleBy);
 
@@ -379,7 +389,7 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
     /// @inheritdoc IEscrow
     function setProtocolFee(uint256 bps, address recipient) external onlyOwner {
         if (bps > MAX_PROTOCOL_FEE_BPS) revert EscrowProtocolFeeTooHigh(bps, MAX_PROTOCOL_FEE_BPS);
-        if (bps != 0 && recipient == address(0)) revert EscrowInvalidFeeRecipient();
+        if ((bps != 0 && recipient == address(0)) || recipient == address(this)) revert EscrowInvalidFeeRecipient();
         // Cannot truncate: bps <= MAX_PROTOCOL_FEE_BPS.
         _config.protocolFeeBps = uint16(bps);
         _config.feeRecipient = recipient;

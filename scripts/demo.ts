@@ -156,10 +156,7 @@ async function main() {
   step(`Dana reviews: ${fmtEth(disputed.remaining)} in dispute, her fee is 2% of it`);
   const fee = (disputed.remaining * 200n) / 10_000n;
   const toFay = ((disputed.remaining - fee) * 60n) / 100n;
-  gas(
-    (await Dana.escrow.resolve({ deal: jobDeal.deal, toBeneficiary: toFay, nonce: disputed.state.nonce })).receipt,
-    "resolve",
-  );
+  gas((await Dana.escrow.resolve({ deal: jobDeal.deal, toBeneficiary: toFay })).receipt, "resolve");
   step(`Dana rules 60% to Fay (${fmtEth(toFay)}), the rest back to Carl`);
   const ethAfter = await Promise.all(job.map((p) => ethers.provider.getBalance(p.address)));
   printDeltas("balances (Carl and Dana also paid gas)", job, ethBefore, ethAfter, fmtEth);

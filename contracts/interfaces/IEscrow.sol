@@ -122,7 +122,6 @@ interface IEscrow is IPullPayments {
     error EscrowDealNotFound(bytes32 dealId);
     error EscrowUnauthorized(bytes32 dealId, address caller);
     error EscrowInvalidStatus(bytes32 dealId, Status current);
-    error EscrowNonceMismatch(bytes32 dealId, uint256 expected, uint256 current);
     error EscrowNonceExhausted(bytes32 dealId);
     error EscrowZeroAmount();
     error EscrowAmountExceedsRemaining(uint256 amount, uint256 remaining);
@@ -162,14 +161,16 @@ interface IEscrow is IPullPayments {
 
     // ------------------------------------------------------------------ actions
 
-    /// @notice The depositor pays `amount` of the remainder to the beneficiary.
+    /// @notice The depositor pays `amount` of the remainder to the beneficiary. While disputed, only the whole
+    /// remainder (a concession that closes the deal).
     function release(Deal calldata deal, uint256 amount) external;
 
     /// @notice The depositor releases up to the cumulative end of milestone `index`.
     /// @param milestones The deal's milestone list (empty for a deal created without one).
     function releaseMilestone(Deal calldata deal, uint256[] calldata milestones, uint256 index) external;
 
-    /// @notice The beneficiary returns `amount` of the remainder to the depositor.
+    /// @notice The beneficiary returns `amount` of the remainder to the depositor. While disputed, only the whole
+    /// remainder (a concession that closes the deal).
     function refund(Deal calldata deal, uint256 amount) external;
 
     /// @notice Anyone submits a release the depositor signed (EIP-712 `Release`).
@@ -186,8 +187,9 @@ interface IEscrow is IPullPayments {
 
     /// @notice The arbiter takes its fee and splits the rest: `toBeneficiary` (gross of the protocol fee) to the
     /// beneficiary, the remainder to the depositor. Closes the deal.
-    /// @param nonce The deal's nonce the ruling was made for; any change since makes the call revert.
-    function resolve(Deal calldata deal, uint256 toBeneficiary, uint256 nonce) external;
+    /// @dev While a deal is disputed its remainder cannot change except by closing it, so the absolute split applies
+    /// to the remainder the arbiter saw, and no party can make a ruling revert short of conceding everything.
+    function resolve(Deal calldata deal, uint256 toBeneficiary) external;
 
     /// @notice Splits the remainder as both parties signed (EIP-712 `Settle`): `toBeneficiary` (gross of the
     /// protocol fee) to the beneficiary, the rest to the depositor. Closes the deal, ends a dispute.

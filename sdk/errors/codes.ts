@@ -60,7 +60,6 @@ export const PeerPayErrorCode = {
   ESCROW_DEAL_NOT_FOUND: "ESCROW_DEAL_NOT_FOUND",
   ESCROW_UNAUTHORIZED: "ESCROW_UNAUTHORIZED",
   ESCROW_INVALID_STATUS: "ESCROW_INVALID_STATUS",
-  ESCROW_NONCE_MISMATCH: "ESCROW_NONCE_MISMATCH",
   ESCROW_NONCE_EXHAUSTED: "ESCROW_NONCE_EXHAUSTED",
   ESCROW_ZERO_AMOUNT: "ESCROW_ZERO_AMOUNT",
   ESCROW_AMOUNT_EXCEEDS_REMAINING: "ESCROW_AMOUNT_EXCEEDS_REMAINING",
@@ -99,7 +98,7 @@ export const PeerPayErrorCode = {
  *
  * @example
  * ```ts
- * const retryable: PeerPayErrorCode[] = [PeerPayErrorCode.ESCROW_NONCE_MISMATCH, PeerPayErrorCode.PROVIDER_ERROR];
+ * const retryable: PeerPayErrorCode[] = [PeerPayErrorCode.ESCROW_DEADLINE_PASSED, PeerPayErrorCode.PROVIDER_ERROR];
  * ```
  */
 export type PeerPayErrorCode = (typeof PeerPayErrorCode)[keyof typeof PeerPayErrorCode];

@@ -99,17 +99,16 @@ export class UnauthorizedError extends ContractRevertError<"ESCROW_UNAUTHORIZED"
 }
 
 /**
- * The deal is not in a state or at a time that allows the action (§3, §4): wrong status, stale nonce, deadline
- * passed or not reached, no arbiter, default outcome not `Refund`, nonce exhausted.
+ * The deal is not in a state or at a time that allows the action (§3, §4): wrong status, deadline passed or not
+ * reached, no arbiter, default outcome not `Refund`, nonce exhausted.
  *
  * @example
  * ```ts
- * if (err instanceof DealStateError && err.code === "ESCROW_NONCE_MISMATCH") refreshAndResign();
+ * if (err instanceof DealStateError && err.code === "ESCROW_TIMEOUT_NOT_REACHED") retryAt(err.details.opensAt);
  * ```
  */
 export class DealStateError extends ContractRevertError<
   | "ESCROW_INVALID_STATUS"
-  | "ESCROW_NONCE_MISMATCH"
   | "ESCROW_NONCE_EXHAUSTED"
   | "ESCROW_DEADLINE_PASSED"
   | "ESCROW_TIMEOUT_NOT_REACHED"
@@ -271,11 +270,6 @@ const CONTRACT_ERRORS: Readonly<Record<string, ContractErrorSpec>> = {
     DealStateError,
     C.ESCROW_INVALID_STATUS,
     (a) => `Deal ${a.dealId} is ${STATUS_NAMES[Number(a.current)] ?? a.current}`,
-  ),
-  EscrowNonceMismatch: spec(
-    DealStateError,
-    C.ESCROW_NONCE_MISMATCH,
-    (a) => `Nonce ${a.expected} given, deal ${a.dealId} is at ${a.current}`,
   ),
   EscrowNonceExhausted: spec(DealStateError, C.ESCROW_NONCE_EXHAUSTED, (a) => `Deal ${a.dealId} nonce exhausted`),
   EscrowZeroAmount: spec(AmountError, C.ESCROW_ZERO_AMOUNT, () => "Amount is zero"),

@@ -368,19 +368,17 @@ export class EscrowClient {
   }
 
   /**
-   * `resolve(deal, toBeneficiary, nonce)`: the arbiter's ruling; reads the current nonce when none is given.
+   * `resolve(deal, toBeneficiary)`: the arbiter's ruling.
    *
    * @example
    * ```ts
-   * const request = await escrow.buildResolve({ deal, toBeneficiary: 700n, nonce: 1 });
+   * const request = await escrow.buildResolve({ deal, toBeneficiary: 700n });
    * ```
    */
-  async buildResolve({ deal, toBeneficiary, nonce }: ResolveParameters): Promise<PreparedTransaction> {
-    const { dealId, deal: terms } = await this.#resolve(deal);
+  async buildResolve({ deal, toBeneficiary }: ResolveParameters): Promise<PreparedTransaction> {
+    const { deal: terms } = await this.#resolve(deal);
     const share = requireBigInt("toBeneficiary", toBeneficiary, 0n, ESCROW_LIMITS.amountBound);
-    const rulingNonce =
-      nonce === undefined ? (await this.getDealState({ dealId })).nonce : requireInteger("nonce", nonce, 0, 0xffff);
-    return this.#request(escrowInterface.encodeFunctionData("resolve", [terms, share, rulingNonce]));
+    return this.#request(escrowInterface.encodeFunctionData("resolve", [terms, share]));
   }
 
   /**
@@ -556,7 +554,7 @@ export class EscrowClient {
    *
    * @example
    * ```ts
-   * await arbiterEscrow.resolve({ deal, toBeneficiary: 700n, nonce: stateSeen.nonce });
+   * await arbiterEscrow.resolve({ deal, toBeneficiary: 700n });
    * ```
    */
   async resolve(params: ResolveParameters & WriteParameters): Promise<WriteReturnType> {

@@ -101,16 +101,15 @@ export type AmountActionParameters = DealActionParameters & { amount: bigint };
 export type ReleaseMilestoneParameters = DealActionParameters & { index: number; milestones?: readonly bigint[] };
 
 /**
- * `resolve`: the arbiter's ruling. `nonce` is the deal nonce the ruling was made for; pass the one of the state you
- * examined, so that a ruling made before a late change (a partial release) reverts instead of applying. When omitted
- * the current nonce is read, which gives up that protection.
+ * `resolve`: the arbiter's ruling, `toBeneficiary` (gross of the protocol fee) out of the disputed remainder after the
+ * arbiter's fee. A dispute freezes the remainder, so the amount applies to the remainder the arbiter reviewed.
  *
  * @example
  * ```ts
- * const params: ResolveParameters = { deal, toBeneficiary: 700n, nonce: state.nonce };
+ * const params: ResolveParameters = { deal, toBeneficiary: 700n };
  * ```
  */
-export type ResolveParameters = DealActionParameters & { toBeneficiary: bigint; nonce?: number };
+export type ResolveParameters = DealActionParameters & { toBeneficiary: bigint };
 
 /**
  * `settle`: split the remainder as both parties signed. A party submitting the call may leave out its own signature.

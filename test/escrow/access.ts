@@ -33,7 +33,7 @@ function actions(): Action[] {
     ["refundWithSig", (fx, d) => fx.escrow.connect(fx.relayer).refundWithSig(d, 1n, expiry, "0x")],
     ["markPaid", (fx, d) => fx.escrow.connect(fx.beneficiary).markPaid(d)],
     ["dispute", (fx, d) => fx.escrow.connect(fx.depositor).dispute(d)],
-    ["resolve", (fx, d) => fx.escrow.connect(fx.arbiter).resolve(d, 0n, 0n)],
+    ["resolve", (fx, d) => fx.escrow.connect(fx.arbiter).resolve(d, 0n)],
     ["settle", (fx, d) => fx.escrow.connect(fx.depositor).settle(d, 0n, expiry, "0x", "0x")],
     ["triggerTimeout", (fx, d) => fx.escrow.connect(fx.stranger).triggerTimeout(d)],
     ["revokeSignatures", (fx, d) => fx.escrow.connect(fx.depositor).revokeSignatures(d)],
@@ -157,7 +157,7 @@ describe("a stranger calling every function", function () {
     ],
     [
       "resolve",
-      (fx) => fx.escrow.connect(fx.stranger).resolve(fx.arbiterDeal.deal, 0n, 0n),
+      (fx) => fx.escrow.connect(fx.stranger).resolve(fx.arbiterDeal.deal, 0n),
       "EscrowUnauthorized",
       unauthorized,
     ],

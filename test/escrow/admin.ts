@@ -38,7 +38,7 @@ const STATE_CHANGING = [
   "releaseMilestone((address,address,address,address,uint256,bytes32),uint256[],uint256)",
   "releaseWithSig((address,address,address,address,uint256,bytes32),uint256,uint256,bytes)",
   "renounceOwnership()",
-  "resolve((address,address,address,address,uint256,bytes32),uint256,uint256)",
+  "resolve((address,address,address,address,uint256,bytes32),uint256)",
   "revokeSignatures((address,address,address,address,uint256,bytes32))",
   "setCreationPaused(bool)",
   "setProtocolFee(uint256,address)",
@@ -90,7 +90,7 @@ describe("E-M5 owner powers", function () {
       ["refund", (fx) => fx.escrow.connect(fx.owner).refund(fx.arbiterDeal.deal, 1n)],
       ["markPaid", (fx) => fx.escrow.connect(fx.owner).markPaid(fx.arbiterDeal.deal)],
       ["dispute", (fx) => fx.escrow.connect(fx.owner).dispute(fx.arbiterDeal.deal)],
-      ["resolve", (fx) => fx.escrow.connect(fx.owner).resolve(fx.arbiterDeal.deal, 0n, 0n)],
+      ["resolve", (fx) => fx.escrow.connect(fx.owner).resolve(fx.arbiterDeal.deal, 0n)],
       ["revokeSignatures", (fx) => fx.escrow.connect(fx.owner).revokeSignatures(fx.arbiterDeal.deal)],
     ];
     for (const [label, call] of calls) {
@@ -168,7 +168,7 @@ describe("E-C1 pausing blocks creation only", function () {
     // The P2P path on the arbiter deal.
     await escrow.connect(beneficiary).markPaid(arbiterDeal.deal);
     await escrow.connect(depositor).dispute(arbiterDeal.deal);
-    await escrow.connect(arbiter).resolve(arbiterDeal.deal, 100n, 2n);
+    await escrow.connect(arbiter).resolve(arbiterDeal.deal, 100n);
     expect((await escrow.getDealState(arbiterDeal.dealId)).status).to.equal(Status.Closed);
 
     // Settlement.

@@ -195,6 +195,8 @@ describe("Escrow creation", function () {
     for (const [label, pick] of [
       ["the depositor", (fx: EscrowFixture) => fx.depositor.address],
       ["the beneficiary", (fx: EscrowFixture) => fx.beneficiary.address],
+      // The escrow can never call resolve: such a deal could only end by the fallback split.
+      ["the escrow itself", (fx: EscrowFixture) => fx.escrowAddress],
     ] as const) {
       it(`reverts with EscrowInvalidArbiter when the arbiter is ${label}`, async function () {
         const fx = await loadFixture(creationFixture);

@@ -162,12 +162,12 @@ export function runDealRules(asset: Asset): void {
         await expectState(escrow, arbiterDeal.dealId, state(Status.Paid, 2n, 0n, PART, 0n));
       });
 
-      it("refunds from a Disputed deal, which stays Disputed with its disputedAt", async function () {
+      it("refunds the whole remainder from a Disputed deal, which closes it with its disputedAt kept", async function () {
         const { escrow, arbiterDeal, beneficiary, asset: token } = fx;
         const disputedAt = await disputeBy("depositor");
-        const tx = await escrow.connect(beneficiary).refund(arbiterDeal.deal, PART);
-        await expectBalanceChanges(tx, token, holders(), [PART, 0n, 0n, -PART]);
-        await expectState(escrow, arbiterDeal.dealId, state(Status.Disputed, 2n, disputedAt, 0n, PART));
+        const tx = await escrow.connect(beneficiary).refund(arbiterDeal.deal, AMOUNT);
+        await expectBalanceChanges(tx, token, holders(), [AMOUNT, 0n, 0n, -AMOUNT]);
+        await expectState(escrow, arbiterDeal.dealId, state(Status.Closed, 1n, disputedAt, 0n, AMOUNT));
       });
 
       it("releases from an Active deal past its deadline while nobody has triggered the timeout", async function () {
@@ -311,7 +311,7 @@ export function runDealRules(asset: Asset): void {
         const toBeneficiary = ((AMOUNT - arbiterFee) * 2n) / 3n;
         const toDepositor = AMOUNT - arbiterFee - toBeneficiary;
         const net = toBeneficiary - fee(toBeneficiary);
-        const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, toBeneficiary, 1n);
+        const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, toBeneficiary);
         await expectBalanceChanges(tx, token, holders(), [
           toDepositor,
           net,
@@ -325,33 +325,46 @@ export function runDealRules(asset: Asset): void {
         await expectState(escrow, arbiterDeal.dealId, state(Status.Closed, 1n, disputedAt, toBeneficiary, toDepositor));
       });
 
-      it("rules on the remainder after a partial release during the dispute, at the advanced nonce", async function () {
-        const { escrow, arbiterDeal, depositor, arbiter, asset: token } = fx;
+      it("reverts with EscrowInvalidStatus(Disputed) on a partial release or refund during the dispute, leaving the remainder for the ruling", async function () {
+        const { escrow, arbiterDeal, depositor, beneficiary, arbiter, asset: token } = fx;
         const disputedAt = await disputeBy("depositor");
-        await escrow.connect(depositor).release(arbiterDeal.deal, PART);
-        const remaining = AMOUNT - PART;
-        const arbiterFee = feeOf(remaining, ARBITER_FEE_BPS);
-        const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 2n);
-        await expectBalanceChanges(tx, token, holders(), [remaining - arbiterFee, 0n, arbiterFee, -remaining]);
-        await expect(tx)
-          .to.emit(escrow, "DealResolved")
-          .withArgs(arbiterDeal.dealId, 0n, remaining - arbiterFee, arbiterFee, 0n);
-        await expectState(
-          escrow,
-          arbiterDeal.dealId,
-          state(Status.Closed, 2n, disputedAt, PART, remaining - arbiterFee),
-        );
+        await expect(escrow.connect(depositor).release(arbiterDeal.deal, PART))
+          .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
+          .withArgs(arbiterDeal.dealId, Status.Disputed);
+        await expect(escrow.connect(beneficiary).refund(arbiterDeal.deal, 1n))
+          .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
+          .withArgs(arbiterDeal.dealId, Status.Disputed);
+        await expectState(escrow, arbiterDeal.dealId, state(Status.Disputed, 1n, disputedAt, 0n, 0n));
+        const arbiterFee = feeOf(AMOUNT, ARBITER_FEE_BPS);
+        const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n);
+        await expectBalanceChanges(tx, token, holders(), [AMOUNT - arbiterFee, 0n, arbiterFee, -AMOUNT]);
       });
+
+      for (const concession of ["release", "refund"] as const) {
+        it(`lets a party concede by a full ${concession} during the dispute, which closes the deal before the ruling`, async function () {
+          const { escrow, arbiterDeal, depositor, beneficiary, arbiter } = fx;
+          await disputeBy("depositor");
+          const tx =
+            concession === "release"
+              ? escrow.connect(depositor).release(arbiterDeal.deal, AMOUNT)
+              : escrow.connect(beneficiary).refund(arbiterDeal.deal, AMOUNT);
+          await expect(tx).to.emit(escrow, concession === "release" ? "DealReleased" : "DealRefunded");
+          expect((await escrow.getDealState(arbiterDeal.dealId)).status).to.equal(Status.Closed);
+          await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n))
+            .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
+            .withArgs(arbiterDeal.dealId, Status.Closed);
+        });
+      }
 
       it("gives the beneficiary everything but the arbiter fee, and reverts with EscrowAmountExceedsRemaining one above", async function () {
         const { escrow, arbiterDeal, arbiter, asset: token } = fx;
         await disputeBy("depositor");
         const arbiterFee = feeOf(AMOUNT, ARBITER_FEE_BPS);
         const distributable = AMOUNT - arbiterFee;
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, distributable + 1n, 1n))
+        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, distributable + 1n))
           .to.be.revertedWithCustomError(escrow, "EscrowAmountExceedsRemaining")
           .withArgs(distributable + 1n, distributable);
-        const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, distributable, 1n);
+        const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, distributable);
         const net = distributable - fee(distributable);
         await expectBalanceChanges(tx, token, holders(), [0n, net, arbiterFee, -(net + arbiterFee)]);
       });
@@ -360,7 +373,7 @@ export function runDealRules(asset: Asset): void {
         it(`reverts with EscrowUnauthorized when the ${who} resolves`, async function () {
           const { escrow, arbiterDeal } = fx;
           await disputeBy("depositor");
-          await expect(escrow.connect(fx[who]).resolve(arbiterDeal.deal, 0n, 1n))
+          await expect(escrow.connect(fx[who]).resolve(arbiterDeal.deal, 0n))
             .to.be.revertedWithCustomError(escrow, "EscrowUnauthorized")
             .withArgs(arbiterDeal.dealId, fx[who].address);
         });
@@ -368,56 +381,38 @@ export function runDealRules(asset: Asset): void {
 
       it("reverts with EscrowInvalidStatus when the deal is Active or Paid", async function () {
         const { escrow, arbiterDeal, arbiter, beneficiary } = fx;
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 0n))
+        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n))
           .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
           .withArgs(arbiterDeal.dealId, Status.Active);
         await escrow.connect(beneficiary).markPaid(arbiterDeal.deal);
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 1n))
+        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n))
           .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
           .withArgs(arbiterDeal.dealId, Status.Paid);
       });
 
-      it("reverts with EscrowNonceMismatch for a ruling made for an earlier nonce", async function () {
-        const { escrow, arbiterDeal, arbiter, beneficiary } = fx;
-        await disputeBy("depositor");
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 0n))
-          .to.be.revertedWithCustomError(escrow, "EscrowNonceMismatch")
-          .withArgs(arbiterDeal.dealId, 0n, 1n);
-        await escrow.connect(beneficiary).refund(arbiterDeal.deal, 1n);
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 1n))
-          .to.be.revertedWithCustomError(escrow, "EscrowNonceMismatch")
-          .withArgs(arbiterDeal.dealId, 1n, 2n);
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 3n))
-          .to.be.revertedWithCustomError(escrow, "EscrowNonceMismatch")
-          .withArgs(arbiterDeal.dealId, 3n, 2n);
-      });
-
-      // Specified behaviour with a cost (see the report): revokeSignatures moves no funds but still moves the nonce,
-      // so a party that sees the ruling coming can make it revert, each time, until the window ends.
-      it("reverts with EscrowNonceMismatch when a party revokes signatures just before the ruling, and the fallback then applies", async function () {
-        const { escrow, arbiterDeal, arbiter, depositor, stranger } = fx;
-        const disputedAt = await disputeBy("beneficiary");
+      // Finding: with rulings bound to the nonce, a party could revoke (free) or move 1 wei just before each ruling
+      // and force the fallback split. Rulings no longer depend on the nonce, and a dispute freezes the remainder.
+      it("still applies the ruling when a party revokes signatures just before it", async function () {
+        const { escrow, arbiterDeal, arbiter, depositor, asset: token } = fx;
+        await disputeBy("beneficiary");
         await escrow.connect(depositor).revokeSignatures(arbiterDeal.deal);
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, AMOUNT / 2n, 1n))
-          .to.be.revertedWithCustomError(escrow, "EscrowNonceMismatch")
-          .withArgs(arbiterDeal.dealId, 1n, 2n);
-        await time.increaseTo(disputedAt + WINDOW + 1n);
-        await expect(escrow.connect(stranger).triggerTimeout(arbiterDeal.deal))
-          .to.emit(escrow, "DealTimedOut")
-          .withArgs(
-            arbiterDeal.dealId,
-            true,
-            feeOf(AMOUNT, FALLBACK_BPS) - fee(feeOf(AMOUNT, FALLBACK_BPS)),
-            AMOUNT - feeOf(AMOUNT, FALLBACK_BPS),
-            fee(feeOf(AMOUNT, FALLBACK_BPS)),
-          );
+        const arbiterFee = feeOf(AMOUNT, ARBITER_FEE_BPS);
+        const toBeneficiary = AMOUNT / 2n;
+        const net = toBeneficiary - fee(toBeneficiary);
+        const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, toBeneficiary);
+        await expectBalanceChanges(tx, token, holders(), [
+          AMOUNT - arbiterFee - toBeneficiary,
+          net,
+          arbiterFee,
+          -(AMOUNT - fee(toBeneficiary)),
+        ]);
       });
 
       it("reverts with EscrowInvalidStatus(Closed) when the arbiter rules twice", async function () {
         const { escrow, arbiterDeal, arbiter } = fx;
         await disputeBy("depositor");
-        await escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 1n);
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 1n))
+        await escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n);
+        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n))
           .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
           .withArgs(arbiterDeal.dealId, Status.Closed);
       });
@@ -428,7 +423,7 @@ export function runDealRules(asset: Asset): void {
         const expiry = (await now()) + DAY;
         const [ds, bs] = await settleSignatures(PART, 1n, expiry);
         await escrow.connect(relayer).settle(arbiterDeal.deal, PART, expiry, ds, bs);
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 1n))
+        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n))
           .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
           .withArgs(arbiterDeal.dealId, Status.Closed);
       });
@@ -438,7 +433,7 @@ export function runDealRules(asset: Asset): void {
         const disputedAt = await disputeBy("depositor");
         await time.increaseTo(disputedAt + WINDOW + 1n);
         await escrow.connect(stranger).triggerTimeout(arbiterDeal.deal);
-        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n, 1n))
+        await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, 0n))
           .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
           .withArgs(arbiterDeal.dealId, Status.Closed);
       });

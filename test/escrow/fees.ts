@@ -53,6 +53,18 @@ describe("E-M1 protocol fee", function () {
         .withArgs(0n, ethers.ZeroAddress);
     });
 
+    it("reverts with EscrowInvalidFeeRecipient when the recipient is the escrow itself, with or without a fee", async function () {
+      // Fees collected to the escrow would become tokens that no account owns.
+      const { escrow, owner } = await loadFixture(escrowFixture);
+      const self = await escrow.getAddress();
+      for (const bps of [0n, 1n]) {
+        await expect(escrow.connect(owner).setProtocolFee(bps, self)).to.be.revertedWithCustomError(
+          escrow,
+          "EscrowInvalidFeeRecipient",
+        );
+      }
+    });
+
     for (const who of ["depositor", "beneficiary", "arbiter", "feeRecipient"] as const) {
       it(`reverts with OwnableUnauthorizedAccount when the ${who} sets the fee`, async function () {
         const fx = await loadFixture(escrowFixture);
@@ -137,7 +149,7 @@ describe("E-M1 protocol fee", function () {
       await escrow.connect(depositor).dispute(arbiterDeal.deal);
       const arbiterFee = feeOf(AMOUNT, 500n);
       const toBeneficiary = 12_345_678n;
-      await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, toBeneficiary, 1n))
+      await expect(escrow.connect(arbiter).resolve(arbiterDeal.deal, toBeneficiary))
         .to.emit(escrow, "DealResolved")
         .withArgs(
           arbiterDeal.dealId,
@@ -245,7 +257,7 @@ describe("E-M2 arbiter fee", function () {
     const created = await createDeal(escrow, depositor, params);
     await escrow.connect(beneficiary).refund(created.deal, 1n); // remaining 9,999
     await escrow.connect(depositor).dispute(created.deal);
-    const tx = escrow.connect(arbiter).resolve(created.deal, 0n, 2n);
+    const tx = escrow.connect(arbiter).resolve(created.deal, 0n);
     await expectBalanceChanges(tx, tokenAddress, [arbiter, depositor, beneficiary], [999n, 9_000n, 0n]);
     await expect(tx).to.emit(escrow, "DealResolved").withArgs(created.dealId, 0n, 9_000n, 999n, 0n);
   });
@@ -259,7 +271,7 @@ describe("E-M2 arbiter fee", function () {
       arbiterParams(fx, ETH, fx.deadline, { arbiterFeeBps: 0n, salt: 31n }),
     );
     await escrow.connect(depositor).dispute(created.deal);
-    const tx = escrow.connect(arbiter).resolve(created.deal, 0n, 1n);
+    const tx = escrow.connect(arbiter).resolve(created.deal, 0n);
     await expectBalanceChanges(tx, ETH, [arbiter, depositor], [0n, AMOUNT]);
     await expect(tx).to.emit(escrow, "DealResolved").withArgs(created.dealId, 0n, AMOUNT, 0n, 0n);
   });

@@ -178,7 +178,7 @@ describe("nonce (§1, E-A8, E-S2)", function () {
         const fx = await loadFixture(nonceFixture);
         await fx.escrow.connect(fx.depositor).dispute(fx.arbiterDeal.deal);
         if (close === "resolve") {
-          await fx.escrow.connect(fx.arbiter).resolve(fx.arbiterDeal.deal, 0n, 1n);
+          await fx.escrow.connect(fx.arbiter).resolve(fx.arbiterDeal.deal, 0n);
         } else {
           await time.increase(DAY + 1n);
           await fx.escrow.connect(fx.stranger).triggerTimeout(fx.arbiterDeal.deal);
@@ -290,10 +290,7 @@ describe("nonce (§1, E-A8, E-S2)", function () {
         released: 0n,
         refunded: 0n,
       });
-      await expect(fx.escrow.connect(fx.arbiter).resolve(fx.arbiterDeal.deal, 0n, MAX_NONCE)).to.emit(
-        fx.escrow,
-        "DealResolved",
-      );
+      await expect(fx.escrow.connect(fx.arbiter).resolve(fx.arbiterDeal.deal, 0n)).to.emit(fx.escrow, "DealResolved");
       const s = await getState(fx.escrow, fx.arbiterDeal.dealId);
       expect([s.status, s.nonce, s.disputedAt]).to.deep.equal([Status.Closed, MAX_NONCE, disputedAt]);
     });

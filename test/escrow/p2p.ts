@@ -60,7 +60,7 @@ function runP2P(asset: Asset): void {
       const disputedAt = await blockTimeOf(disputeTx);
       const arbiterFee = feeOf(AMOUNT, ARBITER_FEE_BPS);
       const toBuyer = AMOUNT - arbiterFee;
-      const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, toBuyer, 2n);
+      const tx = await escrow.connect(arbiter).resolve(arbiterDeal.deal, toBuyer);
       await expectBalanceChanges(
         tx,
         fx.asset,

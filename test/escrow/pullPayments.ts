@@ -186,7 +186,7 @@ describe("E-M3 pull payments", function () {
       const arbiterFee = feeOf(AMOUNT, ARBITER_FEE_BPS);
       const toBeneficiary = PART;
       const toDepositor = AMOUNT - arbiterFee - PART;
-      const data = escrow.interface.encodeFunctionData("resolve", [deal, toBeneficiary, 1n]);
+      const data = escrow.interface.encodeFunctionData("resolve", [deal, toBeneficiary]);
       const tx = await rejecting.connect(other).execute(await escrow.getAddress(), 0n, data);
       await expect(tx)
         .to.emit(escrow, "PaymentCredited")

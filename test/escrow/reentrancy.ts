@@ -122,7 +122,7 @@ const REENTRIES: Array<[label: string, calldata: (fx: Fx) => string, control: bo
   ["dispute", (fx) => fx.escrow.interface.encodeFunctionData("dispute", [fx.payout.deal]), true],
   [
     "resolve of a deal it arbitrates",
-    (fx) => fx.escrow.interface.encodeFunctionData("resolve", [fx.arbitrated.deal, 0n, 1n]),
+    (fx) => fx.escrow.interface.encodeFunctionData("resolve", [fx.arbitrated.deal, 0n]),
     true,
   ],
   [

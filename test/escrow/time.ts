@@ -106,7 +106,7 @@ describe("§4 time boundaries", function () {
   });
 
   describe("E-A5 resolve against disputedAt + disputeWindow", function () {
-    const resolve: Act = (fx) => fx.escrow.connect(fx.arbiter).resolve(fx.arbiterDeal.deal, 0n, 1n);
+    const resolve: Act = (fx) => fx.escrow.connect(fx.arbiter).resolve(fx.arbiterDeal.deal, 0n);
     for (const offset of [-1n, 0n]) {
       it(`allows resolve at ${point("disputedAt + window", offset)}`, async function () {
         const fx = await loadFixture(disputedFixture);

@@ -108,7 +108,7 @@ const CASES: Case[] = [
       await f.beneficiaryClient.dispute({ deal });
       return {};
     },
-    build: (c, deal) => c.buildResolve({ deal, toBeneficiary: 500_000n, nonce: 1 }),
+    build: (c, deal) => c.buildResolve({ deal, toBeneficiary: 500_000n }),
     send: (c, deal) => c.resolve({ deal, toBeneficiary: 500_000n }),
   },
   {

@@ -212,7 +212,7 @@ describe("EscrowClient", function () {
         expect(payloads(events)).to.deep.equal([{ type: "DealRefunded", dealId, amount: 250_000n }]);
       });
 
-      it("markPaid, dispute and resolve: the arbiter takes its fee and splits the rest (nonce read when omitted)", async function () {
+      it("markPaid, dispute and resolve: the arbiter takes its fee and splits the rest", async function () {
         const f = await loadFixture(sdkFixture);
         const { dealId, deal } = await create(f, { withArbiter: true, defaultOutcome: Outcome.Refund });
         const paid = await f.beneficiaryClient.markPaid({ deal });
@@ -246,18 +246,16 @@ describe("EscrowClient", function () {
         ]);
       });
 
-      it("resolve with the nonce of a stale state reverts ESCROW_NONCE_MISMATCH", async function () {
+      it("a partial release while disputed reverts ESCROW_INVALID_STATUS, so the arbiter's remainder stays put", async function () {
         const f = await loadFixture(sdkFixture);
-        const { deal } = await create(f, { withArbiter: true });
+        const { dealId, deal } = await create(f, { withArbiter: true });
         await f.depositorClient.dispute({ deal });
-        const seen = await f.arbiterClient.getDealState({ dealId: computeDealId(deal) });
-        await f.depositorClient.release({ deal, amount: 1n });
-        await expectSdkError(
-          f.arbiterClient.resolve({ deal, toBeneficiary: 0n, nonce: seen.nonce }),
-          DealStateError,
-          "ESCROW_NONCE_MISMATCH",
-          { expected: BigInt(seen.nonce), current: BigInt(seen.nonce + 1) },
-        );
+        const seen = await f.arbiterClient.getDeal({ dealId });
+        await expectSdkError(f.depositorClient.release({ deal, amount: 1n }), DealStateError, "ESCROW_INVALID_STATUS", {
+          dealId,
+          current: DealStatus.Disputed,
+        });
+        expect((await f.arbiterClient.getDeal({ dealId })).remaining).to.equal(seen.remaining);
       });
 
       it("triggerTimeout after the deadline applies the default outcome", async function () {

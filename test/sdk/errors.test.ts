@@ -45,7 +45,6 @@ const FAMILIES: Record<string, abstract new (...args: never[]) => PeerPayError> 
   EscrowUnauthorized: UnauthorizedError,
   OwnableUnauthorizedAccount: UnauthorizedError,
   EscrowInvalidStatus: DealStateError,
-  EscrowNonceMismatch: DealStateError,
   EscrowNonceExhausted: DealStateError,
   EscrowDeadlinePassed: DealStateError,
   EscrowTimeoutNotReached: DealStateError,

@@ -248,7 +248,7 @@ describe("sdk validation: refused before anything is signed or sent", function (
         { parameter: "signature" },
       );
       await expectSdkError(
-        f.arbiterClient.resolve({ deal, toBeneficiary: 1n, nonce: 70_000 }),
+        f.depositorClient.signRelease({ deal, amount: 1n, expiry, nonce: 70_000 }),
         InvalidParameterError,
         "INVALID_PARAMETER",
         { parameter: "nonce" },
