@@ -201,226 +201,246 @@ const callerArb = (...natural: ("dep" | "ben" | "arb")[]): fc.Arbitrary<Caller> 
     { weight: 1, arbitrary: actorArb as fc.Arbitrary<Caller> },
   );
 
-const createArb: fc.Arbitrary<Action> = fc.record({
-  t: fc.constant("create" as const),
-  dep: partyArb,
-  ben: partyArb,
-  sameParties: rarely,
-  arb: fc.oneof(
-    { weight: 2, arbitrary: fc.constant(-1) },
-    { weight: 6, arbitrary: fc.integer({ min: 0, max: 3 }) },
-    { weight: 1, arbitrary: fc.constantFrom(10, 11) },
-  ),
-  eth: fc.boolean(),
-  amount: fc.oneof(fc.bigInt({ min: 1n, max: 1_000n }), fc.bigInt({ min: 10n ** 15n, max: 10n ** 18n })),
-  cuts: fc.option(fc.array(fc.integer({ min: 1, max: 9_999 }), { maxLength: 3 }), { nil: null, freq: 2 }),
-  deadlineIn: fc.oneof(
-    { weight: 1, arbitrary: fc.integer({ min: 1, max: 600 }) },
-    { weight: 2, arbitrary: fc.integer({ min: 3_600, max: 4 * 86_400 }) },
-  ),
-  window: fc.constantFrom(3_600, 3_601, 7_200, 86_400),
-  outcome: fc.constantFrom<0 | 1>(0, 1),
-  fallbackBps: fc.oneof(fc.constantFrom(0, 5_000, 10_000), fc.integer({ min: 0, max: 10_000 })),
-  arbiterFeeBps: fc.oneof(fc.constantFrom(0, 1_000), fc.integer({ min: 0, max: 1_000 })),
-  salt: fc.integer({ min: 0, max: 0xffffffff }),
-  flaw: fc.oneof(
-    { weight: 14, arbitrary: fc.constant(null) },
-    {
-      weight: 2,
-      arbitrary: fc.constantFrom<CreateFlaw>(
-        "value",
-        "zeroAmount",
-        "hugeAmount",
-        "pastDeadline",
-        "farDeadline",
-        "maxDeadline",
-        "milestoneSum",
-        "zeroMilestone",
-        "arbiterTerms",
-        "window",
-        "salt",
-      ),
-    },
-  ),
-});
+/** A creation; `withArbiter` is the weight of deals with a valid arbiter against 2 without and 1 invalid. */
+const createArb = (withArbiter: number): fc.Arbitrary<Action> =>
+  fc.record({
+    t: fc.constant("create" as const),
+    dep: partyArb,
+    ben: partyArb,
+    sameParties: rarely,
+    arb: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(-1) },
+      { weight: withArbiter, arbitrary: fc.integer({ min: 0, max: 3 }) },
+      { weight: 1, arbitrary: fc.constantFrom(10, 11) },
+    ),
+    eth: fc.boolean(),
+    amount: fc.oneof(fc.bigInt({ min: 1n, max: 1_000n }), fc.bigInt({ min: 10n ** 15n, max: 10n ** 18n })),
+    cuts: fc.option(fc.array(fc.integer({ min: 1, max: 9_999 }), { maxLength: 3 }), { nil: null, freq: 2 }),
+    deadlineIn: fc.oneof(
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 600 }) },
+      { weight: 2, arbitrary: fc.integer({ min: 3_600, max: 4 * 86_400 }) },
+    ),
+    window: fc.constantFrom(3_600, 3_601, 7_200, 86_400),
+    outcome: fc.constantFrom<0 | 1>(0, 1),
+    fallbackBps: fc.oneof(fc.constantFrom(0, 5_000, 10_000), fc.integer({ min: 0, max: 10_000 })),
+    arbiterFeeBps: fc.oneof(fc.constantFrom(0, 1_000), fc.integer({ min: 0, max: 1_000 })),
+    salt: fc.integer({ min: 0, max: 0xffffffff }),
+    flaw: fc.oneof(
+      { weight: 14, arbitrary: fc.constant(null) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom<CreateFlaw>(
+          "value",
+          "zeroAmount",
+          "hugeAmount",
+          "pastDeadline",
+          "farDeadline",
+          "maxDeadline",
+          "milestoneSum",
+          "zeroMilestone",
+          "arbiterTerms",
+          "window",
+          "salt",
+        ),
+      },
+    ),
+  });
 
-const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 14, arbitrary: createArb },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("recreate" as const), deal: dealArb }) },
-  {
-    weight: 8,
-    arbitrary: fc.record({
-      t: fc.constant("release" as const),
-      deal: dealArb,
-      by: callerArb("dep"),
-      share: shareArb,
-      tamper: rarely,
-    }),
+const ACTIONS: Record<Exclude<Action["t"], "create">, fc.Arbitrary<Action>> = {
+  recreate: fc.record({ t: fc.constant("recreate" as const), deal: dealArb }),
+  release: fc.record({
+    t: fc.constant("release" as const),
+    deal: dealArb,
+    by: callerArb("dep"),
+    share: shareArb,
+    tamper: rarely,
+  }),
+  releaseMilestone: fc.record({
+    t: fc.constant("releaseMilestone" as const),
+    deal: dealArb,
+    by: callerArb("dep"),
+    index: fc.nat({ max: 4 }),
+    wrongList: rarely,
+  }),
+  refund: fc.record({
+    t: fc.constant("refund" as const),
+    deal: dealArb,
+    by: callerArb("ben"),
+    share: shareArb,
+    tamper: rarely,
+  }),
+  releaseWithSig: fc.record({
+    t: fc.constant("releaseWithSig" as const),
+    deal: dealArb,
+    by: actorArb,
+    share: shareArb,
+    sig: sigArb,
+    expiryIn: expiryArb,
+  }),
+  refundWithSig: fc.record({
+    t: fc.constant("refundWithSig" as const),
+    deal: dealArb,
+    by: actorArb,
+    share: shareArb,
+    sig: sigArb,
+    expiryIn: expiryArb,
+  }),
+  markPaid: fc.record({ t: fc.constant("markPaid" as const), deal: dealArb, by: callerArb("ben") }),
+  dispute: fc.record({
+    t: fc.constant("dispute" as const),
+    deal: dealArb,
+    by: callerArb("dep", "ben"),
+    tamper: rarely,
+  }),
+  resolve: fc.record({
+    t: fc.constant("resolve" as const),
+    deal: dealArb,
+    by: callerArb("arb"),
+    share: shareArb,
+    nonceOffset: fc.oneof({ weight: 10, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1) }),
+  }),
+  settle: fc.record({
+    t: fc.constant("settle" as const),
+    deal: dealArb,
+    by: fc.oneof(
+      { weight: 2, arbitrary: fc.constantFrom<Caller>("dep", "ben") },
+      { weight: 3, arbitrary: actorArb as fc.Arbitrary<Caller> },
+    ),
+    share: shareArb,
+    depSig: sigArb,
+    benSig: sigArb,
+    expiryIn: expiryArb,
+  }),
+  triggerTimeout: fc.record({ t: fc.constant("triggerTimeout" as const), deal: dealArb, by: actorArb, tamper: rarely }),
+  revokeSignatures: fc.record({
+    t: fc.constant("revokeSignatures" as const),
+    deal: dealArb,
+    by: callerArb("dep", "ben"),
+  }),
+  withdraw: fc.record({
+    t: fc.constant("withdraw" as const),
+    by: fc.oneof({ weight: 4, arbitrary: fc.constant("creditor" as const) }, { weight: 1, arbitrary: actorArb }),
+    eth: fc.boolean(),
+    to: fc.oneof(
+      { weight: 3, arbitrary: fc.constant("self" as const) },
+      { weight: 3, arbitrary: fc.constant("able" as const) },
+      { weight: 2, arbitrary: actorArb },
+      { weight: 1, arbitrary: fc.constant("zero" as const) },
+    ),
+  }),
+  collectProtocolFees: fc.record({ t: fc.constant("collectProtocolFees" as const), by: actorArb, eth: fc.boolean() }),
+  setProtocolFee: fc.record({
+    t: fc.constant("setProtocolFee" as const),
+    bps: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 1, 30, 100) }, { weight: 1, arbitrary: fc.constant(101) }),
+    to: fc.oneof(
+      { weight: 5, arbitrary: fc.constant("dave" as const) },
+      { weight: 1, arbitrary: fc.constantFrom("acct" as const, "zero" as const) },
+    ),
+    byOwner: fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  }),
+  setCreationPaused: fc.record({
+    t: fc.constant("setCreationPaused" as const),
+    paused: fc.boolean(),
+    byOwner: fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  }),
+  setRejectEth: fc.record({ t: fc.constant("setRejectEth" as const), on: fc.boolean() }),
+  setBurnGas: fc.record({ t: fc.constant("setBurnGas" as const), on: fc.boolean() }),
+  setBlocked: fc.record({
+    t: fc.constant("setBlocked" as const),
+    who: fc.oneof({ weight: 6, arbitrary: actorArb }, { weight: 1, arbitrary: fc.constantFrom(6, 7) }),
+    on: fc.boolean(),
+  }),
+  warp: fc.record({
+    t: fc.constant("warp" as const),
+    seconds: fc.oneof(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 3_000, max: 90_000 })),
+  }),
+  warpTo: fc.record({
+    t: fc.constant("warpTo" as const),
+    deal: dealArb,
+    at: fc.constantFrom("deadline" as const, "disputeEnd" as const),
+    offset: fc.constantFrom<-1 | 0 | 1>(-1, 0, 1),
+  }),
+};
+
+type Profile = "mixed" | "disputes";
+/** Weights of the actions: a mixed profile, and one where disputes, rulings and timeouts dominate. */
+const PROFILES: Record<Profile, Record<Action["t"], number>> = {
+  mixed: {
+    create: 14,
+    recreate: 1,
+    release: 8,
+    releaseMilestone: 4,
+    refund: 6,
+    releaseWithSig: 2,
+    refundWithSig: 2,
+    markPaid: 5,
+    dispute: 9,
+    resolve: 7,
+    settle: 6,
+    triggerTimeout: 6,
+    revokeSignatures: 2,
+    withdraw: 6,
+    collectProtocolFees: 3,
+    setProtocolFee: 3,
+    setCreationPaused: 1,
+    setRejectEth: 3,
+    setBurnGas: 1,
+    setBlocked: 3,
+    warp: 5,
+    warpTo: 8,
   },
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      t: fc.constant("releaseMilestone" as const),
-      deal: dealArb,
-      by: callerArb("dep"),
-      index: fc.nat({ max: 4 }),
-      wrongList: rarely,
-    }),
+  disputes: {
+    create: 12,
+    recreate: 1,
+    release: 4,
+    releaseMilestone: 2,
+    refund: 3,
+    releaseWithSig: 2,
+    refundWithSig: 2,
+    markPaid: 7,
+    dispute: 12,
+    resolve: 12,
+    settle: 4,
+    triggerTimeout: 8,
+    revokeSignatures: 2,
+    withdraw: 4,
+    collectProtocolFees: 3,
+    setProtocolFee: 3,
+    setCreationPaused: 1,
+    setRejectEth: 3,
+    setBurnGas: 1,
+    setBlocked: 3,
+    warp: 5,
+    warpTo: 12,
   },
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      t: fc.constant("refund" as const),
-      deal: dealArb,
-      by: callerArb("ben"),
-      share: shareArb,
-      tamper: rarely,
-    }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      t: fc.constant("releaseWithSig" as const),
-      deal: dealArb,
-      by: actorArb,
-      share: shareArb,
-      sig: sigArb,
-      expiryIn: expiryArb,
-    }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      t: fc.constant("refundWithSig" as const),
-      deal: dealArb,
-      by: actorArb,
-      share: shareArb,
-      sig: sigArb,
-      expiryIn: expiryArb,
-    }),
-  },
-  { weight: 5, arbitrary: fc.record({ t: fc.constant("markPaid" as const), deal: dealArb, by: callerArb("ben") }) },
-  {
-    weight: 9,
-    arbitrary: fc.record({
-      t: fc.constant("dispute" as const),
-      deal: dealArb,
-      by: callerArb("dep", "ben"),
-      tamper: rarely,
-    }),
-  },
-  {
-    weight: 7,
-    arbitrary: fc.record({
-      t: fc.constant("resolve" as const),
-      deal: dealArb,
-      by: callerArb("arb"),
-      share: shareArb,
-      nonceOffset: fc.oneof(
-        { weight: 10, arbitrary: fc.constant(0) },
-        { weight: 1, arbitrary: fc.constantFrom(-1, 1) },
-      ),
-    }),
-  },
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      t: fc.constant("settle" as const),
-      deal: dealArb,
-      by: fc.oneof(
-        { weight: 2, arbitrary: fc.constantFrom<Caller>("dep", "ben") },
-        { weight: 3, arbitrary: actorArb as fc.Arbitrary<Caller> },
-      ),
-      share: shareArb,
-      depSig: sigArb,
-      benSig: sigArb,
-      expiryIn: expiryArb,
-    }),
-  },
-  {
-    weight: 6,
-    arbitrary: fc.record({ t: fc.constant("triggerTimeout" as const), deal: dealArb, by: actorArb, tamper: rarely }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({ t: fc.constant("revokeSignatures" as const), deal: dealArb, by: callerArb("dep", "ben") }),
-  },
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      t: fc.constant("withdraw" as const),
-      by: fc.oneof({ weight: 4, arbitrary: fc.constant("creditor" as const) }, { weight: 1, arbitrary: actorArb }),
-      eth: fc.boolean(),
-      to: fc.oneof(
-        { weight: 3, arbitrary: fc.constant("self" as const) },
-        { weight: 3, arbitrary: fc.constant("able" as const) },
-        { weight: 2, arbitrary: actorArb },
-        { weight: 1, arbitrary: fc.constant("zero" as const) },
-      ),
-    }),
-  },
-  {
-    weight: 3,
-    arbitrary: fc.record({ t: fc.constant("collectProtocolFees" as const), by: actorArb, eth: fc.boolean() }),
-  },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      t: fc.constant("setProtocolFee" as const),
-      bps: fc.oneof(
-        { weight: 6, arbitrary: fc.constantFrom(0, 1, 30, 100) },
-        { weight: 1, arbitrary: fc.constant(101) },
-      ),
-      to: fc.oneof(
-        { weight: 5, arbitrary: fc.constant("dave" as const) },
-        { weight: 1, arbitrary: fc.constantFrom("acct" as const, "zero" as const) },
-      ),
-      byOwner: fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      t: fc.constant("setCreationPaused" as const),
-      paused: fc.boolean(),
-      byOwner: fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-    }),
-  },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant("setRejectEth" as const), on: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("setBurnGas" as const), on: fc.boolean() }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      t: fc.constant("setBlocked" as const),
-      who: fc.oneof({ weight: 6, arbitrary: actorArb }, { weight: 1, arbitrary: fc.constantFrom(6, 7) }),
-      on: fc.boolean(),
-    }),
-  },
-  {
-    weight: 5,
-    arbitrary: fc.record({
-      t: fc.constant("warp" as const),
-      seconds: fc.oneof(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 3_000, max: 90_000 })),
-    }),
-  },
-  {
-    weight: 8,
-    arbitrary: fc.record({
-      t: fc.constant("warpTo" as const),
-      deal: dealArb,
-      at: fc.constantFrom("deadline" as const, "disputeEnd" as const),
-      offset: fc.constantFrom<-1 | 0 | 1>(-1, 0, 1),
-    }),
-  },
+};
+const ARBITER_WEIGHT: Record<Profile, number> = { mixed: 6, disputes: 12 };
+
+const actionArb = (profile: Profile): fc.Arbitrary<Action> =>
+  fc.oneof(
+    ...Object.entries(PROFILES[profile]).map(([t, weight]) => ({
+      weight,
+      arbitrary: t === "create" ? createArb(ARBITER_WEIGHT[profile]) : ACTIONS[t as Exclude<Action["t"], "create">],
+    })),
+  );
+
+/**
+ * A sequence: a few creations first, so that most actions have deals to act on (and, in the disputes profile, a
+ * few disputes, so that rulings and fallbacks have disputed deals); then anything.
+ */
+const sequenceOf = (profile: Profile): fc.Arbitrary<Action[]> =>
+  fc
+    .tuple(
+      fc.array(createArb(ARBITER_WEIGHT[profile]), { minLength: 1, maxLength: 4 }),
+      fc.array(ACTIONS.dispute, { maxLength: profile === "disputes" ? 3 : 0 }),
+      fc.array(actionArb(profile), { maxLength: MAX_STEPS - 1, size: "max" }),
+    )
+    .map(([creates, disputes, rest]) => [...creates, ...disputes, ...rest].slice(0, MAX_STEPS));
+
+const sequenceArb: fc.Arbitrary<Action[]> = fc.oneof(
+  { weight: 2, arbitrary: sequenceOf("mixed") },
+  { weight: 1, arbitrary: sequenceOf("disputes") },
 );
-
-/** A few creations first, so that most actions have deals to act on; then anything. */
-const sequenceArb: fc.Arbitrary<Action[]> = fc
-  .tuple(
-    fc.array(createArb, { minLength: 1, maxLength: 4 }),
-    fc.array(actionArb, { maxLength: MAX_STEPS - 1, size: "max" }),
-  )
-  .map(([creates, rest]) => [...creates, ...rest].slice(0, MAX_STEPS));
 
 // ------------------------------------------------------------------ running a sequence against chain and model
 
