@@ -1,0 +1,21 @@
+// `npm run gas`: measures every Escrow operation, prints the table, writes gas/snapshot.json, and exits non-zero
+// if an operation misses the issue's target. Scenario and determinism: scripts/lib/gas.ts.
+import hre from "hardhat";
+import { SNAPSHOT_PATH, formatGasTable, measureEscrowGas, overTarget, writeSnapshot } from "./lib/gas";
+
+async function main(): Promise<void> {
+  const rows = await measureEscrowGas(hre);
+  console.log(formatGasTable(rows));
+  writeSnapshot(rows);
+  console.log(`\nWrote ${SNAPSHOT_PATH} (${rows.length} operations).`);
+  const over = overTarget(rows);
+  if (over.length > 0) {
+    for (const r of over) console.error(`OVER TARGET: ${r.key} uses ${r.gas} gas, target ${r.target}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,544 @@
+// Gas benchmark of the Escrow, shared by `npm run gas` (scripts/gas.ts) and test/gas/escrow.gas.test.ts.
+//
+// Scenario (the issue's): every operation is measured on the second deal of its kind in a warm contract whose
+// recipients already hold a balance. Each scenario runs twice and the second run is recorded, so the escrow
+// already holds the token, every recipient already holds ETH and tokens, and the fee and nonce slots that a
+// first use would create already exist. Values are realistic: 1 ETH or 1,000 tokens of 18 decimals, a deadline
+// 7 days out, a random-looking fixed salt.
+//
+// Determinism: the accounts are wallets with fixed keys (fresh nonces, so every contract address is fixed),
+// every block gets an explicit timestamp from a fixed start, and ECDSA signatures are deterministic (RFC 6979),
+// so the calldata, and with it the gas, is the same on every run. The measurement runs inside an
+// evm_snapshot / evm_revert pair and leaves the network as it found it.
+
+import { writeFileSync } from "node:fs";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import {
+  AbiCoder,
+  Signature,
+  Wallet,
+  ZeroAddress,
+  getBytes,
+  id,
+  keccak256,
+  parseEther,
+  parseUnits,
+  type ContractTransactionResponse,
+  type Provider,
+  type TransactionReceipt,
+} from "ethers";
+import {
+  Escrow__factory,
+  FalseReturnToken__factory,
+  MockAccount__factory,
+  MockERC20__factory,
+  type MockERC20,
+} from "../../typechain-types";
+import type { IEscrow } from "../../typechain-types/contracts/Escrow";
+
+/** One measured operation. `gas` is the full receipt gas, including the 21,000 base. */
+export interface GasRow {
+  /** Stable key in gas/snapshot.json, e.g. `eth.createDeal`. */
+  key: string;
+  /** What was measured, for the table. */
+  label: string;
+  asset: "ETH" | "ERC20";
+  gas: number;
+  calldataBytes: number;
+  calldataZeroBytes: number;
+  calldataNonZeroBytes: number;
+  /** The issue's ceiling for this operation, where there is one. */
+  target?: number;
+}
+
+/** The snapshot's entry for one operation. */
+export interface GasSnapshotEntry {
+  gas: number;
+  calldataBytes: number;
+  calldataZeroBytes: number;
+  calldataNonZeroBytes: number;
+}
+
+export type GasSnapshot = Record<string, GasSnapshotEntry>;
+
+/** The issue's targets: create+fund and full release, per asset. */
+export const GAS_TARGETS: Readonly<Record<string, number>> = {
+  "eth.createDeal": 55_000,
+  "erc20.createDeal": 80_000,
+  "eth.release.full": 45_000,
+  "erc20.release.full": 50_000,
+};
+
+export const SNAPSHOT_PATH = "gas/snapshot.json";
+
+/** Fixed start of the benchmark's clock (2065-01-24), far beyond anything a test warps to. */
+const START_TIME = 3_000_000_000;
+const SALT = 0x9e3779b9n;
+const WEEK = 7n * 24n * 3600n;
+const DISPUTE_WINDOW = 3n * 24n * 3600n;
+const ETH_AMOUNT = parseEther("1");
+const TOKEN_AMOUNT = parseUnits("1000", 18);
+const PROTOCOL_FEE_BPS = 50n; // 0.5%
+const Outcome = { Release: 0n, Refund: 1n } as const;
+
+type Deal = IEscrow.DealStruct;
+type DealParams = IEscrow.DealParamsStruct;
+
+/** Calldata size and its split into zero and non-zero bytes (what calldata gas is priced on). */
+export function calldataStats(data: string): { bytes: number; zero: number; nonZero: number } {
+  const bytes = getBytes(data);
+  let zero = 0;
+  for (const b of bytes) if (b === 0) zero++;
+  return { bytes: bytes.length, zero, nonZero: bytes.length - zero };
+}
+
+/**
+ * Measures every Escrow operation (docs/escrow.md §10) and returns one row per operation and asset, in a fixed
+ * order. Leaves the network's state unchanged.
+ */
+export async function measureEscrowGas(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
+  const provider = hre.ethers.provider;
+  const snapshotId: string = await provider.send("evm_snapshot", []);
+  try {
+    return await runBenchmark(hre);
+  } finally {
+    await provider.send("evm_revert", [snapshotId]);
+  }
+}
+
+async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
+  const provider = hre.ethers.provider;
+  const latest = await provider.getBlock("latest");
+  if (latest === null) throw new Error("no latest block");
+  if (latest.timestamp >= START_TIME) {
+    throw new Error(`the chain's clock (${latest.timestamp}) is past the benchmark's fixed start ${START_TIME}`);
+  }
+  let now = BigInt(START_TIME);
+  /** Every transaction gets its own block, one second after the previous one (or later, where `now` jumped). */
+  const tick = async (): Promise<void> => {
+    now += 1n;
+    await provider.send("evm_setNextBlockTimestamp", [Number(now)]);
+  };
+
+  const wallet = (name: string): Wallet => new Wallet(id(`peerpay.gas.${name}`), provider as unknown as Provider);
+  const owner = wallet("owner");
+  const depositor = wallet("depositor");
+  const beneficiary = wallet("beneficiary");
+  const arbiter = wallet("arbiter");
+  const relayer = wallet("relayer");
+  const feeRecipient = wallet("feeRecipient");
+  const permitDepositor = wallet("permitDepositor");
+  const accountOwner = wallet("accountOwner");
+  const everyone = [owner, depositor, beneficiary, arbiter, relayer, feeRecipient, permitDepositor, accountOwner];
+  for (const w of everyone) {
+    await provider.send("hardhat_setBalance", [w.address, "0x" + parseEther("1000000").toString(16)]);
+  }
+
+  const send = async (tx: Promise<ContractTransactionResponse>) => {
+    const response = await tx;
+    const receipt = await response.wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${response.hash} failed`);
+    return { response, receipt };
+  };
+
+  await tick();
+  const escrow = await new Escrow__factory(owner).deploy(owner.address);
+  await escrow.waitForDeployment();
+  await tick();
+  const token = await new MockERC20__factory(owner).deploy("PeerPay Test Token", "PPT", 18);
+  await token.waitForDeployment();
+  await tick();
+  const failingToken = await new FalseReturnToken__factory(owner).deploy();
+  await failingToken.waitForDeployment();
+  await tick();
+  const rejecting = await new MockAccount__factory(accountOwner).deploy(accountOwner.address);
+  await rejecting.waitForDeployment();
+  await tick();
+  await send(rejecting.connect(accountOwner).setRejectEth(true));
+
+  const escrowAddress = await escrow.getAddress();
+  const tokenAddress = await token.getAddress();
+  const failingTokenAddress = await failingToken.getAddress();
+  const rejectingAddress = await rejecting.getAddress();
+  const { chainId } = await provider.getNetwork();
+
+  // Every recipient already holds the token; depositors approve the escrow once (the permit depositor does not:
+  // its deposits go through permit).
+  const holders = [depositor, beneficiary, arbiter, feeRecipient, permitDepositor, relayer];
+  for (const h of holders) {
+    await tick();
+    await send(token.connect(owner).mint(h.address, parseUnits("1000000", 18)));
+    await tick();
+    await send(failingToken.connect(owner).mint(h.address, parseUnits("1000000", 18)));
+  }
+  await tick();
+  await send(token.connect(depositor).approve(escrowAddress, 2n ** 256n - 1n));
+  await tick();
+  await send(failingToken.connect(depositor).approve(escrowAddress, 2n ** 256n - 1n));
+
+  const rows: GasRow[] = [];
+
+  /**
+   * Advances the clock one second, sends the transaction built by `tx` (built after the tick, so deadlines are
+   * relative to its block) and, if `key` is given, records it as a row.
+   */
+  const step = async (
+    measured: { key: string; label: string; asset: "ETH" | "ERC20" } | null,
+    tx: () => Promise<ContractTransactionResponse>,
+  ): Promise<TransactionReceipt> => {
+    await tick();
+    const { response, receipt } = await send(tx());
+    if (measured !== null) {
+      const stats = calldataStats(response.data);
+      const target = GAS_TARGETS[measured.key];
+      rows.push({
+        ...measured,
+        gas: Number(receipt.gasUsed),
+        calldataBytes: stats.bytes,
+        calldataZeroBytes: stats.zero,
+        calldataNonZeroBytes: stats.nonZero,
+        ...(target !== undefined ? { target } : {}),
+      });
+    }
+    return receipt;
+  };
+
+  /** The terms of the deal a creation receipt announces. */
+  const dealOf = (receipt: TransactionReceipt): Deal => {
+    for (const log of receipt.logs) {
+      const parsed = escrow.interface.parseLog(log);
+      if (parsed?.name === "DealCreated") {
+        const d = parsed.args.deal;
+        return {
+          depositor: d.depositor,
+          beneficiary: d.beneficiary,
+          arbiter: d.arbiter,
+          token: d.token,
+          terms: d.terms,
+          milestonesHash: d.milestonesHash,
+        };
+      }
+    }
+    throw new Error("no DealCreated event");
+  };
+
+  interface Kind {
+    asset: "ETH" | "ERC20";
+    prefix: string;
+    token: string;
+    amount: bigint;
+  }
+  type Funds = Pick<Kind, "token" | "amount">;
+  interface DealOptions {
+    beneficiary?: string;
+    arbiter?: boolean;
+  }
+  const kinds: Kind[] = [
+    { asset: "ETH", prefix: "eth", token: ZeroAddress, amount: ETH_AMOUNT },
+    { asset: "ERC20", prefix: "erc20", token: tokenAddress, amount: TOKEN_AMOUNT },
+  ];
+
+  /** Realistic terms: deadline 7 days out; with an arbiter, the P2P flow (default Refund, 3-day window). */
+  const params = (funds: Funds, opts: DealOptions = {}): DealParams => ({
+    beneficiary: opts.beneficiary ?? beneficiary.address,
+    arbiter: opts.arbiter ? arbiter.address : ZeroAddress,
+    token: funds.token,
+    amount: funds.amount,
+    deadline: now + WEEK,
+    disputeWindow: opts.arbiter ? DISPUTE_WINDOW : 0n,
+    defaultOutcome: opts.arbiter ? Outcome.Refund : Outcome.Release,
+    fallbackBps: opts.arbiter ? 5_000n : 0n,
+    arbiterFeeBps: opts.arbiter ? 100n : 0n,
+    salt: SALT,
+  });
+
+  const createTx =
+    (funds: Funds, opts: DealOptions = {}, milestones: bigint[] = []) =>
+    () =>
+      escrow
+        .connect(depositor)
+        .createDeal(params(funds, opts), milestones, { value: funds.token === ZeroAddress ? funds.amount : 0n });
+
+  const newDeal = async (funds: Funds, opts: DealOptions = {}, milestones: bigint[] = []): Promise<Deal> =>
+    dealOf(await step(null, createTx(funds, opts, milestones)));
+
+  /** Runs a scenario twice and records only the second run: the second deal of its kind, in a warm contract. */
+  const second = async (scenario: (measure: boolean) => Promise<void>): Promise<void> => {
+    await scenario(false);
+    await scenario(true);
+  };
+
+  const settleTypes = {
+    Settle: [
+      { name: "dealId", type: "bytes32" },
+      { name: "toBeneficiary", type: "uint256" },
+      { name: "nonce", type: "uint256" },
+      { name: "expiry", type: "uint256" },
+    ],
+  };
+  const releaseTypes = {
+    Release: [
+      { name: "dealId", type: "bytes32" },
+      { name: "amount", type: "uint256" },
+      { name: "nonce", type: "uint256" },
+      { name: "expiry", type: "uint256" },
+    ],
+  };
+  const domain = { name: "PeerPay Escrow", version: "1", chainId, verifyingContract: escrowAddress };
+
+  const dealId = (deal: Deal): string =>
+    keccak256(
+      AbiCoder.defaultAbiCoder().encode(
+        ["tuple(address,address,address,address,uint256,bytes32)"],
+        [[deal.depositor, deal.beneficiary, deal.arbiter, deal.token, deal.terms, deal.milestonesHash]],
+      ),
+    );
+  const nonceOf = async (deal: Deal): Promise<bigint> => (await escrow.getDealState(dealId(deal))).nonce;
+  const fourMilestones = (amount: bigint): bigint[] => [
+    amount / 4n,
+    amount / 4n,
+    amount / 4n,
+    amount - 3n * (amount / 4n),
+  ];
+
+  for (const kind of kinds) {
+    const { asset, prefix } = kind;
+    const row = (measure: boolean, key: string, label: string) =>
+      measure ? { key: `${prefix}.${key}`, label, asset } : null;
+
+    // ---- creation
+    await second(async (m) => {
+      await step(row(m, "createDeal", "createDeal (no arbiter)"), createTx(kind));
+    });
+    await second(async (m) => {
+      await step(row(m, "createDeal.arbiter", "createDeal (arbiter)"), createTx(kind, { arbiter: true }));
+    });
+    await second(async (m) => {
+      await step(
+        row(m, "createDeal.milestones4", "createDeal (4 milestones)"),
+        createTx(kind, {}, fourMilestones(kind.amount)),
+      );
+    });
+    if (asset === "ERC20") {
+      await second(async (m) => {
+        const permitDeadline = now + 3600n;
+        const sig = await permitSignature(token, permitDepositor, escrowAddress, kind.amount, permitDeadline, chainId);
+        await step(row(m, "createDealWithPermit", "createDealWithPermit"), () =>
+          escrow.connect(permitDepositor).createDealWithPermit(params(kind), [], permitDeadline, sig.v, sig.r, sig.s),
+        );
+      });
+    }
+
+    // ---- releases and refunds
+    await second(async (m) => {
+      const deal = await newDeal(kind);
+      await step(row(m, "release.full", "release (full)"), () => escrow.connect(depositor).release(deal, kind.amount));
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind);
+      await step(row(m, "release.partial", "release (partial, 1/4)"), () =>
+        escrow.connect(depositor).release(deal, kind.amount / 4n),
+      );
+    });
+    await second(async (m) => {
+      const milestones = fourMilestones(kind.amount);
+      const deal = await newDeal(kind, {}, milestones);
+      await step(row(m, "releaseMilestone", "releaseMilestone (1st of 4)"), () =>
+        escrow.connect(depositor).releaseMilestone(deal, milestones, 0n),
+      );
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind);
+      await step(row(m, "refund.full", "refund (full)"), () => escrow.connect(beneficiary).refund(deal, kind.amount));
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind);
+      const expiry = now + 3600n;
+      const message = { dealId: dealId(deal), amount: kind.amount, nonce: await nonceOf(deal), expiry };
+      const signature = await depositor.signTypedData(domain, releaseTypes, message);
+      await step(row(m, "releaseWithSig", "releaseWithSig (full, relayed)"), () =>
+        escrow.connect(relayer).releaseWithSig(deal, kind.amount, expiry, signature),
+      );
+    });
+
+    // ---- the P2P flow and disputes
+    await second(async (m) => {
+      const deal = await newDeal(kind, { arbiter: true });
+      await step(row(m, "markPaid", "markPaid"), () => escrow.connect(beneficiary).markPaid(deal));
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind, { arbiter: true });
+      await step(null, () => escrow.connect(beneficiary).markPaid(deal));
+      await step(row(m, "dispute", "dispute (after markPaid)"), () => escrow.connect(depositor).dispute(deal));
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind, { arbiter: true });
+      await step(null, () => escrow.connect(depositor).dispute(deal));
+      const nonce = await nonceOf(deal);
+      // The 1% fee to the arbiter, the rest split evenly: three payouts.
+      const toBeneficiary = (kind.amount - kind.amount / 100n) / 2n;
+      await step(row(m, "resolve", "resolve (1% arbiter fee, even split)"), () =>
+        escrow.connect(arbiter).resolve(deal, toBeneficiary, nonce),
+      );
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind);
+      const expiry = now + 3600n;
+      const toBeneficiary = (kind.amount * 6n) / 10n;
+      const message = { dealId: dealId(deal), toBeneficiary, nonce: await nonceOf(deal), expiry };
+      const depositorSig = await depositor.signTypedData(domain, settleTypes, message);
+      const beneficiarySig = await beneficiary.signTypedData(domain, settleTypes, message);
+      await step(row(m, "settle", "settle (60/40, both signatures, relayed)"), () =>
+        escrow.connect(relayer).settle(deal, toBeneficiary, expiry, depositorSig, beneficiarySig),
+      );
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind);
+      now += WEEK; // the next block is past the deadline
+      await step(row(m, "triggerTimeout.default", "triggerTimeout (default outcome: release)"), () =>
+        escrow.connect(relayer).triggerTimeout(deal),
+      );
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind, { arbiter: true });
+      await step(null, () => escrow.connect(depositor).dispute(deal));
+      now += DISPUTE_WINDOW; // the next block is past the arbiter's window
+      await step(row(m, "triggerTimeout.fallback", "triggerTimeout (fallback split after dispute)"), () =>
+        escrow.connect(relayer).triggerTimeout(deal),
+      );
+    });
+    await second(async (m) => {
+      const deal = await newDeal(kind);
+      await step(row(m, "revokeSignatures", "revokeSignatures"), () =>
+        escrow.connect(depositor).revokeSignatures(deal),
+      );
+    });
+
+    // ---- a credit and its withdrawal
+    if (asset === "ETH") {
+      // The beneficiary is a contract account refusing ETH, so the release is credited; it withdraws through its
+      // owner, so this row includes MockAccount.execute's forwarding overhead.
+      await second(async (m) => {
+        const deal = await newDeal(kind, { beneficiary: rejectingAddress });
+        await step(null, () => escrow.connect(depositor).release(deal, kind.amount));
+        const data = escrow.interface.encodeFunctionData("withdraw", [ZeroAddress, accountOwner.address]);
+        await step(row(m, "withdraw", "withdraw (credit, via MockAccount.execute)"), () =>
+          rejecting.connect(accountOwner).execute(escrowAddress, 0n, data),
+        );
+      });
+    } else {
+      // FalseReturnToken's transfer returns false while `failTransfers` is set, so the release is credited to the
+      // beneficiary, who withdraws once the token works again. The token's own flag read is in the number.
+      const failing: Funds = { token: failingTokenAddress, amount: TOKEN_AMOUNT };
+      await second(async (m) => {
+        const deal = await newDeal(failing);
+        await step(null, () => failingToken.connect(owner).setFailTransfers(true));
+        await step(null, () => escrow.connect(depositor).release(deal, failing.amount));
+        await step(null, () => failingToken.connect(owner).setFailTransfers(false));
+        await step(row(m, "withdraw", "withdraw (credit, FalseReturnToken)"), () =>
+          escrow.connect(beneficiary).withdraw(failingTokenAddress, beneficiary.address),
+        );
+      });
+    }
+  }
+
+  // ---- a 0.5% protocol fee: creation and full release, then the collection of the accrued fees
+  await step(null, () => escrow.connect(owner).setProtocolFee(PROTOCOL_FEE_BPS, feeRecipient.address));
+  for (const kind of kinds) {
+    const { asset, prefix } = kind;
+    await second(async (m) => {
+      const created = await step(
+        m ? { key: `${prefix}.createDeal.protocolFee`, label: "createDeal (0.5% protocol fee)", asset } : null,
+        createTx(kind),
+      );
+      const deal = dealOf(created);
+      await step(
+        m ? { key: `${prefix}.release.full.protocolFee`, label: "release (full, 0.5% protocol fee)", asset } : null,
+        () => escrow.connect(depositor).release(deal, kind.amount),
+      );
+    });
+  }
+  for (const kind of kinds) {
+    const { asset, prefix } = kind;
+    await second(async (m) => {
+      // Accrue a fee to collect (the first run's collection emptied the slot).
+      const deal = await newDeal(kind);
+      await step(null, () => escrow.connect(depositor).release(deal, kind.amount));
+      await step(m ? { key: `${prefix}.collectProtocolFees`, label: "collectProtocolFees", asset } : null, () =>
+        escrow.connect(relayer).collectProtocolFees(kind.token),
+      );
+    });
+  }
+
+  return rows;
+}
+
+async function permitSignature(
+  token: MockERC20,
+  owner: Wallet,
+  spender: string,
+  value: bigint,
+  deadline: bigint,
+  chainId: bigint,
+): Promise<Signature> {
+  const nonce = await token.nonces(owner.address);
+  const raw = await owner.signTypedData(
+    { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() },
+    {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    { owner: owner.address, spender, value, nonce, deadline },
+  );
+  return Signature.from(raw);
+}
+
+/** The rows as a snapshot: keys sorted, so that the file's order never depends on the measurement's. */
+export function toSnapshot(rows: readonly GasRow[]): GasSnapshot {
+  const snapshot: GasSnapshot = {};
+  for (const row of [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    snapshot[row.key] = {
+      gas: row.gas,
+      calldataBytes: row.calldataBytes,
+      calldataZeroBytes: row.calldataZeroBytes,
+      calldataNonZeroBytes: row.calldataNonZeroBytes,
+    };
+  }
+  return snapshot;
+}
+
+export function writeSnapshot(rows: readonly GasRow[], path = SNAPSHOT_PATH): void {
+  writeFileSync(path, JSON.stringify(toSnapshot(rows), null, 2) + "\n");
+}
+
+/** Rows whose gas exceeds their target. */
+export function overTarget(rows: readonly GasRow[]): GasRow[] {
+  return rows.filter((r) => r.target !== undefined && r.gas > r.target);
+}
+
+/** A plain-text table: operation, asset, gas, calldata bytes (zero / non-zero), target, OK/OVER. */
+export function formatGasTable(rows: readonly GasRow[]): string {
+  const fmt = (n: number): string => n.toLocaleString("en-US");
+  const header = ["operation", "asset", "gas", "calldata (zero/non-zero)", "target", ""];
+  const body = rows.map((r) => [
+    r.label,
+    r.asset,
+    fmt(r.gas),
+    `${r.calldataBytes} (${r.calldataZeroBytes}/${r.calldataNonZeroBytes})`,
+    r.target === undefined ? "" : fmt(r.target),
+    r.target === undefined ? "" : r.gas <= r.target ? "OK" : "OVER",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const numeric = [false, false, true, true, true, false];
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
