@@ -374,11 +374,10 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     await second(async (m) => {
       const deal = await newDeal(kind, { arbiter: true });
       await step(null, () => escrow.connect(depositor).dispute(deal));
-      const nonce = await nonceOf(deal);
       // The 1% fee to the arbiter, the rest split evenly: three payouts.
       const toBeneficiary = (kind.amount - kind.amount / 100n) / 2n;
       await step(row(m, "resolve", "resolve (1% arbiter fee, even split)"), () =>
-        escrow.connect(arbiter).resolve(deal, toBeneficiary, nonce),
+        escrow.connect(arbiter).resolve(deal, toBeneficiary),
       );
     });
     await second(async (m) => {

@@ -157,7 +157,7 @@ type Action =
   | { t: "refundWithSig"; deal: number; by: number; share: Share; sig: SigVariant; expiryIn: number }
   | { t: "markPaid"; deal: number; by: Caller }
   | { t: "dispute"; deal: number; by: Caller; tamper: boolean }
-  | { t: "resolve"; deal: number; by: Caller; share: Share; nonceOffset: number }
+  | { t: "resolve"; deal: number; by: Caller; share: Share }
   | {
       t: "settle";
       deal: number;
@@ -297,7 +297,6 @@ const ACTIONS: Record<Exclude<Action["t"], "create">, fc.Arbitrary<Action>> = {
     deal: dealArb,
     by: callerArb("arb"),
     share: shareArb,
-    nonceOffset: fc.oneof({ weight: 10, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1) }),
   }),
   settle: fc.record({
     t: fc.constant("settle" as const),
@@ -916,13 +915,12 @@ class Run {
         const remaining = this.remainingOf(d);
         const distributable = remaining - (remaining * (d?.arbiterFeeBps ?? 0n)) / LIMITS.BPS;
         const toBeneficiary = this.shareOf(distributable, action.share);
-        const nonce = BigInt(Math.max(0, (d?.nonce ?? 0) + action.nonceOffset));
         return {
-          desc: `${by.name} resolve(${label}, toBeneficiary ${toBeneficiary}, nonce ${nonce})`,
+          desc: `${by.name} resolve(${label}, toBeneficiary ${toBeneficiary})`,
           from: by,
           to: target,
-          data: ei.encodeFunctionData("resolve", [terms, toBeneficiary, nonce]),
-          expected: m.resolve(by.address, terms, toBeneficiary, nonce, now),
+          data: ei.encodeFunctionData("resolve", [terms, toBeneficiary]),
+          expected: m.resolve(by.address, terms, toBeneficiary, now),
         };
       }
       case "settle": {

@@ -373,11 +373,14 @@ export class EscrowModel {
     else d.nonce += 1;
   }
 
-  /** E-A1: a part of the remainder: non-zero and at most the remainder. */
+  /** E-A1: a part of the remainder: non-zero, at most the remainder, and all of it while disputed (E-A5). */
   private partErrors(d: ModelDeal, amount: bigint): string[] {
     const e: string[] = [];
     if (amount === 0n) e.push("EscrowZeroAmount");
     if (amount > this.remaining(d)) e.push("EscrowAmountExceedsRemaining");
+    else if (amount !== 0n && d.status === Status.Disputed && amount !== this.remaining(d)) {
+      e.push("EscrowInvalidStatus");
+    }
     if (e.length === 0) e.push(...this.nonceErrors(d, amount === this.remaining(d)));
     return e;
   }
@@ -524,13 +527,12 @@ export class EscrowModel {
   }
 
   /** E-A5, E-M2: the arbiter's fee first, then its split of the rest. */
-  resolve(caller: string, terms: DealTerms, toBeneficiary: bigint, nonce: bigint, now: bigint): Prediction {
+  resolve(caller: string, terms: DealTerms, toBeneficiary: bigint, now: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e: string[] = [];
     if (d.deal.arbiter === ZeroAddress || lc(caller) !== lc(d.deal.arbiter)) e.push("EscrowUnauthorized");
     if (d.status !== Status.Disputed) e.push("EscrowInvalidStatus");
-    if (nonce !== BigInt(d.nonce)) e.push("EscrowNonceMismatch");
     if (now > d.disputedAt + d.disputeWindow) e.push("EscrowDeadlinePassed");
     const remaining = this.remaining(d);
     const arbiterFee = (remaining * d.arbiterFeeBps) / LIMITS.BPS;
