@@ -28,16 +28,13 @@ import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Interface, ZeroAddress, parseEther, type ContractTransactionReceipt, type TransactionReceipt } from "ethers";
+import { dealIdOf, packTerms, type Deal, type DealParams } from "../helpers/escrow";
 import {
   EscrowModel,
   LIMITS,
   STATUS_NAMES,
   Status,
-  dealIdOf,
   noPayouts,
-  packTerms,
-  type CreateParams,
-  type DealTerms,
   type ModelDeal,
   type Payouts,
   type Prediction,
@@ -460,7 +457,7 @@ interface Call {
 /** The arguments each deal was created with, to replay them (`recreate`). */
 interface Creation {
   caller: Actor;
-  params: CreateParams;
+  params: DealParams;
   milestones: bigint[];
   value: bigint;
 }
@@ -576,11 +573,11 @@ class Run {
     index: number,
     tamper = false,
     prefers: (d: ModelDeal) => boolean = () => true,
-  ): { terms: DealTerms; d?: ModelDeal; label: string } {
+  ): { terms: Deal; d?: ModelDeal; label: string } {
     const deals = this.model.order;
     if (deals.length === 0) {
       const a = this.w.actors;
-      const terms: DealTerms = {
+      const terms: Deal = {
         depositor: a[0].address,
         beneficiary: a[1].address,
         arbiter: ZeroAddress,
@@ -613,7 +610,7 @@ class Run {
     return { terms: { ...d.deal, terms: d.deal.terms ^ 1n }, label: `deal#${i}(tampered)` };
   }
 
-  private actorAt(terms: DealTerms, by: Caller): Actor {
+  private actorAt(terms: Deal, by: Caller): Actor {
     const find = (addr: string): Actor =>
       this.w.actors.find((a) => a.address.toLowerCase() === addr.toLowerCase()) ?? this.w.actors[5];
     if (by === "dep") return find(terms.depositor);
@@ -1121,7 +1118,7 @@ class Run {
     let value = a.eth ? amount : 0n;
     if (a.flaw === "value") value = a.eth ? amount + 1n : 1n;
     if (a.eth && amount > parseEther("10")) value = 0n; // unaffordable: send nothing (a value mismatch as well)
-    const params: CreateParams = {
+    const params: DealParams = {
       beneficiary: ben.address,
       arbiter,
       token,

@@ -3,7 +3,9 @@
 // either the set of errors the call may revert with (every rule the call breaks; the spec does not order all
 // checks, so the contract must revert with one of them) or success, in which case it applies the call's effects:
 // the deal's state, the payouts pushed or credited, the protocol fees, and what each party is owed per deal.
-import { AbiCoder, ZeroAddress, keccak256, solidityPacked } from "ethers";
+import { ZeroAddress } from "ethers";
+// The deal encoding (packed terms, ids, milestone hashes) is shared with the other escrow tests.
+import { dealIdOf, milestonesHashOf, packTerms, type Deal, type DealParams } from "./escrow";
 
 export const Status = { None: 0, Active: 1, Paid: 2, Disputed: 3, Closed: 4 } as const;
 export type StatusValue = (typeof Status)[keyof typeof Status];
@@ -24,30 +26,6 @@ export const LIMITS = {
   UINT32: 2n ** 32n,
 } as const;
 
-/** The immutable terms, as the contract's `Deal` struct. */
-export interface DealTerms {
-  depositor: string;
-  beneficiary: string;
-  arbiter: string;
-  token: string;
-  terms: bigint;
-  milestonesHash: string;
-}
-
-/** The contract's `DealParams`. */
-export interface CreateParams {
-  beneficiary: string;
-  arbiter: string;
-  token: string;
-  amount: bigint;
-  deadline: bigint;
-  disputeWindow: bigint;
-  defaultOutcome: bigint;
-  fallbackBps: bigint;
-  arbiterFeeBps: bigint;
-  salt: bigint;
-}
-
 /** What was paid out for a deal, cumulated: the beneficiary's net, the protocol fee, the depositor, the arbiter. */
 export interface Payouts {
   beneficiary: bigint;
@@ -60,7 +38,7 @@ export const noPayouts = (): Payouts => ({ beneficiary: 0n, protocolFee: 0n, dep
 
 export interface ModelDeal {
   id: string;
-  deal: DealTerms;
+  deal: Deal;
   milestones: bigint[];
   amount: bigint;
   deadline: bigint;
@@ -107,47 +85,6 @@ export type Prediction = string[];
 const lc = (a: string): string => a.toLowerCase();
 const key2 = (token: string, account: string): string => `${lc(token)}|${lc(account)}`;
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-
-export function packTerms(p: {
-  amount: bigint;
-  deadline: bigint;
-  disputeWindow: bigint;
-  defaultOutcome: bigint;
-  fallbackBps: bigint;
-  arbiterFeeBps: bigint;
-  protocolFeeBps: bigint;
-  salt: bigint;
-}): bigint {
-  return (
-    p.amount |
-    (p.deadline << 96n) |
-    (p.disputeWindow << 136n) |
-    (p.defaultOutcome << 168n) |
-    (p.fallbackBps << 176n) |
-    (p.arbiterFeeBps << 192n) |
-    (p.protocolFeeBps << 208n) |
-    (p.salt << 224n)
-  );
-}
-
-export function milestonesHashOf(milestones: readonly bigint[]): string {
-  if (milestones.length === 0) return "0x" + "00".repeat(32);
-  return keccak256(
-    solidityPacked(
-      milestones.map(() => "uint256"),
-      milestones,
-    ),
-  );
-}
-
-export function dealIdOf(d: DealTerms): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ["tuple(address,address,address,address,uint256,bytes32)"],
-      [[d.depositor, d.beneficiary, d.arbiter, d.token, d.terms, d.milestonesHash]],
-    ),
-  );
-}
 
 export class EscrowModel {
   readonly deals = new Map<string, ModelDeal>();
@@ -196,7 +133,7 @@ export class EscrowModel {
     return total;
   }
 
-  findDeal(terms: DealTerms): ModelDeal | undefined {
+  findDeal(terms: Deal): ModelDeal | undefined {
     return this.deals.get(dealIdOf(terms));
   }
 
@@ -260,7 +197,7 @@ export class EscrowModel {
 
   create(
     caller: string,
-    p: CreateParams,
+    p: DealParams,
     milestones: readonly bigint[],
     value: bigint,
     now: bigint,
@@ -313,7 +250,7 @@ export class EscrowModel {
       p.arbiterFeeBps < 2n ** 16n &&
       p.salt < LIMITS.UINT32;
     if (!packable) return { errors: e };
-    const deal: DealTerms = {
+    const deal: Deal = {
       depositor: caller,
       beneficiary: p.beneficiary,
       arbiter: p.arbiter,
@@ -352,7 +289,7 @@ export class EscrowModel {
   // ------------------------------------------------------------------ actions (§3–§5)
 
   /** §3: every action first finds an open deal by its terms. */
-  private load(terms: DealTerms): { d?: ModelDeal; errors: string[] } {
+  private load(terms: Deal): { d?: ModelDeal; errors: string[] } {
     const d = this.findDeal(terms);
     if (d === undefined) return { errors: ["EscrowDealNotFound"] };
     if (d.status === Status.Closed) return { errors: ["EscrowInvalidStatus"] };
@@ -425,7 +362,7 @@ export class EscrowModel {
     this.payDepositor(d, amount);
   }
 
-  release(caller: string, terms: DealTerms, amount: bigint): Prediction {
+  release(caller: string, terms: Deal, amount: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e: string[] = [];
@@ -436,7 +373,7 @@ export class EscrowModel {
     return [];
   }
 
-  releaseMilestone(caller: string, terms: DealTerms, milestones: readonly bigint[], index: bigint): Prediction {
+  releaseMilestone(caller: string, terms: Deal, milestones: readonly bigint[], index: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e: string[] = [];
@@ -454,7 +391,7 @@ export class EscrowModel {
     return [];
   }
 
-  refund(caller: string, terms: DealTerms, amount: bigint): Prediction {
+  refund(caller: string, terms: Deal, amount: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e: string[] = [];
@@ -465,7 +402,7 @@ export class EscrowModel {
     return [];
   }
 
-  releaseWithSig(terms: DealTerms, amount: bigint, expiry: bigint, sig: SignedMessage | null, now: bigint): Prediction {
+  releaseWithSig(terms: Deal, amount: bigint, expiry: bigint, sig: SignedMessage | null, now: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e = [
@@ -477,7 +414,7 @@ export class EscrowModel {
     return [];
   }
 
-  refundWithSig(terms: DealTerms, amount: bigint, expiry: bigint, sig: SignedMessage | null, now: bigint): Prediction {
+  refundWithSig(terms: Deal, amount: bigint, expiry: bigint, sig: SignedMessage | null, now: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e = [
@@ -490,7 +427,7 @@ export class EscrowModel {
   }
 
   /** E-A3 */
-  markPaid(caller: string, terms: DealTerms, now: bigint): Prediction {
+  markPaid(caller: string, terms: Deal, now: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e: string[] = [];
@@ -507,7 +444,7 @@ export class EscrowModel {
   }
 
   /** E-A4 */
-  dispute(caller: string, terms: DealTerms, now: bigint): Prediction {
+  dispute(caller: string, terms: Deal, now: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e: string[] = [];
@@ -527,7 +464,7 @@ export class EscrowModel {
   }
 
   /** E-A5, E-M2: the arbiter's fee first, then its split of the rest. */
-  resolve(caller: string, terms: DealTerms, toBeneficiary: bigint, now: bigint): Prediction {
+  resolve(caller: string, terms: Deal, toBeneficiary: bigint, now: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e: string[] = [];
@@ -552,7 +489,7 @@ export class EscrowModel {
   /** E-A6: both parties' consent; a party submitting needs no signature of its own. */
   settle(
     caller: string,
-    terms: DealTerms,
+    terms: Deal,
     toBeneficiary: bigint,
     expiry: bigint,
     depositorSig: SignedMessage | null,
@@ -580,7 +517,7 @@ export class EscrowModel {
   }
 
   /** E-A7, §4: the default outcome after the deadline, the fallback split after the arbiter's window. */
-  triggerTimeout(terms: DealTerms, now: bigint): Prediction {
+  triggerTimeout(terms: Deal, now: bigint): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const remaining = this.remaining(d);
@@ -603,7 +540,7 @@ export class EscrowModel {
   }
 
   /** E-A8 */
-  revokeSignatures(caller: string, terms: DealTerms): Prediction {
+  revokeSignatures(caller: string, terms: Deal): Prediction {
     const { d, errors } = this.load(terms);
     if (d === undefined) return errors;
     const e: string[] = [];
