@@ -15,7 +15,6 @@ import { writeFileSync } from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import {
   AbiCoder,
-  Signature,
   Wallet,
   ZeroAddress,
   getBytes,
@@ -32,9 +31,9 @@ import {
   FalseReturnToken__factory,
   MockAccount__factory,
   MockERC20__factory,
-  type MockERC20,
 } from "../../typechain-types";
 import type { IEscrow } from "../../typechain-types/contracts/Escrow";
+import { ESCROW_EIP712_TYPES, escrowDomain, signPermit } from "../../sdk";
 
 /** One measured operation. `gas` is the full receipt gas, including the 21,000 base. */
 export interface GasRow {
@@ -268,23 +267,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     await scenario(true);
   };
 
-  const settleTypes = {
-    Settle: [
-      { name: "dealId", type: "bytes32" },
-      { name: "toBeneficiary", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "expiry", type: "uint256" },
-    ],
-  };
-  const releaseTypes = {
-    Release: [
-      { name: "dealId", type: "bytes32" },
-      { name: "amount", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "expiry", type: "uint256" },
-    ],
-  };
-  const domain = { name: "PeerPay Escrow", version: "1", chainId, verifyingContract: escrowAddress };
+  const domain = escrowDomain({ chainId, escrow: escrowAddress });
 
   const dealId = (deal: Deal): string =>
     keccak256(
@@ -322,7 +305,13 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     if (asset === "ERC20") {
       await second(async (m) => {
         const permitDeadline = now + 3600n;
-        const sig = await permitSignature(token, permitDepositor, escrowAddress, kind.amount, permitDeadline, chainId);
+        const sig = await signPermit({
+          signer: permitDepositor,
+          token: await token.getAddress(),
+          spender: escrowAddress,
+          value: kind.amount,
+          deadline: Number(permitDeadline),
+        });
         await step(row(m, "createDealWithPermit", "createDealWithPermit"), () =>
           escrow.connect(permitDepositor).createDealWithPermit(params(kind), [], permitDeadline, sig.v, sig.r, sig.s),
         );
@@ -355,7 +344,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
       const deal = await newDeal(kind);
       const expiry = now + 3600n;
       const message = { dealId: dealId(deal), amount: kind.amount, nonce: await nonceOf(deal), expiry };
-      const signature = await depositor.signTypedData(domain, releaseTypes, message);
+      const signature = await depositor.signTypedData(domain, { Release: [...ESCROW_EIP712_TYPES.Release] }, message);
       await step(row(m, "releaseWithSig", "releaseWithSig (full, relayed)"), () =>
         escrow.connect(relayer).releaseWithSig(deal, kind.amount, expiry, signature),
       );
@@ -385,8 +374,12 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
       const expiry = now + 3600n;
       const toBeneficiary = (kind.amount * 6n) / 10n;
       const message = { dealId: dealId(deal), toBeneficiary, nonce: await nonceOf(deal), expiry };
-      const depositorSig = await depositor.signTypedData(domain, settleTypes, message);
-      const beneficiarySig = await beneficiary.signTypedData(domain, settleTypes, message);
+      const depositorSig = await depositor.signTypedData(domain, { Settle: [...ESCROW_EIP712_TYPES.Settle] }, message);
+      const beneficiarySig = await beneficiary.signTypedData(
+        domain,
+        { Settle: [...ESCROW_EIP712_TYPES.Settle] },
+        message,
+      );
       await step(row(m, "settle", "settle (60/40, both signatures, relayed)"), () =>
         escrow.connect(relayer).settle(deal, toBeneficiary, expiry, depositorSig, beneficiarySig),
       );
@@ -470,31 +463,6 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
   }
 
   return rows;
-}
-
-async function permitSignature(
-  token: MockERC20,
-  owner: Wallet,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-  chainId: bigint,
-): Promise<Signature> {
-  const nonce = await token.nonces(owner.address);
-  const raw = await owner.signTypedData(
-    { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { owner: owner.address, spender, value, nonce, deadline },
-  );
-  return Signature.from(raw);
 }
 
 /** The rows as a snapshot: keys sorted, so that the file's order never depends on the measurement's. */
