@@ -3,7 +3,6 @@ pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -15,8 +14,6 @@ import {DealLib, Terms} from "./libraries/DealLib.sol";
 /// @notice Deals between a depositor and a beneficiary in ETH or any ERC20, with an optional arbiter, a deadline
 /// with a default outcome, milestones, and EIP-712 signed actions. Specification: docs/escrow.md.
 contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
-    using SafeERC20 for IERC20;
-
     uint256 public constant MAX_MILESTONES = 16;
     uint256 public constant MAX_PROTOCOL_FEE_BPS = 100;
     uint256 public constant MAX_ARBITER_FEE_BPS = 1_000;
@@ -43,7 +40,7 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
 
     /// @inheritdoc IEscrow
     /// @dev Not `nonReentrant` as a whole: the ETH path makes no external call, and the token pull, the only
-    /// external call of creation, is guarded on its own (`_pullExact`).
+    /// external call of creation, is guarded on its own (`_pullFrom`).
     function createDeal(DealParams calldata params, uint256[] calldata milestones) external payable returns (bytes32) {
         return _create(params, milestones);
     }
@@ -100,16 +97,11 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
         emit DealCreated(dealId, msg.sender, p.beneficiary, deal);
         if (milestones.length != 0) emit DealMilestones(dealId, milestones);
 
-        if (p.token != address(0)) _pullExact(IERC20(p.token), p.amount);
-    }
-
-    /// @dev Pulls `amount` from the caller and checks that exactly that much arrived, so fee-on-transfer tokens
-    /// are rejected.
-    function _pullExact(IERC20 token, uint256 amount) private nonReentrant {
-        uint256 balanceBefore = token.balanceOf(address(this));
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = token.balanceOf(address(this)) - balanceBefore;
-        if (received != amount) revert EscrowTokenTransferMismatch(amount, received);
+        if (p.token != address(0)) {
+            // Exactly the amount must arrive: fee-on-transfer tokens are rejected.
+            uint256 received = _pullFrom(IERC20(p.token), p.amount);
+            if (received != p.amount) revert EscrowTokenTransferMismatch(p.amount, received);
+        }
     }
 
     /// @dev Validates the numeric terms (docs/escrow.md §2) and packs them.

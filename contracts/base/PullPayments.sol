@@ -54,6 +54,15 @@ abstract contract PullPayments is IPullPayments, ReentrancyGuardTransient {
         }
     }
 
+    /// @dev Pulls `amount` of `token` from the caller and returns what actually arrived (the balance delta), so the
+    /// caller can reject fee-on-transfer tokens. Guarded: a token re-entering from `transferFrom` finds every
+    /// `nonReentrant` function closed.
+    function _pullFrom(IERC20 token, uint256 amount) internal nonReentrant returns (uint256 received) {
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        received = token.balanceOf(address(this)) - balanceBefore;
+    }
+
     /// @dev Sends `amount` to `to` with all available gas and reverts on failure.
     function _transferOut(address token, address to, uint256 amount) internal {
         if (token == address(0)) {
