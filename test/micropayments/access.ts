@@ -4,8 +4,15 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { expectBalanceChanges } from "../helpers/escrow";
-import { CHANNEL_ASSETS, DEPOSIT, expectChannelState, openState, signVoucher } from "../helpers/micropayments";
+import { balanceOf, expectBalanceChanges } from "../helpers/escrow";
+import {
+  CHANNEL_ASSETS,
+  ChannelStatus,
+  DEPOSIT,
+  expectChannelState,
+  openState,
+  signVoucher,
+} from "../helpers/micropayments";
 
 /** Every non-view function of MicropaymentChannels, with its exact parameter types. */
 const STATE_CHANGING = [
@@ -99,6 +106,54 @@ describe("M-M1 no admin: access control and ABI surface", function () {
         await expectChannelState(mp, strangerId, openState(DEPOSIT));
         await expectChannelState(mp, channelId, openState(DEPOSIT));
       });
+    });
+  }
+});
+
+describe("M-X3 unknown and closed channels accept nothing", function () {
+  for (const { name, fixture } of CHANNEL_ASSETS) {
+    /** Every channel action on `channel` by its rightful caller, with a full-deposit voucher where one is needed. */
+    async function everyAction(fx: Awaited<ReturnType<typeof fixture>>, channel: typeof fx.channel) {
+      const { mp, payer, payee, newKey, domain, asset } = fx;
+      const id = await mp.computeChannelId(channel);
+      const sig = await signVoucher(payer, domain, id, DEPOSIT);
+      const { signer, challengePeriod, salt } = channel;
+      const claim = { payer: channel.payer, signer, challengePeriod, salt, amount: DEPOSIT, signature: sig };
+      return [
+        () => mp.connect(payer).topUp(channel, 1n, { value: asset === ethers.ZeroAddress ? 1n : 0n }),
+        () => mp.claim(channel, DEPOSIT, sig),
+        () => mp.claimMany(channel.payee, channel.token, [claim]),
+        () => mp.connect(payee).close(channel, DEPOSIT, sig),
+        () => mp.connect(payer).requestClose(channel),
+        () => mp.finalize(channel),
+        () => mp.connect(payer).setSigner(channel, newKey.address),
+      ];
+    }
+
+    it(`reverts with ChannelNotFound for every action on terms never opened (${name})`, async function () {
+      const fx = await loadFixture(fixture);
+      const unknown = { ...fx.channel, salt: 31_337n };
+      const id = await fx.mp.computeChannelId(unknown);
+      for (const action of await everyAction(fx, unknown)) {
+        await expect(action()).to.be.revertedWithCustomError(fx.mp, "ChannelNotFound").withArgs(id);
+      }
+    });
+
+    it(`reverts with ChannelNotOpen for every action on a closed channel, and nothing moves (${name})`, async function () {
+      const fx = await loadFixture(fixture);
+      const { mp, payee, mpAddress, channel, channelId, asset } = fx;
+      await mp.connect(payee).close(channel, 0n, "0x");
+      for (const action of await everyAction(fx, channel)) {
+        await expect(action()).to.be.revertedWithCustomError(mp, "ChannelNotOpen").withArgs(channelId);
+      }
+      await expectChannelState(mp, channelId, {
+        deposit: DEPOSIT,
+        claimed: 0n,
+        closesAt: 0n,
+        status: ChannelStatus.Closed,
+        signerChanged: false,
+      });
+      expect(await balanceOf(asset, mpAddress)).to.equal(0n);
     });
   }
 });
