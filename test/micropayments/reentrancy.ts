@@ -149,6 +149,41 @@ describe("M-M1 reentrancy", function () {
     }
   });
 
+  describe("a payer re-entering from its ETH push in close and finalize", function () {
+    it("fails a reentrant claim during the payee's close of its channel; the payer gets the rest once", async function () {
+      const fx = await loadFixture(leanFixture);
+      const { mp, mpAddress, receiver, r, payee, own, payout, sigs, sessionKey, domain } = fx;
+      const data = mp.interface.encodeFunctionData("claim", [payout.channel, PART, sigs.payoutPart]);
+      await receiver.arm(mpAddress, data);
+      const sig = await signVoucher(sessionKey, domain, own.channelId, PART);
+      const tx = await mp.connect(payee).close(own.channel, PART, sig);
+      await expect(tx).to.emit(receiver, "Reentered").withArgs(false, GUARD_ERROR);
+      await expectBalanceChanges(tx, ETH, [r, payee, mpAddress], [DEPOSIT - PART, PART, -DEPOSIT]);
+      await expectChannelState(mp, payout.channelId, openState(DEPOSIT));
+      await receiver.execute(mpAddress, 0n, data);
+      await expectChannelState(mp, payout.channelId, openState(DEPOSIT, PART));
+    });
+
+    it("fails a reentrant finalize of the same channel during finalize; the payer is paid once", async function () {
+      const fx = await loadFixture(leanFixture);
+      const { mp, mpAddress, receiver, r, own, stranger } = fx;
+      await receiver.execute(mpAddress, 0n, mp.interface.encodeFunctionData("requestClose", [own.channel]));
+      const { closesAt } = await mp.getChannelState(own.channelId);
+      await atTime(closesAt + 1n);
+      await receiver.arm(mpAddress, mp.interface.encodeFunctionData("finalize", [own.channel]));
+      const tx = await mp.connect(stranger).finalize(own.channel);
+      await expect(tx).to.emit(receiver, "Reentered").withArgs(false, GUARD_ERROR);
+      await expectBalanceChanges(tx, ETH, [r, mpAddress], [DEPOSIT, -DEPOSIT]);
+      await expectChannelState(mp, own.channelId, {
+        deposit: DEPOSIT,
+        claimed: 0n,
+        closesAt,
+        status: ChannelStatus.Closed,
+        signerChanged: false,
+      });
+    });
+  });
+
   describe("a receiver re-entering from its withdrawal (all gas forwarded)", function () {
     for (const [label, calldata, control] of REENTRIES) {
       it(`fails the reentrant ${label} with ReentrancyGuardReentrantCall; the credit is paid exactly once`, async function () {
