@@ -108,8 +108,9 @@ describe("M-M1 ETH payouts to a contract that refuses them", function () {
     await expectBalanceChanges(w, ETH, [other, mpAddress], [DEPOSIT, -DEPOSIT]);
   });
 
-  it("credits a payee that burns all forwarded gas, and the claim still completes cheaply", async function () {
-    const { mp, payer, domain, account, accountAddress, mpAddress, toAccount } = await loadFixture(accountsFixture);
+  it("credits a payee that burns all forwarded gas; the claim completes cheaply and the credit is withdrawable elsewhere", async function () {
+    const { mp, payer, other, stranger, domain, account, accountAddress, mpAddress, toAccount } =
+      await loadFixture(accountsFixture);
     await account.setBurnGas(true);
     const sig = await signVoucher(payer, domain, toAccount.channelId, PART);
     const tx = await mp.claim(toAccount.channel, PART, sig, { gasLimit: 1_000_000n });
@@ -118,6 +119,10 @@ describe("M-M1 ETH payouts to a contract that refuses them", function () {
     const receipt = await tx.wait();
     // The push forwards at most ETH_PUSH_GAS (50,000); the whole claim stays well below 200,000.
     expect(receipt!.gasUsed).to.be.lessThan(200_000n);
+    const w = account
+      .connect(other)
+      .execute(mpAddress, 0n, mp.interface.encodeFunctionData("withdraw", [ETH, stranger.address]));
+    await expectBalanceChanges(w, ETH, [stranger, mpAddress], [PART, -PART]);
   });
 
   it("keeps the credit when withdrawing to an address that rejects ETH, and pays it out later", async function () {

@@ -301,6 +301,17 @@ describe("§2 ERC-1271 payer", function () {
     });
   }
 
+  it("checks the wallet at claim time: a voucher it accepted is refused once it stops accepting", async function () {
+    // Unlike a session key (M-K2), an ERC-1271 payer can withdraw its acceptance at once, with no grace period.
+    const { mp, other, wallet, channel, channelId, domain } = await loadFixture(walletChannelFixture);
+    const sig = await signVoucher(other, domain, channelId, PART);
+    expect(await wallet.isValidSignature(await mp.voucherDigest(channelId, PART), sig)).to.equal("0x1626ba7e");
+    await wallet.setMode(1);
+    await expect(mp.claim(channel, PART, sig))
+      .to.be.revertedWithCustomError(mp, "ChannelInvalidSignature")
+      .withArgs(channelId);
+  });
+
   it("rejects a voucher signed by someone other than the wallet's owner", async function () {
     const { mp, stranger, channel, channelId, domain } = await loadFixture(walletChannelFixture);
     await expect(mp.claim(channel, PART, await signVoucher(stranger, domain, channelId, PART)))
