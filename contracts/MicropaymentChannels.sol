@@ -103,7 +103,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
 
     /// @inheritdoc IMicropaymentChannels
     function claim(Channel calldata channel, uint256 amount, bytes calldata signature) external nonReentrant {
-        _payout(channel.token, channel.payee, _claim(channel, amount, signature));
+        _payout(channel.token, channel.payee, _claim(channel, amount, signature, false));
     }
 
     /// @inheritdoc IMicropaymentChannels
@@ -114,7 +114,9 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
         for (uint256 i; i < count; ++i) {
             BatchClaim calldata c = claims[i];
             Channel memory channel = Channel(c.payer, payee, token, c.signer, c.challengePeriod, c.salt);
-            total += _claim(channel, c.amount, c.signature);
+            // A claim someone already made (anyone may claim for the payee) is skipped, not reverted: otherwise a
+            // front-run of one claim could sink the batch and, near a deadline, the payee's other claims with it.
+            total += _claim(channel, c.amount, c.signature, true);
         }
         _payout(token, payee, total);
     }
@@ -223,12 +225,21 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
         if (state.status == Status.Closed) revert ChannelNotOpen(channelId);
     }
 
-    /// @dev Checks and records a claim; returns what it pays the payee (the caller pays it out).
-    function _claim(Channel memory channel, uint256 amount, bytes calldata signature) private returns (uint256 paid) {
+    /// @dev Checks and records a claim; returns what it pays the payee (the caller pays it out). A claim that would
+    /// pay nothing reverts, or returns 0 with `skipIfNothing` (batches).
+    function _claim(
+        Channel memory channel,
+        uint256 amount,
+        bytes calldata signature,
+        bool skipIfNothing
+    ) private returns (uint256 paid) {
         (bytes32 channelId, ChannelState memory state) = _load(channel);
         _requireClaimWindow(channelId, state);
         uint256 claimable = _claimable(state, amount);
-        if (claimable <= state.claimed) revert ChannelNothingToClaim(channelId, claimable, state.claimed);
+        if (claimable <= state.claimed) {
+            if (skipIfNothing) return 0;
+            revert ChannelNothingToClaim(channelId, claimable, state.claimed);
+        }
         _requireVoucher(channelId, channel, state, amount, signature);
         paid = claimable - state.claimed;
         // Cannot truncate: claimable <= deposit, a uint96.

@@ -145,29 +145,33 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
       await expectChannelState(mp, b.channelId, openState(DEPOSIT));
     });
 
-    it("reverts the whole batch when one claim pays nothing (ChannelNothingToClaim)", async function () {
-      const { mp, payer, payee, domain, asset, a, b } = await loadFixture(batchFixture);
-      await mp.claim(b.channel, PART, await signVoucher(payer, domain, b.channelId, PART));
+    it("skips a claim that a front-run already made and pays the rest of the batch", async function () {
+      const { mp, payer, payee, mpAddress, domain, asset, a, b, stranger } = await loadFixture(batchFixture);
+      const vb = await signVoucher(payer, domain, b.channelId, PART);
+      await mp.connect(stranger).claim(b.channel, PART, vb); // the front-run pays the payee, as any claim does
       const claims = [
         batchClaim(a.channel, PART, await signVoucher(payer, domain, a.channelId, PART)),
-        batchClaim(b.channel, PART, await signVoucher(payer, domain, b.channelId, PART)),
+        batchClaim(b.channel, PART, vb),
       ];
-      await expect(mp.claimMany(payee.address, asset, claims))
-        .to.be.revertedWithCustomError(mp, "ChannelNothingToClaim")
-        .withArgs(b.channelId, PART, PART);
-      await expectChannelState(mp, a.channelId, openState(DEPOSIT));
+      const tx = await mp.claimMany(payee.address, asset, claims);
+      await expectBalanceChanges(tx, asset, [payee, mpAddress], [PART, -PART]);
+      await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(a.channelId, PART, PART);
+      await expectChannelState(mp, a.channelId, openState(DEPOSIT, PART));
+      await expectChannelState(mp, b.channelId, openState(DEPOSIT, PART));
     });
 
-    it("pays a channel listed twice only up to its best voucher; the same voucher twice reverts the batch", async function () {
+    it("pays a channel listed twice only up to its best voucher; the same voucher twice pays once", async function () {
       const { mp, payer, payee, mpAddress, domain, asset, a } = await loadFixture(batchFixture);
       const v1 = batchClaim(a.channel, PART, await signVoucher(payer, domain, a.channelId, PART));
       const v2 = batchClaim(a.channel, 2n * PART, await signVoucher(payer, domain, a.channelId, 2n * PART));
-      await expect(mp.claimMany(payee.address, asset, [v1, v1]))
-        .to.be.revertedWithCustomError(mp, "ChannelNothingToClaim")
-        .withArgs(a.channelId, PART, PART);
-      const tx = await mp.claimMany(payee.address, asset, [v1, v2]);
+      const once = await mp.claimMany(payee.address, asset, [v1, v1]);
+      await expectBalanceChanges(once, asset, [payee, mpAddress], [PART, -PART]);
+      await expectChannelState(mp, a.channelId, openState(DEPOSIT, PART));
+      const v3 = batchClaim(a.channel, 3n * PART, await signVoucher(payer, domain, a.channelId, 3n * PART));
+      // v3 pays up to 3 PART; v2, behind it, would pay nothing and is skipped.
+      const tx = await mp.claimMany(payee.address, asset, [v3, v2]);
       await expectBalanceChanges(tx, asset, [payee, mpAddress], [2n * PART, -2n * PART]);
-      await expectChannelState(mp, a.channelId, openState(DEPOSIT, 2n * PART));
+      await expectChannelState(mp, a.channelId, openState(DEPOSIT, 3n * PART));
     });
 
     it("reverts with ChannelChallengeOver when one channel's claim window ended", async function () {
