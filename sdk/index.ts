@@ -88,6 +88,25 @@ export {
 } from "./escrow/types";
 export type { DealParameters } from "./escrow/validation";
 
+// ------------------------------------------------------------------ micropayment channels
+export { StoreError, VoucherError } from "./errors/channels";
+export { ChannelStatus, toChannelId, type Channel, type ChannelId, type Voucher } from "./channels/types";
+export {
+  VOUCHER_EIP712_TYPES,
+  VoucherVerifier,
+  buildVoucherTypedData,
+  computeChannelId,
+  micropaymentsDomain,
+  normalizeChannel,
+  signVoucher,
+  type ChannelContext,
+  type SignVoucherParameters,
+  type VoucherMessage,
+  type VoucherVerifierParameters,
+} from "./channels/voucher";
+export { MemoryVoucherStore } from "./store/memory";
+export type { VoucherStore } from "./store/types";
+
 // ------------------------------------------------------------------ signing
 export {
   hashTypedData,

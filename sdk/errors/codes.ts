@@ -43,6 +43,24 @@ export const PeerPayErrorCode = {
   /** The chain reverted with data the SDK does not recognise; `data` keeps it raw. */
   CONTRACT_REVERT: "CONTRACT_REVERT",
 
+  // ---------------------------------------------------------------- raised by the SDK: vouchers and their store
+  /** The voucher's signature is malformed (not 65 bytes, high s, bad v) or recovers no key. */
+  VOUCHER_INVALID_SIGNATURE: "VOUCHER_INVALID_SIGNATURE",
+  /** The signature recovers to a key that may not sign this channel's vouchers now. */
+  VOUCHER_UNAUTHORIZED_SIGNER: "VOUCHER_UNAUTHORIZED_SIGNER",
+  /** The voucher's cumulative amount is not above the best voucher already accepted for the channel. */
+  VOUCHER_NOT_MONOTONIC: "VOUCHER_NOT_MONOTONIC",
+  /** The voucher's cumulative amount is above the channel's deposit. */
+  VOUCHER_EXCEEDS_DEPOSIT: "VOUCHER_EXCEEDS_DEPOSIT",
+  /** No channel has this id on-chain. */
+  CHANNEL_UNKNOWN: "CHANNEL_UNKNOWN",
+  /** The channel is closed, or closing with its challenge period over. */
+  CHANNEL_NOT_OPEN: "CHANNEL_NOT_OPEN",
+  /** The voucher store was closed, or failed to make a write durable and refuses further writes. */
+  STORE_UNAVAILABLE: "STORE_UNAVAILABLE",
+  /** The voucher store's log holds an invalid record before its end (not a torn last write). */
+  STORE_CORRUPT: "STORE_CORRUPT",
+
   // ---------------------------------------------------------------- IEscrow custom errors
   ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",
   ESCROW_INVALID_BENEFICIARY: "ESCROW_INVALID_BENEFICIARY",

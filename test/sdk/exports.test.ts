@@ -9,6 +9,7 @@ const ENTRY = path.join(__dirname, "../../sdk/index.ts");
 const VALUES = [
   "AdminError",
   "AmountError",
+  "ChannelStatus",
   "ContractRevertError",
   "DealCreationError",
   "DealLookupError",
@@ -19,6 +20,7 @@ const VALUES = [
   "ESCROW_LIMITS",
   "EscrowClient",
   "InvalidParameterError",
+  "MemoryVoucherStore",
   "Outcome",
   "PeerPayError",
   "PeerPayErrorCode",
@@ -26,19 +28,27 @@ const VALUES = [
   "ReentrancyError",
   "RunnerError",
   "SignatureError",
+  "StoreError",
   "TransactionError",
   "TransferError",
   "UnauthorizedError",
+  "VOUCHER_EIP712_TYPES",
+  "VoucherError",
+  "VoucherVerifier",
   "buildPermitTypedData",
   "buildRefundTypedData",
   "buildReleaseTypedData",
   "buildSettleTypedData",
+  "buildVoucherTypedData",
+  "computeChannelId",
   "computeDealId",
   "decodeEscrowError",
   "decodeEscrowEvents",
   "escrowDomain",
   "hashTypedData",
+  "micropaymentsDomain",
   "milestonesHash",
+  "normalizeChannel",
   "packTerms",
   "recoverTypedDataSigner",
   "signPermit",
@@ -46,6 +56,8 @@ const VALUES = [
   "signRelease",
   "signSettle",
   "signTypedData",
+  "signVoucher",
+  "toChannelId",
   "toDealId",
   "unpackTerms",
   "verifyTypedData",
@@ -56,6 +68,9 @@ const TYPES = [
   "AmountActionParameters",
   "BuildCreateDealParameters",
   "BuildCreateDealReturnType",
+  "Channel",
+  "ChannelContext",
+  "ChannelId",
   "ContractRevertErrorParameters",
   "CreateDealParameters",
   "CreateDealReturnType",
@@ -93,11 +108,16 @@ const TYPES = [
   "SignPermitParameters",
   "SignPermitReturnType",
   "SignSettleParameters",
+  "SignVoucherParameters",
   "SignedAmountParameters",
   "SignedTypedData",
   "TokenParameters",
   "TransactionOverrides",
   "TypedData",
+  "Voucher",
+  "VoucherMessage",
+  "VoucherStore",
+  "VoucherVerifierParameters",
   "WithdrawParameters",
   "WriteParameters",
   "WriteReturnType",
@@ -174,5 +194,13 @@ describe("sdk/index.ts export surface", function () {
       .filter((file) => file.startsWith("typechain-types/"));
     // Neither the Hardhat augmentation nor any mock's factory (with its bytecode) ends up in the bundle.
     expect(reachedTypechain.filter((file) => /hardhat\.d\.ts|mocks|\/Escrow__factory/.test(file))).to.deep.equal([]);
+  });
+});
+
+describe("sdk/node.ts export surface (Node-only additions)", function () {
+  it("exports exactly the pinned runtime values, and nothing that sdk/index.ts already exports", async function () {
+    const node = await import("../../sdk/node");
+    expect(Object.keys(node).sort()).to.deep.equal(["FileVoucherStore"]);
+    expect(Object.keys(node).filter((name) => name in sdk)).to.deep.equal([]);
   });
 });
