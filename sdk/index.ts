@@ -34,6 +34,10 @@ export {
   SignatureError,
   TransferError,
   UnauthorizedError,
+  ChannelClaimError,
+  ChannelOpenError,
+  ChannelStateError,
+  decodeChannelsError,
   decodeEscrowError,
   type ContractRevertErrorParameters,
 } from "./errors/contract";
@@ -104,6 +108,28 @@ export {
   type VoucherMessage,
   type VoucherVerifierParameters,
 } from "./channels/voucher";
+export { decodeChannelEvents, type ChannelEvent, type DecodeChannelEventsParameters } from "./channels/events";
+export { PayerClient } from "./channels/payer";
+export { PayeeClient } from "./channels/payee";
+export type {
+  AcceptVoucherParameters,
+  AcceptVoucherReturnType,
+  BuildOpenChannelReturnType,
+  ChannelRef,
+  ChannelState,
+  ChannelWriteParameters,
+  ChannelWriteReturnType,
+  ChannelsClientParameters,
+  ClaimManyParameters,
+  OpenChannelParameters,
+  OpenChannelReturnType,
+  PayParameters,
+  PayeeClientParameters,
+  PreparedClaimMany,
+  SignedVoucher,
+  WatchParameters,
+  Watcher,
+} from "./channels/parameters";
 export { MemoryVoucherStore } from "./store/memory";
 export type { VoucherStore } from "./store/types";
 
