@@ -15,6 +15,7 @@ import { VoucherError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import type { Address } from "../escrow/types";
 import { bytesToHex, compare32, hexInto } from "../internal/bytes";
+import { keccak256Into } from "../internal/keccak";
 import { loadNativeSecp256k1, type NativeSecp256k1 } from "../internal/secp256k1";
 import { requireAddress, requireBigInt, requireHex, requireInteger } from "../internal/validate";
 import { signTypedData, type SignedTypedData, type TypedData } from "../signing/eip712";
@@ -225,6 +226,7 @@ export class VoucherVerifier {
   readonly #digest = new Uint8Array(32);
   readonly #rs = new Uint8Array(64);
   readonly #publicKey = new Uint8Array(65);
+  readonly #hash = new Uint8Array(32);
   /**
    * Addresses of recently recovered public keys, keyed by 48 bits of X and checked against all 64 bytes: a payee sees
    * few distinct keys (one per payer or session key), so this saves the public key's keccak on almost every voucher.
@@ -275,8 +277,8 @@ export class VoucherVerifier {
       throw new InvalidParameterError({ parameter: "amount", value: amount, reason: "must be a uint256 bigint" });
     }
     hexInto(amount.toString(16).padStart(64, "0"), this.#struct, 64, 32);
-    hexInto(keccak256(this.#struct).slice(2), this.#typed, 34, 32);
-    hexInto(keccak256(this.#typed).slice(2), this.#digest, 0, 32);
+    keccak256Into(this.#struct, 96, this.#typed, 34);
+    keccak256Into(this.#typed, 66, this.#digest, 0);
     return this.#digest;
   }
 
@@ -339,7 +341,8 @@ export class VoucherVerifier {
     const key = publicKey[1] * 2 ** 40 + publicKey[2] * 2 ** 32 + readUint32(publicKey, 3);
     const known = this.#addresses.get(key);
     if (known !== undefined && equalBytes(known.publicKey, publicKey)) return known.address;
-    const address = "0x" + keccak256(publicKey.subarray(1)).slice(26);
+    keccak256Into(publicKey.subarray(1), 64, this.#hash, 0);
+    const address = bytesToHex(this.#hash.subarray(12));
     if (this.#addresses.size >= ADDRESS_CACHE_SIZE) this.#addresses.clear();
     this.#addresses.set(key, { publicKey: publicKey.slice(), address });
     return address;
