@@ -198,15 +198,19 @@ export class PayerClient extends ChannelsClientBase {
   async setSigner(
     params: { channel: Channel; signer: Address; privateKey?: string } & ChannelWriteParameters,
   ): Promise<ChannelWriteReturnType> {
+    // Checked before sending: a key that does not match would sign vouchers the payee refuses.
+    const key =
+      params.privateKey === undefined ? undefined : new Wallet(requireHex("privateKey", params.privateKey, 32));
+    requireThat(
+      key === undefined || key.address === requireAddress("signer", params.signer),
+      "privateKey",
+      "(hidden)",
+      "is not the new signer's key",
+    );
     const result = await this.send(await this.buildSetSigner(params), params);
     const { channelId } = await this.resolve(params.channel);
-    if (params.privateKey !== undefined) {
-      const key = new Wallet(requireHex("privateKey", params.privateKey, 32));
-      requireThat(key.address === requireAddress("signer", params.signer), "privateKey", "…", "is not the signer's");
-      this.#sessionKeys.set(channelId, key.privateKey);
-    } else {
-      this.#sessionKeys.delete(channelId);
-    }
+    if (key !== undefined) this.#sessionKeys.set(channelId, key.privateKey);
+    else this.#sessionKeys.delete(channelId);
     return result;
   }
 

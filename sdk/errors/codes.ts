@@ -54,7 +54,10 @@ export const PeerPayErrorCode = {
   VOUCHER_EXCEEDS_DEPOSIT: "VOUCHER_EXCEEDS_DEPOSIT",
   /** No channel has this id on-chain. */
   CHANNEL_UNKNOWN: "CHANNEL_UNKNOWN",
-  /** The channel is closed, or closing with its challenge period over. */
+  /**
+   * The channel is closed (the contract's `ChannelNotOpen`); from `acceptVoucher`, also a channel whose challenge
+   * period ends within the payee's claim margin.
+   */
   CHANNEL_NOT_OPEN: "CHANNEL_NOT_OPEN",
   /** The voucher store was closed, or failed to make a write durable and refuses further writes. */
   STORE_UNAVAILABLE: "STORE_UNAVAILABLE",
@@ -104,8 +107,6 @@ export const PeerPayErrorCode = {
   CHANNEL_TOKEN_TRANSFER_MISMATCH: "CHANNEL_TOKEN_TRANSFER_MISMATCH",
   CHANNEL_EXISTS: "CHANNEL_EXISTS",
   CHANNEL_NOT_FOUND: "CHANNEL_NOT_FOUND",
-  /** `ChannelNotOpen`: the channel is closed (the SDK's own `CHANNEL_NOT_OPEN` also covers a challenge period over). */
-  CHANNEL_CLOSED: "CHANNEL_CLOSED",
   CHANNEL_UNAUTHORIZED: "CHANNEL_UNAUTHORIZED",
   CHANNEL_CLOSING: "CHANNEL_CLOSING",
   CHANNEL_CHALLENGE_OVER: "CHANNEL_CHALLENGE_OVER",

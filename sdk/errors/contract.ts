@@ -232,7 +232,7 @@ export class ChannelOpenError extends ContractRevertError<
  */
 export class ChannelStateError extends ContractRevertError<
   | "CHANNEL_NOT_FOUND"
-  | "CHANNEL_CLOSED"
+  | "CHANNEL_NOT_OPEN"
   | "CHANNEL_CLOSING"
   | "CHANNEL_CHALLENGE_OVER"
   | "CHANNEL_CHALLENGE_NOT_OVER"
@@ -450,7 +450,7 @@ const CHANNEL_ERRORS: Readonly<Record<string, ContractErrorSpec>> = {
   ),
   ChannelExists: spec(ChannelOpenError, C.CHANNEL_EXISTS, (a) => `Channel ${a.channelId} already exists`),
   ChannelNotFound: spec(ChannelStateError, C.CHANNEL_NOT_FOUND, (a) => `No channel ${a.channelId} with these terms`),
-  ChannelNotOpen: spec(ChannelStateError, C.CHANNEL_CLOSED, (a) => `Channel ${a.channelId} is closed`),
+  ChannelNotOpen: spec(ChannelStateError, C.CHANNEL_NOT_OPEN, (a) => `Channel ${a.channelId} is closed`),
   ChannelUnauthorized: spec(
     UnauthorizedError,
     C.CHANNEL_UNAUTHORIZED,
@@ -500,6 +500,9 @@ const CHANNEL_ERRORS: Readonly<Record<string, ContractErrorSpec>> = {
  * ```
  */
 export const KNOWN_CONTRACT_ERRORS: readonly string[] = Object.freeze(Object.keys(CONTRACT_ERRORS));
+
+/** The names of the Solidity errors {@link decodeChannelsError} turns into typed errors (for its coverage test). */
+export const KNOWN_CHANNEL_ERRORS: readonly string[] = Object.freeze(Object.keys(CHANNEL_ERRORS));
 
 // ------------------------------------------------------------------ decoding
 

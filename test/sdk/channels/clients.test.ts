@@ -476,6 +476,27 @@ describe("PayerClient and PayeeClient", function () {
       );
     });
 
+    it("refuses a session key that does not match the new signer before sending setSigner", async function () {
+      const f = await setup(clientsFixture);
+      const { channel, channelId } = await f.payerClient.open({
+        payee: f.payee.address,
+        amount: 10n,
+        challengePeriod: HOUR,
+      });
+      const next = PayerClient.createSessionKey();
+      await expectSdkError(
+        f.payerClient.setSigner({
+          channel,
+          signer: next.address,
+          privateKey: PayerClient.createSessionKey().privateKey,
+        }),
+        InvalidParameterError,
+        "INVALID_PARAMETER",
+        { parameter: "privateKey" },
+      );
+      expect((await f.channels.getChannelState(channelId)).signerChanged).to.equal(false);
+    });
+
     it("checks open parameters before sending", async function () {
       const f = await setup(clientsFixture);
       const base = { payee: f.payee.address, amount: 10n, challengePeriod: HOUR };
