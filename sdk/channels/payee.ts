@@ -1,4 +1,5 @@
-import { ZeroAddress, getAddress, type Interface } from "ethers";
+import { ZeroAddress, getAddress, hexlify, isHexString, type Interface } from "ethers";
+import { IERC1271__factory } from "../../typechain-types/factories/@openzeppelin/contracts/interfaces/IERC1271__factory";
 import { InvalidParameterError } from "../errors/base";
 import { VoucherError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
@@ -26,6 +27,7 @@ import { ChannelStatus, type Channel, type ChannelId, type Voucher } from "./typ
 import { VoucherVerifier } from "./voucher";
 
 const UINT256_BOUND = 1n << 256n;
+const ERC1271_MAGIC_VALUE = "0x1626ba7e";
 /** setTimeout's limit (about 24.8 days); longer waits are chained. */
 const MAX_TIMER = 2 ** 31 - 1;
 const WATCHED_EVENTS = [
@@ -66,6 +68,7 @@ export class PayeeClient extends ChannelsClientBase {
   readonly #payee: Address | undefined;
   #verifier: Promise<VoucherVerifier> | undefined;
   readonly #states = new Map<ChannelId, CachedState>();
+  readonly #contracts = new Map<Address, Promise<boolean>>();
   /** Chain time minus local time, in seconds, measured at each state read. */
   #clockOffset = 0;
 
@@ -83,7 +86,9 @@ export class PayeeClient extends ChannelsClientBase {
 
   /**
    * Checks a voucher and stores it durably; resolves once it is stored. Refuses, with a {@link VoucherError}:
-   * `VOUCHER_INVALID_SIGNATURE` (malformed, high s), `VOUCHER_UNAUTHORIZED_SIGNER` (neither the payer nor a session
+   * `VOUCHER_INVALID_SIGNATURE` (malformed, high s, or refused by a contract payer's ERC-1271 `isValidSignature`,
+   * which is asked as the contract does when ECDSA does not authorise the voucher; only 65-byte signatures are
+   * accepted), `VOUCHER_UNAUTHORIZED_SIGNER` (neither the payer nor a session
    * key valid for at least `claimMargin` more seconds), `CHANNEL_UNKNOWN`, `CHANNEL_NOT_OPEN` (closed, or its
    * challenge period ends within `claimMargin`), `VOUCHER_NOT_MONOTONIC` (not above the best stored) and
    * `VOUCHER_EXCEEDS_DEPOSIT`.
@@ -102,7 +107,15 @@ export class PayeeClient extends ChannelsClientBase {
     }
     const value = requireBigInt("amount", amount, 1n, UINT256_BOUND);
     const verifier = await this.#verifierOf();
-    const signer = verifier.recoverLowercase({ channelId, amount: value, signature });
+    // A contract payer (ERC-1271) may sign with bytes that recover to no key or to another one: as the contract,
+    // try ECDSA first, then ask the payer. Only 65-byte signatures are accepted, as stores keep 65 bytes.
+    let recovered: string | undefined;
+    try {
+      recovered = verifier.recoverLowercase({ channelId, amount: value, signature });
+    } catch (error) {
+      const wellFormed = typeof signature === "string" && signature.length === 132 && isHexString(signature);
+      if (!(error instanceof VoucherError) || !wellFormed || !(await this.#isContract(terms.payer))) throw error;
+    }
     const refuse = (code: VoucherError["code"], message: string, details: Record<string, unknown> = {}) =>
       new VoucherError({ code, message, details: { channelId, amount: value, ...details } });
 
@@ -111,16 +124,24 @@ export class PayeeClient extends ChannelsClientBase {
       throw refuse(PeerPayErrorCode.CHANNEL_UNKNOWN, `No channel ${channelId} on-chain`);
     }
     this.#requireOpen(channelId, state, refuse);
-    if (!this.#isAuthorized(terms, state, signer) && !fresh) {
+    const authorized = () => recovered !== undefined && this.#isAuthorized(terms, state, recovered);
+    if (!authorized() && !fresh) {
       ({ state, fresh } = await this.#stateOf(channelId, true));
       this.#requireOpen(channelId, state, refuse);
     }
-    if (!this.#isAuthorized(terms, state, signer)) {
+    let signer: Address;
+    if (authorized()) signer = getAddress(recovered!);
+    else if (await this.#acceptsErc1271(terms.payer, verifier, channelId, value, signature)) signer = terms.payer;
+    else if (recovered === undefined) {
+      throw refuse(PeerPayErrorCode.VOUCHER_INVALID_SIGNATURE, `The payer contract refused the signature`, {
+        signature,
+      });
+    } else {
       throw refuse(
         PeerPayErrorCode.VOUCHER_UNAUTHORIZED_SIGNER,
-        `${getAddress(signer)} may not sign for ${channelId}`,
+        `${getAddress(recovered)} may not sign for ${channelId}`,
         {
-          signer: getAddress(signer),
+          signer: getAddress(recovered),
         },
       );
     }
@@ -138,7 +159,7 @@ export class PayeeClient extends ChannelsClientBase {
     }
     const stored = await this.store.put({ channelId, amount: value, signature: signature.toLowerCase() });
     if (!stored) throw notMonotonic((await this.store.get(channelId))?.amount ?? value);
-    return { channelId, amount: value, signer: getAddress(signer), increment: value - (best?.amount ?? 0n) };
+    return { channelId, amount: value, signer, increment: value - (best?.amount ?? 0n) };
   }
 
   /**
@@ -481,6 +502,37 @@ export class PayeeClient extends ChannelsClientBase {
     } catch (error) {
       this.#states.delete(channelId);
       throw error;
+    }
+  }
+
+  /** Whether `account` has code (an ERC-1271 wallet, or an EIP-7702 account); read once per account. */
+  #isContract(account: Address): Promise<boolean> {
+    let known = this.#contracts.get(account);
+    if (known === undefined) {
+      const provider = this.provider();
+      known = this.tx.guard(() => provider.getCode(account)).then((code) => code !== "0x");
+      known.catch(() => this.#contracts.delete(account));
+      this.#contracts.set(account, known);
+    }
+    return known;
+  }
+
+  /** As OpenZeppelin's `SignatureChecker` on-chain: a contract payer's `isValidSignature` returns the magic value. */
+  async #acceptsErc1271(
+    payer: Address,
+    verifier: VoucherVerifier,
+    channelId: ChannelId,
+    amount: bigint,
+    signature: string,
+  ): Promise<boolean> {
+    if (!(await this.#isContract(payer))) return false;
+    const digest = hexlify(verifier.digest({ channelId, amount }));
+    try {
+      const result = await IERC1271__factory.connect(payer, this.provider()).isValidSignature(digest, signature);
+      return result.toLowerCase() === ERC1271_MAGIC_VALUE;
+    } catch {
+      // A wallet that reverts or returns garbage makes the contract's check fail too.
+      return false;
     }
   }
 

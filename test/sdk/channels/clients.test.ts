@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { MockERC1271Wallet__factory } from "../../../typechain-types";
 import { Signature, Wallet, ZeroAddress, toBeHex } from "ethers";
 import {
   ChannelClaimError,
@@ -431,6 +432,64 @@ describe("PayerClient and PayeeClient", function () {
       // And the contract agrees once the grace period is over.
       await time.increase(60);
       await expect(f.channels.claim(f.channel, 30n, late.signature)).to.be.revertedWithCustomError(
+        f.channels,
+        "ChannelInvalidSignature",
+      );
+    });
+
+    it("accepts a contract payer's voucher through ERC-1271, refusing what the wallet refuses", async function () {
+      const f = await ethChannel();
+      const wallet = await new MockERC1271Wallet__factory(f.deployer).deploy(f.payer.address);
+      const walletAddress = await wallet.getAddress();
+      await impersonateAccount(walletAddress);
+      await setBalance(walletAddress, 10n ** 18n);
+      const asWallet = await ethers.getSigner(walletAddress);
+      await f.channels
+        .connect(asWallet)
+        .open(
+          {
+            payee: f.payee.address,
+            token: ZeroAddress,
+            signer: ZeroAddress,
+            amount: 500n,
+            challengePeriod: HOUR,
+            salt: 3,
+          },
+          { value: 500n },
+        );
+      const channel: Channel = {
+        payer: walletAddress,
+        payee: f.payee.address,
+        token: ZeroAddress,
+        signer: ZeroAddress,
+        challengePeriod: HOUR,
+        salt: 3,
+      };
+      const channelId = computeChannelId({ chainId: f.chainId, contract: f.contract, channel });
+      const context = { chainId: f.chainId, contract: f.contract, channelId };
+      // The wallet's owner signs; the wallet vouches for it.
+      const byOwner = await signVoucher({ ...context, amount: 40n, signer: f.payer });
+      const accepted = await f.payeeClient.acceptVoucher({ channel, amount: 40n, signature: byOwner.signature });
+      expect(accepted.signer).to.equal(walletAddress);
+      await f.payeeClient.claim({ channel });
+      expect((await f.channels.getChannelState(channelId)).claimed).to.equal(40n);
+      // A high-s signature recovers to no valid key and the wallet (OpenZeppelin's tryRecover) refuses it.
+      const high = highS((await signVoucher({ ...context, amount: 50n, signer: f.payer })).signature);
+      await expectSdkError(
+        f.payeeClient.acceptVoucher({ channel, amount: 50n, signature: high }),
+        VoucherError,
+        "VOUCHER_INVALID_SIGNATURE",
+      );
+      // A wallet refusing every signature: the owner's key alone is not an authorised signer.
+      await wallet.setMode(1);
+      const refused = await signVoucher({ ...context, amount: 60n, signer: f.payer });
+      await expectSdkError(
+        f.payeeClient.acceptVoucher({ channel, amount: 60n, signature: refused.signature }),
+        VoucherError,
+        "VOUCHER_UNAUTHORIZED_SIGNER",
+        { signer: f.payer.address },
+      );
+      await expect(f.channels.claim(channel, 60n, refused.signature)).to.be.revertedWithCustomError(
         f.channels,
         "ChannelInvalidSignature",
       );
