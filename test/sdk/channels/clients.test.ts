@@ -444,19 +444,17 @@ describe("PayerClient and PayeeClient", function () {
       await impersonateAccount(walletAddress);
       await setBalance(walletAddress, 10n ** 18n);
       const asWallet = await ethers.getSigner(walletAddress);
-      await f.channels
-        .connect(asWallet)
-        .open(
-          {
-            payee: f.payee.address,
-            token: ZeroAddress,
-            signer: ZeroAddress,
-            amount: 500n,
-            challengePeriod: HOUR,
-            salt: 3,
-          },
-          { value: 500n },
-        );
+      await f.channels.connect(asWallet).open(
+        {
+          payee: f.payee.address,
+          token: ZeroAddress,
+          signer: ZeroAddress,
+          amount: 500n,
+          challengePeriod: HOUR,
+          salt: 3,
+        },
+        { value: 500n },
+      );
       const channel: Channel = {
         payer: walletAddress,
         payee: f.payee.address,
