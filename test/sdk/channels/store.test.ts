@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -115,6 +116,59 @@ describe("Voucher stores", function () {
       expect(store.syncCount).to.be.at.least(2).and.at.most(20);
       expect(statSync(logPath()).size).to.equal(2_000 * RECORD_SIZE);
       await store.close();
+    });
+
+    describe("with fdatasync instrumented", function () {
+      let prototype: { datasync: () => Promise<void> };
+      let original: () => Promise<void>;
+      let completed = 0;
+      let failNext = false;
+      beforeEach(async function () {
+        const handle = await open(path.join(dir, "probe"), "w");
+        prototype = Object.getPrototypeOf(handle);
+        await handle.close();
+        original = prototype.datasync;
+        completed = 0;
+        failNext = false;
+        prototype.datasync = async function (this: unknown) {
+          if (failNext) {
+            failNext = false;
+            throw Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" });
+          }
+          await original.call(this);
+          completed++;
+        };
+      });
+      afterEach(function () {
+        prototype.datasync = original;
+      });
+
+      it("resolves each put only after an fdatasync that completed after the put was made", async function () {
+        const store = await FileVoucherStore.open({ path: logPath() });
+        const puts = Array.from({ length: 300 }, (_, i) => {
+          const before = completed;
+          return store.put(voucher(i % 7, BigInt(i + 1))).then((stored) => ({ stored, before, after: completed }));
+        });
+        for (const { stored, before, after } of await Promise.all(puts)) {
+          expect(stored).to.equal(true);
+          expect(after).to.be.greaterThan(before);
+        }
+        await store.close();
+      });
+
+      it("fails for good when fdatasync fails: the batch and later puts reject, the log keeps what was acknowledged", async function () {
+        const store = await FileVoucherStore.open({ path: logPath() });
+        expect(await store.put(voucher(0, 1n))).to.equal(true);
+        failNext = true;
+        await expectSdkError(store.put(voucher(0, 2n)), StoreError, "STORE_UNAVAILABLE");
+        await expectSdkError(store.put(voucher(0, 3n)), StoreError, "STORE_UNAVAILABLE");
+        await expectSdkError(store.get(channelOf(0)), StoreError, "STORE_UNAVAILABLE");
+        await store.close();
+        const reopened = await FileVoucherStore.open({ path: logPath() });
+        // The unacknowledged record may or may not have reached the file; the acknowledged one must have.
+        expect((await reopened.get(channelOf(0)))!.amount >= 1n).to.equal(true);
+        await reopened.close();
+      });
     });
 
     it("drops a torn last record, cuts it off, and appends after the valid records", async function () {
