@@ -34,6 +34,10 @@ export {
   SignatureError,
   TransferError,
   UnauthorizedError,
+  ChannelClaimError,
+  ChannelOpenError,
+  ChannelStateError,
+  decodeChannelsError,
   decodeEscrowError,
   type ContractRevertErrorParameters,
 } from "./errors/contract";
@@ -87,6 +91,47 @@ export {
   type DealTerms,
 } from "./escrow/types";
 export type { DealParameters } from "./escrow/validation";
+
+// ------------------------------------------------------------------ micropayment channels
+export { StoreError, VoucherError } from "./errors/channels";
+export { ChannelStatus, toChannelId, type Channel, type ChannelId, type Voucher } from "./channels/types";
+export {
+  VOUCHER_EIP712_TYPES,
+  VoucherVerifier,
+  buildVoucherTypedData,
+  computeChannelId,
+  micropaymentsDomain,
+  normalizeChannel,
+  signVoucher,
+  type ChannelContext,
+  type SignVoucherParameters,
+  type VoucherMessage,
+  type VoucherVerifierParameters,
+} from "./channels/voucher";
+export { decodeChannelEvents, type ChannelEvent, type DecodeChannelEventsParameters } from "./channels/events";
+export { PayerClient } from "./channels/payer";
+export { PayeeClient } from "./channels/payee";
+export type {
+  AcceptVoucherParameters,
+  AcceptVoucherReturnType,
+  BuildOpenChannelReturnType,
+  ChannelRef,
+  ChannelState,
+  ChannelWriteParameters,
+  ChannelWriteReturnType,
+  ChannelsClientParameters,
+  ClaimManyParameters,
+  OpenChannelParameters,
+  OpenChannelReturnType,
+  PayParameters,
+  PayeeClientParameters,
+  PreparedClaimMany,
+  SignedVoucher,
+  WatchParameters,
+  Watcher,
+} from "./channels/parameters";
+export { MemoryVoucherStore } from "./store/memory";
+export type { VoucherStore } from "./store/types";
 
 // ------------------------------------------------------------------ signing
 export {

@@ -43,6 +43,27 @@ export const PeerPayErrorCode = {
   /** The chain reverted with data the SDK does not recognise; `data` keeps it raw. */
   CONTRACT_REVERT: "CONTRACT_REVERT",
 
+  // ---------------------------------------------------------------- raised by the SDK: vouchers and their store
+  /** The voucher's signature is malformed (not 65 bytes, high s, bad v) or recovers no key. */
+  VOUCHER_INVALID_SIGNATURE: "VOUCHER_INVALID_SIGNATURE",
+  /** The signature recovers to a key that may not sign this channel's vouchers now. */
+  VOUCHER_UNAUTHORIZED_SIGNER: "VOUCHER_UNAUTHORIZED_SIGNER",
+  /** The voucher's cumulative amount is not above the best voucher already accepted for the channel. */
+  VOUCHER_NOT_MONOTONIC: "VOUCHER_NOT_MONOTONIC",
+  /** The voucher's cumulative amount is above the channel's deposit. */
+  VOUCHER_EXCEEDS_DEPOSIT: "VOUCHER_EXCEEDS_DEPOSIT",
+  /** No channel has this id on-chain. */
+  CHANNEL_UNKNOWN: "CHANNEL_UNKNOWN",
+  /**
+   * The channel is closed (the contract's `ChannelNotOpen`); from `acceptVoucher`, also a channel whose challenge
+   * period ends within the payee's claim margin.
+   */
+  CHANNEL_NOT_OPEN: "CHANNEL_NOT_OPEN",
+  /** The voucher store was closed, or failed to make a write durable and refuses further writes. */
+  STORE_UNAVAILABLE: "STORE_UNAVAILABLE",
+  /** The voucher store's log holds an invalid record before its end (not a torn last write). */
+  STORE_CORRUPT: "STORE_CORRUPT",
+
   // ---------------------------------------------------------------- IEscrow custom errors
   ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",
   ESCROW_INVALID_BENEFICIARY: "ESCROW_INVALID_BENEFICIARY",
@@ -74,6 +95,26 @@ export const PeerPayErrorCode = {
   ESCROW_PROTOCOL_FEE_TOO_HIGH: "ESCROW_PROTOCOL_FEE_TOO_HIGH",
   ESCROW_INVALID_FEE_RECIPIENT: "ESCROW_INVALID_FEE_RECIPIENT",
   ESCROW_NOTHING_TO_COLLECT: "ESCROW_NOTHING_TO_COLLECT",
+
+  // ---------------------------------------------------------------- IMicropaymentChannels custom errors
+  CHANNEL_INVALID_PAYEE: "CHANNEL_INVALID_PAYEE",
+  CHANNEL_INVALID_SIGNER: "CHANNEL_INVALID_SIGNER",
+  CHANNEL_INVALID_AMOUNT: "CHANNEL_INVALID_AMOUNT",
+  CHANNEL_INVALID_CHALLENGE_PERIOD: "CHANNEL_INVALID_CHALLENGE_PERIOD",
+  CHANNEL_INVALID_SALT: "CHANNEL_INVALID_SALT",
+  CHANNEL_VALUE_MISMATCH: "CHANNEL_VALUE_MISMATCH",
+  CHANNEL_TOKEN_NOT_CONTRACT: "CHANNEL_TOKEN_NOT_CONTRACT",
+  CHANNEL_TOKEN_TRANSFER_MISMATCH: "CHANNEL_TOKEN_TRANSFER_MISMATCH",
+  CHANNEL_EXISTS: "CHANNEL_EXISTS",
+  CHANNEL_NOT_FOUND: "CHANNEL_NOT_FOUND",
+  CHANNEL_UNAUTHORIZED: "CHANNEL_UNAUTHORIZED",
+  CHANNEL_CLOSING: "CHANNEL_CLOSING",
+  CHANNEL_CHALLENGE_OVER: "CHANNEL_CHALLENGE_OVER",
+  CHANNEL_CHALLENGE_NOT_OVER: "CHANNEL_CHALLENGE_NOT_OVER",
+  CHANNEL_NOTHING_TO_CLAIM: "CHANNEL_NOTHING_TO_CLAIM",
+  CHANNEL_INVALID_SIGNATURE: "CHANNEL_INVALID_SIGNATURE",
+  CHANNEL_SIGNER_CHANGE_PENDING: "CHANNEL_SIGNER_CHANGE_PENDING",
+  CHANNEL_EMPTY_BATCH: "CHANNEL_EMPTY_BATCH",
 
   // ---------------------------------------------------------------- IPullPayments custom errors
   PULL_PAYMENTS_NOTHING_TO_WITHDRAW: "PULL_PAYMENTS_NOTHING_TO_WITHDRAW",

@@ -1,5 +1,5 @@
-import { isError, isHexString, type ErrorDescription, type ParamType } from "ethers";
-import { revertInterface } from "../internal/abi";
+import { isError, isHexString, type ErrorDescription, type Interface, type ParamType } from "ethers";
+import { channelsRevertInterface, revertInterface } from "../internal/abi";
 import { PeerPayError, TransactionError, type ErrorDetails } from "./base";
 import { PeerPayErrorCode } from "./codes";
 
@@ -94,7 +94,9 @@ export class DealNotFoundError extends ContractRevertError<"ESCROW_DEAL_NOT_FOUN
  * if (err instanceof UnauthorizedError) console.log(err.details.caller, "may not act on", err.details.dealId);
  * ```
  */
-export class UnauthorizedError extends ContractRevertError<"ESCROW_UNAUTHORIZED" | "OWNABLE_UNAUTHORIZED_ACCOUNT"> {
+export class UnauthorizedError extends ContractRevertError<
+  "ESCROW_UNAUTHORIZED" | "OWNABLE_UNAUTHORIZED_ACCOUNT" | "CHANNEL_UNAUTHORIZED"
+> {
   override name = "UnauthorizedError";
 }
 
@@ -197,6 +199,63 @@ export class ReentrancyError extends ContractRevertError<"REENTRANCY_GUARD_REENT
   override name = "ReentrancyError";
 }
 
+/**
+ * Opening or topping up a channel was refused (docs/micropayments.md §4, rules M-O1, M-O2).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ChannelOpenError && err.code === "CHANNEL_EXISTS") await payer.open({ ...params, salt: salt + 1 });
+ * ```
+ */
+export class ChannelOpenError extends ContractRevertError<
+  | "CHANNEL_INVALID_PAYEE"
+  | "CHANNEL_INVALID_SIGNER"
+  | "CHANNEL_INVALID_AMOUNT"
+  | "CHANNEL_INVALID_CHALLENGE_PERIOD"
+  | "CHANNEL_INVALID_SALT"
+  | "CHANNEL_VALUE_MISMATCH"
+  | "CHANNEL_TOKEN_NOT_CONTRACT"
+  | "CHANNEL_TOKEN_TRANSFER_MISMATCH"
+  | "CHANNEL_EXISTS"
+> {
+  override name = "ChannelOpenError";
+}
+
+/**
+ * The channel is not in a state or at a time that allows the action: unknown, closed, closing, challenge period
+ * over or not over, a key rotation pending (docs/micropayments.md §3, §4).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ChannelStateError && err.code === "CHANNEL_CHALLENGE_NOT_OVER") retryAt(err.details.closesAt);
+ * ```
+ */
+export class ChannelStateError extends ContractRevertError<
+  | "CHANNEL_NOT_FOUND"
+  | "CHANNEL_NOT_OPEN"
+  | "CHANNEL_CLOSING"
+  | "CHANNEL_CHALLENGE_OVER"
+  | "CHANNEL_CHALLENGE_NOT_OVER"
+  | "CHANNEL_SIGNER_CHANGE_PENDING"
+> {
+  override name = "ChannelStateError";
+}
+
+/**
+ * A claim was refused: the voucher's signature is invalid, it pays nothing beyond what was claimed, or the batch is
+ * empty (rules M-C1, M-C3).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ChannelClaimError && err.code === "CHANNEL_NOTHING_TO_CLAIM") console.log(err.details.claimed);
+ * ```
+ */
+export class ChannelClaimError extends ContractRevertError<
+  "CHANNEL_NOTHING_TO_CLAIM" | "CHANNEL_INVALID_SIGNATURE" | "CHANNEL_EMPTY_BATCH"
+> {
+  override name = "ChannelClaimError";
+}
+
 // ------------------------------------------------------------------ the decoding table
 
 type Args = Record<string, unknown>;
@@ -221,6 +280,38 @@ function spec<TCode extends PeerPayErrorCode>(
 
 const STATUS_NAMES = ["None", "Active", "Paid", "Disputed", "Closed"];
 const C = PeerPayErrorCode;
+
+/** The errors of OpenZeppelin and of `PullPayments` that every PeerPay contract can revert with. */
+const SHARED_ERRORS: Readonly<Record<string, ContractErrorSpec>> = {
+  PullPaymentsNothingToWithdraw: spec(
+    TransferError,
+    C.PULL_PAYMENTS_NOTHING_TO_WITHDRAW,
+    (a) => `${a.account} has no credit in ${a.token}`,
+  ),
+  PullPaymentsInvalidRecipient: spec(TransferError, C.PULL_PAYMENTS_INVALID_RECIPIENT, () => "Recipient is zero"),
+  ReentrancyGuardReentrantCall: spec(ReentrancyError, C.REENTRANCY_GUARD_REENTRANT_CALL, () => "Reentrant call"),
+  SafeERC20FailedOperation: spec(
+    TransferError,
+    C.SAFE_ERC20_FAILED_OPERATION,
+    (a) => `Token ${a.token} transfer failed`,
+  ),
+  FailedCall: spec(TransferError, C.FAILED_CALL, () => "ETH transfer to the recipient failed"),
+  InsufficientBalance: spec(
+    TransferError,
+    C.INSUFFICIENT_BALANCE,
+    (a) => `Balance ${a.balance} below the ${a.needed} needed`,
+  ),
+  ERC20InsufficientBalance: spec(
+    TransferError,
+    C.ERC20_INSUFFICIENT_BALANCE,
+    (a) => `${a.sender} holds ${a.balance} tokens, needs ${a.needed}`,
+  ),
+  ERC20InsufficientAllowance: spec(
+    TransferError,
+    C.ERC20_INSUFFICIENT_ALLOWANCE,
+    (a) => `Allowance of ${a.spender} is ${a.allowance}, needs ${a.needed}`,
+  ),
+};
 
 /** Every custom error the escrow can revert with, by Solidity name. */
 const CONTRACT_ERRORS: Readonly<Record<string, ContractErrorSpec>> = {
@@ -318,40 +409,85 @@ const CONTRACT_ERRORS: Readonly<Record<string, ContractErrorSpec>> = {
     C.ESCROW_NOTHING_TO_COLLECT,
     (a) => `No protocol fees accrued in ${a.token}`,
   ),
-  PullPaymentsNothingToWithdraw: spec(
-    TransferError,
-    C.PULL_PAYMENTS_NOTHING_TO_WITHDRAW,
-    (a) => `${a.account} has no credit in ${a.token}`,
-  ),
-  PullPaymentsInvalidRecipient: spec(TransferError, C.PULL_PAYMENTS_INVALID_RECIPIENT, () => "Recipient is zero"),
   OwnableUnauthorizedAccount: spec(
     UnauthorizedError,
     C.OWNABLE_UNAUTHORIZED_ACCOUNT,
     (a) => `${a.account} is not the owner`,
   ),
   OwnableInvalidOwner: spec(AdminError, C.OWNABLE_INVALID_OWNER, (a) => `Invalid owner ${a.owner}`),
-  ReentrancyGuardReentrantCall: spec(ReentrancyError, C.REENTRANCY_GUARD_REENTRANT_CALL, () => "Reentrant call"),
-  SafeERC20FailedOperation: spec(
-    TransferError,
-    C.SAFE_ERC20_FAILED_OPERATION,
-    (a) => `Token ${a.token} transfer failed`,
+  ...SHARED_ERRORS,
+};
+
+/** Every custom error the micropayment channels can revert with, by Solidity name. */
+const CHANNEL_ERRORS: Readonly<Record<string, ContractErrorSpec>> = {
+  ChannelInvalidPayee: spec(
+    ChannelOpenError,
+    C.CHANNEL_INVALID_PAYEE,
+    (a) => `Invalid payee ${a.payee}: zero, the payer or the contract`,
   ),
-  FailedCall: spec(TransferError, C.FAILED_CALL, () => "ETH transfer to the recipient failed"),
-  InsufficientBalance: spec(
-    TransferError,
-    C.INSUFFICIENT_BALANCE,
-    (a) => `Balance ${a.balance} below the ${a.needed} needed`,
+  ChannelInvalidSigner: spec(
+    ChannelOpenError,
+    C.CHANNEL_INVALID_SIGNER,
+    (a) => `Invalid session key ${a.signer}: the payee may not sign vouchers`,
   ),
-  ERC20InsufficientBalance: spec(
-    TransferError,
-    C.ERC20_INSUFFICIENT_BALANCE,
-    (a) => `${a.sender} holds ${a.balance} tokens, needs ${a.needed}`,
+  ChannelInvalidAmount: spec(ChannelOpenError, C.CHANNEL_INVALID_AMOUNT, (a) => `Amount ${a.amount} out of range`),
+  ChannelInvalidChallengePeriod: spec(
+    ChannelOpenError,
+    C.CHANNEL_INVALID_CHALLENGE_PERIOD,
+    (a) => `Challenge period ${a.challengePeriod}s out of range`,
   ),
-  ERC20InsufficientAllowance: spec(
-    TransferError,
-    C.ERC20_INSUFFICIENT_ALLOWANCE,
-    (a) => `Allowance of ${a.spender} is ${a.allowance}, needs ${a.needed}`,
+  ChannelInvalidSalt: spec(ChannelOpenError, C.CHANNEL_INVALID_SALT, (a) => `Salt ${a.salt} does not fit 32 bits`),
+  ChannelValueMismatch: spec(
+    ChannelOpenError,
+    C.CHANNEL_VALUE_MISMATCH,
+    (a) => `Sent ${a.sent} wei, expected ${a.expected}`,
   ),
+  ChannelTokenNotContract: spec(ChannelOpenError, C.CHANNEL_TOKEN_NOT_CONTRACT, (a) => `Token ${a.token} has no code`),
+  ChannelTokenTransferMismatch: spec(
+    ChannelOpenError,
+    C.CHANNEL_TOKEN_TRANSFER_MISMATCH,
+    (a) => `Received ${a.received} tokens, expected ${a.expected} (fee-on-transfer token?)`,
+  ),
+  ChannelExists: spec(ChannelOpenError, C.CHANNEL_EXISTS, (a) => `Channel ${a.channelId} already exists`),
+  ChannelNotFound: spec(ChannelStateError, C.CHANNEL_NOT_FOUND, (a) => `No channel ${a.channelId} with these terms`),
+  ChannelNotOpen: spec(ChannelStateError, C.CHANNEL_NOT_OPEN, (a) => `Channel ${a.channelId} is closed`),
+  ChannelUnauthorized: spec(
+    UnauthorizedError,
+    C.CHANNEL_UNAUTHORIZED,
+    (a) => `${a.caller} may not do this on channel ${a.channelId}`,
+  ),
+  ChannelClosing: spec(
+    ChannelStateError,
+    C.CHANNEL_CLOSING,
+    (a) => `Channel ${a.channelId} is closing (closes at ${a.closesAt})`,
+  ),
+  ChannelChallengeOver: spec(
+    ChannelStateError,
+    C.CHANNEL_CHALLENGE_OVER,
+    (a) => `Channel ${a.channelId}: the challenge period ended at ${a.closesAt}`,
+  ),
+  ChannelChallengeNotOver: spec(
+    ChannelStateError,
+    C.CHANNEL_CHALLENGE_NOT_OVER,
+    (a) => `Channel ${a.channelId}: no close requested, or the challenge period runs until ${a.closesAt}`,
+  ),
+  ChannelNothingToClaim: spec(
+    ChannelClaimError,
+    C.CHANNEL_NOTHING_TO_CLAIM,
+    (a) => `Channel ${a.channelId}: the voucher pays ${a.claimable} in all, ${a.claimed} already claimed`,
+  ),
+  ChannelInvalidSignature: spec(
+    ChannelClaimError,
+    C.CHANNEL_INVALID_SIGNATURE,
+    (a) => `Channel ${a.channelId}: invalid voucher signature`,
+  ),
+  ChannelSignerChangePending: spec(
+    ChannelStateError,
+    C.CHANNEL_SIGNER_CHANGE_PENDING,
+    (a) => `Channel ${a.channelId}: the previous key's grace period runs until ${a.graceEndsAt}`,
+  ),
+  ChannelEmptyBatch: spec(ChannelClaimError, C.CHANNEL_EMPTY_BATCH, () => "The claim batch is empty"),
+  ...SHARED_ERRORS,
 };
 
 /**
@@ -364,6 +500,9 @@ const CONTRACT_ERRORS: Readonly<Record<string, ContractErrorSpec>> = {
  * ```
  */
 export const KNOWN_CONTRACT_ERRORS: readonly string[] = Object.freeze(Object.keys(CONTRACT_ERRORS));
+
+/** The names of the Solidity errors {@link decodeChannelsError} turns into typed errors (for its coverage test). */
+export const KNOWN_CHANNEL_ERRORS: readonly string[] = Object.freeze(Object.keys(CHANNEL_ERRORS));
 
 // ------------------------------------------------------------------ decoding
 
@@ -390,9 +529,37 @@ export const KNOWN_CONTRACT_ERRORS: readonly string[] = Object.freeze(Object.key
  * ```
  */
 export function decodeEscrowError(error: unknown): PeerPayError {
+  return decodeError(error, ESCROW_DECODING);
+}
+
+/**
+ * As {@link decodeEscrowError}, for anything a call to the micropayment channels contract threw: its `Channel*`
+ * errors become {@link ChannelOpenError}, {@link ChannelStateError}, {@link ChannelClaimError} or
+ * {@link UnauthorizedError} (code `CHANNEL_UNAUTHORIZED`), with the decoded arguments in `details`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await channelsContract.claim(channel, amount, signature);
+ * } catch (err) {
+ *   const error = decodeChannelsError(err);
+ *   if (error.code === PeerPayErrorCode.CHANNEL_NOTHING_TO_CLAIM) console.log(error.details.claimed);
+ * }
+ * ```
+ */
+export function decodeChannelsError(error: unknown): PeerPayError {
+  return decodeError(error, CHANNELS_DECODING);
+}
+
+type Decoding = { errors: Readonly<Record<string, ContractErrorSpec>>; revert: Interface };
+
+const ESCROW_DECODING: Decoding = { errors: CONTRACT_ERRORS, revert: revertInterface };
+const CHANNELS_DECODING: Decoding = { errors: CHANNEL_ERRORS, revert: channelsRevertInterface };
+
+function decodeError(error: unknown, decoding: Decoding): PeerPayError {
   if (error instanceof PeerPayError) return error;
   const data = findRevertData(error);
-  if (data !== undefined) return decodeRevertData(data, error);
+  if (data !== undefined) return decodeRevertData(data, error, decoding);
   if (isError(error, "CALL_EXCEPTION")) {
     return new ContractRevertError({
       code: C.CONTRACT_REVERT,
@@ -404,9 +571,9 @@ export function decodeEscrowError(error: unknown): PeerPayError {
   return wrapProviderError(error);
 }
 
-function decodeRevertData(data: string, cause: unknown): ContractRevertError {
-  const description = parseRevert(data);
-  const known = description ? CONTRACT_ERRORS[description.name] : undefined;
+function decodeRevertData(data: string, cause: unknown, decoding: Decoding): ContractRevertError {
+  const description = parseRevert(data, decoding.revert);
+  const known = description ? decoding.errors[description.name] : undefined;
   if (description && known) {
     const details = argsOf(description);
     return known.create({
@@ -434,9 +601,9 @@ function decodeRevertData(data: string, cause: unknown): ContractRevertError {
   });
 }
 
-function parseRevert(data: string): ErrorDescription | null {
+function parseRevert(data: string, revert: Interface): ErrorDescription | null {
   try {
-    return revertInterface.parseError(data);
+    return revert.parseError(data);
   } catch {
     // Data with a known selector but a malformed body: report it raw rather than guess.
     return null;

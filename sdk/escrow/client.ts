@@ -1,23 +1,21 @@
 import {
   ZeroAddress,
   ZeroHash,
-  isError,
   randomBytes,
   toNumber,
   type ContractRunner,
   type Provider,
   type Signer,
   type TransactionReceipt,
-  type TransactionRequest,
-  type TransactionResponse,
 } from "ethers";
 import type { IEscrow } from "../../typechain-types/contracts/interfaces/IEscrow";
 import { IEscrow__factory } from "../../typechain-types/factories/contracts/interfaces/IEscrow__factory";
 import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
-import { DealLookupError, InvalidParameterError, RunnerError } from "../errors/base";
+import { DealLookupError, InvalidParameterError } from "../errors/base";
 import { PeerPayErrorCode } from "../errors/codes";
-import { ContractRevertError, decodeEscrowError } from "../errors/contract";
+import { decodeEscrowError } from "../errors/contract";
 import { escrowInterface } from "../internal/abi";
+import { TransactionRunner, guarded } from "../internal/transactions";
 import { requireAddress, requireBigInt, requireHex, requireInteger, requireThat } from "../internal/validate";
 import type { SignedTypedData } from "../signing/eip712";
 import {
@@ -100,6 +98,7 @@ export class EscrowClient {
   readonly confirmations: number;
   /** Terms are immutable and verified against their id before they are stored, so they never go stale. */
   readonly #deals = new Map<DealId, DealRecord>();
+  readonly #runner: TransactionRunner;
 
   constructor({ address, runner, fromBlock = 0, confirmations = 1 }: EscrowClientParameters) {
     this.address = requireAddress("address", address);
@@ -107,6 +106,7 @@ export class EscrowClient {
     this.contract = IEscrow__factory.connect(this.address, runner);
     this.fromBlock = requireInteger("fromBlock", fromBlock, 0, Number.MAX_SAFE_INTEGER);
     this.confirmations = requireInteger("confirmations", confirmations, 1, 1_000);
+    this.#runner = new TransactionRunner(runner, this.confirmations, decodeEscrowError);
   }
 
   // ---------------------------------------------------------------- reads
@@ -684,78 +684,26 @@ export class EscrowClient {
 
   // ---------------------------------------------------------------- internals
 
-  #signer(message = "The client's runner is not a Signer"): Signer {
-    const runner = this.runner as Partial<Signer> | null;
-    if (typeof runner?.sendTransaction !== "function" || typeof runner.getAddress !== "function") {
-      throw new RunnerError({ code: PeerPayErrorCode.SIGNER_REQUIRED, message });
-    }
-    return runner as Signer;
+  #signer(message?: string): Signer {
+    return this.#runner.signer(message);
   }
 
   /** The signer's address, checksummed so that it compares with the addresses of a `Deal`. */
   async #signerAddress(message?: string): Promise<Address> {
-    const signer = this.#signer(message);
-    return requireAddress("signer", await guard(() => signer.getAddress()));
+    return this.#runner.signerAddress(message);
   }
 
   #provider(): Provider {
-    const runner = this.runner as (ContractRunner & Partial<Provider>) | null;
-    const provider = runner?.provider ?? (typeof runner?.getLogs === "function" ? (runner as Provider) : null);
-    if (provider === null || provider === undefined) {
-      throw new RunnerError({
-        code: PeerPayErrorCode.PROVIDER_REQUIRED,
-        message: "The client's runner has no provider",
-      });
-    }
-    return provider;
+    return this.#runner.provider();
   }
 
   #request(data: string, value = 0n): PreparedTransaction {
     return { to: this.address, data, value };
   }
 
-  /**
-   * Estimates (decoding a revert), sends, waits. A transaction that passed the estimate but reverted when mined
-   * (someone acted first) is replayed at its block to recover the revert reason.
-   */
   async #send(request: PreparedTransaction, overrides: TransactionOverrides = {}): Promise<WriteReturnType> {
-    const signer = this.#signer();
-    const tx: TransactionRequest = { ...request, ...overrides };
-    tx.gasLimit ??= await guard(() => signer.estimateGas(tx));
-    const response = await guard(() => signer.sendTransaction(tx));
-    const receipt = await this.#confirm(response, tx);
+    const receipt = await this.#runner.send(request, overrides);
     return { receipt, events: decodeEscrowEvents({ receipt, address: this.address }) };
-  }
-
-  async #confirm(response: TransactionResponse, tx: TransactionRequest): Promise<TransactionReceipt> {
-    let receipt: TransactionReceipt;
-    try {
-      // Non-null: confirmations >= 1 (checked in the constructor).
-      receipt = (await response.wait(this.confirmations)) as TransactionReceipt;
-    } catch (error) {
-      // A wallet's "speed up" re-sends the same call at a higher price (ethers: not `cancelled`): same action.
-      if (isError(error, "TRANSACTION_REPLACED") && !error.cancelled) receipt = error.receipt;
-      else if (isError(error, "CALL_EXCEPTION") && error.receipt) receipt = error.receipt;
-      else throw decodeEscrowError(error);
-    }
-    if (receipt.status !== 1) throw await this.#revertReason(tx, response.from, receipt);
-    return receipt;
-  }
-
-  /** Why a mined transaction reverted: its call replayed on the state at the end of its block (best effort). */
-  async #revertReason(tx: TransactionRequest, from: Address, receipt: TransactionReceipt) {
-    const replay = { ...tx, from, blockTag: receipt.blockNumber };
-    const reason = await guard(() => this.#provider().call(replay)).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    if (reason instanceof ContractRevertError) return reason;
-    return new ContractRevertError({
-      code: PeerPayErrorCode.CONTRACT_REVERT,
-      message: `Transaction ${receipt.hash} reverted`,
-      data: "0x",
-      details: { transactionHash: receipt.hash },
-    });
   }
 
   async #prepareDeal(params: DealParameters, depositor: Address): Promise<PreparedDeal> {
@@ -926,12 +874,8 @@ export class EscrowClient {
 // ------------------------------------------------------------------ helpers
 
 /** Runs a call to the chain, turning whatever it throws into a typed SDK error. */
-async function guard<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw decodeEscrowError(error);
-  }
+function guard<T>(call: () => Promise<T>): Promise<T> {
+  return guarded(decodeEscrowError, call);
 }
 
 /** A part of a deal: positive (`EscrowZeroAmount`) and below 2^96 (no deal holds more). */

@@ -2,6 +2,7 @@
 // would pull every factory, mocks and bytecode included, into the SDK bundle.
 import { Interface, type InterfaceAbi, type JsonFragment } from "ethers";
 import { IEscrow__factory } from "../../typechain-types/factories/contracts/interfaces/IEscrow__factory";
+import { IMicropaymentChannels__factory } from "../../typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory";
 import { Ownable__factory } from "../../typechain-types/factories/@openzeppelin/contracts/access/Ownable__factory";
 import { ReentrancyGuardTransient__factory } from "../../typechain-types/factories/@openzeppelin/contracts/utils/ReentrancyGuardTransient__factory";
 import { SafeERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/utils/SafeERC20__factory";
@@ -19,6 +20,23 @@ export const revertInterface = new Interface(
   [
     IEscrow__factory.abi,
     Ownable__factory.abi,
+    ReentrancyGuardTransient__factory.abi,
+    SafeERC20__factory.abi,
+    Errors__factory.abi,
+    IERC20Errors__factory.abi,
+  ].flatMap((abi) => errorsOf(abi)),
+);
+
+/** Functions and events of the micropayment channels (IMicropaymentChannels includes IPullPayments). */
+export const channelsInterface = IMicropaymentChannels__factory.createInterface();
+
+/**
+ * Every custom error a call to the channels can revert with: its own, the reentrancy guard's, SafeERC20's,
+ * Address.sendValue's, and an OpenZeppelin ERC20's bubbling through a deposit.
+ */
+export const channelsRevertInterface = new Interface(
+  [
+    IMicropaymentChannels__factory.abi,
     ReentrancyGuardTransient__factory.abi,
     SafeERC20__factory.abi,
     Errors__factory.abi,

@@ -1,0 +1,119 @@
+import type { Log, LogDescription, Result, TransactionReceipt } from "ethers";
+import type { EventLocation } from "../escrow/events";
+import type { Address } from "../escrow/types";
+import { channelsInterface } from "../internal/abi";
+import { requireAddress } from "../internal/validate";
+import { toChannelId, type Channel, type ChannelId } from "./types";
+import { normalizeChannel } from "./voucher";
+
+/**
+ * A decoded event of the micropayment channels contract, discriminated by `type`. Amounts and times are bigints.
+ *
+ * @example
+ * ```ts
+ * for (const event of decodeChannelEvents({ receipt, address: channelsAddress })) {
+ *   if (event.type === "ChannelCloseRequested") console.log(event.channelId, event.closesAt);
+ * }
+ * ```
+ */
+export type ChannelEvent = Payload & { log: EventLocation };
+
+type Payload =
+  | { type: "ChannelOpened"; channelId: ChannelId; channel: Channel; deposit: bigint }
+  | { type: "ChannelToppedUp"; channelId: ChannelId; amount: bigint; deposit: bigint }
+  | { type: "ChannelClaimed"; channelId: ChannelId; amount: bigint; claimed: bigint }
+  | { type: "ChannelCloseRequested"; channelId: ChannelId; closesAt: bigint }
+  | { type: "ChannelClosed"; channelId: ChannelId; toPayee: bigint; toPayer: bigint }
+  | { type: "ChannelFinalized"; channelId: ChannelId; toPayer: bigint }
+  | { type: "SignerChanged"; channelId: ChannelId; previous: Address; current: Address; graceEndsAt: bigint }
+  | { type: "PaymentCredited"; account: Address; token: Address; amount: bigint }
+  | { type: "CreditWithdrawn"; account: Address; token: Address; to: Address; amount: bigint };
+
+type RawLog = Pick<Log, "address" | "topics" | "data" | "blockNumber" | "transactionHash" | "index">;
+
+/**
+ * Where {@link decodeChannelEvents} reads from: a receipt or logs, and the contract's address (logs from any other
+ * address are skipped, so a token cannot forge channel events).
+ *
+ * @example
+ * ```ts
+ * const params: DecodeChannelEventsParameters = { logs, address: channelsAddress };
+ * ```
+ */
+export type DecodeChannelEventsParameters = { address: Address } & (
+  { receipt: Pick<TransactionReceipt, "logs"> } | { logs: readonly RawLog[] }
+);
+
+/**
+ * Decodes the channels contract's events in a receipt or a list of logs, in log order.
+ *
+ * @example
+ * ```ts
+ * const opened = decodeChannelEvents({ receipt, address }).find((e) => e.type === "ChannelOpened");
+ * ```
+ */
+export function decodeChannelEvents(params: DecodeChannelEventsParameters): ChannelEvent[] {
+  const address = requireAddress("address", params.address);
+  const logs: readonly RawLog[] = "receipt" in params ? params.receipt.logs : params.logs;
+  const events: ChannelEvent[] = [];
+  for (const log of logs) {
+    if (log.address.toLowerCase() !== address.toLowerCase()) continue;
+    let description: LogDescription | null;
+    try {
+      description = channelsInterface.parseLog({ topics: [...log.topics], data: log.data });
+    } catch {
+      description = null;
+    }
+    if (description === null) continue;
+    const location = {
+      address,
+      blockNumber: log.blockNumber,
+      transactionHash: log.transactionHash,
+      logIndex: log.index,
+    };
+    const event = toEvent(description.name, description.args);
+    if (event !== null) events.push({ ...event, log: location } as ChannelEvent);
+  }
+  return events;
+}
+
+function toEvent(name: string, a: Result): Payload | null {
+  switch (name) {
+    case "ChannelOpened": {
+      const c = a.channel as Result;
+      const channel = normalizeChannel({
+        payer: c.payer,
+        payee: c.payee,
+        token: c.token,
+        signer: c.signer,
+        challengePeriod: Number(c.challengePeriod),
+        salt: Number(c.salt),
+      });
+      return { type: name, channelId: toChannelId(a.channelId), channel, deposit: a.deposit };
+    }
+    case "ChannelToppedUp":
+      return { type: name, channelId: toChannelId(a.channelId), amount: a.amount, deposit: a.deposit };
+    case "ChannelClaimed":
+      return { type: name, channelId: toChannelId(a.channelId), amount: a.amount, claimed: a.claimed };
+    case "ChannelCloseRequested":
+      return { type: name, channelId: toChannelId(a.channelId), closesAt: a.closesAt };
+    case "ChannelClosed":
+      return { type: name, channelId: toChannelId(a.channelId), toPayee: a.toPayee, toPayer: a.toPayer };
+    case "ChannelFinalized":
+      return { type: name, channelId: toChannelId(a.channelId), toPayer: a.toPayer };
+    case "SignerChanged":
+      return {
+        type: name,
+        channelId: toChannelId(a.channelId),
+        previous: a.previous,
+        current: a.current,
+        graceEndsAt: a.graceEndsAt,
+      };
+    case "PaymentCredited":
+      return { type: name, account: a.account, token: a.token, amount: a.amount };
+    case "CreditWithdrawn":
+      return { type: name, account: a.account, token: a.token, to: a.to, amount: a.amount };
+    default:
+      return null;
+  }
+}

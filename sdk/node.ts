@@ -1,0 +1,11 @@
+/**
+ * PeerPay SDK, Node-only additions: what needs the file system. Import from here on a server; `sdk/index.ts` stays
+ * loadable in browsers.
+ *
+ * @example
+ * ```ts
+ * import { FileVoucherStore } from "peerpay/node";
+ * ```
+ * @packageDocumentation
+ */
+export { FileVoucherStore, type FileVoucherStoreParameters } from "./store/file";

@@ -1,0 +1,263 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { Signature, Wallet, ZeroAddress, toBeHex } from "ethers";
+import {
+  InvalidParameterError,
+  VoucherError,
+  VoucherVerifier,
+  buildVoucherTypedData,
+  computeChannelId,
+  hashTypedData,
+  signVoucher,
+  toChannelId,
+  type ChannelId,
+} from "../../../sdk";
+import { loadNativeSecp256k1 } from "../../../sdk/internal/secp256k1";
+import { SECP256K1_N, channelsFixture, openChannel, type ChannelsFixture } from "../../helpers/channels-sdk";
+import { expectSdkError } from "../../helpers/sdk";
+
+const PATHS = [
+  { name: "native secp256k1", native: true },
+  { name: "ethers fallback", native: false },
+];
+
+function verifier(f: ChannelsFixture, native: boolean) {
+  return new VoucherVerifier({ chainId: f.chainId, contract: f.contract, native });
+}
+
+/** The same signature with s replaced by n - s and v flipped: valid for plain ecrecover, refused by OpenZeppelin. */
+function malleate(signature: string): string {
+  const sig = Signature.from(signature);
+  const highS = toBeHex(SECP256K1_N - BigInt(sig.s), 32);
+  const v = sig.v === 27 ? "1c" : "1b";
+  return sig.r + highS.slice(2) + v;
+}
+
+describe("Vouchers: ids, digests, signing and fast verification", function () {
+  it("loads the native secp256k1 binding in this environment (the fast path is really tested)", function () {
+    expect(loadNativeSecp256k1()).to.not.equal(null);
+  });
+
+  it("computes the contract's channel id for ETH and ERC20 channels, with and without a session key", async function () {
+    const f = await loadFixture(channelsFixture);
+    const cases = [
+      await openChannel(f),
+      await openChannel(f, { token: f.tokenAddress, signer: f.sessionKey.address, salt: 2, challengePeriod: 7_200 }),
+    ];
+    for (const { channel, channelId } of cases) {
+      expect(channelId).to.equal(await f.channels.computeChannelId(channel));
+      expect((await f.channels.getChannelState(channelId)).status).to.equal(1n);
+    }
+    expect(cases[0].channelId).to.not.equal(cases[1].channelId);
+  });
+
+  it("binds the channel id to the chain and the contract", async function () {
+    const f = await loadFixture(channelsFixture);
+    const { channel, channelId } = await openChannel(f);
+    expect(computeChannelId({ chainId: f.chainId + 1n, contract: f.contract, channel })).to.not.equal(channelId);
+    expect(computeChannelId({ chainId: f.chainId, contract: f.tokenAddress, channel })).to.not.equal(channelId);
+  });
+
+  for (const path of PATHS) {
+    describe(path.name, function () {
+      it("computes the contract's voucherDigest for amounts from 0 to 2^256 - 1", async function () {
+        const f = await loadFixture(channelsFixture);
+        const { channelId } = await openChannel(f);
+        const v = verifier(f, path.native);
+        expect(v.native).to.equal(path.native);
+        for (const amount of [0n, 1n, 255n, 256n, 10n ** 18n, (1n << 96n) - 1n, (1n << 256n) - 1n]) {
+          const onChain = await f.channels.voucherDigest(channelId, amount);
+          expect(ethers.hexlify(v.digest({ channelId, amount }))).to.equal(onChain);
+          const typedData = buildVoucherTypedData({ chainId: f.chainId, contract: f.contract, channelId, amount });
+          expect(hashTypedData(typedData)).to.equal(onChain);
+        }
+      });
+
+      it("signs with a raw key exactly as an ethers wallet does, and recovers the signer", async function () {
+        const f = await loadFixture(channelsFixture);
+        const { channelId } = await openChannel(f, { signer: f.sessionKey.address });
+        const context = { chainId: f.chainId, contract: f.contract, channelId };
+        for (const amount of [1n, 77n, 123_456_789n]) {
+          const raw = await signVoucher({
+            ...context,
+            amount,
+            privateKey: f.sessionKey.privateKey,
+            native: path.native,
+          });
+          const wallet = await signVoucher({ ...context, amount, signer: f.sessionKey });
+          expect(raw.signature).to.equal(wallet.signature);
+          expect(raw.typedData.message).to.deep.equal({ channelId, amount });
+          expect(verifier(f, path.native).recover({ channelId, amount, signature: raw.signature })).to.equal(
+            f.sessionKey.address,
+          );
+        }
+      });
+
+      it("signs vouchers the contract pays out, by the session key and by the payer", async function () {
+        const f = await loadFixture(channelsFixture);
+        const { channel, channelId } = await openChannel(f, { signer: f.sessionKey.address });
+        const context = { chainId: f.chainId, contract: f.contract, channelId };
+        const bySession = await signVoucher({
+          ...context,
+          amount: 100n,
+          privateKey: f.sessionKey.privateKey,
+          native: path.native,
+        });
+        await expect(f.channels.connect(f.relayer).claim(channel, 100n, bySession.signature)).to.changeEtherBalance(
+          f.payee,
+          100n,
+        );
+        const byPayer = await signVoucher({ ...context, amount: 250n, signer: f.payer });
+        expect(verifier(f, path.native).recover({ channelId, amount: 250n, signature: byPayer.signature })).to.equal(
+          f.payer.address,
+        );
+        await expect(f.channels.connect(f.relayer).claim(channel, 250n, byPayer.signature)).to.changeEtherBalance(
+          f.payee,
+          150n,
+        );
+      });
+
+      it("rejects a high-s signature, as the contract does", async function () {
+        const f = await loadFixture(channelsFixture);
+        const { channel, channelId } = await openChannel(f, { signer: f.sessionKey.address });
+        const { signature } = await signVoucher({
+          chainId: f.chainId,
+          contract: f.contract,
+          channelId,
+          amount: 10n,
+          privateKey: f.sessionKey.privateKey,
+        });
+        const highS = malleate(signature);
+        // The malleated signature is mathematically valid (libsecp256k1's recovery accepts high s): only the s
+        // check refuses it.
+        const digest = ethers.getBytes(await f.channels.voucherDigest(channelId, 10n));
+        const raw = ethers.getBytes(highS);
+        const publicKey = loadNativeSecp256k1()!.ecdsaRecover(
+          raw.subarray(0, 64),
+          raw[64] - 27,
+          digest,
+          false,
+          new Uint8Array(65),
+        );
+        expect(ethers.computeAddress(ethers.hexlify(publicKey))).to.equal(f.sessionKey.address);
+        await expectSdkError(
+          () => verifier(f, path.native).recover({ channelId, amount: 10n, signature: highS }),
+          VoucherError,
+          "VOUCHER_INVALID_SIGNATURE",
+          { reason: "s is above n/2 (malleable)" },
+        );
+        await expect(f.channels.claim(channel, 10n, highS)).to.be.revertedWithCustomError(
+          f.channels,
+          "ChannelInvalidSignature",
+        );
+      });
+
+      it("rejects malformed signatures with VOUCHER_INVALID_SIGNATURE", async function () {
+        const f = await loadFixture(channelsFixture);
+        const { channelId } = await openChannel(f);
+        const { signature } = await signVoucher({
+          chainId: f.chainId,
+          contract: f.contract,
+          channelId,
+          amount: 10n,
+          privateKey: f.sessionKey.privateKey,
+        });
+        const v = verifier(f, path.native);
+        const cases: [string, string][] = [
+          [signature.slice(0, 130), "must be 65 bytes of hex"],
+          [signature + "00", "must be 65 bytes of hex"],
+          [signature.slice(2), "must be 65 bytes of hex"],
+          ["0x" + "zz" + signature.slice(4), "must be 65 bytes of hex"],
+          [signature.slice(0, 130) + "00", "v must be 27 or 28"],
+          [signature.slice(0, 130) + "01", "v must be 27 or 28"],
+          [signature.slice(0, 130) + "1d", "v must be 27 or 28"],
+          ["0x" + "00".repeat(32) + signature.slice(66), "recovers no key"],
+          [signature.slice(0, 66) + "00".repeat(32) + signature.slice(130), "recovers no key"],
+          ["0x" + "ff".repeat(32) + signature.slice(66), "recovers no key"],
+        ];
+        for (const [bad, reason] of cases) {
+          await expectSdkError(
+            () => v.recover({ channelId, amount: 10n, signature: bad }),
+            VoucherError,
+            "VOUCHER_INVALID_SIGNATURE",
+            { reason },
+          );
+        }
+      });
+
+      it("recovers another address for a tampered amount or channel", async function () {
+        const f = await loadFixture(channelsFixture);
+        const { channelId } = await openChannel(f);
+        const context = { chainId: f.chainId, contract: f.contract };
+        const { signature } = await signVoucher({ ...context, channelId, amount: 10n, signer: f.payer });
+        const v = verifier(f, path.native);
+        expect(v.recover({ channelId, amount: 11n, signature })).to.not.equal(f.payer.address);
+        const other = toChannelId("0x" + "11".repeat(32));
+        expect(v.recover({ channelId: other, amount: 10n, signature })).to.not.equal(f.payer.address);
+        // A verifier of another deployment (domain) recovers another key too.
+        const elsewhere = new VoucherVerifier({ ...context, contract: f.tokenAddress, native: path.native });
+        expect(elsewhere.recover({ channelId, amount: 10n, signature })).to.not.equal(f.payer.address);
+      });
+    });
+  }
+
+  it("agrees between the native and the fallback path on many keys (the address cache included)", async function () {
+    const f = await loadFixture(channelsFixture);
+    const native = verifier(f, true);
+    const fallback = verifier(f, false);
+    const keys = Array.from({ length: 8 }, (_, i) => new Wallet(toBeHex(1000n + BigInt(i), 32)));
+    for (let i = 0; i < 64; i++) {
+      const key = keys[i % keys.length];
+      const channelId = toChannelId(ethers.keccak256(toBeHex(i, 32)));
+      const amount = BigInt(i) * 1_000_003n + 1n;
+      const { signature } = await signVoucher({
+        chainId: f.chainId,
+        contract: f.contract,
+        channelId,
+        amount,
+        privateKey: key.privateKey,
+      });
+      expect(native.recoverLowercase({ channelId, amount, signature })).to.equal(key.address.toLowerCase());
+      expect(fallback.recoverLowercase({ channelId, amount, signature })).to.equal(key.address.toLowerCase());
+    }
+  });
+
+  it("validates its inputs with InvalidParameterError", async function () {
+    const f = await loadFixture(channelsFixture);
+    const channelId = toChannelId("0x" + "22".repeat(32));
+    const context = { chainId: f.chainId, contract: f.contract, channelId };
+    await expectSdkError(
+      signVoucher({ ...context, amount: 1n, privateKey: "0x1234" }),
+      InvalidParameterError,
+      "INVALID_PARAMETER",
+      { parameter: "privateKey" },
+    );
+    await expectSdkError(
+      signVoucher({ ...context, amount: -1n, signer: f.payer }),
+      InvalidParameterError,
+      "INVALID_PARAMETER",
+      { parameter: "amount" },
+    );
+    await expectSdkError(
+      () => verifier(f, true).digest({ channelId: "0x1234" as ChannelId, amount: 1n }),
+      InvalidParameterError,
+      "INVALID_PARAMETER",
+      { parameter: "channelId" },
+    );
+    expect(() => toChannelId("0x" + "00".repeat(31))).to.throw(InvalidParameterError);
+    expect(() =>
+      computeChannelId({
+        ...context,
+        channel: {
+          payer: f.payer.address,
+          payee: "nope",
+          token: ZeroAddress,
+          signer: ZeroAddress,
+          challengePeriod: 1,
+          salt: 0,
+        },
+      }),
+    ).to.throw(InvalidParameterError);
+  });
+});
