@@ -1,13 +1,17 @@
 // The main job: PeerPay end to end on the embedded Hardhat network (or any network Hardhat is configured for).
 // Independent peers, each with its own wallet and its own SDK client, act out the stories users come for, and the
-// script prints what happened: balances before and after, and the gas of every step.
+// script prints what happened: balances before and after, the gas of every step, and payments per second.
 //
 //   npm run demo                              embedded Hardhat network
 //   npx hardhat run scripts/demo.ts --network localhost
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ethers, network } from "hardhat";
-import type { Signer, TransactionReceipt } from "ethers";
-import { EscrowClient, Outcome, DealStatus, PeerPayError, type DealId } from "../sdk";
-import { Escrow__factory, MockERC20__factory, type MockERC20 } from "../typechain-types";
+import { Wallet, type Signer, type TransactionReceipt } from "ethers";
+import { EscrowClient, Outcome, DealStatus, PayeeClient, PayerClient, PeerPayError, type DealId } from "../sdk";
+import { FileVoucherStore } from "../sdk/node";
+import { Escrow__factory, MicropaymentChannels__factory, MockERC20__factory, type MockERC20 } from "../typechain-types";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
@@ -16,6 +20,7 @@ const fmtUsd = (value: bigint) => `${ethers.formatUnits(value, USD)} dUSD`;
 const fmtEth = (value: bigint) => `${Number(ethers.formatEther(value)).toFixed(6)} ETH`;
 
 type Peer = { name: string; signer: Signer; address: string; escrow: EscrowClient };
+type Named = { name: string; address: string };
 
 let totalGas = 0n;
 
@@ -45,7 +50,7 @@ async function tokenBalances(token: MockERC20, peers: Peer[]) {
   return Promise.all(peers.map((p) => token.balanceOf(p.address)));
 }
 
-function printDeltas(label: string, peers: Peer[], before: bigint[], after: bigint[], fmt: (v: bigint) => string) {
+function printDeltas(label: string, peers: Named[], before: bigint[], after: bigint[], fmt: (v: bigint) => string) {
   console.log(`    ${label}`);
   peers.forEach((p, i) => {
     const delta = after[i] - before[i];
@@ -62,7 +67,7 @@ async function main() {
   const signers = await ethers.getSigners();
   if (signers.length < 7)
     throw new Error(`the demo needs 7 funded accounts, network ${network.name} has ${signers.length}`);
-  const [operator, seller, buyer, desk, client, freelancer, relayer] = signers;
+  const [operator, seller, buyer, desk, client, freelancer, relayer, app, api] = signers;
   const { chainId } = await ethers.provider.getNetwork();
   console.log(`PeerPay demo on network "${network.name}" (chain id ${chainId})\n`);
 
@@ -196,8 +201,71 @@ async function main() {
     `ETH spent on gas by Sam and Bea for the settlement: ${fmtEth(settleEthBefore[0] - settleEthAfter[0])} and ${fmtEth(settleEthBefore[1] - settleEthAfter[1])}`,
   );
 
+  await streamPayments(operator, app, api);
+
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\nDone: 3 deals, ${totalGas.toLocaleString("en-US")} gas in all, ${seconds} s.`);
+  console.log(`\nDone: 3 deals and 1 channel, ${totalGas.toLocaleString("en-US")} gas in all, ${seconds} s.`);
+}
+
+/** Story 4: an app pays an API per call through a micropayment channel, then the API cashes in. */
+async function streamPayments(operator: Signer, app: Signer, api: Signer) {
+  const CALLS = 2_000;
+  const PRICE = ethers.parseEther("0.00001"); // per API call
+  console.log(
+    `\n4. Pay per call: Alice's app calls Bob's API ${CALLS.toLocaleString("en-US")} times, paying per call off-chain`,
+  );
+  const channels = await new MicropaymentChannels__factory(operator).deploy();
+  const deployed = await channels.deploymentTransaction()?.wait();
+  const address = await channels.getAddress();
+  step(`MicropaymentChannels at ${address}`);
+  gas(deployed, "deploy MicropaymentChannels");
+
+  const Alice = { name: "Alice (app)", address: await app.getAddress() };
+  const Bob = { name: "Bob (API)", address: await api.getAddress() };
+  const before = await Promise.all([Alice, Bob].map((p) => ethers.provider.getBalance(p.address)));
+  const fromBlock = deployed?.blockNumber ?? 0;
+  const payer = new PayerClient({ address, runner: app, fromBlock });
+  // Bob's payee keeps every voucher it acknowledges in a durable log: a crash loses nothing it accepted.
+  const dir = await mkdtemp(join(tmpdir(), "peerpay-demo-"));
+  const store = await FileVoucherStore.open({ path: join(dir, "vouchers.log") });
+  const payee = new PayeeClient({ address, runner: api, fromBlock, store });
+  try {
+    // A session key signs the vouchers, so the app pays without a wallet prompt per call.
+    const session = Wallet.createRandom();
+    const opened = await payer.open({
+      payee: Bob.address,
+      amount: ethers.parseEther("0.05"),
+      challengePeriod: 60 * 60,
+      signer: session.address,
+    });
+    await payer.useSessionKey({ channel: opened.channel, privateKey: session.privateKey });
+    step(`Alice opens a channel with 0.05 ETH and a session key (channel ${opened.channelId.slice(0, 10)}…)`);
+    gas(opened.receipt, "open");
+
+    const t0 = performance.now();
+    for (let call = 1; call <= CALLS; call++) {
+      const voucher = await payer.pay({ channel: opened.channel, amount: PRICE }); // Alice's side: sign
+      await payee.acceptVoucher(voucher); // Bob's side: verify, store durably, then serve the call
+      if (call === CALLS / 2) {
+        const mid = await payee.claim({ channel: opened.channelId });
+        step(`halfway, Bob cashes in what he has earned so far, and the calls go on`);
+        gas(mid.receipt, "claim");
+      }
+    }
+    const elapsed = (performance.now() - t0) / 1000;
+    step(
+      `${CALLS.toLocaleString("en-US")} payments signed, verified and stored in ${elapsed.toFixed(2)} s: ` +
+        `${Math.round(CALLS / elapsed).toLocaleString("en-US")} payments/s, one at a time, with no transaction`,
+    );
+    const best = await payee.bestVoucher({ channel: opened.channelId });
+    step(`Bob closes with his best voucher (${fmtEth(best?.amount ?? 0n)}); Alice gets the rest back at once`);
+    gas((await payee.close({ channel: opened.channelId })).receipt, "close");
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  const after = await Promise.all([Alice, Bob].map((p) => ethers.provider.getBalance(p.address)));
+  printDeltas("balances (Alice paid gas to open, Bob to claim and close)", [Alice, Bob], before, after, fmtEth);
 }
 
 function short(id: DealId): string {
