@@ -69,6 +69,8 @@ export class PayeeClient extends ChannelsClientBase {
   #verifier: Promise<VoucherVerifier> | undefined;
   readonly #states = new Map<ChannelId, CachedState>();
   readonly #contracts = new Map<Address, Promise<boolean>>();
+  /** Per channel, the tail of the acceptances in progress: each waits for the one before it (see `#exclusive`). */
+  readonly #acceptances = new Map<ChannelId, Promise<unknown>>();
   /** Chain time minus local time, in seconds, measured at each state read. */
   #clockOffset = 0;
 
@@ -145,21 +147,30 @@ export class PayeeClient extends ChannelsClientBase {
         },
       );
     }
-    const best = await this.store.get(channelId);
-    const notMonotonic = (bestAmount: bigint) =>
-      refuse(PeerPayErrorCode.VOUCHER_NOT_MONOTONIC, `Voucher ${value} is not above the best ${bestAmount}`, {
-        best: bestAmount,
-      });
-    if (best !== undefined && best.amount >= value) throw notMonotonic(best.amount);
-    if (value > state.deposit && !fresh) ({ state, fresh } = await this.#stateOf(channelId, true));
-    if (value > state.deposit) {
-      throw refuse(PeerPayErrorCode.VOUCHER_EXCEEDS_DEPOSIT, `Voucher ${value} exceeds the deposit ${state.deposit}`, {
-        deposit: state.deposit,
-      });
-    }
-    const stored = await this.store.put({ channelId, amount: value, signature: signature.toLowerCase() });
-    if (!stored) throw notMonotonic((await this.store.get(channelId))?.amount ?? value);
-    return { channelId, amount: value, signer, increment: value - (best?.amount ?? 0n) };
+    // Reading the best voucher, checking against it and storing must not interleave with another acceptance on the
+    // same channel: two racing vouchers would both be credited against the same best (10, then 20 and 30 at once,
+    // credited 10 + 20 while 20 was paid).
+    return this.#exclusive(channelId, async () => {
+      const best = await this.store.get(channelId);
+      const notMonotonic = (bestAmount: bigint) =>
+        refuse(PeerPayErrorCode.VOUCHER_NOT_MONOTONIC, `Voucher ${value} is not above the best ${bestAmount}`, {
+          best: bestAmount,
+        });
+      if (best !== undefined && best.amount >= value) throw notMonotonic(best.amount);
+      if (value > state.deposit && !fresh) ({ state, fresh } = await this.#stateOf(channelId, true));
+      if (value > state.deposit) {
+        throw refuse(
+          PeerPayErrorCode.VOUCHER_EXCEEDS_DEPOSIT,
+          `Voucher ${value} exceeds the deposit ${state.deposit}`,
+          {
+            deposit: state.deposit,
+          },
+        );
+      }
+      const stored = await this.store.put({ channelId, amount: value, signature: signature.toLowerCase() });
+      if (!stored) throw notMonotonic((await this.store.get(channelId))?.amount ?? value);
+      return { channelId, amount: value, signer, increment: value - (best?.amount ?? 0n) };
+    });
   }
 
   /**
@@ -506,6 +517,22 @@ export class PayeeClient extends ChannelsClientBase {
   }
 
   /** Whether `account` has code (an ERC-1271 wallet, or an EIP-7702 account); read once per account. */
+  /** Runs `task` after every earlier task of the same channel has settled, so that acceptances on one channel are
+   * sequential while different channels proceed concurrently. */
+  async #exclusive<T>(channelId: ChannelId, task: () => Promise<T>): Promise<T> {
+    const run = (this.#acceptances.get(channelId) ?? Promise.resolve()).then(task, task);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#acceptances.set(channelId, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.#acceptances.get(channelId) === tail) this.#acceptances.delete(channelId);
+    }
+  }
+
   #isContract(account: Address): Promise<boolean> {
     let known = this.#contracts.get(account);
     if (known === undefined) {

@@ -353,6 +353,27 @@ describe("PayerClient and PayeeClient", function () {
       expect((await f.store.get(f.channelId))?.amount).to.equal(20n);
     });
 
+    it("credits concurrent increasing vouchers exactly once: the increments sum to what the best voucher added", async function () {
+      // Finding: increments were computed from the best voucher read before storing, so two vouchers racing on one
+      // channel (10 stored, then 20 and 30 at once) were credited 10 + 20 while only 20 was paid.
+      const f = await ethChannel();
+      const v10 = await sign(f, 10n, f.session.privateKey);
+      await f.payeeClient.acceptVoucher({ channel: f.channel, amount: 10n, signature: v10.signature });
+      const amounts = [20n, 30n, 25n];
+      const racing = await Promise.all(amounts.map((amount) => sign(f, amount, f.session.privateKey)));
+      const results = await Promise.allSettled(
+        racing.map((v, i) =>
+          f.payeeClient.acceptVoucher({ channel: f.channel, amount: amounts[i], signature: v.signature }),
+        ),
+      );
+      const credited = results.reduce((sum, r) => (r.status === "fulfilled" ? sum + r.value.increment : sum), 0n);
+      expect(credited).to.equal(20n);
+      expect((await f.store.get(f.channelId))?.amount).to.equal(30n);
+      for (const r of results) {
+        if (r.status === "rejected") expect(r.reason.code).to.equal("VOUCHER_NOT_MONOTONIC");
+      }
+    });
+
     it("VOUCHER_EXCEEDS_DEPOSIT above the deposit, accepting exactly the deposit", async function () {
       const f = await ethChannel();
       const over = await sign(f, 1_001n, f.session.privateKey);
