@@ -60,6 +60,8 @@ export interface ModelChannel {
   previous: string;
   /** The highest amount of an authorised voucher signed for this channel (0 if none). */
   best: bigint;
+  /** Every voucher signed for this channel, in signing order. */
+  signed: SignedVoucher[];
   /** Paid to the payee (claims and the payee's close) and returned to the payer (close, finalize). */
   toPayee: bigint;
   toPayer: bigint;
@@ -157,7 +159,9 @@ export class MicropaymentsModel {
   sign(c: ModelChannel, key: string, amount: bigint, now: bigint): SignedVoucher {
     const authorised = c.status === Status.Open && this.acceptsKey(c, key, now);
     if (authorised) c.best = max(c.best, amount);
-    return { key, channelId: c.id, amount, authorised };
+    const v: SignedVoucher = { key, channelId: c.id, amount, authorised };
+    c.signed.push(v);
+    return v;
   }
 
   // ------------------------------------------------------------------ money movements
@@ -261,6 +265,7 @@ export class MicropaymentsModel {
       changedAt: 0n,
       previous: ZeroAddress,
       best: 0n,
+      signed: [],
       toPayee: 0n,
       toPayer: 0n,
     };
@@ -431,6 +436,14 @@ export class MicropaymentsModel {
     ch.current = newSigner;
     ch.changedAt = now;
     ch.signerChanged = true;
+    // The contract judges a key when a voucher is claimed, not when it was signed (§2): by authorising a key, the
+    // payer stands behind every voucher the key already signed for this channel.
+    for (const v of ch.signed) {
+      if (lc(v.key) === lc(newSigner) && !v.authorised) {
+        v.authorised = true;
+        ch.best = max(ch.best, v.amount);
+      }
+    }
     return [];
   }
 
