@@ -151,7 +151,7 @@ type SignKey = "payer" | "current" | "previous" | "payee" | "stranger" | number;
  * "stale": below the best. */
 type Step = Share | "over" | "stale";
 /** Which voucher a claim or close submits. */
-type Pick = "best" | "latest" | "any" | "forged" | "empty" | "fresh";
+type Pick = "best" | "latest" | "any" | "forged" | "empty" | "fresh" | "previousKey";
 type OpenFlaw =
   | "value"
   | "zeroAmount"
@@ -213,6 +213,7 @@ const pickArb: fc.Arbitrary<Pick> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<Pick>("best") },
   { weight: 3, arbitrary: fc.constant<Pick>("fresh") },
   { weight: 2, arbitrary: fc.constantFrom<Pick>("latest", "any") },
+  { weight: 2, arbitrary: fc.constant<Pick>("previousKey") },
   { weight: 1, arbitrary: fc.constantFrom<Pick>("forged", "empty") },
 );
 
@@ -342,7 +343,12 @@ const ACTIONS: Record<Exclude<Action["t"], "open">, fc.Arbitrary<Action>> = {
     t: fc.constant("warpTo" as const),
     ch: chArb,
     at: fc.constantFrom("closesAt" as const, "graceEnd" as const),
-    offset: fc.constantFrom<-1 | 0 | 1>(-1, 0, 1),
+    // Exactly on the boundary or one second after most often (the last second claims are accepted, the first
+    // second finalize is), one second before sometimes.
+    offset: fc.oneof(
+      { weight: 1, arbitrary: fc.constant<-1 | 0 | 1>(-1) },
+      { weight: 2, arbitrary: fc.constantFrom<-1 | 0 | 1>(0, 1) },
+    ),
   }),
 };
 
@@ -355,7 +361,7 @@ const WEIGHTS: Record<Action["t"], number> = {
   claimMany: 5,
   close: 6,
   requestClose: 6,
-  finalize: 4,
+  finalize: 5,
   setSigner: 6,
   withdraw: 4,
   setRejectEth: 2,
@@ -390,6 +396,8 @@ interface Call {
   value?: bigint;
   /** The model's prediction, made (and, for a valid call, applied) with the transaction's timestamp. */
   expected: Prediction;
+  /** For a claim or close: how the voucher's key relates to the channel when submitted (for the statistics). */
+  role?: string;
 }
 
 /** A voucher as the payee holds it: what was signed (for the model) and the signature bytes. */
@@ -604,6 +612,20 @@ class Run {
     return current !== ZeroAddress ? "current" : "previous";
   }
 
+  /** How a voucher's key relates to the channel at `now`: the payer's, a session key (in or past its grace), other. */
+  private roleOf(ch: ModelChannel | undefined, message: SignedVoucher | null, now: bigint): string {
+    if (ch === undefined || message === null) return "no signature";
+    const k = message.key.toLowerCase();
+    const payer = this.actorOf(ch.channel.payer);
+    if (payer.kind !== "account" && payer.signer.address.toLowerCase() === k) return "payer";
+    const { current, previous } = this.sessionKeys(ch);
+    if (current.toLowerCase() === k) return "current key";
+    if (previous.toLowerCase() === k) {
+      return now <= this.model.graceEndsAt(ch)! ? "previous key in grace" : "previous key after grace";
+    }
+    return "other key";
+  }
+
   /** The voucher a claim or close submits: amount, signature bytes, what the model knows of it, a description. */
   private async pickVoucher(
     ch: ModelChannel | undefined,
@@ -614,7 +636,13 @@ class Run {
     if (pick === "empty") return { amount: ch.claimed + 1n, bytes: "0x", message: null, desc: "empty signature" };
     const list = this.vouchers.get(ch.id) ?? [];
     // With no voucher in hand yet, the payee asks for one (as an app would before a claim).
-    if (pick === "fresh" || list.length === 0) {
+    if (pick === "previousKey" && this.sessionKeys(ch).previous !== ZeroAddress) {
+      // A new voucher from the key a rotation replaced: valid during its grace period only (M-K2).
+      const amount = ch.claimed + 1n + (ch.deposit - ch.claimed) / 4n;
+      const v = await this.signVoucher(ch, "previous", amount);
+      return { amount, bytes: v.bytes, message: v.message, desc: `voucher ${amount} by the previous key ${v.keyName}` };
+    }
+    if (pick === "fresh" || pick === "previousKey" || list.length === 0) {
       const amount = ch.claimed + 1n + (ch.deposit - ch.claimed) / 3n;
       const v = await this.signVoucher(ch, this.freshKey(ch), amount);
       return { amount, bytes: v.bytes, message: v.message, desc: `fresh voucher ${amount} by ${v.keyName}` };
@@ -671,6 +699,7 @@ class Run {
       this.fail(`the contract reverted ${outcome.error}; the model expected ${expected.join(" | ")}`);
     }
     tally(stats, action.t, outcome.ok);
+    if (call.role !== undefined) tally(stats, `${action.t} by ${call.role}`, outcome.ok);
     if (outcome.ok) this.observe(outcome.receipt, action);
     await this.checkInvariants();
   }
@@ -704,7 +733,10 @@ class Run {
       desc = `warp +${action.seconds}s`;
     } else {
       const { ch, label } = this.pickChannel(action.ch, false, (x) =>
-        action.at === "closesAt" ? x.closesAt !== 0n : x.signerChanged,
+        // Preferably a boundary still ahead, where the jump lands.
+        action.at === "closesAt"
+          ? x.closesAt !== 0n && x.closesAt >= this.lastTimestamp
+          : x.signerChanged && this.model.graceEndsAt(x)! >= this.lastTimestamp,
       );
       let base: bigint | null = null;
       if (ch !== undefined && action.at === "closesAt" && ch.closesAt !== 0n) base = ch.closesAt;
@@ -803,10 +835,16 @@ class Run {
         };
       }
       case "claim": {
-        const { terms, ch, label } = this.pickChannel(action.ch, action.tamper);
+        // A voucher from a replaced key needs a channel whose key was rotated.
+        const rotated = (x: ModelChannel): boolean => this.sessionKeys(x).previous !== ZeroAddress;
+        const { terms, ch, label } = this.pickChannel(action.ch, action.tamper, (x) =>
+          action.pick === "previousKey" ? rotated(x) : true,
+        );
         const by = this.w.actors[action.by];
         const v = await this.pickVoucher(ch, action.pick, action.pickIndex);
+        const role = this.roleOf(ch, v.message, now);
         return {
+          role,
           desc: `${by.name} claim(${label}, ${v.amount}) with ${v.desc}`,
           from: by,
           to: target,
@@ -817,14 +855,18 @@ class Run {
       case "claimMany":
         return this.buildClaimMany(action, now);
       case "close": {
-        const { terms, ch, label } = this.pickChannel(action.ch);
+        const { terms, ch, label } = this.pickChannel(action.ch, false, (x) =>
+          action.pick === "previousKey" ? this.sessionKeys(x).previous !== ZeroAddress : true,
+        );
         const by = this.actorAt(terms, action.by);
         let v: { amount: bigint; bytes: string; message: SignedVoucher | null; desc: string };
         if (action.pick === "none")
           v = { amount: ch?.claimed ?? 0n, bytes: "0x", message: null, desc: "no new voucher" };
         else if (action.pick === "zero") v = { amount: 0n, bytes: "0x", message: null, desc: "amount 0" };
         else v = await this.pickVoucher(ch, action.pick, action.pickIndex);
+        const role = this.roleOf(ch, v.message, now);
         return {
+          role,
           desc: `${by.name} close(${label}, ${v.amount}) with ${v.desc}`,
           from: by,
           to: target,
