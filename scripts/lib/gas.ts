@@ -1,4 +1,5 @@
-// Gas benchmark of the Escrow, shared by `npm run gas` (scripts/gas.ts) and test/gas/escrow.gas.test.ts.
+// Gas benchmark of the Escrow and of MicropaymentChannels (`measureMicropaymentGas`, same scenario and determinism),
+// shared by `npm run gas` (scripts/gas.ts) and test/gas/gas.test.ts.
 //
 // Scenario (the issue's): every operation is measured on the second deal of its kind in a warm contract whose
 // recipients already hold a balance. Each scenario runs twice and the second run is recorded, so the escrow
