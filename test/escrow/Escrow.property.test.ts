@@ -40,10 +40,21 @@ import {
   type Prediction,
   type SignedMessage,
 } from "../helpers/property-model";
+import {
+  Mismatch,
+  big,
+  checkStateful,
+  decodeRevert,
+  errorsInterface as errorsInterfaceOf,
+  propertyEnv,
+  revertData,
+  tally,
+  type ActionStats,
+} from "../helpers/property";
 
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 80);
-const MAX_STEPS = Math.max(2, Number(process.env.FC_MAX_STEPS ?? 40));
-const VERBOSE = process.env.FC_VERBOSE === "1";
+const ENV = propertyEnv({ numRuns: 80, maxSteps: 40 });
+const MAX_STEPS = ENV.maxSteps;
+const VERBOSE = ENV.verbose;
 const GAS_LIMIT = 3_000_000n;
 const INITIAL_FEE_BPS = 25n;
 
@@ -440,9 +451,6 @@ const sequenceArb: fc.Arbitrary<Action[]> = fc.oneof(
 
 // ------------------------------------------------------------------ running a sequence against chain and model
 
-/** Thrown when the contract and the model disagree, or an invariant breaks. */
-class Mismatch extends Error {}
-
 interface Call {
   /** One line for the trace. */
   desc: string;
@@ -462,40 +470,15 @@ interface Creation {
   value: bigint;
 }
 
-const errorsInterface = (world: World): Interface => {
-  const seen = new Set<string>();
-  const fragments: string[] = [];
-  for (const iface of [world.escrow.interface, world.token.interface, world.acct.interface, world.wallet.interface]) {
-    for (const f of iface.fragments) {
-      if (f.type !== "error") continue;
-      const sig = f.format("full");
-      if (!seen.has(sig)) {
-        seen.add(sig);
-        fragments.push(sig);
-      }
-    }
-  }
-  fragments.push(
-    "error FailedCall()",
-    "error InsufficientBalance(uint256 balance, uint256 needed)",
-    "error SafeERC20FailedOperation(address token)",
+const errorsInterface = (world: World): Interface =>
+  errorsInterfaceOf(
+    [world.escrow.interface, world.token.interface, world.acct.interface, world.wallet.interface],
+    [
+      "error FailedCall()",
+      "error InsufficientBalance(uint256 balance, uint256 needed)",
+      "error SafeERC20FailedOperation(address token)",
+    ],
   );
-  return new Interface([...new Set(fragments)]);
-};
-
-function revertData(e: unknown): string | undefined {
-  let cur: unknown = e;
-  for (let i = 0; i < 5 && cur !== null && typeof cur === "object"; i++) {
-    const o = cur as { data?: unknown; error?: unknown; info?: { error?: unknown } };
-    if (typeof o.data === "string" && o.data.startsWith("0x")) return o.data;
-    if (o.data !== null && typeof o.data === "object") {
-      const inner = (o.data as { data?: unknown }).data;
-      if (typeof inner === "string" && inner.startsWith("0x")) return inner;
-    }
-    cur = o.error ?? o.info?.error;
-  }
-  return undefined;
-}
 
 class Run {
   readonly model: EscrowModel;
@@ -702,9 +685,7 @@ class Run {
     if (!outcome.ok && !expected.includes(outcome.errorName)) {
       this.fail(`the contract reverted ${outcome.error}; the model expected ${expected.join(" | ")}`);
     }
-    const tally = (stats[action.t] ??= { ok: 0, reverted: 0 });
-    if (outcome.ok) tally.ok++;
-    else tally.reverted++;
+    tally(stats, action.t, outcome.ok);
     if (outcome.ok) this.observe(outcome.receipt, action);
     await this.checkInvariants();
   }
@@ -769,10 +750,7 @@ class Run {
     } catch (e) {
       const rd = revertData(e);
       if (rd === undefined) throw e;
-      const parsed = rd === "0x" ? null : this.errors.parseError(rd);
-      const errorName = parsed?.name ?? (rd === "0x" ? "(empty revert)" : `(unknown ${rd.slice(0, 10)})`);
-      const args = parsed === null ? "" : `(${parsed.args.map((x: unknown) => String(x)).join(", ")})`;
-      result = { ok: false, error: `${errorName}${args}`, errorName };
+      result = { ok: false, ...decodeRevert(this.errors, rd) };
     }
     // Reverted transactions are mined too: the clock moved to `now` either way.
     const block = await ethers.provider.getBlock("latest");
@@ -1329,10 +1307,8 @@ class Run {
   }
 }
 
-const big = (_k: string, v: unknown): unknown => (typeof v === "bigint" ? v.toString() : v);
-
 /** Outcomes per action type over all runs, printed at the end (to see what the generated sequences exercise). */
-const stats: Record<string, { ok: number; reverted: number }> = {};
+const stats: ActionStats = {};
 
 // ------------------------------------------------------------------ the property
 
@@ -1341,42 +1317,18 @@ describe("Escrow: stateful property test against a reference model (§2–§6, E
   this.timeout(0);
 
   it("every sequence of actions and time jumps keeps chain and model in agreement, solvent, paying nobody more than due", async function () {
-    const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : undefined;
-    const path = process.env.FC_PATH;
-    const started = Date.now();
-    let runs = 0;
-    let steps = 0;
-    const property = fc.asyncProperty(sequenceArb, async (actions) => {
-      const world = await loadFixture(deployWorld); // the same deployed world at the start of every run
-      const run = new Run(world);
-      await run.init();
-      runs++;
-      for (const action of actions) {
-        await run.step(action);
-        steps++;
-      }
+    const runs = await checkStateful({
+      arbitrary: sequenceArb,
+      env: ENV,
+      testFile: "test/escrow/Escrow.property.test.ts",
+      stats,
+      runOne: async (actions) => {
+        const world = await loadFixture(deployWorld); // the same deployed world at the start of every run
+        const run = new Run(world);
+        await run.init();
+        for (const action of actions) await run.step(action);
+      },
     });
-    const details = await fc.check(property, {
-      numRuns: NUM_RUNS,
-      ...(seed !== undefined ? { seed } : {}),
-      ...(path !== undefined ? { path } : {}),
-    });
-    if (details.failed) {
-      // fast-check's report (seed, path, shrunk counterexample), the failure with the executed steps as its cause,
-      // and the command that replays the counterexample (the generator depends on FC_MAX_STEPS).
-      const replay =
-        `FC_SEED=${details.seed} FC_PATH="${details.counterexamplePath}" FC_MAX_STEPS=${MAX_STEPS} ` +
-        `npx hardhat test test/escrow/Escrow.property.test.ts`;
-      throw new Error(`${fc.defaultReportMessage(details)}\n\nReplay the shrunk counterexample:\n  ${replay}\n`, {
-        cause: details.errorInstance,
-      });
-    }
-    console.log(
-      `      ${runs} runs, ${steps} steps in ${((Date.now() - started) / 1000).toFixed(1)}s ` +
-        `(FC_NUM_RUNS=${NUM_RUNS}, FC_MAX_STEPS=${MAX_STEPS}, seed ${details.seed}); transactions per action, succeeded/reverted:`,
-    );
-    const entries = Object.entries(stats).sort(([a], [b]) => a.localeCompare(b));
-    console.log("        " + entries.map(([t, { ok, reverted }]) => `${t} ${ok}/${reverted}`).join(", "));
     expect(runs).to.be.greaterThan(0);
   });
 });

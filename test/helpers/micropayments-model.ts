@@ -1,0 +1,463 @@
+// Reference model of MicropaymentChannels (docs/micropayments.md §1–§4), for the stateful property test
+// (test/micropayments/MicropaymentChannels.property.test.ts). Written from the spec, not from the contract: for
+// every call it predicts either the set of errors the call may revert with (every rule the call breaks; the spec
+// does not order the checks, so the contract must revert with one of them) or success, in which case it applies
+// the call's effects: the channel's state, the session keys, the payouts pushed or credited, and what each side
+// was paid per channel. It also keeps, per channel, the best voucher the payer (or a key it authorised) signed.
+import { AbiCoder, ZeroAddress, keccak256 } from "ethers";
+
+export const Status = { None: 0, Open: 1, Closed: 2 } as const;
+export type StatusValue = (typeof Status)[keyof typeof Status];
+export const STATUS_NAMES = ["None", "Open", "Closed"] as const;
+
+export const LIMITS = {
+  MIN_CHALLENGE_PERIOD: 3_600n,
+  MAX_CHALLENGE_PERIOD: 30n * 86_400n,
+  UINT96: 2n ** 96n,
+  UINT32: 2n ** 32n,
+} as const;
+
+/** The immutable terms (§1 `Channel`). */
+export interface Channel {
+  payer: string;
+  payee: string;
+  token: string;
+  signer: string;
+  challengePeriod: bigint;
+  salt: bigint;
+}
+
+/** What a payer passes to `open` (§4). */
+export interface OpenParams {
+  payee: string;
+  token: string;
+  signer: string;
+  amount: bigint;
+  challengePeriod: bigint;
+  salt: bigint;
+}
+
+/** A voucher as it was signed off-chain: whose key signed it, for which channel and amount (§2). */
+export interface SignedVoucher {
+  key: string;
+  channelId: string;
+  amount: bigint;
+  /** Whether the payer stood behind it when it was signed: its own key, or a session key valid at that time. */
+  authorised: boolean;
+}
+
+export interface ModelChannel {
+  id: string;
+  channel: Channel;
+  deposit: bigint;
+  claimed: bigint;
+  closesAt: bigint;
+  status: StatusValue;
+  signerChanged: boolean;
+  /** §3 after a rotation: the current key, when it changed, the previous key (valid through its grace period). */
+  current: string;
+  changedAt: bigint;
+  previous: string;
+  /** The highest amount of an authorised voucher signed for this channel (0 if none). */
+  best: bigint;
+  /** Every voucher signed for this channel, in signing order. */
+  signed: SignedVoucher[];
+  /** Paid to the payee (claims and the payee's close) and returned to the payer (close, finalize). */
+  toPayee: bigint;
+  toPayer: bigint;
+}
+
+/** Everything the model needs to know about the world around the contract. */
+export interface ModelEnv {
+  channels: string;
+  chainId: bigint;
+  /** The token with a blocklist (transfers to or from a blocked address revert). */
+  blocklistToken: string;
+  /** ERC-1271 wallets and the EOA whose signatures each accepts. */
+  erc1271Owners: ReadonlyMap<string, string>;
+  /** Addresses with code (a token must have code; a contract payer's signatures go through ERC-1271). */
+  contracts: ReadonlySet<string>;
+}
+
+/** The errors a reverting call may revert with; empty when the call succeeds (and the effects were applied). */
+export type Prediction = string[];
+
+const lc = (a: string): string => a.toLowerCase();
+const key2 = (token: string, account: string): string => `${lc(token)}|${lc(account)}`;
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+
+/** §1: the id of a channel, bound to the chain and the contract. */
+export function channelIdOf(chainId: bigint, contract: string, c: Channel): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["uint256", "address", "tuple(address,address,address,address,uint32,uint32)"],
+      [chainId, contract, [c.payer, c.payee, c.token, c.signer, c.challengePeriod, c.salt]],
+    ),
+  );
+}
+
+export class MicropaymentsModel {
+  readonly channels = new Map<string, ModelChannel>();
+  /** Channels in opening order. */
+  readonly order: ModelChannel[] = [];
+  /** Accounts whose `receive` reverts. */
+  readonly rejectsEth = new Set<string>();
+  readonly blocked = new Set<string>();
+  private readonly credits = new Map<string, bigint>();
+  /** Expected change of each account's balance since the start of the run. */
+  private readonly balanceDelta = new Map<string, bigint>();
+
+  constructor(readonly env: ModelEnv) {}
+
+  // ------------------------------------------------------------------ views
+
+  idOf(c: Channel): string {
+    return channelIdOf(this.env.chainId, this.env.channels, c);
+  }
+
+  creditOf(token: string, account: string): bigint {
+    return this.credits.get(key2(token, account)) ?? 0n;
+  }
+
+  balanceDeltaOf(token: string, account: string): bigint {
+    return this.balanceDelta.get(key2(token, account)) ?? 0n;
+  }
+
+  isOpen(c: ModelChannel): boolean {
+    return c.status === Status.Open;
+  }
+
+  /** M-M2: what the contract must hold in `token`: open channels' `deposit − claimed` and the credits. */
+  liabilities(token: string): bigint {
+    let total = 0n;
+    for (const c of this.order) if (lc(c.channel.token) === lc(token) && this.isOpen(c)) total += c.deposit - c.claimed;
+    for (const [k, v] of this.credits) if (k.startsWith(lc(token) + "|")) total += v;
+    return total;
+  }
+
+  /** The end of the previous key's grace period (§3), or null if the key was never changed. */
+  graceEndsAt(c: ModelChannel): bigint | null {
+    return c.signerChanged ? c.changedAt + c.channel.challengePeriod : null;
+  }
+
+  /** §2, §3: whether `key`'s ECDSA signature is a valid voucher signature of the channel at `now`. */
+  acceptsKey(c: ModelChannel, key: string, now: bigint): boolean {
+    const k = lc(key);
+    const payer = lc(c.channel.payer);
+    if (k === payer) return true; // an EOA payer's own key
+    // A contract payer: ERC-1271, which only the test's wallet implements (accepting its owner's signatures).
+    if (this.env.contracts.has(payer) && this.env.erc1271Owners.get(payer) !== undefined) {
+      if (lc(this.env.erc1271Owners.get(payer)!) === k) return true;
+    }
+    if (!c.signerChanged) return lc(c.channel.signer) === k && k !== lc(ZeroAddress);
+    if (k === lc(c.current)) return true;
+    return k === lc(c.previous) && now <= c.changedAt + c.channel.challengePeriod;
+  }
+
+  /** Records a voucher signed off-chain; the payer stands behind it if its key is valid when it signs. */
+  sign(c: ModelChannel, key: string, amount: bigint, now: bigint): SignedVoucher {
+    const authorised = c.status === Status.Open && this.acceptsKey(c, key, now);
+    if (authorised) c.best = max(c.best, amount);
+    const v: SignedVoucher = { key, channelId: c.id, amount, authorised };
+    c.signed.push(v);
+    return v;
+  }
+
+  // ------------------------------------------------------------------ money movements
+
+  private addBalance(token: string, account: string, amount: bigint): void {
+    const k = key2(token, account);
+    this.balanceDelta.set(k, (this.balanceDelta.get(k) ?? 0n) + amount);
+  }
+
+  /** A push fails for an account refusing ETH, or when the blocklist token blocks the recipient or the contract. */
+  private pushFails(token: string, to: string): boolean {
+    if (token === ZeroAddress) return this.rejectsEth.has(lc(to));
+    if (lc(token) === lc(this.env.blocklistToken))
+      return this.blocked.has(lc(to)) || this.blocked.has(lc(this.env.channels));
+    return false;
+  }
+
+  /** M-M1: each payout is pushed; a failed push becomes a credit. */
+  private payout(token: string, to: string, amount: bigint): void {
+    if (amount === 0n) return;
+    if (this.pushFails(token, to)) {
+      const k = key2(token, to);
+      this.credits.set(k, (this.credits.get(k) ?? 0n) + amount);
+    } else {
+      this.addBalance(token, to, amount);
+    }
+  }
+
+  /** The errors of a transfer that must succeed (withdraw): it reverts, bubbling the reason. */
+  private transferOutErrors(token: string, to: string): string[] {
+    if (token === ZeroAddress) return this.rejectsEth.has(lc(to)) ? ["MockAccountRejected", "FailedCall"] : [];
+    if (
+      lc(token) === lc(this.env.blocklistToken) &&
+      (this.blocked.has(lc(to)) || this.blocked.has(lc(this.env.channels)))
+    ) {
+      return ["Blocked", "SafeERC20FailedOperation"];
+    }
+    return [];
+  }
+
+  /** Deposit rules shared by open and topUp (M-O1, M-O2): the value, the token, the pull of the allowance. */
+  private depositErrors(caller: string, token: string, value: bigint, amount: bigint): string[] {
+    const e: string[] = [];
+    if (token === ZeroAddress) {
+      if (value !== amount) e.push("ChannelValueMismatch");
+      return e;
+    }
+    if (value !== 0n) e.push("ChannelValueMismatch");
+    if (!this.env.contracts.has(lc(token))) {
+      e.push("ChannelTokenNotContract");
+      return e;
+    }
+    if (
+      lc(token) === lc(this.env.blocklistToken) &&
+      (this.blocked.has(lc(caller)) || this.blocked.has(lc(this.env.channels)))
+    ) {
+      e.push("Blocked", "SafeERC20FailedOperation"); // the deposit's transferFrom reverts
+    }
+    return e;
+  }
+
+  // ------------------------------------------------------------------ opening and funding (M-O1, M-O2)
+
+  /** `open`, or `openWithPermit` (whose permit is ignored when it fails: the allowance is in place). */
+  open(caller: string, p: OpenParams, value: bigint, withPermit = false): { errors: Prediction; ch?: ModelChannel } {
+    if (withPermit && (p.token === ZeroAddress || !this.env.contracts.has(lc(p.token)))) {
+      return { errors: ["ChannelTokenNotContract"] }; // checked before the permit call
+    }
+    const e: string[] = [];
+    if (p.payee === ZeroAddress || lc(p.payee) === lc(caller) || lc(p.payee) === lc(this.env.channels)) {
+      e.push("ChannelInvalidPayee");
+    }
+    if (lc(p.signer) === lc(p.payee)) e.push("ChannelInvalidSigner");
+    if (p.amount === 0n || p.amount >= LIMITS.UINT96) e.push("ChannelInvalidAmount");
+    if (p.challengePeriod < LIMITS.MIN_CHALLENGE_PERIOD || p.challengePeriod > LIMITS.MAX_CHALLENGE_PERIOD) {
+      e.push("ChannelInvalidChallengePeriod");
+    }
+    if (p.salt >= LIMITS.UINT32) e.push("ChannelInvalidSalt");
+    e.push(...this.depositErrors(caller, p.token, value, p.amount));
+    if (p.challengePeriod >= LIMITS.UINT32 || p.salt >= LIMITS.UINT32) return { errors: e }; // no id to compute
+    const channel: Channel = {
+      payer: caller,
+      payee: p.payee,
+      token: p.token,
+      signer: p.signer,
+      challengePeriod: p.challengePeriod,
+      salt: p.salt,
+    };
+    const id = this.idOf(channel);
+    if (this.channels.has(id)) e.push("ChannelExists"); // M-O1: ids are never reused, even after a close
+    if (e.length > 0) return { errors: e };
+    const ch: ModelChannel = {
+      id,
+      channel,
+      deposit: p.amount,
+      claimed: 0n,
+      closesAt: 0n,
+      status: Status.Open,
+      signerChanged: false,
+      current: ZeroAddress,
+      changedAt: 0n,
+      previous: ZeroAddress,
+      best: 0n,
+      signed: [],
+      toPayee: 0n,
+      toPayer: 0n,
+    };
+    this.channels.set(id, ch);
+    this.order.push(ch);
+    this.addBalance(p.token, caller, -p.amount);
+    return { errors: [], ch };
+  }
+
+  /** §4: every action on a channel first finds it by its terms: unknown, or closed (M-X3). */
+  private load(c: Channel): { ch?: ModelChannel; errors: string[] } {
+    const ch = this.channels.get(this.idOf(c));
+    if (ch === undefined) return { errors: ["ChannelNotFound"] };
+    if (ch.status === Status.Closed) return { errors: ["ChannelNotOpen"] };
+    return { ch, errors: [] };
+  }
+
+  topUp(caller: string, c: Channel, amount: bigint, value: bigint): Prediction {
+    const { ch, errors } = this.load(c);
+    if (ch === undefined) return errors;
+    const e: string[] = [];
+    if (lc(caller) !== lc(ch.channel.payer)) e.push("ChannelUnauthorized");
+    if (ch.closesAt !== 0n) e.push("ChannelClosing");
+    if (amount === 0n || ch.deposit + amount >= LIMITS.UINT96) e.push("ChannelInvalidAmount");
+    e.push(...this.depositErrors(caller, ch.channel.token, value, amount));
+    if (e.length > 0) return e;
+    ch.deposit += amount;
+    this.addBalance(ch.channel.token, caller, -amount);
+    return [];
+  }
+
+  // ------------------------------------------------------------------ claims and closes (M-C1..M-C3, M-X1, M-X2)
+
+  /** M-C2: after a close request, claims and the payee's close are accepted up to and including `closesAt`. */
+  private windowErrors(ch: ModelChannel, now: bigint): string[] {
+    return ch.closesAt !== 0n && now > ch.closesAt ? ["ChannelChallengeOver"] : [];
+  }
+
+  /** §2: the voucher `(channelId, amount)` carries a valid signature now. `sig` null: empty or garbage bytes. */
+  private voucherValid(ch: ModelChannel, amount: bigint, sig: SignedVoucher | null, now: bigint): boolean {
+    return sig !== null && sig.channelId === ch.id && sig.amount === amount && this.acceptsKey(ch, sig.key, now);
+  }
+
+  /** The checks and effects of one claim, without the payout; returns what it pays. */
+  private claimOne(
+    c: Channel,
+    amount: bigint,
+    sig: SignedVoucher | null,
+    now: bigint,
+  ): { errors: string[]; apply?: () => bigint } {
+    const { ch, errors } = this.load(c);
+    if (ch === undefined) return { errors };
+    const e = this.windowErrors(ch, now);
+    const claimable = min(amount, ch.deposit);
+    if (claimable <= ch.claimed) e.push("ChannelNothingToClaim");
+    if (!this.voucherValid(ch, amount, sig, now)) e.push("ChannelInvalidSignature");
+    if (e.length > 0) return { errors: e };
+    return {
+      errors: [],
+      apply: () => {
+        const paid = claimable - ch.claimed;
+        ch.claimed = claimable;
+        ch.toPayee += paid;
+        return paid;
+      },
+    };
+  }
+
+  /** M-C1: anyone submits; the payee is paid `min(amount, deposit) − claimed`. */
+  claim(c: Channel, amount: bigint, sig: SignedVoucher | null, now: bigint): Prediction {
+    const { errors, apply } = this.claimOne(c, amount, sig, now);
+    if (apply === undefined) return errors;
+    this.payout(c.token, c.payee, apply());
+    return [];
+  }
+
+  /**
+   * M-C3: the claims in order; one invalid claim reverts the batch. Which invalid claim the contract reports is
+   * not specified, so the prediction is the union of every invalid claim's errors (each judged against the state
+   * the claims before it would leave).
+   */
+  claimMany(
+    payee: string,
+    token: string,
+    claims: readonly { channel: Channel; amount: bigint; sig: SignedVoucher | null }[],
+    now: bigint,
+  ): Prediction {
+    if (claims.length === 0) return ["ChannelEmptyBatch"];
+    // Judge on copies of the channels, so that a reverting batch leaves the model untouched.
+    const saved = new Map<string, { claimed: bigint; toPayee: bigint }>();
+    for (const ch of this.order) saved.set(ch.id, { claimed: ch.claimed, toPayee: ch.toPayee });
+    const e: string[] = [];
+    let total = 0n;
+    for (const { channel, amount, sig } of claims) {
+      // The batch names the payee and token once: a claim of another payee's or token's channel finds none.
+      const terms = { ...channel, payee, token };
+      const one = this.claimOne(terms, amount, sig, now);
+      if (one.apply === undefined) e.push(...one.errors);
+      else total += one.apply();
+    }
+    if (e.length > 0) {
+      for (const ch of this.order) Object.assign(ch, saved.get(ch.id));
+      return e;
+    }
+    this.payout(token, payee, total);
+    return [];
+  }
+
+  /** M-X1: the payee closes with its best voucher (or none: `amount ≤ claimed` needs no signature). */
+  close(caller: string, c: Channel, amount: bigint, sig: SignedVoucher | null, now: bigint): Prediction {
+    const { ch, errors } = this.load(c);
+    if (ch === undefined) return errors;
+    const e: string[] = [];
+    if (lc(caller) !== lc(ch.channel.payee)) e.push("ChannelUnauthorized");
+    e.push(...this.windowErrors(ch, now));
+    const claimable = min(amount, ch.deposit);
+    if (claimable > ch.claimed && !this.voucherValid(ch, amount, sig, now)) e.push("ChannelInvalidSignature");
+    if (e.length > 0) return e;
+    const toPayee = claimable > ch.claimed ? claimable - ch.claimed : 0n;
+    ch.claimed += toPayee;
+    const toPayer = ch.deposit - ch.claimed;
+    ch.status = Status.Closed;
+    ch.toPayee += toPayee;
+    ch.toPayer += toPayer;
+    this.payout(c.token, c.payee, toPayee);
+    this.payout(c.token, c.payer, toPayer);
+    return [];
+  }
+
+  /** M-X2: the payer, once, with no close requested. */
+  requestClose(caller: string, c: Channel, now: bigint): Prediction {
+    const { ch, errors } = this.load(c);
+    if (ch === undefined) return errors;
+    const e: string[] = [];
+    if (lc(caller) !== lc(ch.channel.payer)) e.push("ChannelUnauthorized");
+    if (ch.closesAt !== 0n) e.push("ChannelClosing");
+    if (e.length > 0) return e;
+    ch.closesAt = now + ch.channel.challengePeriod;
+    return [];
+  }
+
+  /** M-X2: anyone, strictly after `closesAt`; the payer gets `deposit − claimed`. */
+  finalize(c: Channel, now: bigint): Prediction {
+    const { ch, errors } = this.load(c);
+    if (ch === undefined) return errors;
+    if (ch.closesAt === 0n || now <= ch.closesAt) return ["ChannelChallengeNotOver"];
+    const toPayer = ch.deposit - ch.claimed;
+    ch.status = Status.Closed;
+    ch.toPayer += toPayer;
+    this.payout(c.token, c.payer, toPayer);
+    return [];
+  }
+
+  // ------------------------------------------------------------------ session keys (§3)
+
+  /** M-K1..M-K3 */
+  setSigner(caller: string, c: Channel, newSigner: string, now: bigint): Prediction {
+    const { ch, errors } = this.load(c);
+    if (ch === undefined) return errors;
+    const e: string[] = [];
+    if (lc(caller) !== lc(ch.channel.payer)) e.push("ChannelUnauthorized");
+    if (ch.closesAt !== 0n) e.push("ChannelClosing");
+    if (lc(newSigner) === lc(ch.channel.payee)) e.push("ChannelInvalidSigner");
+    const graceEnd = this.graceEndsAt(ch);
+    if (graceEnd !== null && now <= graceEnd) e.push("ChannelSignerChangePending");
+    if (e.length > 0) return e;
+    ch.previous = ch.signerChanged ? ch.current : ch.channel.signer;
+    ch.current = newSigner;
+    ch.changedAt = now;
+    ch.signerChanged = true;
+    // The contract judges a key when a voucher is claimed, not when it was signed (§2): by authorising a key, the
+    // payer stands behind every voucher the key already signed for this channel.
+    for (const v of ch.signed) {
+      if (lc(v.key) === lc(newSigner) && !v.authorised) {
+        v.authorised = true;
+        ch.best = max(ch.best, v.amount);
+      }
+    }
+    return [];
+  }
+
+  // ------------------------------------------------------------------ credits (M-M1)
+
+  withdraw(caller: string, token: string, to: string): Prediction {
+    const e: string[] = [];
+    if (to === ZeroAddress) e.push("PullPaymentsInvalidRecipient");
+    const amount = this.creditOf(token, caller);
+    if (amount === 0n) e.push("PullPaymentsNothingToWithdraw");
+    if (e.length === 0) e.push(...this.transferOutErrors(token, to));
+    if (e.length > 0) return e;
+    this.credits.set(key2(token, caller), 0n);
+    this.addBalance(token, to, amount);
+    return [];
+  }
+}

@@ -1,0 +1,1285 @@
+// Stateful property test of MicropaymentChannels against a reference model (test/helpers/micropayments-model.ts):
+// docs/micropayments.md §2–§4, M-M1 (credits) and M-M2 (solvency).
+//
+// fast-check generates sequences of actions over several channels at once: ETH and an ERC20 with a blocklist;
+// EOA payers, an ERC-1271 wallet payer and a contract-account payer (which cannot sign, only its session keys
+// can); channels with and without a session key; vouchers signed off-chain by the payer, the current or previous
+// session key, a revoked key, the payee or a stranger (the model keeps each channel's best voucher that the payer
+// stands behind); claims, batch claims (with foreign channels, duplicates, an empty batch), the payee's close with
+// and without a new voucher, close requests, finalization, key rotations and revocations, withdrawals of credits;
+// a contract account that rejects ETH and blocklisted accounts (parties, even the contract), so that payouts
+// become credits; and time jumps landing exactly on a channel's closesAt (or one second either side) and on the
+// end of a key's grace period (or one second after). Invalid actions are generated too: the model predicts the
+// errors a call may revert with, and the test requires the contract to revert iff the model says the call is
+// invalid, and then with one of the predicted errors. After every step it checks the invariants listed at
+// `checkInvariants`. Every run starts from the same snapshot (loadFixture).
+//
+// Environment variables (test/helpers/property.ts; the defaults take about 25-35 s on 2 cores):
+//   FC_NUM_RUNS    number of generated sequences (default 100)
+//   FC_MAX_STEPS   maximum actions per sequence (default 40); part of the generator, so replays need the same value
+//   FC_SEED        replay: the seed printed by a failure
+//   FC_PATH        replay: the path printed by a failure (with FC_SEED, runs the shrunk counterexample only)
+//   FC_VERBOSE=1   print every step of every run
+// A deeper local run: FC_NUM_RUNS=1000 FC_MAX_STEPS=60 npx hardhat test test/micropayments/MicropaymentChannels.property.test.ts
+//
+// A failure prints fast-check's seed, path and shrunk counterexample, the command that replays it, and, as the
+// cause, the broken rule or invariant followed by every step of the counterexample as executed (actors, amounts,
+// timestamps, the model's prediction and the contract's outcome).
+
+import { expect } from "chai";
+import fc from "fast-check";
+import { ethers, network } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import {
+  Interface,
+  TypedDataEncoder,
+  Wallet,
+  ZeroAddress,
+  id as hashId,
+  parseEther,
+  type ContractTransactionReceipt,
+  type TransactionReceipt,
+  type TypedDataDomain,
+} from "ethers";
+import {
+  LIMITS,
+  MicropaymentsModel,
+  STATUS_NAMES,
+  Status,
+  type Channel,
+  type ModelChannel,
+  type OpenParams,
+  type Prediction,
+  type SignedVoucher,
+} from "../helpers/micropayments-model";
+import {
+  Mismatch,
+  big,
+  checkStateful,
+  decodeRevert,
+  errorsInterface,
+  propertyEnv,
+  revertData,
+  tally,
+  type ActionStats,
+} from "../helpers/property";
+
+const ENV = propertyEnv({ numRuns: 100, maxSteps: 40 });
+const GAS_LIMIT = 3_000_000n;
+const TEST_FILE = "test/micropayments/MicropaymentChannels.property.test.ts";
+const VOUCHER_TYPES = {
+  Voucher: [
+    { name: "channelId", type: "bytes32" },
+    { name: "amount", type: "uint256" },
+  ],
+};
+
+// ------------------------------------------------------------------ the world
+
+const ACTOR_NAMES = ["alice", "bob", "carol", "acct", "wallet", "eve"] as const;
+const ACTOR_COUNT = ACTOR_NAMES.length;
+const CAROL = 2; // starts on the token's blocklist
+const ACCT = 3; // MockAccount: refuses ETH while `rejectEth` is set; cannot sign (no ERC-1271)
+const WALLET = 4; // MockERC1271Wallet: signs through its owner's key
+const KEY_COUNT = 3; // session keys: EOAs that only sign
+
+interface Actor {
+  name: string;
+  address: string;
+  kind: "eoa" | "account" | "wallet";
+  /** Sends the actor's transactions: itself, or the owner of the contract account. */
+  sender: HardhatEthersSigner;
+  /** The key an actor signs vouchers with: itself, or the contract account's owner. */
+  signer: HardhatEthersSigner;
+}
+
+async function deployWorld() {
+  const [owner, alice, bob, carol, eve, acctOwner, walletOwner] = await ethers.getSigners();
+  const channels = await ethers.deployContract("MicropaymentChannels");
+  const token = await ethers.deployContract("BlocklistToken");
+  const acct = await ethers.deployContract("MockAccount", [acctOwner.address], { value: parseEther("100") });
+  const wallet = await ethers.deployContract("MockERC1271Wallet", [walletOwner.address], { value: parseEther("100") });
+  const channelsAddress = await channels.getAddress();
+  const tokenAddress = await token.getAddress();
+  const units = 10n ** 24n;
+
+  for (const s of [alice, bob, carol, eve]) {
+    await token.mint(s.address, units);
+    await token.connect(s).approve(channelsAddress, ethers.MaxUint256);
+  }
+  const approve = token.interface.encodeFunctionData("approve", [channelsAddress, ethers.MaxUint256]);
+  await token.mint(await acct.getAddress(), units);
+  await acct.connect(acctOwner).execute(tokenAddress, 0n, approve);
+  await token.mint(await wallet.getAddress(), units);
+  await wallet.connect(walletOwner).execute(tokenAddress, 0n, approve);
+
+  await acct.setRejectEth(true);
+  await token.setBlocked(carol.address, true);
+
+  // Zero base fee and zero gas price from here on: every balance change is a payment, never gas.
+  await network.provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
+  await network.provider.send("evm_mine", []);
+
+  const actors: Actor[] = [
+    { name: "alice", address: alice.address, kind: "eoa", sender: alice, signer: alice },
+    { name: "bob", address: bob.address, kind: "eoa", sender: bob, signer: bob },
+    { name: "carol", address: carol.address, kind: "eoa", sender: carol, signer: carol },
+    { name: "acct", address: await acct.getAddress(), kind: "account", sender: acctOwner, signer: acctOwner },
+    { name: "wallet", address: await wallet.getAddress(), kind: "wallet", sender: walletOwner, signer: walletOwner },
+    { name: "eve", address: eve.address, kind: "eoa", sender: eve, signer: eve },
+  ];
+  // Session keys and a stranger's key: fixed private keys, never funded, never sending.
+  const keys = Array.from({ length: KEY_COUNT }, (_, i) => new Wallet(hashId(`peerpay.property.sessionKey.${i}`)));
+  const stranger = new Wallet(hashId("peerpay.property.stranger"));
+  const { chainId } = await ethers.provider.getNetwork();
+  return { channels, token, acct, wallet, owner, actors, keys, stranger, channelsAddress, tokenAddress, chainId };
+}
+
+type World = Awaited<ReturnType<typeof deployWorld>>;
+
+// ------------------------------------------------------------------ actions
+
+/** A caller: the channel's payer or payee, or any actor by index. */
+type Caller = "payer" | "payee" | number;
+/** An amount as a share of a base: 0 = zero, 1..9999 bps, 10000 = all of it, 10001 = one unit more. */
+type Share = number;
+/** Who signs a voucher: the payer's own key, its current or previous session key, session key i, or a key the
+ * payer never authorised (the payee's, a stranger's). */
+type SignKey = "payer" | "current" | "previous" | "payee" | "stranger" | number;
+/** How far the voucher goes beyond the channel's best: a share of the deposit; "over": beyond the deposit (capped);
+ * "stale": below the best. */
+type Step = Share | "over" | "stale";
+/** Which voucher a claim or close submits. */
+type Pick = "best" | "latest" | "any" | "forged" | "empty" | "fresh" | "previousKey";
+type OpenFlaw =
+  | "value"
+  | "zeroAmount"
+  | "hugeAmount"
+  | "payeeSelf"
+  | "payeeZero"
+  | "payeeContract"
+  | "signerPayee"
+  | "periodLow"
+  | "periodHigh"
+  | "salt"
+  | "tokenNoCode";
+
+type Action =
+  | {
+      t: "open";
+      payer: number;
+      payee: number; // if equal to payer, the next actor
+      eth: boolean;
+      amount: bigint;
+      signer: number; // -1 none, 0..KEY_COUNT-1 a session key, KEY_COUNT the payer's own address
+      period: number;
+      salt: number;
+      permit: boolean;
+      flaw: OpenFlaw | null;
+    }
+  | { t: "reopen"; ch: number }
+  | { t: "topUp"; ch: number; by: Caller; share: Share; flaw: "value" | "overflow" | null }
+  | { t: "sign"; ch: number; key: SignKey; step: Step }
+  | { t: "claim"; ch: number; by: number; pick: Pick; pickIndex: number; tamper: boolean }
+  | { t: "claimMany"; ch: number; by: number; count: number; pick: Pick; flaw: "foreign" | "dup" | "empty" | null }
+  | { t: "close"; ch: number; by: Caller; pick: Pick | "none" | "zero"; pickIndex: number }
+  | { t: "requestClose"; ch: number; by: Caller }
+  | { t: "finalize"; ch: number; by: number }
+  | { t: "setSigner"; ch: number; by: Caller; to: number } // -1 revoke, 0..KEY_COUNT-1 a key, KEY_COUNT the payee
+  | { t: "withdraw"; by: number | "creditor"; eth: boolean; to: number | "self" | "able" | "zero" }
+  | { t: "setRejectEth"; on: boolean }
+  | { t: "setBlocked"; who: number; on: boolean } // an actor, or ACTOR_COUNT = the channels contract
+  | { t: "warp"; seconds: number }
+  | { t: "warpTo"; ch: number; at: "closesAt" | "graceEnd"; offset: -1 | 0 | 1 };
+
+const actorArb = fc.integer({ min: 0, max: ACTOR_COUNT - 1 });
+/** Parties: any actor, often the one refusing ETH or the blocklisted one, whose payouts become credits. */
+const partyArb = fc.oneof({ weight: 3, arbitrary: actorArb }, { weight: 1, arbitrary: fc.constantFrom(ACCT, CAROL) });
+/** A channel reference, resolved by `Run.pickChannel`: mostly an open channel where the action can have an effect. */
+const chArb = fc.nat({ max: 15 });
+const shareArb: fc.Arbitrary<Share> = fc.oneof(
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: 9_999 }) },
+  { weight: 1, arbitrary: fc.constant(10_000) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 10_001) },
+);
+const rarely = fc.oneof({ weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+const callerArb = (natural: "payer" | "payee"): fc.Arbitrary<Caller> =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constant<Caller>(natural) },
+    { weight: 1, arbitrary: actorArb as fc.Arbitrary<Caller> },
+  );
+const pickArb: fc.Arbitrary<Pick> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<Pick>("best") },
+  { weight: 3, arbitrary: fc.constant<Pick>("fresh") },
+  { weight: 2, arbitrary: fc.constantFrom<Pick>("latest", "any") },
+  { weight: 2, arbitrary: fc.constant<Pick>("previousKey") },
+  { weight: 1, arbitrary: fc.constantFrom<Pick>("forged", "empty") },
+);
+
+const openArb: fc.Arbitrary<Action> = fc.record({
+  t: fc.constant("open" as const),
+  payer: partyArb,
+  payee: partyArb,
+  eth: fc.boolean(),
+  amount: fc.oneof(fc.bigInt({ min: 1n, max: 1_000n }), fc.bigInt({ min: 10n ** 15n, max: 10n ** 18n })),
+  signer: fc.oneof(
+    { weight: 2, arbitrary: fc.constant(-1) },
+    { weight: 3, arbitrary: fc.integer({ min: 0, max: KEY_COUNT - 1 }) },
+    { weight: 1, arbitrary: fc.constant(KEY_COUNT) },
+  ),
+  period: fc.constantFrom(3_600, 3_601, 7_200, 86_400, 30 * 86_400),
+  salt: fc.integer({ min: 0, max: 0xffffffff }),
+  permit: rarely,
+  flaw: fc.oneof(
+    { weight: 14, arbitrary: fc.constant(null) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom<OpenFlaw>(
+        "value",
+        "zeroAmount",
+        "hugeAmount",
+        "payeeSelf",
+        "payeeZero",
+        "payeeContract",
+        "signerPayee",
+        "periodLow",
+        "periodHigh",
+        "salt",
+        "tokenNoCode",
+      ),
+    },
+  ),
+});
+
+const ACTIONS: Record<Exclude<Action["t"], "open">, fc.Arbitrary<Action>> = {
+  reopen: fc.record({ t: fc.constant("reopen" as const), ch: chArb }),
+  topUp: fc.record({
+    t: fc.constant("topUp" as const),
+    ch: chArb,
+    by: callerArb("payer"),
+    share: shareArb,
+    flaw: fc.oneof(
+      { weight: 10, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.constantFrom("value" as const, "overflow" as const) },
+    ),
+  }),
+  sign: fc.record({
+    t: fc.constant("sign" as const),
+    ch: chArb,
+    key: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom<SignKey>("payer", "current") },
+      { weight: 2, arbitrary: fc.constantFrom<SignKey>("previous", 0, 1, 2) },
+      { weight: 1, arbitrary: fc.constantFrom<SignKey>("payee", "stranger") },
+    ),
+    step: fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: 5_000 }) as fc.Arbitrary<Step> },
+      { weight: 1, arbitrary: fc.constantFrom<Step>("over", "stale", 0) },
+    ),
+  }),
+  claim: fc.record({
+    t: fc.constant("claim" as const),
+    ch: chArb,
+    by: actorArb,
+    pick: pickArb,
+    pickIndex: fc.nat({ max: 7 }),
+    tamper: rarely,
+  }),
+  claimMany: fc.record({
+    t: fc.constant("claimMany" as const),
+    ch: chArb,
+    by: actorArb,
+    count: fc.integer({ min: 1, max: 4 }),
+    pick: pickArb,
+    flaw: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.constantFrom("foreign" as const, "dup" as const, "empty" as const) },
+    ),
+  }),
+  close: fc.record({
+    t: fc.constant("close" as const),
+    ch: chArb,
+    by: callerArb("payee"),
+    pick: fc.oneof(
+      { weight: 4, arbitrary: pickArb },
+      { weight: 2, arbitrary: fc.constantFrom<Pick | "none" | "zero">("none", "zero") },
+    ),
+    pickIndex: fc.nat({ max: 7 }),
+  }),
+  requestClose: fc.record({ t: fc.constant("requestClose" as const), ch: chArb, by: callerArb("payer") }),
+  finalize: fc.record({ t: fc.constant("finalize" as const), ch: chArb, by: actorArb }),
+  setSigner: fc.record({
+    t: fc.constant("setSigner" as const),
+    ch: chArb,
+    by: callerArb("payer"),
+    to: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(-1) },
+      { weight: 4, arbitrary: fc.integer({ min: 0, max: KEY_COUNT - 1 }) },
+      { weight: 1, arbitrary: fc.constant(KEY_COUNT) },
+    ),
+  }),
+  withdraw: fc.record({
+    t: fc.constant("withdraw" as const),
+    by: fc.oneof({ weight: 4, arbitrary: fc.constant("creditor" as const) }, { weight: 1, arbitrary: actorArb }),
+    eth: fc.boolean(),
+    to: fc.oneof(
+      { weight: 3, arbitrary: fc.constant("self" as const) },
+      { weight: 3, arbitrary: fc.constant("able" as const) },
+      { weight: 2, arbitrary: actorArb },
+      { weight: 1, arbitrary: fc.constant("zero" as const) },
+    ),
+  }),
+  setRejectEth: fc.record({ t: fc.constant("setRejectEth" as const), on: fc.boolean() }),
+  setBlocked: fc.record({
+    t: fc.constant("setBlocked" as const),
+    who: fc.oneof({ weight: 6, arbitrary: actorArb }, { weight: 1, arbitrary: fc.constant(ACTOR_COUNT) }),
+    on: fc.boolean(),
+  }),
+  warp: fc.record({
+    t: fc.constant("warp" as const),
+    seconds: fc.oneof(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1_800, max: 90_000 })),
+  }),
+  warpTo: fc.record({
+    t: fc.constant("warpTo" as const),
+    ch: chArb,
+    at: fc.constantFrom("closesAt" as const, "graceEnd" as const),
+    // Exactly on the boundary or one second after most often (the last second claims are accepted, the first
+    // second finalize is), one second before sometimes.
+    offset: fc.oneof(
+      { weight: 1, arbitrary: fc.constant<-1 | 0 | 1>(-1) },
+      { weight: 2, arbitrary: fc.constantFrom<-1 | 0 | 1>(0, 1) },
+    ),
+  }),
+};
+
+const WEIGHTS: Record<Action["t"], number> = {
+  open: 10,
+  reopen: 1,
+  topUp: 5,
+  sign: 12,
+  claim: 10,
+  claimMany: 5,
+  close: 6,
+  requestClose: 6,
+  finalize: 5,
+  setSigner: 6,
+  withdraw: 4,
+  setRejectEth: 2,
+  setBlocked: 3,
+  warp: 4,
+  warpTo: 10,
+};
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  ...Object.entries(WEIGHTS).map(([t, weight]) => ({
+    weight,
+    arbitrary: t === "open" ? openArb : ACTIONS[t as Exclude<Action["t"], "open">],
+  })),
+);
+
+/** A sequence: a few opens first, so that most actions have channels to act on; then anything. */
+const sequenceArb: fc.Arbitrary<Action[]> = fc
+  .tuple(
+    fc.array(openArb, { minLength: 1, maxLength: 4 }),
+    fc.array(actionArb, { maxLength: ENV.maxSteps - 1, size: "max" }),
+  )
+  .map(([opens, rest]) => [...opens, ...rest].slice(0, ENV.maxSteps));
+
+// ------------------------------------------------------------------ running a sequence against chain and model
+
+interface Call {
+  /** One line for the trace. */
+  desc: string;
+  from: Actor | HardhatEthersSigner;
+  to: string;
+  data: string;
+  value?: bigint;
+  /** The model's prediction, made (and, for a valid call, applied) with the transaction's timestamp. */
+  expected: Prediction;
+  /** For a claim or close: how the voucher's key relates to the channel when submitted (for the statistics). */
+  role?: string;
+}
+
+/** A voucher as the payee holds it: what was signed (for the model) and the signature bytes. */
+interface HeldVoucher {
+  message: SignedVoucher;
+  bytes: string;
+  keyName: string;
+}
+
+/** The arguments each channel was opened with, to replay them (`reopen`). */
+interface Opening {
+  caller: Actor;
+  params: OpenParams;
+  value: bigint;
+}
+
+/** What the events say was paid per channel. */
+interface Observed {
+  toPayee: bigint;
+  toPayer: bigint;
+}
+
+class Run {
+  readonly model: MicropaymentsModel;
+  readonly trace: string[] = [];
+  private readonly openings = new Map<string, Opening>();
+  /** Per channel, every voucher signed for it, in signing order. */
+  private readonly vouchers = new Map<string, HeldVoucher[]>();
+  private readonly observed = new Map<string, Observed>();
+  private readonly initialBalances = new Map<string, bigint>();
+  private readonly errors: Interface;
+  private readonly assets: { name: string; address: string }[];
+  private readonly domain: TypedDataDomain;
+  private lastTimestamp = 0n;
+  private nextTimestamp: bigint | null = null;
+  private stepIndex = 0;
+
+  constructor(private readonly w: World) {
+    const contracts = new Set(
+      [...w.actors.filter((a) => a.kind !== "eoa").map((a) => a.address), w.tokenAddress, w.channelsAddress].map((a) =>
+        a.toLowerCase(),
+      ),
+    );
+    this.model = new MicropaymentsModel({
+      channels: w.channelsAddress,
+      chainId: w.chainId,
+      blocklistToken: w.tokenAddress,
+      erc1271Owners: new Map([[w.actors[WALLET].address.toLowerCase(), w.actors[WALLET].signer.address]]),
+      contracts,
+    });
+    this.model.rejectsEth.add(w.actors[ACCT].address.toLowerCase());
+    this.model.blocked.add(w.actors[CAROL].address.toLowerCase());
+    this.errors = errorsInterface(
+      [w.channels.interface, w.token.interface, w.acct.interface, w.wallet.interface],
+      [
+        "error FailedCall()",
+        "error InsufficientBalance(uint256 balance, uint256 needed)",
+        "error SafeERC20FailedOperation(address token)",
+        "error ReentrancyGuardReentrantCall()",
+      ],
+    );
+    this.assets = [
+      { name: "ETH", address: ZeroAddress },
+      { name: "BLK", address: w.tokenAddress },
+    ];
+    this.domain = {
+      name: "PeerPay Micropayments",
+      version: "1",
+      chainId: w.chainId,
+      verifyingContract: w.channelsAddress,
+    };
+  }
+
+  async init(): Promise<void> {
+    const block = await ethers.provider.getBlock("latest");
+    this.lastTimestamp = BigInt(block!.timestamp);
+    for (const asset of this.assets) {
+      for (const acc of this.w.actors) {
+        this.initialBalances.set(`${asset.address}|${acc.address}`, await this.balanceOf(asset.address, acc.address));
+      }
+    }
+    // The test signs vouchers itself: its EIP-712 encoding must be the contract's (§2).
+    const probe = hashId("probe");
+    const digest = TypedDataEncoder.hash(this.domain, VOUCHER_TYPES, { channelId: probe, amount: 12_345n });
+    if (digest !== (await this.w.channels.voucherDigest(probe, 12_345n))) {
+      this.fail("the test's voucher digest differs from the contract's voucherDigest (docs/micropayments.md §2)");
+    }
+    await this.checkInvariants();
+  }
+
+  private async balanceOf(token: string, account: string): Promise<bigint> {
+    return token === ZeroAddress ? ethers.provider.getBalance(account) : this.w.token.balanceOf(account);
+  }
+
+  private nameOf(address: string): string {
+    const a = address.toLowerCase();
+    if (a === ZeroAddress) return "0";
+    if (a === this.w.channelsAddress.toLowerCase()) return "channels";
+    const k = this.w.keys.findIndex((x) => x.address.toLowerCase() === a);
+    if (k >= 0) return `key${k}`;
+    if (a === this.w.stranger.address.toLowerCase()) return "stranger";
+    return this.w.actors.find((x) => x.address.toLowerCase() === a)?.name ?? address.slice(0, 10);
+  }
+
+  private fail(message: string): never {
+    throw new Mismatch(`${message}\n\nSteps executed (the last one failed):\n${this.trace.join("\n")}`);
+  }
+
+  private label(ch: ModelChannel): string {
+    return `ch#${this.model.order.indexOf(ch)}`;
+  }
+
+  // -------------------------------------------------------------- resolving generated references
+
+  /**
+   * A channel by index, or, before the first open, terms that name no channel. References 0..7 pick among the
+   * open channels the action `prefers` (where it can have an effect), 8..11 among all open channels, 12..15 among
+   * all channels.
+   */
+  private pickChannel(
+    index: number,
+    tamper = false,
+    prefers: (c: ModelChannel) => boolean = () => true,
+  ): { terms: Channel; ch?: ModelChannel; label: string } {
+    const all = this.model.order;
+    if (all.length === 0) {
+      const a = this.w.actors;
+      const terms: Channel = {
+        payer: a[0].address,
+        payee: a[1].address,
+        token: ZeroAddress,
+        signer: ZeroAddress,
+        challengePeriod: 3_600n,
+        salt: 0n,
+      };
+      return { terms, label: "ch(none)" };
+    }
+    const open = all.filter((x) => this.model.isOpen(x));
+    const preferred = open.filter(prefers);
+    const ch =
+      index < 8 && preferred.length > 0
+        ? preferred[index % preferred.length]
+        : index < 12 && open.length > 0
+          ? open[index % open.length]
+          : all[index % all.length];
+    if (!tamper) return { terms: ch.channel, ch, label: this.label(ch) };
+    // Other terms than those the channel was opened with (the lowest bit of the salt flipped) name no channel.
+    return { terms: { ...ch.channel, salt: ch.channel.salt ^ 1n }, ch, label: `${this.label(ch)}(tampered)` };
+  }
+
+  private actorOf(address: string): Actor {
+    return this.w.actors.find((a) => a.address.toLowerCase() === address.toLowerCase()) ?? this.w.actors[5];
+  }
+
+  private actorAt(terms: Channel, by: Caller): Actor {
+    if (by === "payer") return this.actorOf(terms.payer);
+    if (by === "payee") return this.actorOf(terms.payee);
+    return this.w.actors[by];
+  }
+
+  private shareOf(base: bigint, share: Share): bigint {
+    if (share === 0) return 0n;
+    if (share === 10_000) return base;
+    if (share === 10_001) return base + 1n;
+    return (base * BigInt(share)) / 10_000n;
+  }
+
+  /** The session keys in force for the channel: the current one and the previous one (address(0) if none). */
+  private sessionKeys(ch: ModelChannel): { current: string; previous: string } {
+    return ch.signerChanged
+      ? { current: ch.current, previous: ch.previous }
+      : { current: ch.channel.signer, previous: ZeroAddress };
+  }
+
+  /** The signing key for an address: an actor's key, a session key, the stranger's; null for address(0). */
+  private keyFor(address: string): { sign: Wallet | HardhatEthersSigner; name: string } | null {
+    const a = address.toLowerCase();
+    if (a === ZeroAddress) return null;
+    const k = this.w.keys.find((x) => x.address.toLowerCase() === a);
+    if (k !== undefined) return { sign: k, name: this.nameOf(a) };
+    const actor = this.w.actors.find((x) => x.address.toLowerCase() === a);
+    if (actor !== undefined) return { sign: actor.signer, name: `${actor.name}'s key` };
+    return { sign: this.w.stranger, name: "stranger" };
+  }
+
+  /** Signs a voucher off-chain (at the chain's current time) and hands it to the payee. */
+  private async signVoucher(ch: ModelChannel, key: SignKey, amount: bigint): Promise<HeldVoucher> {
+    const { current, previous } = this.sessionKeys(ch);
+    let k: { sign: Wallet | HardhatEthersSigner; name: string } | null;
+    if (key === "payer") k = this.keyFor(ch.channel.payer);
+    else if (key === "current") k = this.keyFor(current) ?? this.keyFor(ch.channel.payer);
+    else if (key === "previous") k = this.keyFor(previous) ?? { sign: this.w.keys[0], name: "key0" };
+    else if (key === "payee") k = this.keyFor(ch.channel.payee);
+    else if (key === "stranger") k = { sign: this.w.stranger, name: "stranger" };
+    else k = { sign: this.w.keys[key], name: `key${key}` };
+    const signer = k!.sign;
+    const address = await signer.getAddress();
+    const bytes = await signer.signTypedData(this.domain, VOUCHER_TYPES, { channelId: ch.id, amount });
+    const message = this.model.sign(ch, address, amount, this.lastTimestamp);
+    const held: HeldVoucher = { message, bytes, keyName: k!.name };
+    const list = this.vouchers.get(ch.id) ?? [];
+    list.push(held);
+    this.vouchers.set(ch.id, list);
+    return held;
+  }
+
+  /** A key the payer stands behind now: its own (EOA or the wallet's owner), else a valid session key. */
+  private freshKey(ch: ModelChannel): SignKey {
+    const payer = this.actorOf(ch.channel.payer);
+    if (payer.kind !== "account") return "payer";
+    const { current } = this.sessionKeys(ch);
+    return current !== ZeroAddress ? "current" : "previous";
+  }
+
+  /** How a voucher's key relates to the channel at `now`: the payer's, a session key (in or past its grace), other. */
+  private roleOf(ch: ModelChannel | undefined, message: SignedVoucher | null, now: bigint): string {
+    if (ch === undefined || message === null) return "no signature";
+    const k = message.key.toLowerCase();
+    const payer = this.actorOf(ch.channel.payer);
+    if (payer.kind !== "account" && payer.signer.address.toLowerCase() === k) return "payer";
+    const { current, previous } = this.sessionKeys(ch);
+    if (current.toLowerCase() === k) return "current key";
+    if (previous.toLowerCase() === k) {
+      return now <= this.model.graceEndsAt(ch)! ? "previous key in grace" : "previous key after grace";
+    }
+    return "other key";
+  }
+
+  /** The voucher a claim or close submits: amount, signature bytes, what the model knows of it, a description. */
+  private async pickVoucher(
+    ch: ModelChannel | undefined,
+    pick: Pick,
+    index: number,
+  ): Promise<{ amount: bigint; bytes: string; message: SignedVoucher | null; desc: string }> {
+    if (ch === undefined) return { amount: 1n, bytes: "0x", message: null, desc: "no voucher" };
+    if (pick === "empty") return { amount: ch.claimed + 1n, bytes: "0x", message: null, desc: "empty signature" };
+    const list = this.vouchers.get(ch.id) ?? [];
+    // With no voucher in hand yet, the payee asks for one (as an app would before a claim).
+    if (pick === "previousKey" && this.sessionKeys(ch).previous !== ZeroAddress) {
+      // A new voucher from the key a rotation replaced: valid during its grace period only (M-K2).
+      const amount = ch.claimed + 1n + (ch.deposit - ch.claimed) / 4n;
+      const v = await this.signVoucher(ch, "previous", amount);
+      return { amount, bytes: v.bytes, message: v.message, desc: `voucher ${amount} by the previous key ${v.keyName}` };
+    }
+    if (pick === "fresh" || pick === "previousKey" || list.length === 0) {
+      const amount = ch.claimed + 1n + (ch.deposit - ch.claimed) / 3n;
+      const v = await this.signVoucher(ch, this.freshKey(ch), amount);
+      return { amount, bytes: v.bytes, message: v.message, desc: `fresh voucher ${amount} by ${v.keyName}` };
+    }
+    let v: HeldVoucher;
+    if (pick === "latest") v = list[list.length - 1];
+    else if (pick === "any") v = list[index % list.length];
+    else {
+      // The best voucher the payee accepted: the highest the payer stood behind (a payee checks a voucher's
+      // signer before it delivers), or, if there is none, the highest of all.
+      const accepted = list.filter((x) => x.message.authorised);
+      v = (accepted.length > 0 ? accepted : list).reduce((a, b) => (b.message.amount > a.message.amount ? b : a));
+    }
+    const amount = pick === "forged" ? v.message.amount + 1n : v.message.amount;
+    const desc = `${pick === "forged" ? "forged (amount + 1) " : ""}voucher ${v.message.amount} by ${v.keyName}`;
+    return { amount, bytes: v.bytes, message: v.message, desc };
+  }
+
+  // -------------------------------------------------------------- one step
+
+  async step(action: Action): Promise<void> {
+    const index = this.stepIndex++;
+    if (action.t === "warp" || action.t === "warpTo") {
+      this.warp(index, action);
+      return;
+    }
+    if (action.t === "sign") {
+      await this.sign(index, action);
+      return;
+    }
+    const now = this.nextTimestamp ?? this.lastTimestamp + 1n;
+    const call = await this.build(action, now);
+    if (call === null) {
+      this.trace.push(`  ${String(index).padStart(2)}. ${action.t}: no-op (no channel yet)`);
+      return;
+    }
+    const expected = [...new Set(call.expected)];
+    this.trace.push(
+      `  ${String(index).padStart(2)}. t=${now} ${call.desc}\n      model: ${expected.length === 0 ? "succeeds" : `reverts ${expected.join(" | ")}`}`,
+    );
+
+    const outcome = await this.send(call, now);
+    this.trace[this.trace.length - 1] += `; contract: ${outcome.ok ? "succeeded" : `reverted ${outcome.error}`}`;
+    if (ENV.verbose) console.log(this.trace[this.trace.length - 1]);
+
+    // Reverted iff the model says invalid, and then with one of the errors of the rules the call breaks.
+    if (outcome.ok && expected.length > 0) {
+      this.fail(`the contract accepted a call the model says must revert with ${expected.join(" | ")}`);
+    }
+    if (!outcome.ok && expected.length === 0) {
+      this.fail(`the contract reverted ${outcome.error}; the model says the call is valid`);
+    }
+    if (!outcome.ok && !expected.includes(outcome.errorName)) {
+      this.fail(`the contract reverted ${outcome.error}; the model expected ${expected.join(" | ")}`);
+    }
+    tally(stats, action.t, outcome.ok);
+    if (call.role !== undefined) tally(stats, `${action.t} by ${call.role}`, outcome.ok);
+    if (outcome.ok) this.observe(outcome.receipt, action);
+    await this.checkInvariants();
+  }
+
+  private async sign(index: number, action: Extract<Action, { t: "sign" }>): Promise<void> {
+    const { ch } = this.pickChannel(action.ch);
+    if (ch === undefined) {
+      this.trace.push(`  ${String(index).padStart(2)}. sign: no-op (no channel yet)`);
+      return;
+    }
+    const base = ch.best > ch.claimed ? ch.best : ch.claimed;
+    const amount =
+      action.step === "over"
+        ? ch.deposit + 1n + ch.deposit / 2n
+        : action.step === "stale"
+          ? base / 2n
+          : base + this.shareOf(ch.deposit, action.step);
+    const v = await this.signVoucher(ch, action.key, amount);
+    this.trace.push(
+      `  ${String(index).padStart(2)}. ${v.keyName} signs a voucher for ${this.label(ch)}: ${amount} ` +
+        `(${v.message.authorised ? "authorised" : "not authorised"}; best now ${ch.best}, deposit ${ch.deposit})`,
+    );
+    if (ENV.verbose) console.log(this.trace[this.trace.length - 1]);
+  }
+
+  private warp(index: number, action: Extract<Action, { t: "warp" | "warpTo" }>): void {
+    let target: bigint | null;
+    let desc: string;
+    if (action.t === "warp") {
+      target = this.lastTimestamp + BigInt(action.seconds);
+      desc = `warp +${action.seconds}s`;
+    } else {
+      const { ch, label } = this.pickChannel(action.ch, false, (x) =>
+        // Preferably a boundary still ahead, where the jump lands.
+        action.at === "closesAt"
+          ? x.closesAt !== 0n && x.closesAt >= this.lastTimestamp
+          : x.signerChanged && this.model.graceEndsAt(x)! >= this.lastTimestamp,
+      );
+      let base: bigint | null = null;
+      if (ch !== undefined && action.at === "closesAt" && ch.closesAt !== 0n) base = ch.closesAt;
+      if (ch !== undefined && action.at === "graceEnd") base = this.model.graceEndsAt(ch);
+      target = base === null ? null : base + BigInt(action.offset);
+      desc = `warp to ${label}.${action.at}${action.offset === 0 ? "" : action.offset > 0 ? "+1" : "-1"}`;
+    }
+    if (target === null || target <= this.lastTimestamp) {
+      this.trace.push(`  ${String(index).padStart(2)}. ${desc}: no-op`);
+    } else {
+      this.nextTimestamp = target;
+      this.trace.push(`  ${String(index).padStart(2)}. ${desc}: next transaction at t=${target}`);
+    }
+    if (ENV.verbose) console.log(this.trace[this.trace.length - 1]);
+  }
+
+  private async send(
+    call: Call,
+    now: bigint,
+  ): Promise<{ ok: true; receipt: TransactionReceipt } | { ok: false; error: string; errorName: string }> {
+    const actor = "kind" in call.from ? (call.from as Actor) : null;
+    const sender = actor ? actor.sender : (call.from as HardhatEthersSigner);
+    let to = call.to;
+    let data = call.data;
+    if (actor !== null && actor.kind !== "eoa") {
+      // Contract accounts act through their owner; they pay any value from their own balance.
+      const iface = actor.kind === "account" ? this.w.acct.interface : this.w.wallet.interface;
+      data = iface.encodeFunctionData("execute", [call.to, call.value ?? 0n, call.data]);
+      to = actor.address;
+    }
+    await network.provider.send("evm_setNextBlockTimestamp", [Number(now)]);
+    let result: { ok: true; receipt: TransactionReceipt } | { ok: false; error: string; errorName: string };
+    try {
+      const tx = await sender.sendTransaction({
+        to,
+        data,
+        value: actor !== null && actor.kind !== "eoa" ? 0n : (call.value ?? 0n),
+        gasLimit: GAS_LIMIT,
+        gasPrice: 0n,
+      });
+      const receipt = await tx.wait();
+      if (receipt === null) throw new Error("no receipt");
+      result = { ok: true, receipt };
+    } catch (e) {
+      const rd = revertData(e);
+      if (rd === undefined) throw e;
+      result = { ok: false, ...decodeRevert(this.errors, rd) };
+    }
+    // Reverted transactions are mined too: the clock moved to `now` either way.
+    const block = await ethers.provider.getBlock("latest");
+    if (BigInt(block!.timestamp) !== now) this.fail(`block timestamp ${block!.timestamp}, expected ${now}`);
+    this.lastTimestamp = now;
+    this.nextTimestamp = null;
+    return result;
+  }
+
+  /** The call for an action, with the model's prediction; null for an action that has nothing to act on. */
+  private async build(action: Exclude<Action, { t: "warp" | "warpTo" | "sign" }>, now: bigint): Promise<Call | null> {
+    const ci = this.w.channels.interface;
+    const m = this.model;
+    const target = this.w.channelsAddress;
+    switch (action.t) {
+      case "open":
+        return this.buildOpen(action);
+      case "reopen": {
+        const { ch, label } = this.pickChannel(action.ch, false, () => true);
+        if (ch === undefined) return null;
+        const o = this.openings.get(ch.id)!;
+        // The same terms: ChannelExists, whether the channel is open or closed (an id is never reused).
+        const { errors } = m.open(o.caller.address, o.params, o.value);
+        return {
+          desc: `${o.caller.name} open again with the terms of ${label}`,
+          from: o.caller,
+          to: target,
+          data: ci.encodeFunctionData("open", [o.params]),
+          value: o.value,
+          expected: errors,
+        };
+      }
+      case "topUp": {
+        const { terms, ch, label } = this.pickChannel(action.ch, false, (x) => x.closesAt === 0n);
+        const by = this.actorAt(terms, action.by);
+        let amount = this.shareOf(ch?.deposit ?? 1n, action.share);
+        if (action.flaw === "overflow") amount = LIMITS.UINT96 - (ch?.deposit ?? 0n);
+        const eth = terms.token === ZeroAddress;
+        let value = eth ? amount : 0n;
+        if (action.flaw === "value") value = eth ? amount + 1n : 1n;
+        if (eth && value > parseEther("50")) value = 0n; // unaffordable: send nothing (a value mismatch as well)
+        return {
+          desc: `${by.name} topUp(${label}, ${amount}) value ${value}${action.flaw !== null ? ` (flaw: ${action.flaw})` : ""}`,
+          from: by,
+          to: target,
+          data: ci.encodeFunctionData("topUp", [terms, amount]),
+          value,
+          expected: m.topUp(by.address, terms, amount, value),
+        };
+      }
+      case "claim": {
+        // A voucher from a replaced key needs a channel whose key was rotated.
+        const rotated = (x: ModelChannel): boolean => this.sessionKeys(x).previous !== ZeroAddress;
+        const { terms, ch, label } = this.pickChannel(action.ch, action.tamper, (x) =>
+          action.pick === "previousKey" ? rotated(x) : true,
+        );
+        const by = this.w.actors[action.by];
+        const v = await this.pickVoucher(ch, action.pick, action.pickIndex);
+        const role = this.roleOf(ch, v.message, now);
+        return {
+          role,
+          desc: `${by.name} claim(${label}, ${v.amount}) with ${v.desc}`,
+          from: by,
+          to: target,
+          data: ci.encodeFunctionData("claim", [terms, v.amount, v.bytes]),
+          expected: m.claim(terms, v.amount, v.message, now),
+        };
+      }
+      case "claimMany":
+        return this.buildClaimMany(action, now);
+      case "close": {
+        const { terms, ch, label } = this.pickChannel(action.ch, false, (x) =>
+          action.pick === "previousKey" ? this.sessionKeys(x).previous !== ZeroAddress : true,
+        );
+        const by = this.actorAt(terms, action.by);
+        let v: { amount: bigint; bytes: string; message: SignedVoucher | null; desc: string };
+        if (action.pick === "none")
+          v = { amount: ch?.claimed ?? 0n, bytes: "0x", message: null, desc: "no new voucher" };
+        else if (action.pick === "zero") v = { amount: 0n, bytes: "0x", message: null, desc: "amount 0" };
+        else v = await this.pickVoucher(ch, action.pick, action.pickIndex);
+        const role = this.roleOf(ch, v.message, now);
+        return {
+          role,
+          desc: `${by.name} close(${label}, ${v.amount}) with ${v.desc}`,
+          from: by,
+          to: target,
+          data: ci.encodeFunctionData("close", [terms, v.amount, v.bytes]),
+          expected: m.close(by.address, terms, v.amount, v.message, now),
+        };
+      }
+      case "requestClose": {
+        const { terms, label } = this.pickChannel(action.ch, false, (x) => x.closesAt === 0n);
+        const by = this.actorAt(terms, action.by);
+        return {
+          desc: `${by.name} requestClose(${label})`,
+          from: by,
+          to: target,
+          data: ci.encodeFunctionData("requestClose", [terms]),
+          expected: m.requestClose(by.address, terms, now),
+        };
+      }
+      case "finalize": {
+        // Preferably a channel whose challenge period is over, where finalize can succeed.
+        const { terms, label } = this.pickChannel(action.ch, false, (x) => x.closesAt !== 0n && now > x.closesAt);
+        const by = this.w.actors[action.by];
+        return {
+          desc: `${by.name} finalize(${label})`,
+          from: by,
+          to: target,
+          data: ci.encodeFunctionData("finalize", [terms]),
+          expected: m.finalize(terms, now),
+        };
+      }
+      case "setSigner": {
+        const { terms, label } = this.pickChannel(action.ch, false, (x) => x.closesAt === 0n);
+        const by = this.actorAt(terms, action.by);
+        const to =
+          action.to === -1 ? ZeroAddress : action.to === KEY_COUNT ? terms.payee : this.w.keys[action.to].address;
+        return {
+          desc: `${by.name} setSigner(${label}, ${this.nameOf(to)})`,
+          from: by,
+          to: target,
+          data: ci.encodeFunctionData("setSigner", [terms, to]),
+          expected: m.setSigner(by.address, terms, to, now),
+        };
+      }
+      case "withdraw": {
+        let token = action.eth ? ZeroAddress : this.w.tokenAddress;
+        let by = this.w.actors[action.by === "creditor" ? 0 : action.by];
+        if (action.by === "creditor") {
+          // An account holding a credit, in the asset drawn if there is one, else in the other.
+          const other = action.eth ? this.w.tokenAddress : ZeroAddress;
+          const creditor = (t: string) => this.w.actors.find((a) => m.creditOf(t, a.address) > 0n);
+          const found = creditor(token) ?? creditor(other);
+          if (found !== undefined) {
+            if (creditor(token) === undefined) token = other;
+            by = found;
+          }
+        }
+        // "able": another actor that can receive the asset now (not refusing ETH, not blocked).
+        const canReceive = (a: Actor): boolean => {
+          const x = a.address.toLowerCase();
+          return token === ZeroAddress ? !m.rejectsEth.has(x) : !m.blocked.has(x);
+        };
+        const able = this.w.actors.find((a) => a !== by && canReceive(a)) ?? by;
+        const to =
+          action.to === "self"
+            ? by.address
+            : action.to === "able"
+              ? able.address
+              : action.to === "zero"
+                ? ZeroAddress
+                : this.w.actors[action.to].address;
+        return {
+          desc: `${by.name} withdraw(${token === ZeroAddress ? "ETH" : "BLK"}, to ${this.nameOf(to)}) [credit ${m.creditOf(token, by.address)}]`,
+          from: by,
+          to: target,
+          data: ci.encodeFunctionData("withdraw", [token, to]),
+          expected: m.withdraw(by.address, token, to),
+        };
+      }
+      case "setRejectEth": {
+        const acct = this.w.actors[ACCT];
+        if (action.on) m.rejectsEth.add(acct.address.toLowerCase());
+        else m.rejectsEth.delete(acct.address.toLowerCase());
+        return {
+          desc: `acct.setRejectEth(${action.on})`,
+          from: this.w.owner,
+          to: acct.address,
+          data: this.w.acct.interface.encodeFunctionData("setRejectEth", [action.on]),
+          expected: [],
+        };
+      }
+      case "setBlocked": {
+        const who = action.who < ACTOR_COUNT ? this.w.actors[action.who].address : this.w.channelsAddress;
+        if (action.on) m.blocked.add(who.toLowerCase());
+        else m.blocked.delete(who.toLowerCase());
+        return {
+          desc: `BLK.setBlocked(${this.nameOf(who)}, ${action.on})`,
+          from: this.w.owner,
+          to: this.w.tokenAddress,
+          data: this.w.token.interface.encodeFunctionData("setBlocked", [who, action.on]),
+          expected: [],
+        };
+      }
+    }
+  }
+
+  private buildOpen(a: Extract<Action, { t: "open" }>): Call {
+    const actors = this.w.actors;
+    const payer = actors[a.payer];
+    let payee: string = actors[a.payee === a.payer ? (a.payee + 1) % ACTOR_COUNT : a.payee].address;
+    if (a.flaw === "payeeSelf") payee = payer.address;
+    if (a.flaw === "payeeZero") payee = ZeroAddress;
+    if (a.flaw === "payeeContract") payee = this.w.channelsAddress;
+    let signer = a.signer === -1 ? ZeroAddress : a.signer === KEY_COUNT ? payer.address : this.w.keys[a.signer].address;
+    if (a.flaw === "signerPayee") signer = payee;
+    let token = a.eth ? ZeroAddress : this.w.tokenAddress;
+    if (a.flaw === "tokenNoCode") token = actors[5].address === payer.address ? actors[0].address : actors[5].address;
+    const eth = token === ZeroAddress;
+    let amount = a.amount;
+    if (a.flaw === "zeroAmount") amount = 0n;
+    if (a.flaw === "hugeAmount") amount = LIMITS.UINT96;
+    let challengePeriod = BigInt(a.period);
+    if (a.flaw === "periodLow") challengePeriod = LIMITS.MIN_CHALLENGE_PERIOD - 1n;
+    if (a.flaw === "periodHigh") challengePeriod = LIMITS.MAX_CHALLENGE_PERIOD + 1n;
+    const salt = a.flaw === "salt" ? LIMITS.UINT32 : BigInt(a.salt);
+    // openWithPermit is not payable and only for a token: the permit variant is drawn for ERC20 opens only.
+    const permit = a.permit && !a.eth;
+    let value = eth && !permit ? amount : 0n;
+    if (a.flaw === "value" && !permit) value = eth ? amount + 1n : 1n;
+    if (eth && amount > parseEther("50")) value = 0n; // unaffordable: send nothing (a value mismatch as well)
+    const params: OpenParams = { payee, token, signer, amount, challengePeriod, salt };
+    const { errors, ch } = this.model.open(payer.address, params, value, permit);
+    if (ch !== undefined) this.openings.set(ch.id, { caller: payer, params, value });
+    const label = ch !== undefined ? this.label(ch) : "open";
+    // A junk permit: BlocklistToken has no permit, so the call fails and is ignored (the allowance is in place).
+    const data = permit
+      ? this.w.channels.interface.encodeFunctionData("openWithPermit", [
+          params,
+          this.lastTimestamp + 3_600n,
+          27,
+          hashId("r"),
+          hashId("s"),
+        ])
+      : this.w.channels.interface.encodeFunctionData("open", [params]);
+    return {
+      desc:
+        `${payer.name} ${permit ? "openWithPermit" : "open"} → ${label}: ${eth ? "ETH" : token === this.w.tokenAddress ? "BLK" : "token " + this.nameOf(token)} ${amount} ` +
+        `to ${this.nameOf(payee)}, signer ${this.nameOf(signer)}, challenge ${challengePeriod}, salt ${salt}, value ${value}` +
+        `${a.flaw !== null ? ` (flaw: ${a.flaw})` : ""}`,
+      from: payer,
+      to: this.w.channelsAddress,
+      data,
+      value,
+      expected: errors,
+    };
+  }
+
+  /** A batch over channels with one payee and token: a reference channel and others like it. */
+  private async buildClaimMany(a: Extract<Action, { t: "claimMany" }>, now: bigint): Promise<Call> {
+    const { terms, ch, label } = this.pickChannel(a.ch);
+    const by = this.w.actors[a.by];
+    const payee = terms.payee;
+    const token = terms.token;
+    const same = this.model.order.filter(
+      (x) =>
+        x !== ch &&
+        this.model.isOpen(x) &&
+        x.channel.payee.toLowerCase() === payee.toLowerCase() &&
+        x.channel.token.toLowerCase() === token.toLowerCase(),
+    );
+    const members: (ModelChannel | undefined)[] = [ch, ...same].slice(0, a.count);
+    if (a.flaw === "dup") members.push(ch);
+    if (a.flaw === "foreign") {
+      const foreign = this.model.order.find(
+        (x) =>
+          x.channel.payee.toLowerCase() !== payee.toLowerCase() ||
+          x.channel.token.toLowerCase() !== token.toLowerCase(),
+      );
+      if (foreign !== undefined) members.splice(1, 0, foreign);
+    }
+    const claims: { channel: Channel; amount: bigint; sig: SignedVoucher | null }[] = [];
+    const batch: {
+      payer: string;
+      signer: string;
+      challengePeriod: bigint;
+      salt: bigint;
+      amount: bigint;
+      signature: string;
+    }[] = [];
+    const descs: string[] = [];
+    if (a.flaw !== "empty") {
+      for (const x of members) {
+        const c = x?.channel ?? terms;
+        const v = await this.pickVoucher(x, a.pick, 0);
+        claims.push({ channel: c, amount: v.amount, sig: v.message });
+        batch.push({
+          payer: c.payer,
+          signer: c.signer,
+          challengePeriod: c.challengePeriod,
+          salt: c.salt,
+          amount: v.amount,
+          signature: v.bytes,
+        });
+        descs.push(`${x !== undefined ? this.label(x) : label} ${v.amount} (${v.desc})`);
+      }
+    }
+    return {
+      desc: `${by.name} claimMany(${this.nameOf(payee)}, ${token === ZeroAddress ? "ETH" : "BLK"}, [${descs.join("; ")}])`,
+      from: by,
+      to: this.w.channelsAddress,
+      data: this.w.channels.interface.encodeFunctionData("claimMany", [payee, token, batch]),
+      expected: this.model.claimMany(payee, token, claims, now),
+    };
+  }
+
+  // -------------------------------------------------------------- events and invariants
+
+  /** Cumulates, per channel, what the contract's events say it paid; checks opens got the model's id. */
+  private observe(receipt: TransactionReceipt | ContractTransactionReceipt, action: Action): void {
+    const get = (id: string): Observed => {
+      let o = this.observed.get(id);
+      if (o === undefined) {
+        o = { toPayee: 0n, toPayer: 0n };
+        this.observed.set(id, o);
+      }
+      return o;
+    };
+    let opened: string | null = null;
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== this.w.channelsAddress.toLowerCase()) continue;
+      const ev = this.w.channels.interface.parseLog(log);
+      if (ev === null) continue;
+      const a = ev.args;
+      switch (ev.name) {
+        case "ChannelOpened":
+          opened = a.channelId as string;
+          break;
+        case "ChannelClaimed":
+          get(a.channelId).toPayee += a.amount as bigint;
+          break;
+        case "ChannelClosed":
+          get(a.channelId).toPayee += a.toPayee as bigint;
+          get(a.channelId).toPayer += a.toPayer as bigint;
+          break;
+        case "ChannelFinalized":
+          get(a.channelId).toPayer += a.toPayer as bigint;
+          break;
+      }
+    }
+    if (action.t === "open") {
+      const expectedId = this.model.order[this.model.order.length - 1]?.id;
+      if (opened !== expectedId) this.fail(`ChannelOpened id ${opened}, the model computed ${expectedId} (§1)`);
+    }
+  }
+
+  /**
+   * After every step:
+   * 1. every channel's on-chain state (getChannelState) and session keys (signerChangeOf) equal the model's;
+   * 2. each actor's balance change and credit, in ETH and the token, equal the model's: nobody received more (or
+   *    less) than it is due;
+   * 3. per channel, what the events paid the payee equals `claimed` and the model's; the payee never received
+   *    more than its best authorised voucher, capped at the deposit (so the payer never lost more than that); what
+   *    the events returned to the payer equals the model's, and once closed, payee + payer == deposit (the payer
+   *    got back exactly deposit − claimed);
+   * 4. solvency (M-M2), from on-chain values only: for ETH and the token, the contract's balance >= Σ open
+   *    channels' deposit − claimed + Σ credits, and with no stray transfers, equality.
+   */
+  private async checkInvariants(): Promise<void> {
+    const { channels } = this.w;
+    const m = this.model;
+    const states = await Promise.all(m.order.map((c) => channels.getChannelState(c.id)));
+    const changes = await Promise.all(m.order.map((c) => channels.signerChangeOf(c.id)));
+    const perAsset = await Promise.all(
+      this.assets.map(async (asset) => ({
+        asset,
+        balance: await this.balanceOf(asset.address, this.w.channelsAddress),
+        accounts: await Promise.all(
+          this.w.actors.map(async (acc) => ({
+            acc,
+            balance: await this.balanceOf(asset.address, acc.address),
+            credit: await channels.creditOf(asset.address, acc.address),
+          })),
+        ),
+      })),
+    );
+
+    // 1. channel states and keys
+    m.order.forEach((c, i) => {
+      const s = states[i];
+      const chain = {
+        deposit: s.deposit,
+        claimed: s.claimed,
+        closesAt: s.closesAt,
+        status: Number(s.status),
+        signerChanged: s.signerChanged,
+      };
+      const model = {
+        deposit: c.deposit,
+        claimed: c.claimed,
+        closesAt: c.closesAt,
+        status: c.status,
+        signerChanged: c.signerChanged,
+      };
+      if (JSON.stringify(chain, big) !== JSON.stringify(model, big)) {
+        this.fail(
+          `getChannelState(ch#${i}) = ${JSON.stringify({ ...chain, status: STATUS_NAMES[chain.status] }, big)}, ` +
+            `the model says ${JSON.stringify({ ...model, status: STATUS_NAMES[model.status] }, big)}`,
+        );
+      }
+      const k = changes[i];
+      const chainKeys = {
+        current: k.current.toLowerCase(),
+        changedAt: k.changedAt,
+        previous: k.previous.toLowerCase(),
+      };
+      const modelKeys = c.signerChanged
+        ? { current: c.current.toLowerCase(), changedAt: c.changedAt, previous: c.previous.toLowerCase() }
+        : { current: ZeroAddress, changedAt: 0n, previous: ZeroAddress };
+      if (JSON.stringify(chainKeys, big) !== JSON.stringify(modelKeys, big)) {
+        this.fail(
+          `signerChangeOf(ch#${i}) = ${JSON.stringify(chainKeys, big)}, the model says ${JSON.stringify(modelKeys, big)}`,
+        );
+      }
+    });
+
+    for (const { asset, balance, accounts } of perAsset) {
+      // 2. accounts
+      let credits = 0n;
+      for (const { acc, balance: accBalance, credit } of accounts) {
+        credits += credit;
+        const delta = accBalance - this.initialBalances.get(`${asset.address}|${acc.address}`)!;
+        const expectedDelta = m.balanceDeltaOf(asset.address, acc.address);
+        if (delta !== expectedDelta) {
+          this.fail(`${acc.name}'s ${asset.name} balance changed by ${delta}, the model says ${expectedDelta}`);
+        }
+        if (credit !== m.creditOf(asset.address, acc.address)) {
+          this.fail(
+            `${acc.name}'s ${asset.name} credit is ${credit}, the model says ${m.creditOf(asset.address, acc.address)}`,
+          );
+        }
+      }
+      // 4. solvency, from the chain's own numbers
+      let open = 0n;
+      m.order.forEach((c, i) => {
+        const s = states[i];
+        if (c.channel.token.toLowerCase() === asset.address.toLowerCase() && Number(s.status) === Status.Open) {
+          open += s.deposit - s.claimed;
+        }
+      });
+      const liabilities = open + credits;
+      if (balance < liabilities) {
+        this.fail(`INSOLVENT in ${asset.name}: balance ${balance} < open ${open} + credits ${credits}`);
+      }
+      if (balance !== liabilities) {
+        this.fail(
+          `${asset.name} balance ${balance} != open ${open} + credits ${credits} (no stray transfers were made)`,
+        );
+      }
+      if (liabilities !== m.liabilities(asset.address)) {
+        this.fail(`${asset.name} liabilities ${liabilities}, the model says ${m.liabilities(asset.address)}`);
+      }
+    }
+
+    // 3. per channel payouts against the vouchers
+    m.order.forEach((c, i) => {
+      const seen = this.observed.get(c.id) ?? { toPayee: 0n, toPayer: 0n };
+      const s = states[i];
+      if (seen.toPayee !== s.claimed || seen.toPayee !== c.toPayee) {
+        this.fail(`ch#${i}: the events paid the payee ${seen.toPayee}; claimed ${s.claimed}, the model ${c.toPayee}`);
+      }
+      const cap = c.best < s.deposit ? c.best : s.deposit;
+      if (seen.toPayee > cap) {
+        this.fail(
+          `ch#${i}: the payee received ${seen.toPayee}, more than its best authorised voucher ${c.best} ` +
+            `capped at the deposit ${s.deposit}`,
+        );
+      }
+      if (seen.toPayer !== c.toPayer) {
+        this.fail(`ch#${i}: the events returned ${seen.toPayer} to the payer, the model says ${c.toPayer}`);
+      }
+      if (Number(s.status) === Status.Closed && seen.toPayer !== s.deposit - s.claimed) {
+        this.fail(
+          `ch#${i} closed: the payer got back ${seen.toPayer}, not deposit − claimed = ${s.deposit - s.claimed}`,
+        );
+      }
+      if (Number(s.status) !== Status.Closed && seen.toPayer !== 0n) {
+        this.fail(`ch#${i} is open but the payer was already paid ${seen.toPayer}`);
+      }
+    });
+  }
+}
+
+/** Outcomes per action type over all runs, printed at the end (to see what the generated sequences exercise). */
+const stats: ActionStats = {};
+
+// ------------------------------------------------------------------ the property
+
+describe("MicropaymentChannels: stateful property test against a reference model (§2–§4, M-M1, M-M2)", function () {
+  // The default budget takes well under a minute; shrinking a failure or a deep run (FC_NUM_RUNS) takes longer.
+  this.timeout(0);
+
+  it("every sequence of actions and time jumps keeps chain and model in agreement, solvent, paying no more than the best voucher", async function () {
+    const runs = await checkStateful({
+      arbitrary: sequenceArb,
+      env: ENV,
+      testFile: TEST_FILE,
+      stats,
+      runOne: async (actions) => {
+        const world = await loadFixture(deployWorld); // the same deployed world at the start of every run
+        const run = new Run(world);
+        await run.init();
+        for (const action of actions) await run.step(action);
+      },
+    });
+    expect(runs).to.be.greaterThan(0);
+  });
+});
