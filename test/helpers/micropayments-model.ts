@@ -309,17 +309,22 @@ export class MicropaymentsModel {
     return sig !== null && sig.channelId === ch.id && sig.amount === amount && this.acceptsKey(ch, sig.key, now);
   }
 
-  /** The checks and effects of one claim, without the payout; returns what it pays. */
+  /**
+   * The checks and effects of one claim, without the payout; returns what it pays. In a batch (`skipIfNothing`), a
+   * claim that would pay nothing is skipped (paying 0, its signature unchecked) instead of reverting (M-C3).
+   */
   private claimOne(
     c: Channel,
     amount: bigint,
     sig: SignedVoucher | null,
     now: bigint,
+    skipIfNothing = false,
   ): { errors: string[]; apply?: () => bigint } {
     const { ch, errors } = this.load(c);
     if (ch === undefined) return { errors };
     const e = this.windowErrors(ch, now);
     const claimable = min(amount, ch.deposit);
+    if (skipIfNothing && e.length === 0 && claimable <= ch.claimed) return { errors: [], apply: () => 0n };
     if (claimable <= ch.claimed) e.push("ChannelNothingToClaim");
     if (!this.voucherValid(ch, amount, sig, now)) e.push("ChannelInvalidSignature");
     if (e.length > 0) return { errors: e };
@@ -343,7 +348,8 @@ export class MicropaymentsModel {
   }
 
   /**
-   * M-C3: the claims in order; one invalid claim reverts the batch. Which invalid claim the contract reports is
+   * M-C3: the claims in order; a claim that would pay nothing is skipped; any other invalid claim reverts the
+   * batch. Which invalid claim the contract reports is
    * not specified, so the prediction is the union of every invalid claim's errors (each judged against the state
    * the claims before it would leave).
    */
@@ -362,7 +368,7 @@ export class MicropaymentsModel {
     for (const { channel, amount, sig } of claims) {
       // The batch names the payee and token once: a claim of another payee's or token's channel finds none.
       const terms = { ...channel, payee, token };
-      const one = this.claimOne(terms, amount, sig, now);
+      const one = this.claimOne(terms, amount, sig, now, true);
       if (one.apply === undefined) e.push(...one.errors);
       else total += one.apply();
     }
