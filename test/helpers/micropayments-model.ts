@@ -4,7 +4,9 @@
 // does not order the checks, so the contract must revert with one of them) or success, in which case it applies
 // the call's effects: the channel's state, the session keys, the payouts pushed or credited, and what each side
 // was paid per channel. It also keeps, per channel, the best voucher the payer (or a key it authorised) signed.
-import { AbiCoder, ZeroAddress, keccak256 } from "ethers";
+import { ZeroAddress } from "ethers";
+// The channel encoding (terms, ids) is shared with the other micropayment tests.
+import { channelIdOf, type Channel, type OpenParams } from "./micropayments";
 
 export const Status = { None: 0, Open: 1, Closed: 2 } as const;
 export type StatusValue = (typeof Status)[keyof typeof Status];
@@ -18,26 +20,6 @@ export const LIMITS = {
 } as const;
 
 /** The immutable terms (§1 `Channel`). */
-export interface Channel {
-  payer: string;
-  payee: string;
-  token: string;
-  signer: string;
-  challengePeriod: bigint;
-  salt: bigint;
-}
-
-/** What a payer passes to `open` (§4). */
-export interface OpenParams {
-  payee: string;
-  token: string;
-  signer: string;
-  amount: bigint;
-  challengePeriod: bigint;
-  salt: bigint;
-}
-
-/** A voucher as it was signed off-chain: whose key signed it, for which channel and amount (§2). */
 export interface SignedVoucher {
   key: string;
   channelId: string;
@@ -86,16 +68,6 @@ const lc = (a: string): string => a.toLowerCase();
 const key2 = (token: string, account: string): string => `${lc(token)}|${lc(account)}`;
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
-
-/** §1: the id of a channel, bound to the chain and the contract. */
-export function channelIdOf(chainId: bigint, contract: string, c: Channel): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ["uint256", "address", "tuple(address,address,address,address,uint32,uint32)"],
-      [chainId, contract, [c.payer, c.payee, c.token, c.signer, c.challengePeriod, c.salt]],
-    ),
-  );
-}
 
 export class MicropaymentsModel {
   readonly channels = new Map<string, ModelChannel>();

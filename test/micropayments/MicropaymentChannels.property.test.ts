@@ -47,12 +47,11 @@ import {
   MicropaymentsModel,
   STATUS_NAMES,
   Status,
-  type Channel,
   type ModelChannel,
-  type OpenParams,
   type Prediction,
   type SignedVoucher,
 } from "../helpers/micropayments-model";
+import { type Channel, type OpenParams } from "../helpers/micropayments";
 import {
   Mismatch,
   big,
