@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { LeanReentrantReceiver, ReentrantReceiver, ReentrantToken } from "../../typechain-types";
+import { underCoverage } from "../helpers/coverage";
 import {
   AMOUNT,
   DAY,
@@ -193,6 +194,9 @@ describe("E-M4 reentrancy", function () {
   describe("a beneficiary re-entering from its ETH push (ETH_PUSH_GAS forwarded)", function () {
     for (const [label, calldata, control] of REENTRIES) {
       it(`fails the reentrant ${label} with ReentrancyGuardReentrantCall; the push completes exactly once`, async function () {
+        // An ERC20 creation only meets the guard at its token pull, after its checks: instrumented for coverage,
+        // those checks alone outgrow the ETH_PUSH_GAS the receiver re-enters with.
+        if (underCoverage() && label.startsWith("createDeal")) this.skip();
         const fx = await loadFixture(leanReceiverFixture);
         const { escrow, escrowAddress, receiver, r, depositor, payout } = fx;
         const data = calldata(fx);

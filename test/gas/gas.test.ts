@@ -4,6 +4,7 @@
 // to refresh the snapshot.
 import { readFileSync } from "node:fs";
 import hre from "hardhat";
+import { underCoverage } from "../helpers/coverage";
 import { expect } from "chai";
 import {
   GAS_TARGETS,
@@ -22,7 +23,7 @@ describe("Gas: escrow (docs/escrow.md §10) and micropayment channels (gas/snaps
   before(async function () {
     // Under `npm run coverage` the contracts are instrumented, so their gas means nothing: the snapshot is checked by
     // `npm test` only.
-    if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) this.skip();
+    if (underCoverage()) this.skip();
     rows = await measureGas(hre);
     snapshot = JSON.parse(readFileSync(SNAPSHOT_PATH, "utf8")) as GasSnapshot;
   });
