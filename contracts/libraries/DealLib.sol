@@ -84,10 +84,6 @@ library DealLib {
         return (Terms.unwrap(t) >> 208) & type(uint16).max;
     }
 
-    function salt(Terms t) internal pure returns (uint256) {
-        return Terms.unwrap(t) >> 224;
-    }
-
     /// @dev keccak256 of the milestones, each as a 32-byte word; 0 for an empty list.
     function milestonesHash(uint256[] calldata milestones) internal pure returns (bytes32) {
         return milestones.length == 0 ? bytes32(0) : keccak256(abi.encodePacked(milestones));
