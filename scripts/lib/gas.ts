@@ -131,6 +131,78 @@ export function calldataStats(data: string): { bytes: number; zero: number; nonZ
  * Measures every Escrow operation (docs/escrow.md §10) and returns one row per operation and asset, in a fixed
  * order. Leaves the network's state unchanged.
  */
+/**
+ * What every gas run shares: a clock that gives each transaction its own block one second after the previous one
+ * (from a fixed start, so that numbers never depend on the chain's past), deterministic funded wallets, sending that
+ * fails loudly, and the recording of measured rows.
+ */
+async function harness(hre: HardhatRuntimeEnvironment, start: number, namespace: string) {
+  const provider = hre.ethers.provider;
+  const latest = await provider.getBlock("latest");
+  if (latest === null) throw new Error("no latest block");
+  if (latest.timestamp >= start) {
+    throw new Error(`the chain's clock (${latest.timestamp}) is past the benchmark's fixed start ${start}`);
+  }
+  let now = BigInt(start);
+  const rows: GasRow[] = [];
+  const tick = async (): Promise<void> => {
+    now += 1n;
+    await provider.send("evm_setNextBlockTimestamp", [Number(now)]);
+  };
+  const send = async (tx: Promise<ContractTransactionResponse>) => {
+    const response = await tx;
+    const receipt = await response.wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${response.hash} failed`);
+    return { response, receipt };
+  };
+  return {
+    provider,
+    rows,
+    /** The timestamp of the latest transaction's block (plus any `advance` since). */
+    now: (): bigint => now,
+    /** Jumps the clock: the next transaction lands `seconds` + 1 after the latest. */
+    advance: (seconds: bigint): void => {
+      now += seconds;
+    },
+    tick,
+    send,
+    wallet: (name: string): Wallet => new Wallet(id(`${namespace}${name}`), provider as unknown as Provider),
+    fund: async (wallets: readonly Wallet[]): Promise<void> => {
+      for (const w of wallets) {
+        await provider.send("hardhat_setBalance", [w.address, "0x" + parseEther("1000000").toString(16)]);
+      }
+    },
+    /**
+     * Advances the clock one second, sends the transaction built by `tx` (built after the tick, so deadlines are
+     * relative to its block) and, if `measured` is given, records it as a row.
+     */
+    step: async (
+      measured: { key: string; label: string; asset: "ETH" | "ERC20" } | null,
+      tx: () => Promise<ContractTransactionResponse>,
+    ): Promise<TransactionReceipt> => {
+      await tick();
+      const { response, receipt } = await send(tx());
+      if (measured !== null) {
+        const stats = calldataStats(response.data);
+        rows.push({
+          ...measured,
+          gas: Number(receipt.gasUsed),
+          calldataBytes: stats.bytes,
+          calldataZeroBytes: stats.zero,
+          calldataNonZeroBytes: stats.nonZero,
+          ...targetOf(measured.key),
+        });
+      }
+      return receipt;
+    },
+    /** Runs a scenario twice and records only the second run: the second of its kind, in a warm contract. */
+    second: async (scenario: (measure: boolean) => Promise<void>): Promise<void> => {
+      await scenario(false);
+      await scenario(true);
+    },
+  };
+}
+
 export async function measureEscrowGas(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
   const provider = hre.ethers.provider;
   const snapshotId: string = await provider.send("evm_snapshot", []);
@@ -142,20 +214,9 @@ export async function measureEscrowGas(hre: HardhatRuntimeEnvironment): Promise<
 }
 
 async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
-  const provider = hre.ethers.provider;
-  const latest = await provider.getBlock("latest");
-  if (latest === null) throw new Error("no latest block");
-  if (latest.timestamp >= START_TIME) {
-    throw new Error(`the chain's clock (${latest.timestamp}) is past the benchmark's fixed start ${START_TIME}`);
-  }
-  let now = BigInt(START_TIME);
-  /** Every transaction gets its own block, one second after the previous one (or later, where `now` jumped). */
-  const tick = async (): Promise<void> => {
-    now += 1n;
-    await provider.send("evm_setNextBlockTimestamp", [Number(now)]);
-  };
+  const bench = await harness(hre, START_TIME, "peerpay.gas.");
+  const { provider, rows, tick, send, step, second, wallet } = bench;
 
-  const wallet = (name: string): Wallet => new Wallet(id(`peerpay.gas.${name}`), provider as unknown as Provider);
   const owner = wallet("owner");
   const depositor = wallet("depositor");
   const beneficiary = wallet("beneficiary");
@@ -165,16 +226,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
   const permitDepositor = wallet("permitDepositor");
   const accountOwner = wallet("accountOwner");
   const everyone = [owner, depositor, beneficiary, arbiter, relayer, feeRecipient, permitDepositor, accountOwner];
-  for (const w of everyone) {
-    await provider.send("hardhat_setBalance", [w.address, "0x" + parseEther("1000000").toString(16)]);
-  }
-
-  const send = async (tx: Promise<ContractTransactionResponse>) => {
-    const response = await tx;
-    const receipt = await response.wait();
-    if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${response.hash} failed`);
-    return { response, receipt };
-  };
+  await bench.fund(everyone);
 
   await tick();
   const escrow = await new Escrow__factory(owner).deploy(owner.address);
@@ -210,32 +262,6 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
   await send(token.connect(depositor).approve(escrowAddress, 2n ** 256n - 1n));
   await tick();
   await send(failingToken.connect(depositor).approve(escrowAddress, 2n ** 256n - 1n));
-
-  const rows: GasRow[] = [];
-
-  /**
-   * Advances the clock one second, sends the transaction built by `tx` (built after the tick, so deadlines are
-   * relative to its block) and, if `key` is given, records it as a row.
-   */
-  const step = async (
-    measured: { key: string; label: string; asset: "ETH" | "ERC20" } | null,
-    tx: () => Promise<ContractTransactionResponse>,
-  ): Promise<TransactionReceipt> => {
-    await tick();
-    const { response, receipt } = await send(tx());
-    if (measured !== null) {
-      const stats = calldataStats(response.data);
-      rows.push({
-        ...measured,
-        gas: Number(receipt.gasUsed),
-        calldataBytes: stats.bytes,
-        calldataZeroBytes: stats.zero,
-        calldataNonZeroBytes: stats.nonZero,
-        ...targetOf(measured.key),
-      });
-    }
-    return receipt;
-  };
 
   /** The terms of the deal a creation receipt announces. */
   const dealOf = (receipt: TransactionReceipt): Deal => {
@@ -278,7 +304,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     arbiter: opts.arbiter ? arbiter.address : ZeroAddress,
     token: funds.token,
     amount: funds.amount,
-    deadline: now + WEEK,
+    deadline: bench.now() + WEEK,
     disputeWindow: opts.arbiter ? DISPUTE_WINDOW : 0n,
     defaultOutcome: opts.arbiter ? Outcome.Refund : Outcome.Release,
     fallbackBps: opts.arbiter ? 5_000n : 0n,
@@ -295,12 +321,6 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
 
   const newDeal = async (funds: Funds, opts: DealOptions = {}, milestones: bigint[] = []): Promise<Deal> =>
     dealOf(await step(null, createTx(funds, opts, milestones)));
-
-  /** Runs a scenario twice and records only the second run: the second deal of its kind, in a warm contract. */
-  const second = async (scenario: (measure: boolean) => Promise<void>): Promise<void> => {
-    await scenario(false);
-    await scenario(true);
-  };
 
   const domain = escrowDomain({ chainId, escrow: escrowAddress });
 
@@ -339,7 +359,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     });
     if (asset === "ERC20") {
       await second(async (m) => {
-        const permitDeadline = now + 3600n;
+        const permitDeadline = bench.now() + 3600n;
         const sig = await signPermit({
           signer: permitDepositor,
           token: await token.getAddress(),
@@ -377,7 +397,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     });
     await second(async (m) => {
       const deal = await newDeal(kind);
-      const expiry = now + 3600n;
+      const expiry = bench.now() + 3600n;
       const message = { dealId: dealId(deal), amount: kind.amount, nonce: await nonceOf(deal), expiry };
       const signature = await depositor.signTypedData(domain, { Release: [...ESCROW_EIP712_TYPES.Release] }, message);
       await step(row(m, "releaseWithSig", "releaseWithSig (full, relayed)"), () =>
@@ -406,7 +426,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     });
     await second(async (m) => {
       const deal = await newDeal(kind);
-      const expiry = now + 3600n;
+      const expiry = bench.now() + 3600n;
       const toBeneficiary = (kind.amount * 6n) / 10n;
       const message = { dealId: dealId(deal), toBeneficiary, nonce: await nonceOf(deal), expiry };
       const depositorSig = await depositor.signTypedData(domain, { Settle: [...ESCROW_EIP712_TYPES.Settle] }, message);
@@ -421,7 +441,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     });
     await second(async (m) => {
       const deal = await newDeal(kind);
-      now += WEEK; // the next block is past the deadline
+      bench.advance(WEEK); // the next block is past the deadline
       await step(row(m, "triggerTimeout.default", "triggerTimeout (default outcome: release)"), () =>
         escrow.connect(relayer).triggerTimeout(deal),
       );
@@ -429,7 +449,7 @@ async function runBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
     await second(async (m) => {
       const deal = await newDeal(kind, { arbiter: true });
       await step(null, () => escrow.connect(depositor).dispute(deal));
-      now += DISPUTE_WINDOW; // the next block is past the arbiter's window
+      bench.advance(DISPUTE_WINDOW); // the next block is past the arbiter's window
       await step(row(m, "triggerTimeout.fallback", "triggerTimeout (fallback split after dispute)"), () =>
         escrow.connect(relayer).triggerTimeout(deal),
       );
@@ -535,22 +555,9 @@ export async function measureMicropaymentGas(hre: HardhatRuntimeEnvironment): Pr
 }
 
 async function runChannelsBenchmark(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
-  const provider = hre.ethers.provider;
-  const latest = await provider.getBlock("latest");
-  if (latest === null) throw new Error("no latest block");
-  if (latest.timestamp >= CHANNELS_START_TIME) {
-    throw new Error(
-      `the chain's clock (${latest.timestamp}) is past the benchmark's fixed start ${CHANNELS_START_TIME}`,
-    );
-  }
-  let now = BigInt(CHANNELS_START_TIME);
-  const tick = async (): Promise<void> => {
-    now += 1n;
-    await provider.send("evm_setNextBlockTimestamp", [Number(now)]);
-  };
+  const bench = await harness(hre, CHANNELS_START_TIME, "peerpay.gas.channels.");
+  const { provider, rows, tick, send, step, second, wallet } = bench;
 
-  const wallet = (name: string): Wallet =>
-    new Wallet(id(`peerpay.gas.channels.${name}`), provider as unknown as Provider);
   const deployer = wallet("deployer");
   const payer = wallet("payer");
   const payee = wallet("payee");
@@ -559,16 +566,7 @@ async function runChannelsBenchmark(hre: HardhatRuntimeEnvironment): Promise<Gas
   // Session keys sign only; they never send a transaction.
   const sessionKey = wallet("sessionKey");
   const nextSessionKey = wallet("nextSessionKey");
-  for (const w of [deployer, payer, payee, permitPayer, relayer]) {
-    await provider.send("hardhat_setBalance", [w.address, "0x" + parseEther("1000000").toString(16)]);
-  }
-
-  const send = async (tx: Promise<ContractTransactionResponse>) => {
-    const response = await tx;
-    const receipt = await response.wait();
-    if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${response.hash} failed`);
-    return { response, receipt };
-  };
+  await bench.fund([deployer, payer, payee, permitPayer, relayer]);
 
   await tick();
   const channels = await new MicropaymentChannels__factory(deployer).deploy();
@@ -587,31 +585,6 @@ async function runChannelsBenchmark(hre: HardhatRuntimeEnvironment): Promise<Gas
   }
   await tick();
   await send(token.connect(payer).approve(channelsAddress, 2n ** 256n - 1n));
-
-  const rows: GasRow[] = [];
-  const step = async (
-    measured: { key: string; label: string; asset: "ETH" | "ERC20" } | null,
-    tx: () => Promise<ContractTransactionResponse>,
-  ): Promise<TransactionReceipt> => {
-    await tick();
-    const { response, receipt } = await send(tx());
-    if (measured !== null) {
-      const stats = calldataStats(response.data);
-      rows.push({
-        ...measured,
-        gas: Number(receipt.gasUsed),
-        calldataBytes: stats.bytes,
-        calldataZeroBytes: stats.zero,
-        calldataNonZeroBytes: stats.nonZero,
-        ...targetOf(measured.key),
-      });
-    }
-    return receipt;
-  };
-  const second = async (scenario: (measure: boolean) => Promise<void>): Promise<void> => {
-    await scenario(false);
-    await scenario(true);
-  };
 
   let salt = SALT;
   interface Kind {
@@ -667,7 +640,7 @@ async function runChannelsBenchmark(hre: HardhatRuntimeEnvironment): Promise<Gas
     if (asset === "ERC20") {
       await second(async (m) => {
         const p = paramsOf(kind, ZeroAddress);
-        const permitDeadline = now + 3600n;
+        const permitDeadline = bench.now() + 3600n;
         const sig = await signPermit({
           signer: permitPayer,
           token: tokenAddress,
@@ -731,7 +704,7 @@ async function runChannelsBenchmark(hre: HardhatRuntimeEnvironment): Promise<Gas
         channels.connect(payee).claim(channel, amount, await voucher(payer, channel, amount)),
       );
       await step(null, () => channels.connect(payer).requestClose(channel));
-      now += CHALLENGE_PERIOD; // the next block is past closesAt
+      bench.advance(CHALLENGE_PERIOD); // the next block is past closesAt
       await step(row(m, "finalize", "finalize (after a claim)"), () => channels.connect(relayer).finalize(channel));
     });
     await second(async (m) => {
