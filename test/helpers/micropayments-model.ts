@@ -5,6 +5,7 @@
 // the call's effects: the channel's state, the session keys, the payouts pushed or credited, and what each side
 // was paid per channel. It also keeps, per channel, the best voucher the payer (or a key it authorised) signed.
 import { ZeroAddress } from "ethers";
+import { PullPaymentsModel } from "./pull-payments-model";
 // The channel encoding (terms, ids) is shared with the other micropayment tests.
 import { channelIdOf, type Channel, type OpenParams } from "./micropayments";
 
@@ -65,35 +66,21 @@ export interface ModelEnv {
 export type Prediction = string[];
 
 const lc = (a: string): string => a.toLowerCase();
-const key2 = (token: string, account: string): string => `${lc(token)}|${lc(account)}`;
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
-export class MicropaymentsModel {
+export class MicropaymentsModel extends PullPaymentsModel {
   readonly channels = new Map<string, ModelChannel>();
   /** Channels in opening order. */
   readonly order: ModelChannel[] = [];
-  /** Accounts whose `receive` reverts. */
-  readonly rejectsEth = new Set<string>();
-  readonly blocked = new Set<string>();
-  private readonly credits = new Map<string, bigint>();
-  /** Expected change of each account's balance since the start of the run. */
-  private readonly balanceDelta = new Map<string, bigint>();
-
-  constructor(readonly env: ModelEnv) {}
+  constructor(readonly env: ModelEnv) {
+    super(env.channels, env.blocklistToken);
+  }
 
   // ------------------------------------------------------------------ views
 
   idOf(c: Channel): string {
     return channelIdOf(this.env.chainId, this.env.channels, c);
-  }
-
-  creditOf(token: string, account: string): bigint {
-    return this.credits.get(key2(token, account)) ?? 0n;
-  }
-
-  balanceDeltaOf(token: string, account: string): bigint {
-    return this.balanceDelta.get(key2(token, account)) ?? 0n;
   }
 
   isOpen(c: ModelChannel): boolean {
@@ -104,8 +91,7 @@ export class MicropaymentsModel {
   liabilities(token: string): bigint {
     let total = 0n;
     for (const c of this.order) if (lc(c.channel.token) === lc(token) && this.isOpen(c)) total += c.deposit - c.claimed;
-    for (const [k, v] of this.credits) if (k.startsWith(lc(token) + "|")) total += v;
-    return total;
+    return total + this.creditsIn(token);
   }
 
   /** The end of the previous key's grace period (§3), or null if the key was never changed. */
@@ -138,42 +124,6 @@ export class MicropaymentsModel {
 
   // ------------------------------------------------------------------ money movements
 
-  private addBalance(token: string, account: string, amount: bigint): void {
-    const k = key2(token, account);
-    this.balanceDelta.set(k, (this.balanceDelta.get(k) ?? 0n) + amount);
-  }
-
-  /** A push fails for an account refusing ETH, or when the blocklist token blocks the recipient or the contract. */
-  private pushFails(token: string, to: string): boolean {
-    if (token === ZeroAddress) return this.rejectsEth.has(lc(to));
-    if (lc(token) === lc(this.env.blocklistToken))
-      return this.blocked.has(lc(to)) || this.blocked.has(lc(this.env.channels));
-    return false;
-  }
-
-  /** M-M1: each payout is pushed; a failed push becomes a credit. */
-  private payout(token: string, to: string, amount: bigint): void {
-    if (amount === 0n) return;
-    if (this.pushFails(token, to)) {
-      const k = key2(token, to);
-      this.credits.set(k, (this.credits.get(k) ?? 0n) + amount);
-    } else {
-      this.addBalance(token, to, amount);
-    }
-  }
-
-  /** The errors of a transfer that must succeed (withdraw): it reverts, bubbling the reason. */
-  private transferOutErrors(token: string, to: string): string[] {
-    if (token === ZeroAddress) return this.rejectsEth.has(lc(to)) ? ["MockAccountRejected", "FailedCall"] : [];
-    if (
-      lc(token) === lc(this.env.blocklistToken) &&
-      (this.blocked.has(lc(to)) || this.blocked.has(lc(this.env.channels)))
-    ) {
-      return ["Blocked", "SafeERC20FailedOperation"];
-    }
-    return [];
-  }
-
   /** Deposit rules shared by open and topUp (M-O1, M-O2): the value, the token, the pull of the allowance. */
   private depositErrors(caller: string, token: string, value: bigint, amount: bigint): string[] {
     const e: string[] = [];
@@ -186,10 +136,7 @@ export class MicropaymentsModel {
       e.push("ChannelTokenNotContract");
       return e;
     }
-    if (
-      lc(token) === lc(this.env.blocklistToken) &&
-      (this.blocked.has(lc(caller)) || this.blocked.has(lc(this.env.channels)))
-    ) {
+    if (this.blockedWithContract(token, caller)) {
       e.push("Blocked", "SafeERC20FailedOperation"); // the deposit's transferFrom reverts
     }
     return e;
@@ -422,20 +369,6 @@ export class MicropaymentsModel {
         ch.best = max(ch.best, v.amount);
       }
     }
-    return [];
-  }
-
-  // ------------------------------------------------------------------ credits (M-M1)
-
-  withdraw(caller: string, token: string, to: string): Prediction {
-    const e: string[] = [];
-    if (to === ZeroAddress) e.push("PullPaymentsInvalidRecipient");
-    const amount = this.creditOf(token, caller);
-    if (amount === 0n) e.push("PullPaymentsNothingToWithdraw");
-    if (e.length === 0) e.push(...this.transferOutErrors(token, to));
-    if (e.length > 0) return e;
-    this.credits.set(key2(token, caller), 0n);
-    this.addBalance(token, to, amount);
     return [];
   }
 }

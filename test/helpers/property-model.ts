@@ -4,6 +4,7 @@
 // checks, so the contract must revert with one of them) or success, in which case it applies the call's effects:
 // the deal's state, the payouts pushed or credited, the protocol fees, and what each party is owed per deal.
 import { ZeroAddress } from "ethers";
+import { PullPaymentsModel } from "./pull-payments-model";
 // The deal encoding (packed terms, ids, milestone hashes) is shared with the other escrow tests.
 import { dealIdOf, milestonesHashOf, packTerms, type Deal, type DealParams } from "./escrow";
 
@@ -83,38 +84,23 @@ export interface ModelEnv {
 export type Prediction = string[];
 
 const lc = (a: string): string => a.toLowerCase();
-const key2 = (token: string, account: string): string => `${lc(token)}|${lc(account)}`;
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
-export class EscrowModel {
+export class EscrowModel extends PullPaymentsModel {
   readonly deals = new Map<string, ModelDeal>();
   /** Deals in creation order. */
   readonly order: ModelDeal[] = [];
   readonly config = { protocolFeeBps: 0n, feeRecipient: ZeroAddress, paused: false };
-  /** Accounts whose `receive` reverts. */
-  readonly rejectsEth = new Set<string>();
-  /** Accounts whose `receive` burns all the gas it is given. */
-  readonly burnsGas = new Set<string>();
-  readonly blocked = new Set<string>();
-  private readonly credits = new Map<string, bigint>();
   private readonly fees = new Map<string, bigint>();
-  /** Expected change of each account's balance since the start of the run. */
-  private readonly balanceDelta = new Map<string, bigint>();
 
-  constructor(readonly env: ModelEnv) {}
+  constructor(readonly env: ModelEnv) {
+    super(env.escrow, env.blocklistToken);
+  }
 
   // ------------------------------------------------------------------ ledger views
 
-  creditOf(token: string, account: string): bigint {
-    return this.credits.get(key2(token, account)) ?? 0n;
-  }
-
   feesOf(token: string): bigint {
     return this.fees.get(lc(token)) ?? 0n;
-  }
-
-  balanceDeltaOf(token: string, account: string): bigint {
-    return this.balanceDelta.get(key2(token, account)) ?? 0n;
   }
 
   remaining(d: ModelDeal): bigint {
@@ -129,8 +115,7 @@ export class EscrowModel {
   liabilities(token: string): bigint {
     let total = this.feesOf(token);
     for (const d of this.order) if (lc(d.deal.token) === lc(token) && this.isOpen(d)) total += this.remaining(d);
-    for (const [k, v] of this.credits) if (k.startsWith(lc(token) + "|")) total += v;
-    return total;
+    return total + this.creditsIn(token);
   }
 
   findDeal(terms: Deal): ModelDeal | undefined {
@@ -138,46 +123,6 @@ export class EscrowModel {
   }
 
   // ------------------------------------------------------------------ money movements
-
-  private addBalance(token: string, account: string, amount: bigint): void {
-    const k = key2(token, account);
-    this.balanceDelta.set(k, (this.balanceDelta.get(k) ?? 0n) + amount);
-  }
-
-  /** A push fails for an account refusing ETH or burning the gas, or a blocked account of the blocklist token. */
-  private pushFails(token: string, to: string): boolean {
-    if (token === ZeroAddress) return this.rejectsEth.has(lc(to)) || this.burnsGas.has(lc(to));
-    if (lc(token) === lc(this.env.blocklistToken))
-      return this.blocked.has(lc(to)) || this.blocked.has(lc(this.env.escrow));
-    return false;
-  }
-
-  /** §6: each payout is pushed; a failed push becomes a credit. */
-  private payout(token: string, to: string, amount: bigint): void {
-    if (amount === 0n) return;
-    if (this.pushFails(token, to)) {
-      const k = key2(token, to);
-      this.credits.set(k, (this.credits.get(k) ?? 0n) + amount);
-    } else {
-      this.addBalance(token, to, amount);
-    }
-  }
-
-  /** The errors of a transfer that must succeed (withdraw, collectProtocolFees): it reverts, bubbling the reason. */
-  private transferOutErrors(token: string, to: string): string[] {
-    if (token === ZeroAddress) {
-      // A reverting receiver's reason is bubbled; one that burns all its gas returns nothing: FailedCall.
-      if (this.burnsGas.has(lc(to))) return ["FailedCall"];
-      return this.rejectsEth.has(lc(to)) ? ["MockAccountRejected", "FailedCall"] : [];
-    }
-    if (
-      lc(token) === lc(this.env.blocklistToken) &&
-      (this.blocked.has(lc(to)) || this.blocked.has(lc(this.env.escrow)))
-    ) {
-      return ["Blocked", "SafeERC20FailedOperation"];
-    }
-    return [];
-  }
 
   /** Charges the protocol fee on a gross payment to the beneficiary and pays the net (§6 Protocol fee). */
   private payBeneficiary(d: ModelDeal, gross: bigint): void {
@@ -235,11 +180,7 @@ export class EscrowModel {
       }
     }
     if (p.token === ZeroAddress ? value !== p.amount : value !== 0n) e.push("EscrowValueMismatch"); // E-C7
-    if (
-      p.token !== ZeroAddress &&
-      lc(p.token) === lc(this.env.blocklistToken) &&
-      (this.blocked.has(lc(caller)) || this.blocked.has(lc(this.env.escrow)))
-    ) {
+    if (p.token !== ZeroAddress && this.blockedWithContract(p.token, caller)) {
       e.push("Blocked", "SafeERC20FailedOperation"); // the deposit's transferFrom reverts
     }
     const packable =
@@ -552,19 +493,6 @@ export class EscrowModel {
   }
 
   // ------------------------------------------------------------------ credits, fees, admin
-
-  /** E-M3: the caller's whole credit, to any address. */
-  withdraw(caller: string, token: string, to: string): Prediction {
-    const e: string[] = [];
-    if (to === ZeroAddress) e.push("PullPaymentsInvalidRecipient");
-    const amount = this.creditOf(token, caller);
-    if (amount === 0n) e.push("PullPaymentsNothingToWithdraw");
-    if (e.length === 0) e.push(...this.transferOutErrors(token, to));
-    if (e.length > 0) return e;
-    this.credits.set(key2(token, caller), 0n);
-    this.addBalance(token, to, amount);
-    return [];
-  }
 
   /** E-M1: anyone sends the accrued fees to the current recipient. */
   collectProtocolFees(token: string): Prediction {
