@@ -4,7 +4,6 @@ pragma solidity 0.8.37;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IMicropaymentChannels} from "./interfaces/IMicropaymentChannels.sol";
 import {PullPayments} from "./base/PullPayments.sol";
@@ -71,7 +70,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
             challengePeriod: uint32(p.challengePeriod),
             salt: uint32(p.salt)
         });
-        channelId = keccak256(abi.encode(block.chainid, address(this), channel));
+        channelId = _channelId(channel);
         if (_channels[channelId].status != Status.None) revert ChannelExists(channelId);
         _channels[channelId] = ChannelState({
             // Cannot truncate: checked above.
@@ -87,7 +86,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
 
     /// @inheritdoc IMicropaymentChannels
     function topUp(Channel calldata channel, uint256 amount) external payable {
-        (bytes32 channelId, ChannelState memory state) = _load(channel);
+        (bytes32 channelId, , ChannelState memory state) = _load(channel);
         if (msg.sender != channel.payer) revert ChannelUnauthorized(channelId, msg.sender);
         if (state.closesAt != 0) revert ChannelClosing(channelId, state.closesAt);
         if (amount == 0 || amount > type(uint96).max - state.deposit) revert ChannelInvalidAmount(amount);
@@ -123,7 +122,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
 
     /// @inheritdoc IMicropaymentChannels
     function close(Channel calldata channel, uint256 amount, bytes calldata signature) external nonReentrant {
-        (bytes32 channelId, ChannelState memory state) = _load(channel);
+        (bytes32 channelId, , ChannelState memory state) = _load(channel);
         if (msg.sender != channel.payee) revert ChannelUnauthorized(channelId, msg.sender);
         _requireClaimWindow(channelId, state);
         uint256 claimable = _claimable(state, amount);
@@ -144,7 +143,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
 
     /// @inheritdoc IMicropaymentChannels
     function requestClose(Channel calldata channel) external nonReentrant {
-        (bytes32 channelId, ChannelState memory state) = _load(channel);
+        (bytes32 channelId, , ChannelState memory state) = _load(channel);
         if (msg.sender != channel.payer) revert ChannelUnauthorized(channelId, msg.sender);
         if (state.closesAt != 0) revert ChannelClosing(channelId, state.closesAt);
         // Cannot truncate: a uint40 timestamp lasts until the year 36,812.
@@ -155,7 +154,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
 
     /// @inheritdoc IMicropaymentChannels
     function finalize(Channel calldata channel) external nonReentrant {
-        (bytes32 channelId, ChannelState memory state) = _load(channel);
+        (bytes32 channelId, , ChannelState memory state) = _load(channel);
         if (state.closesAt == 0 || block.timestamp <= state.closesAt) {
             revert ChannelChallengeNotOver(channelId, state.closesAt);
         }
@@ -170,7 +169,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
 
     /// @inheritdoc IMicropaymentChannels
     function setSigner(Channel calldata channel, address newSigner) external nonReentrant {
-        (bytes32 channelId, ChannelState memory state) = _load(channel);
+        (bytes32 channelId, , ChannelState memory state) = _load(channel);
         if (msg.sender != channel.payer) revert ChannelUnauthorized(channelId, msg.sender);
         if (state.closesAt != 0) revert ChannelClosing(channelId, state.closesAt);
         if (newSigner == channel.payee) revert ChannelInvalidSigner(newSigner);
@@ -218,11 +217,28 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
     // ------------------------------------------------------------------ internals
 
     /// @dev The id and state of an open channel with these terms; reverts if there is none or it is closed.
-    function _load(Channel memory channel) private view returns (bytes32 channelId, ChannelState memory state) {
-        channelId = keccak256(abi.encode(block.chainid, address(this), channel));
-        state = _channels[channelId];
+    /// The storage reference spares a caller that writes one field a second hash of the mapping slot.
+    function _load(
+        Channel memory channel
+    ) private view returns (bytes32 channelId, ChannelState storage ref, ChannelState memory state) {
+        channelId = _channelId(channel);
+        ref = _channels[channelId];
+        state = ref;
         if (state.status == Status.None) revert ChannelNotFound(channelId);
         if (state.status == Status.Closed) revert ChannelNotOpen(channelId);
+    }
+
+    /// @dev keccak256(abi.encode(block.chainid, address(this), channel)), without copying through a new buffer: the
+    /// six fields of a memory `Channel` are six clean words, in order.
+    function _channelId(Channel memory channel) private view returns (bytes32 id) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, chainid())
+            mstore(add(ptr, 0x20), address())
+            mcopy(add(ptr, 0x40), channel, 0xc0)
+            id := keccak256(ptr, 0x100)
+        }
     }
 
     /// @dev Checks and records a claim; returns what it pays the payee (the caller pays it out). A claim that would
@@ -233,7 +249,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
         bytes calldata signature,
         bool skipIfNothing
     ) private returns (uint256 paid) {
-        (bytes32 channelId, ChannelState memory state) = _load(channel);
+        (bytes32 channelId, ChannelState storage ref, ChannelState memory state) = _load(channel);
         _requireClaimWindow(channelId, state);
         uint256 claimable = _claimable(state, amount);
         if (claimable <= state.claimed) {
@@ -243,9 +259,8 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
         _requireVoucher(channelId, channel, state, amount, signature);
         paid = claimable - state.claimed;
         // Cannot truncate: claimable <= deposit, a uint96.
-        state.claimed = uint96(claimable);
-        _channels[channelId] = state;
-        emit ChannelClaimed(channelId, paid, claimable);
+        ref.claimed = uint96(claimable);
+        emit ChannelClaimed(channelId, claimable);
     }
 
     /// @dev What a voucher for `amount` can have paid in all: capped at the deposit (a voucher above it was a
@@ -271,15 +286,71 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
         bytes calldata signature
     ) private view {
         bytes32 digest = _voucherDigest(channelId, amount);
-        (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (err == ECDSA.RecoverError.NoError) {
-            if (recovered == channel.payer || _isSessionKey(channelId, channel, state, recovered)) return;
-        }
+        address recovered = _recover(digest, signature);
+        // The payer's own signature, the common case, needs nothing more (the payer is never address(0)).
+        if (recovered != channel.payer)
+            _requireDelegatedSignature(channelId, channel, state, digest, recovered, signature);
+    }
+
+    /// @dev The rest of {_requireVoucher}: a session key valid now, or the ERC-1271 approval of a contract payer.
+    function _requireDelegatedSignature(
+        bytes32 channelId,
+        Channel memory channel,
+        ChannelState memory state,
+        bytes32 digest,
+        address recovered,
+        bytes calldata signature
+    ) private view {
+        if (recovered != address(0) && _isSessionKey(channelId, channel, state, recovered)) return;
         if (
             channel.payer.code.length != 0 &&
             SignatureChecker.isValidERC1271SignatureNow(channel.payer, digest, signature)
         ) return;
         revert ChannelInvalidSignature(channelId);
+    }
+
+    /// @dev The signer of `digest` for a 65-byte (r, s, v) signature or a 64-byte EIP-2098 (r, yParity ‖ s)
+    /// signature with a low `s`; address(0) for any other signature (another length, a high `s`, `v` other than
+    /// 27 or 28, or one that recovers no key). Both forms of one signature name the same signer; vouchers are never
+    /// identified by their signature bytes, so the two encodings cannot be replayed against each other.
+    /// The compact form saves a payee 140 gas of calldata per channel of a batch claim.
+    function _recover(bytes32 digest, bytes calldata signature) private view returns (address signer) {
+        bytes32 r;
+        bytes32 s;
+        uint256 v;
+        if (signature.length == 65) {
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                r := calldataload(signature.offset)
+                s := calldataload(add(signature.offset, 0x20))
+                v := byte(0, calldataload(add(signature.offset, 0x40)))
+            }
+        } else if (signature.length == 64) {
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                r := calldataload(signature.offset)
+                let vs := calldataload(add(signature.offset, 0x20))
+                s := and(vs, 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff)
+                v := add(shr(255, vs), 27)
+            }
+        } else {
+            return address(0);
+        }
+        // Upper bound of a low s: secp256k1n / 2 (a high s is the other, malleable form of a signature).
+        if (uint256(s) > 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0) return address(0);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, digest)
+            mstore(add(ptr, 0x20), v)
+            mstore(add(ptr, 0x40), r)
+            mstore(add(ptr, 0x60), s)
+            // The precompile returns no data when nothing recovers (bad v, r or s out of range).
+            let ok := staticcall(gas(), 1, ptr, 0x80, 0x00, 0x20)
+            if and(ok, eq(returndatasize(), 0x20)) {
+                signer := mload(0x00)
+            }
+        }
     }
 
     /// @dev Whether `key` (a recovered, non-zero address) is a session key of the channel now.
@@ -297,7 +368,17 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
     }
 
     function _voucherDigest(bytes32 channelId, uint256 amount) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(VOUCHER_TYPEHASH, channelId, amount)));
+        bytes32 structHash;
+        bytes32 typeHash = VOUCHER_TYPEHASH;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            mstore(add(ptr, 0x20), channelId)
+            mstore(add(ptr, 0x40), amount)
+            structHash := keccak256(ptr, 0x60)
+        }
+        return _hashTypedDataV4(structHash);
     }
 
     /// @dev ETH comes by value; an ERC20 by allowance, with no value and from a contract.

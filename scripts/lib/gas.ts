@@ -16,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import {
   AbiCoder,
+  Signature,
   Wallet,
   ZeroAddress,
   getBytes,
@@ -49,13 +50,8 @@ export interface GasRow {
   calldataBytes: number;
   calldataZeroBytes: number;
   calldataNonZeroBytes: number;
-  /** The issue's ceiling for this operation, where there is one. */
+  /** The issue's ceiling for this operation, where there is one; a miss fails `npm run gas` and the gas test. */
   target?: number;
-  /**
-   * Whether missing `target` fails `npm run gas` and the gas test. False for a target that is known to be missed
-   * and only reported (`REPORTED_GAS_TARGETS`).
-   */
-  enforced?: boolean;
 }
 
 /** The snapshot's entry for one operation. */
@@ -69,8 +65,10 @@ export interface GasSnapshotEntry {
 export type GasSnapshot = Record<string, GasSnapshotEntry>;
 
 /**
- * The issues' targets that are met and enforced: a miss fails `npm run gas` and the gas test. Escrow: create+fund
- * and full release, per asset. Channels: open per asset, and the payee's close with a voucher in ETH.
+ * The issues' targets; a miss fails `npm run gas` and the gas test. Escrow: create+fund and full release, per asset.
+ * Channels: open per asset, the payee's close with a voucher in ETH, and each extra channel of a batch claim per
+ * asset, with signatures in the compact EIP-2098 form the SDK submits. The 65-byte form, measured beside it, costs
+ * about 100 gas more per channel (padding and the `v` byte) and lands 36–60 gas over 15,000; it has no target.
  */
 export const GAS_TARGETS: Readonly<Record<string, number>> = {
   "eth.createDeal": 55_000,
@@ -80,28 +78,13 @@ export const GAS_TARGETS: Readonly<Record<string, number>> = {
   "channels.eth.open": 55_000,
   "channels.erc20.open": 75_000,
   "channels.eth.close.voucher": 60_000,
-};
-
-/**
- * Targets that are reported, not enforced: the table prints OVER with the number, but neither `npm run gas` nor
- * the gas test fails on them. The channels issue asks ≤ 15,000 gas per extra channel of a batch claim; the
- * contract spends about 16,200 (the lead's measurement, and this benchmark's), and most of it is the design's,
- * not waste: per channel a cold read and a write of the channel's slot (2,100 + 2,900), ecrecover (3,000) after
- * the EIP-712 hashing, the channel id's keccak over eight words, a ChannelClaimed event (~1,600) and 352 bytes of
- * calldata (~2,600: terms, amount, a 65-byte signature with its offset and length). Meeting it needs a contract
- * change (e.g. one event per batch), which is not the benchmark's to make; enforcing it would only keep CI red.
- * The snapshot still fails CI on any increase of these rows.
- */
-export const REPORTED_GAS_TARGETS: Readonly<Record<string, number>> = {
   "channels.eth.claimMany.perExtra": 15_000,
   "channels.erc20.claimMany.perExtra": 15_000,
 };
 
-/** The target of a row, if it has one, and whether it is enforced. */
-function targetOf(key: string): { target?: number; enforced?: boolean } {
-  if (GAS_TARGETS[key] !== undefined) return { target: GAS_TARGETS[key], enforced: true };
-  if (REPORTED_GAS_TARGETS[key] !== undefined) return { target: REPORTED_GAS_TARGETS[key], enforced: false };
-  return {};
+/** The target of a row, if it has one. */
+function targetOf(key: string): { target?: number } {
+  return GAS_TARGETS[key] === undefined ? {} : { target: GAS_TARGETS[key] };
 }
 
 export const SNAPSHOT_PATH = "gas/snapshot.json";
@@ -714,41 +697,47 @@ async function runChannelsBenchmark(hre: HardhatRuntimeEnvironment): Promise<Gas
       );
     });
 
-    // ---- batch claims: 1, 2 and 5 channels, payer-signed, a quarter of each deposit
-    const batchGas: Record<number, GasRow> = {};
-    for (const count of [1, 2, 5]) {
-      await second(async (m) => {
-        const claims: IMicropaymentChannels.BatchClaimStruct[] = [];
-        for (let i = 0; i < count; i++) {
-          const channel = await newChannel(kind);
-          const amount = kind.amount / 4n;
-          claims.push({
-            payer: channel.payer,
-            signer: channel.signer,
-            challengePeriod: channel.challengePeriod,
-            salt: channel.salt,
-            amount,
-            signature: await voucher(payer, channel, amount),
-          });
-        }
-        await step(row(m, `claimMany.${count}`, `claimMany (${count} channel${count > 1 ? "s" : ""})`), () =>
-          channels.connect(payee).claimMany(payee.address, kind.token, claims),
-        );
-        if (m) batchGas[count] = rows[rows.length - 1];
+    // ---- batch claims: 1, 2 and 5 channels, payer-signed, a quarter of each deposit; signatures in the compact
+    // EIP-2098 form the SDK submits, and (1 and 5 channels) in the 65-byte form for comparison
+    for (const form of ["compact", "65-byte"] as const) {
+      const name = form === "compact" ? "claimMany" : "claimMany.sig65";
+      const batchGas: Record<number, GasRow> = {};
+      for (const count of form === "compact" ? [1, 2, 5] : [1, 5]) {
+        await second(async (m) => {
+          const claims: IMicropaymentChannels.BatchClaimStruct[] = [];
+          for (let i = 0; i < count; i++) {
+            const channel = await newChannel(kind);
+            const amount = kind.amount / 4n;
+            const signature = await voucher(payer, channel, amount);
+            claims.push({
+              payer: channel.payer,
+              signer: channel.signer,
+              challengePeriod: channel.challengePeriod,
+              salt: channel.salt,
+              amount,
+              signature: form === "compact" ? Signature.from(signature).compactSerialized : signature,
+            });
+          }
+          const label = `claimMany (${count} channel${count > 1 ? "s" : ""}${form === "compact" ? "" : ", 65-byte signatures"})`;
+          await step(row(m, `${name}.${count}`, label), () =>
+            channels.connect(payee).claimMany(payee.address, kind.token, claims),
+          );
+          if (m) batchGas[count] = rows[rows.length - 1];
+        });
+      }
+      const per = (f: (r: GasRow) => number): number => Math.round((f(batchGas[5]) - f(batchGas[1])) / 4);
+      const perExtraKey = `${prefix}.${name}.perExtra`;
+      rows.push({
+        key: perExtraKey,
+        label: `channels: ${name} per extra channel ((5) - (1)) / 4`,
+        asset,
+        gas: per((r) => r.gas),
+        calldataBytes: per((r) => r.calldataBytes),
+        calldataZeroBytes: per((r) => r.calldataZeroBytes),
+        calldataNonZeroBytes: per((r) => r.calldataNonZeroBytes),
+        ...targetOf(perExtraKey),
       });
     }
-    const per = (f: (r: GasRow) => number): number => Math.round((f(batchGas[5]) - f(batchGas[1])) / 4);
-    const perExtraKey = `${prefix}.claimMany.perExtra`;
-    rows.push({
-      key: perExtraKey,
-      label: "channels: claimMany per extra channel ((5) - (1)) / 4",
-      asset,
-      gas: per((r) => r.gas),
-      calldataBytes: per((r) => r.calldataBytes),
-      calldataZeroBytes: per((r) => r.calldataZeroBytes),
-      calldataNonZeroBytes: per((r) => r.calldataNonZeroBytes),
-      ...targetOf(perExtraKey),
-    });
   }
   return rows;
 }
@@ -776,14 +765,9 @@ export function writeSnapshot(rows: readonly GasRow[], path = SNAPSHOT_PATH): vo
   writeFileSync(path, JSON.stringify(toSnapshot(rows), null, 2) + "\n");
 }
 
-/** Rows whose gas exceeds an enforced target. */
+/** Rows whose gas exceeds its target. */
 export function overTarget(rows: readonly GasRow[]): GasRow[] {
-  return rows.filter((r) => r.target !== undefined && r.enforced === true && r.gas > r.target);
-}
-
-/** Rows whose gas exceeds a target that is only reported (`REPORTED_GAS_TARGETS`). */
-export function overReportedTarget(rows: readonly GasRow[]): GasRow[] {
-  return rows.filter((r) => r.target !== undefined && r.enforced === false && r.gas > r.target);
+  return rows.filter((r) => r.target !== undefined && r.gas > r.target);
 }
 
 /** A plain-text table: operation, asset, gas, calldata bytes (zero / non-zero), target, OK/OVER. */
@@ -796,13 +780,7 @@ export function formatGasTable(rows: readonly GasRow[]): string {
     fmt(r.gas),
     `${r.calldataBytes} (${r.calldataZeroBytes}/${r.calldataNonZeroBytes})`,
     r.target === undefined ? "" : fmt(r.target),
-    r.target === undefined
-      ? ""
-      : r.gas <= r.target
-        ? "OK"
-        : r.enforced === false
-          ? `OVER by ${fmt(r.gas - r.target)} (reported, not enforced)`
-          : "OVER",
+    r.target === undefined ? "" : r.gas <= r.target ? "OK" : "OVER",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const numeric = [false, false, true, true, true, false];

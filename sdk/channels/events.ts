@@ -21,7 +21,7 @@ export type ChannelEvent = Payload & { log: EventLocation };
 type Payload =
   | { type: "ChannelOpened"; channelId: ChannelId; channel: Channel; deposit: bigint }
   | { type: "ChannelToppedUp"; channelId: ChannelId; amount: bigint; deposit: bigint }
-  | { type: "ChannelClaimed"; channelId: ChannelId; amount: bigint; claimed: bigint }
+  | { type: "ChannelClaimed"; channelId: ChannelId; claimed: bigint }
   | { type: "ChannelCloseRequested"; channelId: ChannelId; closesAt: bigint }
   | { type: "ChannelClosed"; channelId: ChannelId; toPayee: bigint; toPayer: bigint }
   | { type: "ChannelFinalized"; channelId: ChannelId; toPayer: bigint }
@@ -94,7 +94,7 @@ function toEvent(name: string, a: Result): Payload | null {
     case "ChannelToppedUp":
       return { type: name, channelId: toChannelId(a.channelId), amount: a.amount, deposit: a.deposit };
     case "ChannelClaimed":
-      return { type: name, channelId: toChannelId(a.channelId), amount: a.amount, claimed: a.claimed };
+      return { type: name, channelId: toChannelId(a.channelId), claimed: a.claimed };
     case "ChannelCloseRequested":
       return { type: name, channelId: toChannelId(a.channelId), closesAt: a.closesAt };
     case "ChannelClosed":

@@ -417,6 +417,8 @@ interface Opening {
 interface Observed {
   toPayee: bigint;
   toPayer: bigint;
+  /** The last total paid to the payee that the events showed (ChannelClaimed's `claimed`, plus a close's toPayee). */
+  claimed: bigint;
 }
 
 class Run {
@@ -1087,7 +1089,7 @@ class Run {
     const get = (id: string): Observed => {
       let o = this.observed.get(id);
       if (o === undefined) {
-        o = { toPayee: 0n, toPayer: 0n };
+        o = { toPayee: 0n, toPayer: 0n, claimed: 0n };
         this.observed.set(id, o);
       }
       return o;
@@ -1102,11 +1104,18 @@ class Run {
         case "ChannelOpened":
           opened = a.channelId as string;
           break;
-        case "ChannelClaimed":
-          get(a.channelId).toPayee += a.amount as bigint;
+        case "ChannelClaimed": {
+          // The event carries the new total; what this claim paid is the rise since the last total seen.
+          const o = get(a.channelId);
+          const claimed = a.claimed as bigint;
+          if (claimed <= o.claimed) this.fail(`ChannelClaimed total ${claimed} does not rise above ${o.claimed}`);
+          o.toPayee += claimed - o.claimed;
+          o.claimed = claimed;
           break;
+        }
         case "ChannelClosed":
           get(a.channelId).toPayee += a.toPayee as bigint;
+          get(a.channelId).claimed += a.toPayee as bigint;
           get(a.channelId).toPayer += a.toPayer as bigint;
           break;
         case "ChannelFinalized":

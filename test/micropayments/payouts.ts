@@ -43,7 +43,7 @@ describe("M-M1 ETH payouts to a contract that refuses them", function () {
     const tx = await mp.connect(stranger).claim(toAccount.channel, PART, sig);
     await expectBalanceChanges(tx, ETH, [accountAddress, mpAddress], [0n, 0n]);
     await expect(tx).to.emit(mp, "PaymentCredited").withArgs(accountAddress, ETH, PART);
-    await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(toAccount.channelId, PART, PART);
+    await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(toAccount.channelId, PART);
     expect(await mp.creditOf(ETH, accountAddress)).to.equal(PART);
 
     const w = await account

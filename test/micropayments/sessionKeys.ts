@@ -72,7 +72,7 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
       await atTime(changedAt + PERIOD);
       await expect(claimWith(fx, sessionKey, STEP))
         .to.emit(mp, "ChannelClaimed")
-        .withArgs(channelId, STEP, STEP);
+        .withArgs(channelId, STEP);
       await expect(claimWith(fx, sessionKey, 2n * STEP))
         .to.be.revertedWithCustomError(mp, "ChannelInvalidSignature")
         .withArgs(channelId);
@@ -90,7 +90,7 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
         .withArgs(opened.channelId, ethers.ZeroAddress, newKey.address, changedAt + PERIOD);
       await expect(mp.claim(opened.channel, STEP, await signVoucher(newKey, fx.domain, opened.channelId, STEP)))
         .to.emit(mp, "ChannelClaimed")
-        .withArgs(opened.channelId, STEP, STEP);
+        .withArgs(opened.channelId, STEP);
     });
 
     it("reverts with ChannelInvalidSigner when the payer makes the payee the session key", async function () {
@@ -135,7 +135,7 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
       await atTime(changedAt + PERIOD);
       const tx = await claimWith(fx, sessionKey, STEP);
       await expectBalanceChanges(tx, asset, [payee], [STEP]);
-      await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, STEP, STEP);
+      await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, STEP);
     });
 
     it("rejects the previous key at changedAt + challengePeriod + 1 while the new key still pays", async function () {
@@ -147,7 +147,7 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
         .withArgs(channelId);
       await expect(claimWith(fx, newKey, STEP))
         .to.emit(mp, "ChannelClaimed")
-        .withArgs(channelId, STEP, STEP);
+        .withArgs(channelId, STEP);
     });
 
     it("lets the payee close with a previous-key voucher during the grace period even after a close request", async function () {
@@ -192,11 +192,11 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
         .withArgs(channelId);
       await expect(claimWith(fx, other, STEP))
         .to.emit(mp, "ChannelClaimed")
-        .withArgs(channelId, STEP, STEP);
+        .withArgs(channelId, STEP);
       await atTime(t2 + PERIOD);
       await expect(claimWith(fx, newKey, 2n * STEP))
         .to.emit(mp, "ChannelClaimed")
-        .withArgs(channelId, STEP, 2n * STEP);
+        .withArgs(channelId, 2n * STEP);
       await expect(claimWith(fx, newKey, 3n * STEP))
         .to.be.revertedWithCustomError(mp, "ChannelInvalidSignature")
         .withArgs(channelId);

@@ -28,12 +28,12 @@ const PART = DEPOSIT / 3n + 7n;
 for (const { name, fixture } of CHANNEL_ASSETS) {
   describe(`M-C1 vouchers in ${name}`, function () {
     describe("valid vouchers", function () {
-      it("pays the payee when a relayer submits a payer-signed voucher; emits ChannelClaimed(amount, claimed)", async function () {
+      it("pays the payee when a relayer submits a payer-signed voucher; emits ChannelClaimed(channelId, claimed)", async function () {
         const { mp, payer, payee, relayer, mpAddress, channel, channelId, domain, asset } = await loadFixture(fixture);
         const sig = await signVoucher(payer, domain, channelId, PART);
         const tx = await mp.connect(relayer).claim(channel, PART, sig);
         await expectBalanceChanges(tx, asset, [payee, payer, relayer, mpAddress], [PART, 0n, 0n, -PART]);
-        await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, PART, PART);
+        await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, PART);
         await expectChannelState(mp, channelId, openState(DEPOSIT, PART));
       });
 
@@ -44,7 +44,7 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
         const later = 2n * PART;
         const tx = await mp.claim(channel, later, await signVoucher(sessionKey, domain, channelId, later));
         await expectBalanceChanges(tx, asset, [payee, mpAddress], [PART, -PART]);
-        await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, PART, later);
+        await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, later);
         await expectChannelState(mp, channelId, openState(DEPOSIT, later));
       });
 
@@ -61,9 +61,7 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
         const sig = await signVoucher(payer, domain, channelId, promised);
         const tx = await mp.claim(channel, promised, sig);
         await expectBalanceChanges(tx, asset, [payee, mpAddress], [DEPOSIT - PART, PART - DEPOSIT]);
-        await expect(tx)
-          .to.emit(mp, "ChannelClaimed")
-          .withArgs(channelId, DEPOSIT - PART, DEPOSIT);
+        await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, DEPOSIT);
         await expectChannelState(mp, channelId, openState(DEPOSIT, DEPOSIT));
 
         // Nothing left: the same voucher pays nothing until the payer tops up.
@@ -73,7 +71,7 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
         await topUp(mp, payer, channel, 1_000n);
         const tx2 = await mp.claim(channel, promised, sig);
         await expectBalanceChanges(tx2, asset, [payee, mpAddress], [500n, -500n]);
-        await expect(tx2).to.emit(mp, "ChannelClaimed").withArgs(channelId, 500n, promised);
+        await expect(tx2).to.emit(mp, "ChannelClaimed").withArgs(channelId, promised);
         await expectChannelState(mp, channelId, openState(DEPOSIT + 1_000n, promised));
       });
 
@@ -168,15 +166,51 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
           .withArgs(channelId);
         await expect(mp.claim(channel, PART, sig))
           .to.emit(mp, "ChannelClaimed")
+          .withArgs(channelId, PART);
+      });
+
+      it("accepts the EIP-2098 compact (64-byte) form of a payer's or session key's signature (§2)", async function () {
+        const { mp, payer, payee, sessionKey, channel, channelId, domain, asset } = await loadFixture(fixture);
+        const tx = await mp.claim(channel, PART, compact(await signVoucher(payer, domain, channelId, PART)));
+        await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, PART);
+        await expectBalanceChanges(tx, asset, [payee], [PART]);
+        await expect(mp.claim(channel, 2n * PART, compact(await signVoucher(sessionKey, domain, channelId, 2n * PART))))
+          .to.emit(mp, "ChannelClaimed")
+          .withArgs(channelId, 2n * PART);
+        await expectChannelState(mp, channelId, openState(DEPOSIT, 2n * PART));
+      });
+
+      it("pays a voucher once whatever its encoding: the 65-byte form after the compact one pays nothing", async function () {
+        const { mp, payer, channel, channelId, domain } = await loadFixture(fixture);
+        const sig = await signVoucher(payer, domain, channelId, PART);
+        await mp.claim(channel, PART, compact(sig));
+        await expect(mp.claim(channel, PART, sig))
+          .to.be.revertedWithCustomError(mp, "ChannelNothingToClaim")
           .withArgs(channelId, PART, PART);
       });
 
-      it("rejects malformed signatures: 64-byte compact, 66 bytes, empty, 65 bytes of garbage, v = 29", async function () {
+      it("rejects the compact form of a high-s signature and a compact signature of another key", async function () {
+        const { mp, payer, stranger, channel, channelId, domain } = await loadFixture(fixture);
+        const sig = await signVoucher(payer, domain, channelId, PART);
+        // In the compact form the top bit is the y parity, so a high s there reads as another s (and another
+        // parity): either out of range or recovering a key that is nobody's.
+        const highCompact = ethers.concat([ethers.dataSlice(sig, 0, 32), ethers.dataSlice(highS(sig), 32, 64)]);
+        for (const bad of [highCompact, compact(await signVoucher(stranger, domain, channelId, PART))]) {
+          await expect(mp.claim(channel, PART, bad))
+            .to.be.revertedWithCustomError(mp, "ChannelInvalidSignature")
+            .withArgs(channelId);
+        }
+        await expectChannelState(mp, channelId, openState(DEPOSIT));
+      });
+
+      it("rejects malformed signatures: 63, 66 bytes, empty, 65 bytes of garbage, v = 29, r = 0", async function () {
         const { mp, payer, channel, channelId, domain } = await loadFixture(fixture);
         const sig = await signVoucher(payer, domain, channelId, PART);
         const badV = ethers.concat([ethers.dataSlice(sig, 0, 64), "0x1d"]);
+        const zeroR = ethers.concat([ethers.ZeroHash, ethers.dataSlice(sig, 32)]);
         for (const bad of [
-          compact(sig),
+          ethers.dataSlice(sig, 0, 63),
+          zeroR,
           ethers.concat([sig, "0x00"]),
           "0x",
           ethers.hexlify(ethers.randomBytes(65)),
@@ -275,7 +309,7 @@ describe("§2 ERC-1271 payer", function () {
     const sig = await signVoucher(other, domain, channelId, PART);
     const tx = await mp.connect(relayer).claim(channel, PART, sig);
     await expectBalanceChanges(tx, ETH, [payee, walletAddress], [PART, 0n]);
-    await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, PART, PART);
+    await expect(tx).to.emit(mp, "ChannelClaimed").withArgs(channelId, PART);
     await expectChannelState(mp, channelId, openState(DEPOSIT, PART));
   });
 
@@ -283,7 +317,7 @@ describe("§2 ERC-1271 payer", function () {
     const { mp, sessionKey, channel, channelId, domain } = await loadFixture(walletChannelFixture);
     await expect(mp.claim(channel, PART, await signVoucher(sessionKey, domain, channelId, PART)))
       .to.emit(mp, "ChannelClaimed")
-      .withArgs(channelId, PART, PART);
+      .withArgs(channelId, PART);
   });
 
   for (const [mode, label] of [
