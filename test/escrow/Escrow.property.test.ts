@@ -22,12 +22,9 @@
 // cause, the broken rule or invariant followed by every step of the counterexample as executed (actors, amounts,
 // timestamps, the model's prediction and the contract's outcome).
 
-import { expect } from "chai";
 import fc from "fast-check";
-import { ethers, network } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { Interface, ZeroAddress, parseEther, type ContractTransactionReceipt, type TransactionReceipt } from "ethers";
+import { ethers } from "hardhat";
+import { ZeroAddress, parseEther, type Result, type TransactionReceipt } from "ethers";
 import { dealIdOf, packTerms, type Deal, type DealParams } from "../helpers/escrow";
 import {
   EscrowModel,
@@ -37,83 +34,54 @@ import {
   noPayouts,
   type ModelDeal,
   type Payouts,
-  type Prediction,
   type SignedMessage,
 } from "../helpers/property-model";
+import { big, errorsInterface as errorsInterfaceOf, propertyEnv, type ActionStats } from "../helpers/property";
 import {
-  Mismatch,
-  big,
-  checkStateful,
-  decodeRevert,
-  errorsInterface as errorsInterfaceOf,
-  propertyEnv,
-  revertData,
-  tally,
-  type ActionStats,
-} from "../helpers/property";
+  ACCT,
+  ACTOR_COUNT,
+  PropertyRun,
+  WALLET,
+  actorArb,
+  deployParties,
+  flawArb,
+  freeGas,
+  partyArb,
+  rarely,
+  describeProperty,
+  shareArbWith,
+  shareOf,
+  withdrawArb,
+  type Actor,
+  type Call,
+  type EnvAction,
+  type Share,
+  type WarpTarget,
+} from "../helpers/property-runner";
 
 const ENV = propertyEnv({ numRuns: 80, maxSteps: 40 });
 const MAX_STEPS = ENV.maxSteps;
-const VERBOSE = ENV.verbose;
-const GAS_LIMIT = 3_000_000n;
 const INITIAL_FEE_BPS = 25n;
 
 // ------------------------------------------------------------------ the world
 
-/** Index into the actors: parties, arbiters and callers. */
-const ACTOR_NAMES = ["alice", "bob", "carol", "acct", "wallet", "eve"] as const;
-const ACTOR_COUNT = ACTOR_NAMES.length;
-const ACCT = 3; // MockAccount: refuses ETH while `rejectEth` is set, cannot sign
-const WALLET = 4; // MockERC1271Wallet: signs through its owner's key
-const CAROL = 2; // starts on the token's blocklist
-
-interface Actor {
-  name: string;
-  address: string;
-  kind: "eoa" | "account" | "wallet";
-  /** Sends the actor's transactions: itself, or the owner of the contract account. */
-  sender: HardhatEthersSigner;
-  /** Signs EIP-712 messages for the actor: itself, or the contract account's owner. */
-  signer: HardhatEthersSigner;
-}
-
+/** The actors (test/helpers/property-runner.ts) around an escrow; dave is the protocol fee recipient. */
 async function deployWorld() {
   const [owner, alice, bob, carol, eve, dave, acctOwner, walletOwner] = await ethers.getSigners();
   const escrow = await ethers.deployContract("Escrow", [owner.address]);
-  const token = await ethers.deployContract("BlocklistToken");
-  const acct = await ethers.deployContract("MockAccount", [acctOwner.address], { value: parseEther("100") });
-  const wallet = await ethers.deployContract("MockERC1271Wallet", [walletOwner.address], { value: parseEther("100") });
   const escrowAddress = await escrow.getAddress();
-  const tokenAddress = await token.getAddress();
-  const units = 10n ** 24n;
-
-  for (const s of [alice, bob, carol, eve]) {
-    await token.mint(s.address, units);
-    await token.connect(s).approve(escrowAddress, ethers.MaxUint256);
-  }
-  const approve = token.interface.encodeFunctionData("approve", [escrowAddress, ethers.MaxUint256]);
-  await token.mint(await acct.getAddress(), units);
-  await acct.connect(acctOwner).execute(tokenAddress, 0n, approve);
-  await token.mint(await wallet.getAddress(), units);
-  await wallet.connect(walletOwner).execute(tokenAddress, 0n, approve);
-
-  await acct.setRejectEth(true);
-  await token.setBlocked(carol.address, true);
+  const parties = await deployParties(escrowAddress, { alice, bob, carol, eve, acctOwner, walletOwner });
   await escrow.setProtocolFee(INITIAL_FEE_BPS, dave.address);
-
-  // Zero base fee and zero gas price from here on: every balance change is a payment, never gas.
-  await network.provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
-  await network.provider.send("evm_mine", []);
-
-  const actors: Actor[] = [
-    { name: "alice", address: alice.address, kind: "eoa", sender: alice, signer: alice },
-    { name: "bob", address: bob.address, kind: "eoa", sender: bob, signer: bob },
-    { name: "carol", address: carol.address, kind: "eoa", sender: carol, signer: carol },
-    { name: "acct", address: await acct.getAddress(), kind: "account", sender: acctOwner, signer: acctOwner },
-    { name: "wallet", address: await wallet.getAddress(), kind: "wallet", sender: walletOwner, signer: walletOwner },
-    { name: "eve", address: eve.address, kind: "eoa", sender: eve, signer: eve },
-  ];
-  return { escrow, token, acct, wallet, owner, dave, actors, escrowAddress, tokenAddress };
+  await freeGas();
+  return {
+    escrow,
+    owner,
+    dave,
+    escrowAddress,
+    ...parties,
+    target: escrowAddress,
+    creditOf: (token: string, account: string) => escrow.creditOf(token, account),
+  };
 }
 
 type World = Awaited<ReturnType<typeof deployWorld>>;
@@ -122,9 +90,6 @@ type World = Awaited<ReturnType<typeof deployWorld>>;
 
 /** A caller: the deal's depositor, beneficiary or arbiter, or any actor by index. */
 type Caller = "dep" | "ben" | "arb" | number;
-/** An amount as a share of a base (the remainder, or what the arbiter may split): 0 = zero, 1..9999 bps,
- * 10000 = all of it, 10001 = one unit more than all of it. */
-type Share = number;
 type SigVariant = "valid" | "empty" | "stale" | "wrongValue" | "wrongSigner";
 type CreateFlaw =
   | "value"
@@ -177,32 +142,23 @@ type Action =
     }
   | { t: "triggerTimeout"; deal: number; by: number; tamper: boolean }
   | { t: "revokeSignatures"; deal: number; by: Caller }
-  | { t: "withdraw"; by: number | "creditor"; eth: boolean; to: number | "self" | "able" | "zero" } // able: can receive
+  | EnvAction // withdraw (to: "able" = an actor that can receive), setRejectEth, setBurnGas
   | { t: "collectProtocolFees"; by: number; eth: boolean }
   | { t: "setProtocolFee"; bps: number; to: "dave" | "acct" | "zero"; byOwner: boolean }
   | { t: "setCreationPaused"; paused: boolean; byOwner: boolean }
-  | { t: "setRejectEth"; on: boolean }
-  | { t: "setBurnGas"; on: boolean }
   | { t: "setBlocked"; who: number; on: boolean } // an actor, 6 = dave (fee recipient), 7 = the escrow
   | { t: "warp"; seconds: number }
   | { t: "warpTo"; deal: number; at: "deadline" | "disputeEnd"; offset: -1 | 0 | 1 };
 
-const actorArb = fc.integer({ min: 0, max: ACTOR_COUNT - 1 });
-/** Parties: any actor, often the one refusing ETH or the blocklisted one, whose payouts become credits. */
-const partyArb = fc.oneof({ weight: 3, arbitrary: actorArb }, { weight: 1, arbitrary: fc.constantFrom(ACCT, CAROL) });
 /** A deal reference, resolved by `Run.pickDeal`: mostly an open deal where the action can have an effect. */
 const dealArb = fc.nat({ max: 15 });
-const shareArb: fc.Arbitrary<Share> = fc.oneof(
-  { weight: 5, arbitrary: fc.integer({ min: 1, max: 9_999 }) },
-  { weight: 2, arbitrary: fc.constant(10_000) },
-  { weight: 1, arbitrary: fc.constantFrom(0, 10_001) },
-);
+/** A share of the remainder, or of what the arbiter may split; all of it twice as often as in `shareArbWith(1)`. */
+const shareArb = shareArbWith(2);
 const sigArb: fc.Arbitrary<SigVariant> = fc.oneof(
   { weight: 8, arbitrary: fc.constant<SigVariant>("valid") },
   { weight: 1, arbitrary: fc.constantFrom<SigVariant>("empty", "stale", "wrongValue", "wrongSigner") },
 );
 const expiryArb = fc.constantFrom(-1, 0, 1, 3_600);
-const rarely = fc.oneof({ weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 const callerArb = (...natural: ("dep" | "ben" | "arb")[]): fc.Arbitrary<Caller> =>
   fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom<Caller>(...natural) },
@@ -233,24 +189,18 @@ const createArb = (withArbiter: number): fc.Arbitrary<Action> =>
     fallbackBps: fc.oneof(fc.constantFrom(0, 5_000, 10_000), fc.integer({ min: 0, max: 10_000 })),
     arbiterFeeBps: fc.oneof(fc.constantFrom(0, 1_000), fc.integer({ min: 0, max: 1_000 })),
     salt: fc.integer({ min: 0, max: 0xffffffff }),
-    flaw: fc.oneof(
-      { weight: 14, arbitrary: fc.constant(null) },
-      {
-        weight: 2,
-        arbitrary: fc.constantFrom<CreateFlaw>(
-          "value",
-          "zeroAmount",
-          "hugeAmount",
-          "pastDeadline",
-          "farDeadline",
-          "maxDeadline",
-          "milestoneSum",
-          "zeroMilestone",
-          "arbiterTerms",
-          "window",
-          "salt",
-        ),
-      },
+    flaw: flawArb<CreateFlaw>(
+      "value",
+      "zeroAmount",
+      "hugeAmount",
+      "pastDeadline",
+      "farDeadline",
+      "maxDeadline",
+      "milestoneSum",
+      "zeroMilestone",
+      "arbiterTerms",
+      "window",
+      "salt",
     ),
   });
 
@@ -324,17 +274,7 @@ const ACTIONS: Record<Exclude<Action["t"], "create">, fc.Arbitrary<Action>> = {
     deal: dealArb,
     by: callerArb("dep", "ben"),
   }),
-  withdraw: fc.record({
-    t: fc.constant("withdraw" as const),
-    by: fc.oneof({ weight: 4, arbitrary: fc.constant("creditor" as const) }, { weight: 1, arbitrary: actorArb }),
-    eth: fc.boolean(),
-    to: fc.oneof(
-      { weight: 3, arbitrary: fc.constant("self" as const) },
-      { weight: 3, arbitrary: fc.constant("able" as const) },
-      { weight: 2, arbitrary: actorArb },
-      { weight: 1, arbitrary: fc.constant("zero" as const) },
-    ),
-  }),
+  withdraw: withdrawArb,
   collectProtocolFees: fc.record({ t: fc.constant("collectProtocolFees" as const), by: actorArb, eth: fc.boolean() }),
   setProtocolFee: fc.record({
     t: fc.constant("setProtocolFee" as const),
@@ -451,16 +391,31 @@ const sequenceArb: fc.Arbitrary<Action[]> = fc.oneof(
 
 // ------------------------------------------------------------------ running a sequence against chain and model
 
-interface Call {
-  /** One line for the trace. */
-  desc: string;
-  from: Actor | HardhatEthersSigner;
-  to: string;
-  data: string;
-  value?: bigint;
-  /** The model's prediction, made (and, for a valid call, applied) with the transaction's timestamp. */
-  expected: Prediction;
-}
+/** Outcomes per action type over all runs, printed at the end (to see what the generated sequences exercise). */
+const stats: ActionStats = {};
+
+/** What each payout event pays to whom (test/helpers/property-model.ts `Payouts`). */
+const DEAL_PAYOUTS: Record<string, (p: Payouts, a: Result) => void> = {
+  DealReleased: (p, a) => {
+    p.beneficiary += a.amount as bigint;
+    p.protocolFee += a.protocolFee as bigint;
+  },
+  DealRefunded: (p, a) => {
+    p.depositor += a.amount as bigint;
+  },
+  DealResolved: (p, a) => {
+    p.beneficiary += a.toBeneficiary as bigint;
+    p.depositor += a.toDepositor as bigint;
+    p.arbiterFee += a.arbiterFee as bigint;
+    p.protocolFee += a.protocolFee as bigint;
+  },
+  DealSettled: (p, a) => {
+    p.beneficiary += a.toBeneficiary as bigint;
+    p.depositor += a.toDepositor as bigint;
+    p.protocolFee += a.protocolFee as bigint;
+  },
+};
+DEAL_PAYOUTS.DealTimedOut = DEAL_PAYOUTS.DealSettled;
 
 /** The arguments each deal was created with, to replay them (`recreate`). */
 interface Creation {
@@ -470,80 +425,41 @@ interface Creation {
   value: bigint;
 }
 
-const errorsInterface = (world: World): Interface =>
-  errorsInterfaceOf(
-    [world.escrow.interface, world.token.interface, world.acct.interface, world.wallet.interface],
-    [
-      "error FailedCall()",
-      "error InsufficientBalance(uint256 balance, uint256 needed)",
-      "error SafeERC20FailedOperation(address token)",
-    ],
-  );
-
-class Run {
-  readonly model: EscrowModel;
-  readonly trace: string[] = [];
+class Run extends PropertyRun<Action, World, EscrowModel> {
+  protected readonly targetName = "escrow";
   private readonly creations = new Map<string, Creation>();
   /** Per deal, what the contract's events say was paid (compared with the model's `paid`). */
   private readonly observed = new Map<string, Payouts>();
-  private readonly initialBalances = new Map<string, bigint>();
-  private readonly errors: Interface;
-  private readonly tracked: { name: string; address: string }[];
-  private readonly assets: { name: string; address: string }[];
-  private lastTimestamp = 0n;
-  private nextTimestamp: bigint | null = null;
-  private stepIndex = 0;
 
-  constructor(private readonly w: World) {
+  constructor(w: World) {
     const contracts = new Set(w.actors.filter((a) => a.kind !== "eoa").map((a) => a.address.toLowerCase()));
-    this.model = new EscrowModel({
+    const model = new EscrowModel({
       escrow: w.escrowAddress,
       owner: w.owner.address,
       blocklistToken: w.tokenAddress,
       erc1271Owners: new Map([[w.actors[WALLET].address.toLowerCase(), w.actors[WALLET].signer.address]]),
       contracts,
     });
-    this.model.config.protocolFeeBps = INITIAL_FEE_BPS;
-    this.model.config.feeRecipient = w.dave.address;
-    this.model.rejectsEth.add(w.actors[ACCT].address.toLowerCase());
-    this.model.blocked.add(w.actors[CAROL].address.toLowerCase());
-    this.errors = errorsInterface(w);
-    this.tracked = [
+    model.config.protocolFeeBps = INITIAL_FEE_BPS;
+    model.config.feeRecipient = w.dave.address;
+    const errors = errorsInterfaceOf(
+      [w.escrow.interface, w.token.interface, w.acct.interface, w.wallet.interface],
+      [
+        "error FailedCall()",
+        "error InsufficientBalance(uint256 balance, uint256 needed)",
+        "error SafeERC20FailedOperation(address token)",
+      ],
+    );
+    super(w, model, errors, ENV, stats, "deal", [
       ...w.actors.map((a) => ({ name: a.name, address: a.address })),
       { name: "dave", address: w.dave.address },
-    ];
-    this.assets = [
-      { name: "ETH", address: ZeroAddress },
-      { name: "BLK", address: w.tokenAddress },
-    ];
+    ]);
   }
 
-  async init(): Promise<void> {
-    const block = await ethers.provider.getBlock("latest");
-    this.lastTimestamp = BigInt(block!.timestamp);
-    for (const asset of this.assets) {
-      for (const acc of this.tracked) {
-        this.initialBalances.set(`${asset.address}|${acc.address}`, await this.balanceOf(asset.address, acc.address));
-      }
-    }
-    await this.checkInvariants();
-  }
-
-  private async balanceOf(token: string, account: string): Promise<bigint> {
-    return token === ZeroAddress ? ethers.provider.getBalance(account) : this.w.token.balanceOf(account);
-  }
-
-  private nameOf(address: string): string {
-    const a = address.toLowerCase();
-    if (a === ZeroAddress) return "0";
-    if (a === this.w.escrowAddress.toLowerCase()) return "escrow";
+  protected override otherName(a: string): string | undefined {
     if (a === this.w.owner.address.toLowerCase()) return "owner";
     if (a === this.w.dave.address.toLowerCase()) return "dave";
-    return this.w.actors.find((x) => x.address.toLowerCase() === a)?.name ?? address.slice(0, 10);
-  }
-
-  private fail(message: string): never {
-    throw new Mismatch(`${message}\n\nSteps executed (the last one failed):\n${this.trace.join("\n")}`);
+    return undefined;
   }
 
   // -------------------------------------------------------------- resolving generated references
@@ -579,14 +495,7 @@ class Run {
       };
       return { terms, label: "deal(none)" };
     }
-    const open = deals.filter((x) => this.model.isOpen(x));
-    const preferred = open.filter(prefers);
-    const d =
-      index < 8 && preferred.length > 0
-        ? preferred[index % preferred.length]
-        : index < 12 && open.length > 0
-          ? open[index % open.length]
-          : deals[index % deals.length];
+    const d = this.pickIndexed(deals, (x) => this.model.isOpen(x), prefers, index);
     const i = deals.indexOf(d);
     if (!tamper) return { terms: d.deal, d, label: `deal#${i}` };
     // Other terms than those the deal was created with (the lowest bit of the amount flipped) must find no deal.
@@ -594,19 +503,10 @@ class Run {
   }
 
   private actorAt(terms: Deal, by: Caller): Actor {
-    const find = (addr: string): Actor =>
-      this.w.actors.find((a) => a.address.toLowerCase() === addr.toLowerCase()) ?? this.w.actors[5];
-    if (by === "dep") return find(terms.depositor);
-    if (by === "ben") return find(terms.beneficiary);
-    if (by === "arb") return terms.arbiter === ZeroAddress ? this.w.actors[5] : find(terms.arbiter);
+    if (by === "dep") return this.actorOf(terms.depositor);
+    if (by === "ben") return this.actorOf(terms.beneficiary);
+    if (by === "arb") return terms.arbiter === ZeroAddress ? this.w.actors[5] : this.actorOf(terms.arbiter);
     return this.w.actors[by];
-  }
-
-  private shareOf(base: bigint, share: Share): bigint {
-    if (share === 0) return 0n;
-    if (share === 10_000) return base;
-    if (share === 10_001) return base + 1n;
-    return (base * BigInt(share)) / 10_000n;
   }
 
   private remainingOf(d: ModelDeal | undefined): bigint {
@@ -653,115 +553,33 @@ class Run {
     return { bytes, message };
   }
 
-  // -------------------------------------------------------------- one step
+  // -------------------------------------------------------------- time
 
-  async step(action: Action): Promise<void> {
-    const index = this.stepIndex++;
-    if (action.t === "warp" || action.t === "warpTo") {
-      this.warp(index, action);
-      return;
-    }
-    const now = this.nextTimestamp ?? this.lastTimestamp + 1n;
-    const call = await this.build(action, now);
-    if (call === null) {
-      this.trace.push(`  ${String(index).padStart(2)}. ${action.t}: no-op (no deal yet)`);
-      return;
-    }
-    const line = `  ${String(index).padStart(2)}. t=${now} ${call.desc}`;
-    const expected = [...new Set(call.expected)];
-    this.trace.push(`${line}\n      model: ${expected.length === 0 ? "succeeds" : `reverts ${expected.join(" | ")}`}`);
-
-    const outcome = await this.send(call, now);
-    this.trace[this.trace.length - 1] += `; contract: ${outcome.ok ? "succeeded" : `reverted ${outcome.error}`}`;
-    if (VERBOSE) console.log(this.trace[this.trace.length - 1]);
-
-    // Reverted iff the model says invalid, and then with one of the errors of the rules the call breaks.
-    if (outcome.ok && expected.length > 0) {
-      this.fail(`the contract accepted a call the model says must revert with ${expected.join(" | ")}`);
-    }
-    if (!outcome.ok && expected.length === 0) {
-      this.fail(`the contract reverted ${outcome.error}; the model says the call is valid`);
-    }
-    if (!outcome.ok && !expected.includes(outcome.errorName)) {
-      this.fail(`the contract reverted ${outcome.error}; the model expected ${expected.join(" | ")}`);
-    }
-    tally(stats, action.t, outcome.ok);
-    if (outcome.ok) this.observe(outcome.receipt, action);
-    await this.checkInvariants();
+  protected warpTarget(action: Action): WarpTarget | null {
+    if (action.t === "warp")
+      return { target: this.lastTimestamp + BigInt(action.seconds), desc: `warp +${action.seconds}s` };
+    if (action.t !== "warpTo") return null;
+    const { d, label } = this.pickDeal(action.deal, false, (x) =>
+      action.at === "deadline" ? x.status === Status.Active : x.status === Status.Disputed,
+    );
+    const base =
+      d === undefined
+        ? null
+        : action.at === "deadline"
+          ? d.deadline
+          : d.status === Status.Disputed
+            ? d.disputedAt + d.disputeWindow
+            : null;
+    return {
+      target: base === null ? null : base + BigInt(action.offset),
+      desc: `warp to ${label}.${action.at}${action.offset === 0 ? "" : action.offset > 0 ? "+1" : "-1"}`,
+    };
   }
 
-  private warp(index: number, action: Extract<Action, { t: "warp" | "warpTo" }>): void {
-    let target: bigint | null;
-    let desc: string;
-    if (action.t === "warp") {
-      target = this.lastTimestamp + BigInt(action.seconds);
-      desc = `warp +${action.seconds}s`;
-    } else {
-      const { d, label } = this.pickDeal(action.deal, false, (x) =>
-        action.at === "deadline" ? x.status === Status.Active : x.status === Status.Disputed,
-      );
-      const base =
-        d === undefined
-          ? null
-          : action.at === "deadline"
-            ? d.deadline
-            : d.status === Status.Disputed
-              ? d.disputedAt + d.disputeWindow
-              : null;
-      target = base === null ? null : base + BigInt(action.offset);
-      desc = `warp to ${label}.${action.at}${action.offset === 0 ? "" : action.offset > 0 ? "+1" : "-1"}`;
-    }
-    if (target === null || target <= this.lastTimestamp) {
-      this.trace.push(`  ${String(index).padStart(2)}. ${desc}: no-op`);
-    } else {
-      this.nextTimestamp = target;
-      this.trace.push(`  ${String(index).padStart(2)}. ${desc}: next transaction at t=${target}`);
-    }
-    if (VERBOSE) console.log(this.trace[this.trace.length - 1]);
-  }
-
-  private async send(
-    call: Call,
-    now: bigint,
-  ): Promise<{ ok: true; receipt: TransactionReceipt } | { ok: false; error: string; errorName: string }> {
-    const actor = "kind" in call.from ? (call.from as Actor) : null;
-    const sender = actor ? actor.sender : (call.from as HardhatEthersSigner);
-    let to = call.to;
-    let data = call.data;
-    if (actor !== null && actor.kind !== "eoa") {
-      // Contract accounts act through their owner; they pay any value from their own balance.
-      const iface = actor.kind === "account" ? this.w.acct.interface : this.w.wallet.interface;
-      data = iface.encodeFunctionData("execute", [call.to, call.value ?? 0n, call.data]);
-      to = actor.address;
-    }
-    await network.provider.send("evm_setNextBlockTimestamp", [Number(now)]);
-    let result: { ok: true; receipt: TransactionReceipt } | { ok: false; error: string; errorName: string };
-    try {
-      const tx = await sender.sendTransaction({
-        to,
-        data,
-        value: actor !== null && actor.kind !== "eoa" ? 0n : (call.value ?? 0n),
-        gasLimit: GAS_LIMIT,
-        gasPrice: 0n,
-      });
-      const receipt = await tx.wait();
-      if (receipt === null) throw new Error("no receipt");
-      result = { ok: true, receipt };
-    } catch (e) {
-      const rd = revertData(e);
-      if (rd === undefined) throw e;
-      result = { ok: false, ...decodeRevert(this.errors, rd) };
-    }
-    // Reverted transactions are mined too: the clock moved to `now` either way.
-    const block = await ethers.provider.getBlock("latest");
-    if (BigInt(block!.timestamp) !== now) this.fail(`block timestamp ${block!.timestamp}, expected ${now}`);
-    this.lastTimestamp = now;
-    this.nextTimestamp = null;
-    return result;
-  }
+  // -------------------------------------------------------------- calls
 
   /** The call for an action, with the model's prediction; null for an action that has nothing to act on. */
-  private async build(action: Exclude<Action, { t: "warp" | "warpTo" }>, now: bigint): Promise<Call | null> {
+  protected async build(action: Action, now: bigint): Promise<Call | null> {
     const { escrow } = this.w;
     const ei = escrow.interface;
     const m = this.model;
@@ -788,7 +606,7 @@ class Run {
       case "release": {
         const { terms, d, label } = this.pickDeal(action.deal, action.tamper);
         const by = this.actorAt(terms, action.by);
-        const amount = this.shareOf(this.remainingOf(d), action.share);
+        const amount = shareOf(this.remainingOf(d), action.share);
         return {
           desc: `${by.name} release(${label}, ${amount})`,
           from: by,
@@ -815,7 +633,7 @@ class Run {
       case "refund": {
         const { terms, d, label } = this.pickDeal(action.deal, action.tamper);
         const by = this.actorAt(terms, action.by);
-        const amount = this.shareOf(this.remainingOf(d), action.share);
+        const amount = shareOf(this.remainingOf(d), action.share);
         return {
           desc: `${by.name} refund(${label}, ${amount})`,
           from: by,
@@ -828,7 +646,7 @@ class Run {
       case "refundWithSig": {
         const { terms, d, label } = this.pickDeal(action.deal);
         const by = this.w.actors[action.by];
-        const amount = this.shareOf(this.remainingOf(d), action.share);
+        const amount = shareOf(this.remainingOf(d), action.share);
         const expiry = now + BigInt(action.expiryIn);
         const isRelease = action.t === "releaseWithSig";
         const party = this.actorAt(terms, isRelease ? "dep" : "ben");
@@ -889,7 +707,7 @@ class Run {
         const by = this.actorAt(terms, action.by);
         const remaining = this.remainingOf(d);
         const distributable = remaining - (remaining * (d?.arbiterFeeBps ?? 0n)) / LIMITS.BPS;
-        const toBeneficiary = this.shareOf(distributable, action.share);
+        const toBeneficiary = shareOf(distributable, action.share);
         return {
           desc: `${by.name} resolve(${label}, toBeneficiary ${toBeneficiary})`,
           from: by,
@@ -901,7 +719,7 @@ class Run {
       case "settle": {
         const { terms, d, label } = this.pickDeal(action.deal);
         const by = this.actorAt(terms, action.by);
-        const toBeneficiary = this.shareOf(this.remainingOf(d), action.share);
+        const toBeneficiary = shareOf(this.remainingOf(d), action.share);
         const expiry = now + BigInt(action.expiryIn);
         const id = dealIdOf(terms);
         const nonce = BigInt(d?.nonce ?? 0);
@@ -941,41 +759,13 @@ class Run {
           expected: m.revokeSignatures(by.address, terms),
         };
       }
-      case "withdraw": {
-        let token = action.eth ? ZeroAddress : this.w.tokenAddress;
-        let by = this.w.actors[action.by === "creditor" ? 0 : action.by];
-        if (action.by === "creditor") {
-          // An account holding a credit, in the asset drawn if there is one, else in the other.
-          const other = action.eth ? this.w.tokenAddress : ZeroAddress;
-          const creditor = (t: string) => this.w.actors.find((a) => m.creditOf(t, a.address) > 0n);
-          const found = creditor(token) ?? creditor(other);
-          if (found !== undefined) {
-            if (creditor(token) === undefined) token = other;
-            by = found;
-          }
-        }
-        // "able": another actor that can receive the asset now (not refusing ETH or burning gas, not blocked).
-        const canReceive = (a: Actor): boolean => {
-          const x = a.address.toLowerCase();
-          return token === ZeroAddress ? !m.rejectsEth.has(x) && !m.burnsGas.has(x) : !m.blocked.has(x);
-        };
-        const able = this.w.actors.find((a) => a !== by && canReceive(a)) ?? by;
-        const to =
-          action.to === "self"
-            ? by.address
-            : action.to === "able"
-              ? able.address
-              : action.to === "zero"
-                ? ZeroAddress
-                : this.w.actors[action.to].address;
-        return {
-          desc: `${by.name} withdraw(${token === ZeroAddress ? "ETH" : "BLK"}, to ${this.nameOf(to)}) [credit ${m.creditOf(token, by.address)}]`,
-          from: by,
-          to: target,
-          data: ei.encodeFunctionData("withdraw", [token, to]),
-          expected: m.withdraw(by.address, token, to),
-        };
-      }
+      case "withdraw":
+      case "setRejectEth":
+      case "setBurnGas":
+        return this.buildEnvCall(action);
+      case "warp":
+      case "warpTo":
+        return null; // not a call: `warpTarget`
       case "collectProtocolFees": {
         const token = action.eth ? ZeroAddress : this.w.tokenAddress;
         const by = this.w.actors[action.by];
@@ -1011,30 +801,6 @@ class Run {
           expected: m.setCreationPaused(fromAddress, action.paused),
         };
       }
-      case "setRejectEth": {
-        const acct = this.w.actors[ACCT];
-        if (action.on) m.rejectsEth.add(acct.address.toLowerCase());
-        else m.rejectsEth.delete(acct.address.toLowerCase());
-        return {
-          desc: `acct.setRejectEth(${action.on})`,
-          from: this.w.owner,
-          to: acct.address,
-          data: this.w.acct.interface.encodeFunctionData("setRejectEth", [action.on]),
-          expected: [],
-        };
-      }
-      case "setBurnGas": {
-        const acct = this.w.actors[ACCT];
-        if (action.on) m.burnsGas.add(acct.address.toLowerCase());
-        else m.burnsGas.delete(acct.address.toLowerCase());
-        return {
-          desc: `acct.setBurnGas(${action.on})`,
-          from: this.w.owner,
-          to: acct.address,
-          data: this.w.acct.interface.encodeFunctionData("setBurnGas", [action.on]),
-          expected: [],
-        };
-      }
       case "setBlocked": {
         const who =
           action.who < ACTOR_COUNT
@@ -1042,15 +808,7 @@ class Run {
             : action.who === ACTOR_COUNT
               ? this.w.dave.address
               : this.w.escrowAddress;
-        if (action.on) m.blocked.add(who.toLowerCase());
-        else m.blocked.delete(who.toLowerCase());
-        return {
-          desc: `BLK.setBlocked(${this.nameOf(who)}, ${action.on})`,
-          from: this.w.owner,
-          to: this.w.tokenAddress,
-          data: this.w.token.interface.encodeFunctionData("setBlocked", [who, action.on]),
-          expected: [],
-        };
+        return this.buildSetBlocked(who, action.on);
       }
     }
   }
@@ -1128,54 +886,18 @@ class Run {
   // -------------------------------------------------------------- events and invariants
 
   /** Cumulates, per deal, what the contract's events say it paid; checks creations got the model's id. */
-  private observe(receipt: TransactionReceipt | ContractTransactionReceipt, action: Action): void {
-    const get = (id: string): Payouts => {
-      let p = this.observed.get(id);
-      if (p === undefined) {
-        p = noPayouts();
-        this.observed.set(id, p);
-      }
-      return p;
-    };
-    let created: string | null = null;
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== this.w.escrowAddress.toLowerCase()) continue;
-      const ev = this.w.escrow.interface.parseLog(log);
-      if (ev === null) continue;
-      const a = ev.args;
-      switch (ev.name) {
-        case "DealCreated":
-          created = a.dealId as string;
-          break;
-        case "DealReleased":
-          get(a.dealId).beneficiary += a.amount as bigint;
-          get(a.dealId).protocolFee += a.protocolFee as bigint;
-          break;
-        case "DealRefunded":
-          get(a.dealId).depositor += a.amount as bigint;
-          break;
-        case "DealResolved": {
-          const p = get(a.dealId);
-          p.beneficiary += a.toBeneficiary as bigint;
-          p.depositor += a.toDepositor as bigint;
-          p.arbiterFee += a.arbiterFee as bigint;
-          p.protocolFee += a.protocolFee as bigint;
-          break;
-        }
-        case "DealSettled":
-        case "DealTimedOut": {
-          const p = get(a.dealId);
-          p.beneficiary += a.toBeneficiary as bigint;
-          p.depositor += a.toDepositor as bigint;
-          p.protocolFee += a.protocolFee as bigint;
-          break;
-        }
-      }
-    }
+  protected observe(receipt: TransactionReceipt, action: Action): void {
+    const created = this.tallyPayouts(
+      receipt,
+      this.w.escrow.interface,
+      this.observed,
+      noPayouts,
+      DEAL_PAYOUTS,
+      "DealCreated",
+    );
     if (action.t === "create" || action.t === "recreate") {
-      const expectedId = this.model.order[this.model.order.length - 1]?.id;
-      if (created !== expectedId)
-        this.fail(`DealCreated id ${created}, the model computed ${expectedId} (docs/escrow.md §1)`);
+      const expected = this.model.order[this.model.order.length - 1]?.id;
+      this.checkCreatedId("DealCreated", created, expected, "docs/escrow.md §1");
     }
   }
 
@@ -1190,24 +912,14 @@ class Run {
    * 4. solvency (E-M6), from on-chain values only: for ETH and the token, the escrow's balance >= Σ open deals'
    *    remainders + Σ credits + accrued fees, and with no stray transfers, equality.
    */
-  private async checkInvariants(): Promise<void> {
+  protected async checkInvariants(): Promise<void> {
     const { escrow } = this.w;
     const m = this.model;
     const states = await Promise.all(m.order.map((d) => escrow.getDealState(d.id)));
-    const perAsset = await Promise.all(
-      this.assets.map(async (asset) => ({
-        asset,
-        escrowBalance: await this.balanceOf(asset.address, this.w.escrowAddress),
-        fees: await escrow.protocolFeesOf(asset.address),
-        accounts: await Promise.all(
-          this.tracked.map(async (acc) => ({
-            acc,
-            balance: await this.balanceOf(asset.address, acc.address),
-            credit: await escrow.creditOf(asset.address, acc.address),
-          })),
-        ),
-      })),
-    );
+    const [perAsset, allFees] = await Promise.all([
+      this.readBalances(),
+      Promise.all(this.assets.map((asset) => escrow.protocolFeesOf(asset.address))),
+    ]);
 
     // 1. deal states
     m.order.forEach((d, i) => {
@@ -1226,32 +938,15 @@ class Run {
         released: d.released,
         refunded: d.refunded,
       };
-      if (JSON.stringify(chain, big) !== JSON.stringify(model, big)) {
-        this.fail(
-          `getDealState(deal#${i}) = ${JSON.stringify({ ...chain, status: STATUS_NAMES[chain.status] }, big)}, ` +
-            `the model says ${JSON.stringify({ ...model, status: STATUS_NAMES[model.status] }, big)}`,
-        );
-      }
+      this.compareState(`getDealState(deal#${i})`, chain, model, STATUS_NAMES);
     });
 
-    for (const { asset, escrowBalance, fees, accounts } of perAsset) {
+    for (const [a, { asset, balance: escrowBalance, accounts }] of perAsset.entries()) {
       // 2. accounts and fees
+      const fees = allFees[a];
       if (fees !== m.feesOf(asset.address))
         this.fail(`${asset.name} protocol fees ${fees}, the model says ${m.feesOf(asset.address)}`);
-      let credits = 0n;
-      for (const { acc, balance, credit } of accounts) {
-        credits += credit;
-        const delta = balance - this.initialBalances.get(`${asset.address}|${acc.address}`)!;
-        const expectedDelta = m.balanceDeltaOf(asset.address, acc.address);
-        if (delta !== expectedDelta) {
-          this.fail(`${acc.name}'s ${asset.name} balance changed by ${delta}, the model says ${expectedDelta}`);
-        }
-        if (credit !== m.creditOf(asset.address, acc.address)) {
-          this.fail(
-            `${acc.name}'s ${asset.name} credit is ${credit}, the model says ${m.creditOf(asset.address, acc.address)}`,
-          );
-        }
-      }
+      const credits = this.checkAccounts(asset, accounts);
       // 4. solvency, from the chain's own numbers
       let open = 0n;
       m.order.forEach((d, i) => {
@@ -1265,19 +960,16 @@ class Run {
           open += d.amount - s.released - s.refunded;
         }
       });
-      const liabilities = open + credits + fees;
-      if (escrowBalance < liabilities) {
-        this.fail(
-          `INSOLVENT in ${asset.name}: balance ${escrowBalance} < open ${open} + credits ${credits} + fees ${fees}`,
-        );
-      }
-      if (escrowBalance !== liabilities) {
-        this.fail(
-          `${asset.name} balance ${escrowBalance} != open ${open} + credits ${credits} + fees ${fees} (no stray transfers were made)`,
-        );
-      }
-      if (liabilities !== m.liabilities(asset.address))
-        this.fail(`${asset.name} liabilities ${liabilities}, the model says ${m.liabilities(asset.address)}`);
+      this.checkSolvency(
+        asset,
+        escrowBalance,
+        [
+          ["open", open],
+          ["credits", credits],
+          ["fees", fees],
+        ],
+        m.liabilities(asset.address),
+      );
     }
 
     // 3. per deal payouts
@@ -1307,28 +999,16 @@ class Run {
   }
 }
 
-/** Outcomes per action type over all runs, printed at the end (to see what the generated sequences exercise). */
-const stats: ActionStats = {};
-
 // ------------------------------------------------------------------ the property
 
-describe("Escrow: stateful property test against a reference model (§2–§6, E-M6)", function () {
-  // The default budget takes well under a minute; shrinking a failure or a deep run (FC_NUM_RUNS) takes longer.
-  this.timeout(0);
-
-  it("every sequence of actions and time jumps keeps chain and model in agreement, solvent, paying nobody more than due", async function () {
-    const runs = await checkStateful({
-      arbitrary: sequenceArb,
-      env: ENV,
-      testFile: "test/escrow/Escrow.property.test.ts",
-      stats,
-      runOne: async (actions) => {
-        const world = await loadFixture(deployWorld); // the same deployed world at the start of every run
-        const run = new Run(world);
-        await run.init();
-        for (const action of actions) await run.step(action);
-      },
-    });
-    expect(runs).to.be.greaterThan(0);
-  });
+describeProperty({
+  suite: "Escrow: stateful property test against a reference model (§2–§6, E-M6)",
+  title:
+    "every sequence of actions and time jumps keeps chain and model in agreement, solvent, paying nobody more than due",
+  arbitrary: sequenceArb,
+  env: ENV,
+  testFile: "test/escrow/Escrow.property.test.ts",
+  stats,
+  deploy: deployWorld,
+  newRun: (world) => new Run(world),
 });

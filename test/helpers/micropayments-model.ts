@@ -62,6 +62,13 @@ export interface ModelEnv {
   contracts: ReadonlySet<string>;
 }
 
+/**
+ * What an ERC-1271 wallet's `isValidSignature` does (contracts/mocks/MockReceivers.sol MockERC1271Wallet): 0 accepts
+ * its owner's signatures, 1 refuses every signature, 2 reverts, 3 returns garbage. Only 0 accepts anything (§2,
+ * M-K4: a failing or reverting check is a refusal).
+ */
+export type WalletMode = 0 | 1 | 2 | 3;
+
 /** The errors a reverting call may revert with; empty when the call succeeds (and the effects were applied). */
 export type Prediction = string[];
 
@@ -73,6 +80,8 @@ export class MicropaymentsModel extends PullPaymentsModel {
   readonly channels = new Map<string, ModelChannel>();
   /** Channels in opening order. */
   readonly order: ModelChannel[] = [];
+  /** The current mode of each ERC-1271 wallet (0 when not set). */
+  readonly walletModes = new Map<string, WalletMode>();
   constructor(readonly env: ModelEnv) {
     super(env.channels, env.blocklistToken);
   }
@@ -99,14 +108,21 @@ export class MicropaymentsModel extends PullPaymentsModel {
     return c.signerChanged ? c.changedAt + c.channel.challengePeriod : null;
   }
 
-  /** §2, §3: whether `key`'s ECDSA signature is a valid voucher signature of the channel at `now`. */
-  acceptsKey(c: ModelChannel, key: string, now: bigint): boolean {
+  /**
+   * §2, §3: whether `key`'s ECDSA signature is a valid voucher signature of the channel at `now`. A contract
+   * payer's wallet is asked at claim time (M-K4): in a refusing mode it accepts nothing. `signing`: whether the
+   * payer stands behind the voucher when it signs, which the wallet's owner does whatever mode the wallet is in
+   * (the wallet may honour the voucher again later).
+   */
+  acceptsKey(c: ModelChannel, key: string, now: bigint, signing = false): boolean {
     const k = lc(key);
     const payer = lc(c.channel.payer);
     if (k === payer) return true; // an EOA payer's own key
     // A contract payer: ERC-1271, which only the test's wallet implements (accepting its owner's signatures).
+    // Session keys are checked first (ECDSA), so a refusing wallet does not affect them.
     if (this.env.contracts.has(payer) && this.env.erc1271Owners.get(payer) !== undefined) {
-      if (lc(this.env.erc1271Owners.get(payer)!) === k) return true;
+      const accepting = signing || (this.walletModes.get(payer) ?? 0) === 0;
+      if (lc(this.env.erc1271Owners.get(payer)!) === k && accepting) return true;
     }
     if (!c.signerChanged) return lc(c.channel.signer) === k && k !== lc(ZeroAddress);
     if (k === lc(c.current)) return true;
@@ -115,7 +131,7 @@ export class MicropaymentsModel extends PullPaymentsModel {
 
   /** Records a voucher signed off-chain; the payer stands behind it if its key is valid when it signs. */
   sign(c: ModelChannel, key: string, amount: bigint, now: bigint): SignedVoucher {
-    const authorised = c.status === Status.Open && this.acceptsKey(c, key, now);
+    const authorised = c.status === Status.Open && this.acceptsKey(c, key, now, true);
     if (authorised) c.best = max(c.best, amount);
     const v: SignedVoucher = { key, channelId: c.id, amount, authorised };
     c.signed.push(v);

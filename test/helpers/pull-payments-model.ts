@@ -13,6 +13,8 @@ export abstract class PullPaymentsModel {
   readonly burnsGas = new Set<string>();
   /** Accounts the blocklist token blocks. */
   readonly blocked = new Set<string>();
+  /** How many payouts were credited instead of pushed, by the reason the push failed (coverage statistics). */
+  readonly creditedPayouts = { rejectsEth: 0, burnsGas: 0, blocked: 0 };
   private readonly credits = new Map<string, bigint>();
   /** Expected change of each account's balance since the start of the run. */
   private readonly balanceDelta = new Map<string, bigint>();
@@ -53,16 +55,24 @@ export abstract class PullPaymentsModel {
     );
   }
 
-  /** A push fails for an account refusing ETH or burning the gas, or where the blocklist token blocks it. */
-  private pushFails(token: string, to: string): boolean {
-    if (token === ZeroAddress) return this.rejectsEth.has(lc(to)) || this.burnsGas.has(lc(to));
-    return this.blockedWithContract(token, to);
+  /**
+   * Why a push fails: an account refusing ETH or burning the gas, or the blocklist token blocking it; null when it
+   * succeeds.
+   */
+  private pushFailure(token: string, to: string): keyof PullPaymentsModel["creditedPayouts"] | null {
+    if (token === ZeroAddress) {
+      if (this.burnsGas.has(lc(to))) return "burnsGas";
+      return this.rejectsEth.has(lc(to)) ? "rejectsEth" : null;
+    }
+    return this.blockedWithContract(token, to) ? "blocked" : null;
   }
 
   /** Each payout is pushed; a failed push becomes a credit. */
   protected payout(token: string, to: string, amount: bigint): void {
     if (amount === 0n) return;
-    if (this.pushFails(token, to)) {
+    const failure = this.pushFailure(token, to);
+    if (failure !== null) {
+      this.creditedPayouts[failure]++;
       const k = key2(token, to);
       this.credits.set(k, (this.credits.get(k) ?? 0n) + amount);
     } else {
