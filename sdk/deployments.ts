@@ -66,8 +66,8 @@ export type GetDeploymentOptions = {
 };
 
 /**
- * A deploy script's record, `deployments/<network>.json` (docs/deployments.md §3): what
- * {@link addressBookFromRecord} reads. Fields the conversion does not need are not typed.
+ * A deploy script's record, `deployments/<network>.json` (docs/deployments.md §3): what the package publishes for
+ * public chains (`peerpay/deployments/<network>.json`) and what {@link addressBookFromRecord} reads.
  *
  * @example
  * ```ts
@@ -75,14 +75,23 @@ export type GetDeploymentOptions = {
  * ```
  */
 export type DeploymentRecord = {
+  /** The Hardhat network name. */
   network: string;
   chainId: number;
+  /** The CREATE2 deployment proxy the contracts were created through. */
+  deployer: string;
   contracts: {
     [contract: string]: {
       address: string;
-      transactionHash?: string | null;
-      /** Absent (or `null`) while pending, and when the creation block is unknown. */
+      /** `null` when the contract was found already created at its address. */
+      transactionHash: string | null;
+      /** Absent while pending; `null` when the creation block is unknown. */
       blockNumber?: number | null;
+      /** The constructor arguments as JSON (addresses checksummed, integers as decimal strings). */
+      constructorArgs: unknown[];
+      salt: string;
+      /** keccak256 of the creation bytecode without arguments. */
+      bytecodeHash: string;
       status: "pending" | "deployed";
     };
   };

@@ -25,9 +25,11 @@ const ESCROW = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const CHANNELS = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 const OTHER = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
 
-/** A record as the deploy script writes it (docs/deployments.md §3): one deployed, one adopted, one pending. */
-function record(overrides: Partial<DeploymentRecord> = {}): DeploymentRecord {
-  const entry = (address: string, blockNumber: number | null, status: "pending" | "deployed") => ({
+type RecordEntry = DeploymentRecord["contracts"][string];
+
+/** A record entry as the deploy script writes it (docs/deployments.md §3). */
+function recordEntry(address: string, blockNumber: number | null, status: "pending" | "deployed"): RecordEntry {
+  return {
     address,
     transactionHash: status === "pending" || blockNumber !== null ? "0x" + "ab".repeat(32) : null,
     ...(status === "pending" ? {} : { blockNumber }),
@@ -35,17 +37,22 @@ function record(overrides: Partial<DeploymentRecord> = {}): DeploymentRecord {
     salt: "0x" + "00".repeat(32),
     bytecodeHash: "0x" + "cd".repeat(32),
     status,
-  });
+  };
+}
+
+/** A record: one contract deployed, one adopted (creation block unknown), one pending. */
+function record(overrides: Partial<DeploymentRecord> = {}): DeploymentRecord {
   return {
     network: "localhost",
     chainId: 31337,
+    deployer: "0x4e59b44847b379578588920ca78fbf26c0b4956c",
     contracts: {
-      Escrow: entry(ESCROW.toLowerCase(), 7, "deployed"),
-      MicropaymentChannels: entry(CHANNELS, null, "deployed"),
-      Other: entry(OTHER, null, "pending"),
+      Escrow: recordEntry(ESCROW.toLowerCase(), 7, "deployed"),
+      MicropaymentChannels: recordEntry(CHANNELS, null, "deployed"),
+      Other: recordEntry(OTHER, null, "pending"),
     },
     ...overrides,
-  } as DeploymentRecord;
+  };
 }
 
 describe("address book (docs/deployments.md §6)", function () {
@@ -185,7 +192,7 @@ describe("address book (docs/deployments.md §6)", function () {
       const addressBook = addressBookFromRecord(record());
       expect(getDeployment(31337n, "Escrow", { addressBook })).to.deep.equal({ address: ESCROW, fromBlock: 7 });
       const pendingEscrow = record({
-        contracts: { Escrow: { address: ESCROW, transactionHash: "0x" + "ab".repeat(32), status: "pending" } },
+        contracts: { Escrow: recordEntry(ESCROW, null, "pending") },
       });
       await expectSdkError(
         () => getDeployment(31337n, "Escrow", { addressBook: addressBookFromRecord(pendingEscrow) }),
@@ -226,18 +233,13 @@ describe("address book (docs/deployments.md §6)", function () {
       const escrowReceipt = (await escrow.deploymentTransaction()!.wait())!;
       const channels = await new MicropaymentChannels__factory(owner).deploy();
       const channelsReceipt = (await channels.deploymentTransaction()!.wait())!;
-      const deployment: DeploymentRecord = {
+      const deployment = record({
         network: "hardhat",
-        chainId: 31337,
         contracts: {
-          Escrow: { address: await escrow.getAddress(), blockNumber: escrowReceipt.blockNumber, status: "deployed" },
-          MicropaymentChannels: {
-            address: await channels.getAddress(),
-            blockNumber: channelsReceipt.blockNumber,
-            status: "deployed",
-          },
+          Escrow: recordEntry(await escrow.getAddress(), escrowReceipt.blockNumber, "deployed"),
+          MicropaymentChannels: recordEntry(await channels.getAddress(), channelsReceipt.blockNumber, "deployed"),
         },
-      };
+      });
       return { owner, payer, payee, deployment, addressBook: addressBookFromRecord(deployment) };
     }
 
