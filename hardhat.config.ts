@@ -2,6 +2,7 @@ import { subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
+import { DEFAULT_LOCALHOST_RPC_URL, PUBLIC_NETWORKS, configVariable } from "./scripts/lib/networks";
 
 // The compiler version is pinned three times and must agree: the `pragma` of every contract,
 // SOLC_VERSION here, and the exact `solc` version in package.json.
@@ -20,6 +21,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   return { compilerPath: require.resolve("solc/soljson.js"), isSolcJs: true, version: SOLC_VERSION, longVersion };
 });
 
+// Deployment networks (docs/deployments.md §4). Nothing has to be set for tests or the demo: a public network without
+// its RPC URL gets an empty one, which scripts/deploy.ts and scripts/verify.ts report by the variable's name, and
+// without DEPLOYER_PRIVATE_KEY it has no account.
+const deployerKey = configVariable("DEPLOYER_PRIVATE_KEY");
+const publicNetworks = Object.fromEntries(
+  PUBLIC_NETWORKS.map(({ name, chainId, urlVariable }) => [
+    name,
+    { url: configVariable(urlVariable) ?? "", chainId, accounts: deployerKey === undefined ? [] : [deployerKey] },
+  ]),
+);
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -29,6 +41,28 @@ const config: HardhatUserConfig = {
       optimizer: { enabled: true, runs: 10_000 },
     },
   },
+  networks: {
+    // The node's unlocked accounts (anvil's or `hardhat node`'s), on whatever chain id the node runs.
+    localhost: { url: configVariable("LOCALHOST_RPC_URL") ?? DEFAULT_LOCALHOST_RPC_URL },
+    ...publicNetworks,
+  },
+  etherscan: {
+    // One Etherscan v2 key for every chain: hardhat-verify uses the v2 API when apiKey is a single string.
+    apiKey: configVariable("ETHERSCAN_API_KEY") ?? "",
+    // hardhat-verify 2.1.3 knows sepolia, baseSepolia and arbitrumSepolia but not OP Sepolia (11155420). With a
+    // single key the API URL below is replaced by the v2 endpoint; the chain id and browser URL are what count.
+    customChains: [
+      {
+        network: "optimismSepolia",
+        chainId: 11_155_420,
+        urls: {
+          apiURL: "https://api-sepolia-optimistic.etherscan.io/api",
+          browserURL: "https://sepolia-optimism.etherscan.io",
+        },
+      },
+    ],
+  },
+  sourcify: { enabled: false },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   mocha: {
     timeout: 120_000,
