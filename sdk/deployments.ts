@@ -78,7 +78,7 @@ export type DeploymentRecord = {
   /** The Hardhat network name. */
   network: string;
   chainId: number;
-  /** The CREATE2 deployment proxy the contracts were created through. */
+  /** The account that deployed (sent the creations through the CREATE2 proxy). */
   deployer: string;
   contracts: {
     [contract: string]: {

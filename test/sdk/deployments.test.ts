@@ -45,7 +45,7 @@ function record(overrides: Partial<DeploymentRecord> = {}): DeploymentRecord {
   return {
     network: "localhost",
     chainId: 31337,
-    deployer: "0x4e59b44847b379578588920ca78fbf26c0b4956c",
+    deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
     contracts: {
       Escrow: recordEntry(ESCROW.toLowerCase(), 7, "deployed"),
       MicropaymentChannels: recordEntry(CHANNELS, null, "deployed"),
