@@ -20,6 +20,7 @@ export {
   PermitError,
   RunnerError,
   TransactionError,
+  UnknownDeploymentError,
   type ErrorDetails,
   type PeerPayErrorParameters,
 } from "./errors/base";
@@ -41,6 +42,19 @@ export {
   decodeEscrowError,
   type ContractRevertErrorParameters,
 } from "./errors/contract";
+
+// ------------------------------------------------------------------ deployments
+export {
+  addressBookFromRecord,
+  getDeployment,
+  type AddressBook,
+  type AddressBookEntry,
+  type ConnectParameters,
+  type DeployableContract,
+  type Deployment,
+  type DeploymentRecord,
+  type GetDeploymentOptions,
+} from "./deployments";
 
 // ------------------------------------------------------------------ escrow
 export { EscrowClient } from "./escrow/client";

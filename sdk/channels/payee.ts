@@ -3,6 +3,8 @@ import { IERC1271__factory } from "../../typechain-types/factories/@openzeppelin
 import { InvalidParameterError } from "../errors/base";
 import { VoucherError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
+import { decodeChannelsError } from "../errors/contract";
+import { resolveDeployment, type ConnectParameters } from "../deployments";
 import type { PreparedTransaction } from "../escrow/parameters";
 import type { Address } from "../escrow/types";
 import { channelsInterface } from "../internal/abi";
@@ -82,6 +84,32 @@ export class PayeeClient extends ChannelsClientBase {
     this.cacheTtl = requireInteger("cacheTtl", params.cacheTtl ?? 5_000, 0, Math.floor((this.claimMargin * 1000) / 2));
     this.#native = params.native ?? true;
     this.#payee = params.payee === undefined ? undefined : requireAddress("payee", params.payee);
+  }
+
+  /**
+   * A payee client for the micropayment channels on the runner's chain, found in the address book (rules P-A2,
+   * P-A3): the bundled book of public deployments, with `addressBook`'s entries added or replacing. Given `address`,
+   * that address is used (and the book's block as `fromBlock` when the book has that same address, unless
+   * `fromBlock` is given). The other parameters are the constructor's.
+   *
+   * @throws {UnknownDeploymentError} `UNKNOWN_DEPLOYMENT`: no address given and the book has no channels contract
+   *   on the chain.
+   * @throws {RunnerError} `PROVIDER_REQUIRED`: the chain must be read and the runner has no provider.
+   * @example
+   * ```ts
+   * import { FileVoucherStore } from "peerpay/node";
+   *
+   * const payee = await PayeeClient.connect({ runner: wallet, store: await FileVoucherStore.open({ path }) });
+   * ```
+   */
+  static async connect(params: ConnectParameters<PayeeClientParameters>): Promise<PayeeClient> {
+    const { address, fromBlock, addressBook, ...rest } = params;
+    const deployment = await resolveDeployment(
+      "MicropaymentChannels",
+      { runner: rest.runner, address, fromBlock, addressBook },
+      decodeChannelsError,
+    );
+    return new PayeeClient({ ...rest, ...deployment });
   }
 
   // ---------------------------------------------------------------- accepting vouchers

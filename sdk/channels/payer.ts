@@ -3,6 +3,8 @@ import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/c
 import type { PreparedTransaction } from "../escrow/parameters";
 import type { Address } from "../escrow/types";
 import { requireAddress, requireBigInt, requireHex, requireInteger, requireThat } from "../internal/validate";
+import { decodeChannelsError } from "../errors/contract";
+import { resolveDeployment, type ConnectParameters } from "../deployments";
 import { signPermit } from "../signing/permit";
 import { ChannelsClientBase } from "./base";
 import type {
@@ -10,6 +12,7 @@ import type {
   ChannelRef,
   ChannelWriteParameters,
   ChannelWriteReturnType,
+  ChannelsClientParameters,
   OpenChannelParameters,
   OpenChannelReturnType,
   PayParameters,
@@ -44,6 +47,30 @@ const PERMIT_VALIDITY = 3_600;
 export class PayerClient extends ChannelsClientBase {
   readonly #cumulative = new Map<ChannelId, bigint>();
   readonly #sessionKeys = new Map<ChannelId, string>();
+
+  /**
+   * A payer client for the micropayment channels on the runner's chain, found in the address book (rules P-A2,
+   * P-A3): the bundled book of public deployments, with `addressBook`'s entries added or replacing. Given `address`,
+   * that address is used (and the book's block as `fromBlock` when the book has that same address, unless
+   * `fromBlock` is given).
+   *
+   * @throws {UnknownDeploymentError} `UNKNOWN_DEPLOYMENT`: no address given and the book has no channels contract
+   *   on the chain.
+   * @throws {RunnerError} `PROVIDER_REQUIRED`: the chain must be read and the runner has no provider.
+   * @example
+   * ```ts
+   * const payer = await PayerClient.connect({ runner: wallet });
+   * ```
+   */
+  static async connect(params: ConnectParameters<ChannelsClientParameters>): Promise<PayerClient> {
+    const { address, fromBlock, addressBook, ...rest } = params;
+    const deployment = await resolveDeployment(
+      "MicropaymentChannels",
+      { runner: rest.runner, address, fromBlock, addressBook },
+      decodeChannelsError,
+    );
+    return new PayerClient({ ...rest, ...deployment });
+  }
 
   /**
    * A fresh random session key (from the platform's CSPRNG). Keep the private key only as long as the channel.

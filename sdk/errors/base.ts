@@ -127,6 +127,33 @@ export class DealLookupError extends PeerPayError<"DEAL_NOT_FOUND" | "DEAL_TERMS
 }
 
 /**
+ * The address book (the bundled one, with the caller's extra entries) has no deployment of `details.contract` on
+ * chain `details.chainId` (a bigint): the contracts are not deployed there, or not yet published in this version of
+ * the package. Pass the address yourself, or an `addressBook` with the entry.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   escrow = await EscrowClient.connect({ runner: signer });
+ * } catch (err) {
+ *   if (err instanceof UnknownDeploymentError) showUnsupportedNetwork(err.details.chainId);
+ *   else throw err;
+ * }
+ * ```
+ */
+export class UnknownDeploymentError extends PeerPayError<"UNKNOWN_DEPLOYMENT"> {
+  override name = "UnknownDeploymentError";
+
+  constructor({ chainId, contract }: { chainId: bigint; contract: string }) {
+    super({
+      code: PeerPayErrorCode.UNKNOWN_DEPLOYMENT,
+      message: `No ${contract} deployment is known on chain ${chainId}`,
+      details: { chainId, contract },
+    });
+  }
+}
+
+/**
  * The token cannot be paid into a deal with an EIP-2612 permit: it has no `permit`/`nonces`, or its EIP-712 domain
  * could not be determined and checked against its `DOMAIN_SEPARATOR()`. Use an approval instead.
  *

@@ -30,6 +30,8 @@ export const PeerPayErrorCode = {
   DEAL_NOT_FOUND: "DEAL_NOT_FOUND",
   /** The deal exists but its terms could not be rebuilt from events (pruned logs, or a provider lying about them). */
   DEAL_TERMS_UNAVAILABLE: "DEAL_TERMS_UNAVAILABLE",
+  /** The address book has no deployment of this contract on this chain (docs/deployments.md, rule P-A2). */
+  UNKNOWN_DEPLOYMENT: "UNKNOWN_DEPLOYMENT",
   /** The token does not support EIP-2612 permits in a way the SDK can sign for. */
   PERMIT_UNSUPPORTED: "PERMIT_UNSUPPORTED",
   /** The user rejected the request in their wallet. */

@@ -14,6 +14,7 @@ import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/c
 import { DealLookupError, InvalidParameterError } from "../errors/base";
 import { PeerPayErrorCode } from "../errors/codes";
 import { decodeEscrowError } from "../errors/contract";
+import { resolveDeployment, type ConnectParameters } from "../deployments";
 import { escrowInterface } from "../internal/abi";
 import { TransactionRunner, guarded } from "../internal/transactions";
 import { requireAddress, requireBigInt, requireHex, requireInteger, requireThat } from "../internal/validate";
@@ -107,6 +108,29 @@ export class EscrowClient {
     this.fromBlock = requireInteger("fromBlock", fromBlock, 0, Number.MAX_SAFE_INTEGER);
     this.confirmations = requireInteger("confirmations", confirmations, 1, 1_000);
     this.#runner = new TransactionRunner(runner, this.confirmations, decodeEscrowError);
+  }
+
+  /**
+   * A client for the escrow on the runner's chain, found in the address book (rules P-A2, P-A3): the bundled book of
+   * public deployments, with `addressBook`'s entries added or replacing. Given `address`, that address is used (and
+   * the book's block as `fromBlock` when the book has that same address, unless `fromBlock` is given).
+   *
+   * @throws {UnknownDeploymentError} `UNKNOWN_DEPLOYMENT`: no address given and the book has no escrow on the chain.
+   * @throws {RunnerError} `PROVIDER_REQUIRED`: the chain must be read and the runner has no provider.
+   * @example
+   * ```ts
+   * const escrow = await EscrowClient.connect({ runner: signer }); // Sepolia, Base Sepolia...: from the bundled book
+   * const local = await EscrowClient.connect({ runner: signer, addressBook: addressBookFromRecord(localRecord) });
+   * ```
+   */
+  static async connect(params: ConnectParameters<EscrowClientParameters>): Promise<EscrowClient> {
+    const { address, fromBlock, addressBook, ...rest } = params;
+    const deployment = await resolveDeployment(
+      "Escrow",
+      { runner: rest.runner, address, fromBlock, addressBook },
+      decodeEscrowError,
+    );
+    return new EscrowClient({ ...rest, ...deployment });
   }
 
   // ---------------------------------------------------------------- reads

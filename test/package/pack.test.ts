@@ -1,0 +1,202 @@
+// The package as users get it (docs/deployments.md §5): `npm pack` (its prepack runs `npm run build`), installed
+// into a new project outside the repository with ethers, TypeScript and @types/node from the registry, then an app
+// importing "peerpay" is compiled by that project's tsc and run on Node against anvil, with the contracts deployed
+// by scripts/deploy.ts and found through the address book of the record it wrote.
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startAnvil, type Anvil } from "../helpers/anvil";
+import { underCoverage } from "../helpers/coverage";
+
+const ROOT = path.join(__dirname, "../..");
+const CONSUMER_SOURCE = path.join(__dirname, "consumer/main.ts.txt");
+
+/**
+ * Runs a command to completion and resolves with what it printed; rejects with the command, its exit status and
+ * everything it printed, so that a failure of npm, tsc or the app explains itself.
+ */
+function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (code === 0) resolve(output);
+      else {
+        const status = code === null ? `signal ${signal}` : `exit ${code}`;
+        reject(new Error(`\`${command} ${args.join(" ")}\` in ${options.cwd} failed (${status}):\n${output}`));
+      }
+    });
+  });
+}
+
+/** The consumer's compiler settings: Node 16+ module resolution (emitted and run), strict, declarations checked. */
+const CONSUMER_TSCONFIG = {
+  compilerOptions: {
+    target: "es2022",
+    module: "node16",
+    moduleResolution: "node16",
+    strict: true,
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    skipLibCheck: false,
+    types: ["node"],
+    rootDir: "src",
+    outDir: "out",
+  },
+  include: ["src"],
+};
+
+describe("the peerpay package, packed and installed (docs/deployments.md §5)", function () {
+  let work: string;
+  let app: string;
+  let packed: string[];
+  let manifest: { exports: Record<string, string | Record<string, string>> };
+  let anvil: Anvil | undefined;
+  let recordPath: string;
+
+  /** The app's own TypeScript compiler. */
+  const tsc = () => path.join(app, "node_modules/typescript/bin/tsc");
+
+  before(async function () {
+    if (underCoverage()) this.skip();
+    this.timeout(240_000);
+    work = mkdtempSync(path.join(tmpdir(), "peerpay-pack-"));
+
+    // npm pack runs prepack, that is `npm run build`.
+    await run("npm", ["pack", "--pack-destination", work], { cwd: ROOT });
+    const [tarball] = readdirSync(work).filter((file) => file.endsWith(".tgz"));
+    expect(tarball, `no tarball in ${work}`).to.be.a("string");
+    const listing = await run("tar", ["-tzf", path.join(work, tarball)], { cwd: work });
+    packed = listing
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => line.replace(/^package\//, ""))
+      .sort();
+    manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as typeof manifest;
+
+    app = path.join(work, "app");
+    mkdirSync(path.join(app, "src"), { recursive: true });
+    writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "peerpay-consumer", private: true }));
+    await run(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        path.join(work, tarball),
+        "ethers@6",
+        "typescript@5.9",
+        "@types/node@20",
+      ],
+      { cwd: app },
+    );
+    copyFileSync(CONSUMER_SOURCE, path.join(app, "src/main.ts"));
+    // The app as users build it: Node 16+ resolution of `exports`, strict, the package's declarations checked.
+    writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
+    // Older setups ("moduleResolution": "node10") ignore `exports`: subpaths resolve through `typesVersions`.
+    writeFileSync(
+      path.join(app, "tsconfig.node10.json"),
+      JSON.stringify({
+        extends: "./tsconfig.json",
+        compilerOptions: { module: "commonjs", moduleResolution: "node10", noEmit: true },
+      }),
+    );
+    await run(process.execPath, [tsc(), "-p", "tsconfig.json"], { cwd: app });
+
+    anvil = await startAnvil();
+    const deployments = path.join(work, "deployments");
+    await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], {
+      cwd: ROOT,
+      env: { ...process.env, LOCALHOST_RPC_URL: anvil.url, PEERPAY_DEPLOYMENTS_DIR: deployments },
+    });
+    recordPath = path.join(deployments, "localhost.json");
+  });
+
+  after(async function () {
+    await anvil?.stop();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("P-2: the tarball holds dist/, README and package.json: no sources, tests, mocks, scripts or local records", function () {
+    const unexpected = packed.filter(
+      (file) =>
+        !(
+          ["package.json", "README.md", "LICENSE"].includes(file) ||
+          file.startsWith("dist/") ||
+          /^deployments\/[^/]+\.json$/.test(file)
+        ) ||
+        /(^|\/)(test|scripts|mocks)\//i.test(file) ||
+        /^deployments\/(hardhat|localhost|anvil[^/]*)\.json$/.test(file) ||
+        (/\.(ts|sol|map)$/.test(file) && !file.endsWith(".d.ts")),
+    );
+    expect(unexpected, "files that should not be published").to.deep.equal([]);
+    // The typed bindings: the interfaces' and OpenZeppelin's the SDK imports, never a deployable's factory (with
+    // its bytecode) or a mock's.
+    const bindings = packed.filter((file) => file.startsWith("dist/typechain-types/"));
+    expect(
+      bindings.filter((file) => /^dist\/typechain-types\/(factories\/)?contracts\/(?!interfaces\/)/.test(file)),
+    ).to.deep.equal([]);
+    expect(bindings).to.include.members([
+      "dist/typechain-types/factories/contracts/interfaces/IEscrow__factory.js",
+      "dist/typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory.js",
+    ]);
+    expect(packed).to.include.members([
+      "README.md",
+      "package.json",
+      "dist/sdk/index.js",
+      "dist/sdk/index.d.ts",
+      "dist/sdk/node.js",
+      "dist/sdk/node.d.ts",
+      "dist/sdk/address-book.json",
+      "dist/abi/Escrow.json",
+      "dist/abi/MicropaymentChannels.json",
+    ]);
+  });
+
+  it("P-1, P-2: every exports target of the SDK, the Node entry and the ABIs is in the tarball", function () {
+    const targets = Object.entries(manifest.exports).flatMap(([subpath, target]) => {
+      const files = typeof target === "string" ? [target] : Object.values(target);
+      if (subpath === "./deployments/*") return files.filter((file) => !file.includes("*")); // no public chain yet
+      return files.flatMap((file) =>
+        file.includes("*")
+          ? ["Escrow.json", "MicropaymentChannels.json"].map((name) => file.replace("*", name))
+          : [file],
+      );
+    });
+    expect(targets.map((file) => file.replace(/^\.\//, "")).filter((file) => !packed.includes(file))).to.deep.equal([]);
+    // An ABI file is the ABI alone (no bytecode): the artifact's `abi`.
+    for (const name of ["Escrow", "MicropaymentChannels"]) {
+      const published = readFileSync(path.join(app, `node_modules/peerpay/dist/abi/${name}.json`), "utf8");
+      const artifact = readFileSync(path.join(ROOT, `artifacts/contracts/${name}.sol/${name}.json`), "utf8");
+      expect(JSON.parse(published), name).to.deep.equal(JSON.parse(artifact).abi);
+    }
+  });
+
+  it("the app compiles with the app's tsc, strict, under node10 resolution too (node16: before)", async function () {
+    this.timeout(60_000);
+    await run(process.execPath, [tsc(), "-p", "tsconfig.node10.json"], { cwd: app });
+  });
+
+  it("the app completes an escrow deal and a micropayment channel on anvil, through the local record's address book", async function () {
+    this.timeout(60_000);
+    const output = await run(process.execPath, ["out/main.js"], {
+      cwd: app,
+      env: { ...process.env, PEERPAY_RPC_URL: anvil!.url, PEERPAY_RECORD: recordPath },
+    });
+    const record = JSON.parse(readFileSync(recordPath, "utf8")) as {
+      contracts: Record<string, { address: string }>;
+    };
+    const result = output.trim().split("\n").at(-1)!;
+    expect(result).to.match(/^PEERPAY_PACKAGE_OK peerpay@\d+\.\d+\.\d+ chain=31337 /, output);
+    expect(result).to.include(`escrow=${record.contracts.Escrow.address}`);
+    expect(result).to.include(`channels=${record.contracts.MicropaymentChannels.address}`);
+    expect(result).to.include("released=1500000000000000000");
+    expect(result).to.include("paid=3500000000000000 vouchers=3");
+  });
+});
