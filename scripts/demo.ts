@@ -1,17 +1,19 @@
-// The main job: PeerPay end to end on the embedded Hardhat network (or any network Hardhat is configured for).
-// Independent peers, each with its own wallet and its own SDK client, act out the stories users come for, and the
-// script prints what happened: balances before and after, the gas of every step, and payments per second.
+// The main job: PeerPay end to end on the embedded Hardhat network, or on a development node (hardhat node, anvil).
+// It deploys the suite as `npm run deploy` does, then independent peers, each with its own wallet and its own SDK
+// client, act out the stories users come for; the script prints what happened: balances before and after, the gas
+// of every step, and payments per second.
 //
-//   npm run demo                              embedded Hardhat network
-//   npx hardhat run scripts/demo.ts --network localhost
+//   npm run demo                              embedded Hardhat network (records deployments/hardhat.json)
+//   npm run demo -- --network localhost       a node at LOCALHOST_RPC_URL (default http://127.0.0.1:8545)
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ethers, network } from "hardhat";
+import { join, relative, resolve } from "node:path";
+import { artifacts, ethers, network } from "hardhat";
 import { Wallet, type Signer, type TransactionReceipt } from "ethers";
 import { EscrowClient, Outcome, DealStatus, PayeeClient, PayerClient, PeerPayError, type DealId } from "../sdk";
 import { FileVoucherStore } from "../sdk/node";
-import { Escrow__factory, MicropaymentChannels__factory, MockERC20__factory, type MockERC20 } from "../typechain-types";
+import { MockERC20__factory, type MockERC20 } from "../typechain-types";
+import { DEFAULT_SALT, deploySuite, loadSuiteArtifacts, type SuiteContract } from "./lib/deploy";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
@@ -28,10 +30,24 @@ function step(text: string) {
   console.log(`  ▸ ${text}`);
 }
 
+/** A progress line for a long loop: redrawn in place on a terminal, a line per quarter in a log. */
+function progress(done: number, total: number, what: string) {
+  const interactive = process.stdout.isTTY === true;
+  if (interactive ? done % 50 !== 0 && done !== total : done % (total / 4) !== 0) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  const line = `    [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} ${what}`;
+  if (interactive) process.stdout.write(`\r${line}${done === total ? "\n" : ""}`);
+  else console.log(line);
+}
+
+function gasUsed(amount: bigint, what: string) {
+  totalGas += amount;
+  console.log(`      ${what}: ${amount.toLocaleString("en-US")} gas`);
+}
+
 function gas(receipt: TransactionReceipt | null | undefined, what: string) {
-  if (!receipt) return;
-  totalGas += receipt.gasUsed;
-  console.log(`      ${what}: ${receipt.gasUsed.toLocaleString("en-US")} gas`);
+  if (receipt) gasUsed(receipt.gasUsed, what);
 }
 
 async function latestTimestamp(): Promise<number> {
@@ -65,19 +81,43 @@ function printDeltas(label: string, peers: Named[], before: bigint[], after: big
 async function main() {
   const started = Date.now();
   const signers = await ethers.getSigners();
-  if (signers.length < 7)
-    throw new Error(`the demo needs 7 funded accounts, network ${network.name} has ${signers.length}`);
+  if (signers.length < 9) {
+    throw new Error(`the demo needs 9 funded accounts, network ${network.name} has ${signers.length}`);
+  }
   const [operator, seller, buyer, desk, client, freelancer, relayer, app, api] = signers;
   const { chainId } = await ethers.provider.getNetwork();
+  // The stories play out deadlines by moving the chain's clock, which only development nodes allow.
+  if (chainId !== 31337n && chainId !== 1337n) {
+    throw new Error(
+      `the demo moves the chain's clock: run it on the embedded network, localhost or anvil, not chain ${chainId}`,
+    );
+  }
   console.log(`PeerPay demo on network "${network.name}" (chain id ${chainId})\n`);
 
   // ---------------------------------------------------------------- deployment
-  console.log("Deploying");
-  const escrowContract = await new Escrow__factory(operator).deploy(operator.address);
-  const deployReceipt = await escrowContract.deploymentTransaction()?.wait();
-  const escrowAddress = await escrowContract.getAddress();
-  step(`Escrow at ${escrowAddress}`);
-  gas(deployReceipt, "deploy Escrow");
+  // The same deploy run as `npm run deploy` (docs/deployments.md): CREATE2 addresses, a record in deployments/, and
+  // nothing sent again on a network where this build is already deployed (e.g. a second demo on one node).
+  console.log("Deploying the PeerPay suite (npm run deploy does the same)");
+  const deployment = await deploySuite({
+    provider: ethers.provider,
+    signer: operator,
+    network: network.name,
+    deploymentsDir: resolve(process.env.PEERPAY_DEPLOYMENTS_DIR || join(__dirname, "..", "deployments")),
+    artifacts: await loadSuiteArtifacts(artifacts),
+    salt: DEFAULT_SALT,
+    logger: () => {},
+  });
+  for (const outcome of deployment.contracts) {
+    step(`${outcome.name} ${outcome.action} at ${outcome.address}`);
+    if (outcome.gasUsed !== null) gasUsed(outcome.gasUsed, `deploy ${outcome.name}`);
+  }
+  step(`recorded in ${relative(process.cwd(), deployment.recordPath)}`);
+  const suite = (name: SuiteContract) => {
+    const entry = deployment.record.contracts[name];
+    if (entry === undefined) throw new Error(`${name} missing from the deployment record`);
+    return { address: entry.address, fromBlock: entry.blockNumber ?? 0 };
+  };
+  const { address: escrowAddress, fromBlock: escrowFromBlock } = suite("Escrow");
   const token = await new MockERC20__factory(operator).deploy("Demo Dollar", "dUSD", USD);
   await token.waitForDeployment();
   const tokenAddress = await token.getAddress();
@@ -89,7 +129,7 @@ async function main() {
     signer,
     address: await signer.getAddress(),
     // Each peer runs its own client with its own wallet: nothing is shared but the chain.
-    escrow: new EscrowClient({ address: escrowAddress, runner: signer, fromBlock: deployReceipt?.blockNumber ?? 0 }),
+    escrow: new EscrowClient({ address: escrowAddress, runner: signer, fromBlock: escrowFromBlock }),
   });
   const Sam = await peer("Sam (crypto seller)", seller);
   const Bea = await peer("Bea (buyer)", buyer);
@@ -201,29 +241,23 @@ async function main() {
     `ETH spent on gas by Sam and Bea for the settlement: ${fmtEth(settleEthBefore[0] - settleEthAfter[0])} and ${fmtEth(settleEthBefore[1] - settleEthAfter[1])}`,
   );
 
-  await streamPayments(operator, app, api);
+  await streamPayments(app, api, suite("MicropaymentChannels"));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nDone: 3 deals and 1 channel, ${totalGas.toLocaleString("en-US")} gas in all, ${seconds} s.`);
 }
 
 /** Story 4: an app pays an API per call through a micropayment channel, then the API cashes in. */
-async function streamPayments(operator: Signer, app: Signer, api: Signer) {
+async function streamPayments(app: Signer, api: Signer, contract: { address: string; fromBlock: number }) {
   const CALLS = 2_000;
   const PRICE = ethers.parseEther("0.00001"); // per API call
   console.log(
     `\n4. Pay per call: Alice's app calls Bob's API ${CALLS.toLocaleString("en-US")} times, paying per call off-chain`,
   );
-  const channels = await new MicropaymentChannels__factory(operator).deploy();
-  const deployed = await channels.deploymentTransaction()?.wait();
-  const address = await channels.getAddress();
-  step(`MicropaymentChannels at ${address}`);
-  gas(deployed, "deploy MicropaymentChannels");
-
+  const { address, fromBlock } = contract;
   const Alice = { name: "Alice (app)", address: await app.getAddress() };
   const Bob = { name: "Bob (API)", address: await api.getAddress() };
   const before = await Promise.all([Alice, Bob].map((p) => ethers.provider.getBalance(p.address)));
-  const fromBlock = deployed?.blockNumber ?? 0;
   const payer = new PayerClient({ address, runner: app, fromBlock });
   // Bob's payee keeps every voucher it acknowledges in a durable log: a crash loses nothing it accepted.
   const dir = await mkdtemp(join(tmpdir(), "peerpay-demo-"));
@@ -246,6 +280,7 @@ async function streamPayments(operator: Signer, app: Signer, api: Signer) {
     for (let call = 1; call <= CALLS; call++) {
       const voucher = await payer.pay({ channel: opened.channel, amount: PRICE }); // Alice's side: sign
       await payee.acceptVoucher(voucher); // Bob's side: verify, store durably, then serve the call
+      progress(call, CALLS, "payments");
       if (call === CALLS / 2) {
         const mid = await payee.claim({ channel: opened.channelId });
         step(`halfway, Bob cashes in what he has earned so far, and the calls go on`);

@@ -1,0 +1,104 @@
+// The main job as README gives it: `npm run demo` (the embedded Hardhat network) and
+// `npm run demo -- --network localhost` against a real node (anvil). Each runs the script in a subprocess, as a user
+// would, and checks it exits 0 having told every story with the numbers it promises.
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { underCoverage } from "../helpers/coverage";
+import { startAnvil, type Anvil } from "../helpers/anvil";
+
+const ROOT = join(__dirname, "..", "..");
+const HARDHAT = join(ROOT, "node_modules", ".bin", "hardhat");
+
+interface DemoRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemo(env: NodeJS.ProcessEnv, args: string[] = []): Promise<DemoRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(HARDHAT, ["run", "scripts/demo.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the demo did not finish in 150 s:\n${stdout}\n${stderr}`));
+    }, 150_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Every story ran to its end and printed its numbers. */
+function expectAllStories(run: DemoRun): void {
+  expect(run.code, `exit code; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).to.equal(0);
+  const out = run.stdout;
+  for (const heading of ["1. P2P trade", "2. Freelance job", "3. Gasless settlement", "4. Pay per call"]) {
+    expect(out, heading).to.include(heading);
+  }
+  // The P2P trade: the buyer ends with the 500 dUSD the seller locked.
+  expect(out).to.match(/Bea \(buyer\)\s+0\.0 dUSD →\s+500\.0 dUSD\s+\(\+500\.0 dUSD\)/);
+  // A timeout cannot refund a deal the buyer marked paid.
+  expect(out).to.include("ESCROW_INVALID_STATUS");
+  // The gasless settlement cost its signers nothing.
+  expect(out).to.include("for the settlement: 0.000000 ETH and 0.000000 ETH");
+  // The stream: progress to the end, a throughput figure, and the payee cashing in the 2,000 payments.
+  expect(out).to.include("2,000/2,000 payments");
+  expect(out).to.match(/2,000 payments signed, verified and stored in [\d.]+ s: [\d,]+ payments\/s/);
+  expect(out).to.include("Bob closes with his best voucher (0.020000 ETH)");
+  expect(out).to.match(/Done: 3 deals and 1 channel, [\d,]+ gas in all/);
+}
+
+describe("The demo (README: npm run demo)", function () {
+  this.timeout(300_000);
+  let dir: string;
+
+  before(function () {
+    if (underCoverage()) this.skip();
+  });
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "peerpay-demo-test-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("runs every story on the embedded Hardhat network, deploying and recording the suite", async function () {
+    const run = await runDemo({ PEERPAY_DEPLOYMENTS_DIR: dir });
+    expectAllStories(run);
+    expect(run.stdout).to.match(/▸ Escrow deployed at 0x[0-9a-fA-F]{40}/);
+    const record = JSON.parse(readFileSync(join(dir, "hardhat.json"), "utf8"));
+    expect(record.chainId).to.equal(31337);
+    expect(Object.keys(record.contracts).sort()).to.deep.equal(["Escrow", "MicropaymentChannels"]);
+  });
+
+  describe("with --network localhost, against anvil", function () {
+    let node: Anvil;
+    before(async function () {
+      if (underCoverage()) this.skip();
+      node = await startAnvil();
+    });
+    after(async () => node?.stop());
+
+    it("runs every story; a second run reuses the deployed suite and sends no deployment", async function () {
+      const env = { PEERPAY_DEPLOYMENTS_DIR: dir, LOCALHOST_RPC_URL: node.url };
+      const first = await runDemo(env, ["--network", "localhost"]);
+      expectAllStories(first);
+      expect(first.stdout).to.include(`on network "localhost" (chain id ${node.chainId})`);
+      expect(first.stdout).to.match(/▸ MicropaymentChannels deployed at/);
+      const second = await runDemo(env, ["--network", "localhost"]);
+      expectAllStories(second);
+      expect(second.stdout).to.match(/▸ Escrow unchanged at/);
+      expect(second.stdout).to.match(/▸ MicropaymentChannels unchanged at/);
+      expect(second.stdout).to.not.match(/deploy (Escrow|MicropaymentChannels):/);
+    });
+  });
+});
