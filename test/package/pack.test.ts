@@ -12,6 +12,8 @@ import { underCoverage } from "../helpers/coverage";
 
 const ROOT = path.join(__dirname, "../..");
 const CONSUMER_SOURCE = path.join(__dirname, "consumer/main.ts.txt");
+/** The README's quickstart programs: compiled and run here exactly as a user would after `npm install peerpay`. */
+const EXAMPLES = path.join(ROOT, "examples");
 
 /**
  * Runs a command to completion and resolves with what it printed; rejects with the command, its exit status and
@@ -97,6 +99,10 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
       { cwd: app },
     );
     copyFileSync(CONSUMER_SOURCE, path.join(app, "src/main.ts"));
+    mkdirSync(path.join(app, "src/examples"));
+    for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith(".ts"))) {
+      copyFileSync(path.join(EXAMPLES, file), path.join(app, "src/examples", file));
+    }
     // The app as users build it: Node 16+ resolution of `exports`, strict, the package's declarations checked.
     writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
     // Older setups ("moduleResolution": "node10") ignore `exports`: subpaths resolve through `typesVersions`.
@@ -198,5 +204,15 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
     expect(result).to.include(`channels=${record.contracts.MicropaymentChannels.address}`);
     expect(result).to.include("released=1500000000000000000");
     expect(result).to.include("paid=3500000000000000 vouchers=3");
+  });
+
+  it("README's quickstart examples (examples/*.ts) run as written against the same node", async function () {
+    this.timeout(60_000);
+    const env = { ...process.env, PEERPAY_RPC_URL: anvil!.url, PEERPAY_RECORD: recordPath };
+    const trade = await run(process.execPath, ["out/examples/escrow-trade.js"], { cwd: app, env });
+    expect(trade).to.include("the buyer cannot release: ESCROW_UNAUTHORIZED");
+    expect(trade).to.include("deal closed: 0.5 ETH released to the buyer");
+    const stream = await run(process.execPath, ["out/examples/pay-per-call.js"], { cwd: app, env });
+    expect(stream).to.include("100 calls paid off-chain; the API closed with 0.001 ETH");
   });
 });
