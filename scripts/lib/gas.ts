@@ -16,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import {
   AbiCoder,
+  concat,
   Signature,
   Wallet,
   ZeroAddress,
@@ -38,6 +39,7 @@ import {
 import type { IEscrow } from "../../typechain-types/contracts/Escrow";
 import type { IMicropaymentChannels } from "../../typechain-types/contracts/MicropaymentChannels";
 import { ESCROW_EIP712_TYPES, escrowDomain, signPermit } from "../../sdk";
+import { CREATE2_PROXY, CREATE2_PROXY_RUNTIME, DEFAULT_SALT, loadSuiteArtifacts, planSuite } from "./deploy";
 
 /** One measured operation. `gas` is the full receipt gas, including the 21,000 base. */
 export interface GasRow {
@@ -45,7 +47,7 @@ export interface GasRow {
   key: string;
   /** What was measured, for the table. */
   label: string;
-  asset: "ETH" | "ERC20";
+  asset: "ETH" | "ERC20" | "-";
   gas: number;
   calldataBytes: number;
   calldataZeroBytes: number;
@@ -160,7 +162,7 @@ async function harness(hre: HardhatRuntimeEnvironment, start: number, namespace:
      * relative to its block) and, if `measured` is given, records it as a row.
      */
     step: async (
-      measured: { key: string; label: string; asset: "ETH" | "ERC20" } | null,
+      measured: { key: string; label: string; asset: "ETH" | "ERC20" | "-" } | null,
       tx: () => Promise<ContractTransactionResponse>,
     ): Promise<TransactionReceipt> => {
       await tick();
@@ -742,9 +744,48 @@ async function runChannelsBenchmark(hre: HardhatRuntimeEnvironment): Promise<Gas
   return rows;
 }
 
-/** Every row: the escrow's, then the channels'. */
+/**
+ * Deploying the suite as `npm run deploy` does (docs/deployments.md §2): each contract created through the CREATE2
+ * proxy with the default salt and a fixed owner, on a chain where the proxy is installed. Rows `deploy.<Contract>`.
+ * Leaves the network's state unchanged.
+ */
+export async function measureDeploymentGas(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
+  const provider = hre.ethers.provider;
+  const snapshotId: string = await provider.send("evm_snapshot", []);
+  try {
+    const bench = await harness(hre, START_TIME, "peerpay.gas.deploy.");
+    const deployer = bench.wallet("deployer");
+    await bench.fund([deployer]);
+    if ((await provider.getCode(CREATE2_PROXY)) === "0x") {
+      await provider.send("hardhat_setCode", [CREATE2_PROXY, CREATE2_PROXY_RUNTIME]);
+    }
+    const plans = planSuite(await loadSuiteArtifacts(hre.artifacts), { owner: deployer.address, salt: DEFAULT_SALT });
+    for (const plan of plans) {
+      const key = `deploy.${plan.name}`;
+      await bench.step(
+        { key, label: `deploy ${plan.name} (CREATE2 proxy)`, asset: "-" },
+        () =>
+          deployer.sendTransaction({
+            to: CREATE2_PROXY,
+            data: concat([plan.salt, plan.initcode]),
+          }) as Promise<ContractTransactionResponse>,
+      );
+      if ((await provider.getCode(plan.address)) === "0x")
+        throw new Error(`${plan.name} not created at ${plan.address}`);
+    }
+    return bench.rows;
+  } finally {
+    await provider.send("evm_revert", [snapshotId]);
+  }
+}
+
+/** Every row: the escrow's, the channels', then the deployments'. */
 export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRow[]> {
-  return [...(await measureEscrowGas(hre)), ...(await measureMicropaymentGas(hre))];
+  return [
+    ...(await measureEscrowGas(hre)),
+    ...(await measureMicropaymentGas(hre)),
+    ...(await measureDeploymentGas(hre)),
+  ];
 }
 
 /** The rows as a snapshot: keys sorted, so that the file's order never depends on the measurement's. */

@@ -15,7 +15,7 @@ import {
   type GasSnapshot,
 } from "../../scripts/lib/gas";
 
-describe("Gas: escrow (docs/escrow.md §10) and micropayment channels (gas/snapshot.json)", function () {
+describe("Gas: escrow (docs/escrow.md §10), micropayment channels and deployments (gas/snapshot.json)", function () {
   let rows: GasRow[];
   let snapshot: GasSnapshot;
 
@@ -27,7 +27,7 @@ describe("Gas: escrow (docs/escrow.md §10) and micropayment channels (gas/snaps
     snapshot = JSON.parse(readFileSync(SNAPSHOT_PATH, "utf8")) as GasSnapshot;
   });
 
-  it("measures exactly the operations of the committed snapshot, escrow and channels", function () {
+  it("measures exactly the operations of the committed snapshot: escrow, channels and both deployments", function () {
     const measured = rows.map((r) => r.key).sort();
     const committed = Object.keys(snapshot).sort();
     const missing = measured.filter((k) => !committed.includes(k));
@@ -38,7 +38,12 @@ describe("Gas: escrow (docs/escrow.md §10) and micropayment channels (gas/snaps
     ).to.deep.equal({ missing: [], extra: [] });
     expect(new Set(measured).size, "duplicate operation keys").to.equal(measured.length);
     expect(measured.some((k) => k.startsWith("channels.")), "no channel rows measured").to.equal(true);
-    expect(measured.some((k) => !k.startsWith("channels.")), "no escrow rows measured").to.equal(true);
+    expect(measured.some((k) => /^(eth|erc20)\./.test(k)), "no escrow rows measured").to.equal(true);
+    // Every deployable contract: its operations above, and its deployment through the CREATE2 proxy.
+    expect(measured.filter((k) => k.startsWith("deploy.")).sort()).to.deep.equal([
+      "deploy.Escrow",
+      "deploy.MicropaymentChannels",
+    ]);
   });
 
   it("costs no more gas (and calldata) than the committed snapshot for any operation", function () {
