@@ -192,10 +192,23 @@ export function addressBookFromRecord(record: DeploymentRecord): AddressBook {
 }
 
 /**
- * What the clients' `connect` share: the address and `fromBlock`, given or looked up for the runner's chain. A given
- * address without `fromBlock` takes the book's block when the book has that same address.
+ * What the clients' `connect` share: their constructor's parameters, with the address and `fromBlock` given or looked
+ * up for the runner's chain. A given address without `fromBlock` takes the book's block when the book has that same
+ * address.
  */
-export async function resolveDeployment(
+export async function connectParameters<
+  TParameters extends { runner: ContractRunner | null; address: Address; fromBlock?: number },
+>(contract: DeployableContract, params: ConnectParameters<TParameters>, decode: ErrorDecoder): Promise<TParameters> {
+  const { address, fromBlock, addressBook, ...rest } = params;
+  const deployment = await resolveDeployment(
+    contract,
+    { runner: params.runner, address, fromBlock, addressBook },
+    decode,
+  );
+  return { ...rest, ...deployment } as unknown as TParameters;
+}
+
+async function resolveDeployment(
   contract: DeployableContract,
   params: { runner: ContractRunner | null; address?: Address; fromBlock?: number; addressBook?: AddressBook },
   decode: ErrorDecoder,

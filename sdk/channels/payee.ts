@@ -4,7 +4,7 @@ import { InvalidParameterError } from "../errors/base";
 import { VoucherError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import { decodeChannelsError } from "../errors/contract";
-import { resolveDeployment, type ConnectParameters } from "../deployments";
+import { connectParameters, type ConnectParameters } from "../deployments";
 import type { PreparedTransaction } from "../escrow/parameters";
 import type { Address } from "../escrow/types";
 import { channelsInterface } from "../internal/abi";
@@ -103,13 +103,7 @@ export class PayeeClient extends ChannelsClientBase {
    * ```
    */
   static async connect(params: ConnectParameters<PayeeClientParameters>): Promise<PayeeClient> {
-    const { address, fromBlock, addressBook, ...rest } = params;
-    const deployment = await resolveDeployment(
-      "MicropaymentChannels",
-      { runner: rest.runner, address, fromBlock, addressBook },
-      decodeChannelsError,
-    );
-    return new PayeeClient({ ...rest, ...deployment });
+    return new PayeeClient(await connectParameters("MicropaymentChannels", params, decodeChannelsError));
   }
 
   // ---------------------------------------------------------------- accepting vouchers

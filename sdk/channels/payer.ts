@@ -4,7 +4,7 @@ import type { PreparedTransaction } from "../escrow/parameters";
 import type { Address } from "../escrow/types";
 import { requireAddress, requireBigInt, requireHex, requireInteger, requireThat } from "../internal/validate";
 import { decodeChannelsError } from "../errors/contract";
-import { resolveDeployment, type ConnectParameters } from "../deployments";
+import { connectParameters, type ConnectParameters } from "../deployments";
 import { signPermit } from "../signing/permit";
 import { ChannelsClientBase } from "./base";
 import type {
@@ -63,13 +63,7 @@ export class PayerClient extends ChannelsClientBase {
    * ```
    */
   static async connect(params: ConnectParameters<ChannelsClientParameters>): Promise<PayerClient> {
-    const { address, fromBlock, addressBook, ...rest } = params;
-    const deployment = await resolveDeployment(
-      "MicropaymentChannels",
-      { runner: rest.runner, address, fromBlock, addressBook },
-      decodeChannelsError,
-    );
-    return new PayerClient({ ...rest, ...deployment });
+    return new PayerClient(await connectParameters("MicropaymentChannels", params, decodeChannelsError));
   }
 
   /**

@@ -14,7 +14,7 @@ import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/c
 import { DealLookupError, InvalidParameterError } from "../errors/base";
 import { PeerPayErrorCode } from "../errors/codes";
 import { decodeEscrowError } from "../errors/contract";
-import { resolveDeployment, type ConnectParameters } from "../deployments";
+import { connectParameters, type ConnectParameters } from "../deployments";
 import { escrowInterface } from "../internal/abi";
 import { TransactionRunner, guarded } from "../internal/transactions";
 import { requireAddress, requireBigInt, requireHex, requireInteger, requireThat } from "../internal/validate";
@@ -124,13 +124,7 @@ export class EscrowClient {
    * ```
    */
   static async connect(params: ConnectParameters<EscrowClientParameters>): Promise<EscrowClient> {
-    const { address, fromBlock, addressBook, ...rest } = params;
-    const deployment = await resolveDeployment(
-      "Escrow",
-      { runner: rest.runner, address, fromBlock, addressBook },
-      decodeEscrowError,
-    );
-    return new EscrowClient({ ...rest, ...deployment });
+    return new EscrowClient(await connectParameters("Escrow", params, decodeEscrowError));
   }
 
   // ---------------------------------------------------------------- reads
