@@ -91,8 +91,8 @@ export class PayeeClient extends ChannelsClientBase {
    * Checks a voucher and stores it durably; resolves once it is stored. Refuses, with a {@link VoucherError}:
    * `VOUCHER_INVALID_SIGNATURE` (malformed, high s, or refused by a contract payer's ERC-1271 `isValidSignature`,
    * which is asked as the contract does when ECDSA does not authorise the voucher), `VOUCHER_SIGNATURE_TOO_LONG`
-   * (above `MAX_SIGNATURE_BYTES`, before any chain call), `VOUCHER_UNAUTHORIZED_SIGNER` (neither the payer nor a session
-   * key valid for at least `claimMargin` more seconds), `CHANNEL_UNKNOWN`, `CHANNEL_NOT_OPEN` (closed, or its
+   * (above `MAX_SIGNATURE_BYTES`, before any chain call), `VOUCHER_UNAUTHORIZED_SIGNER` (neither the payer nor a
+   * session key valid for at least `claimMargin` more seconds), `CHANNEL_UNKNOWN`, `CHANNEL_NOT_OPEN` (closed, or its
    * challenge period ends within `claimMargin`), `VOUCHER_NOT_MONOTONIC` (not above the best stored) and
    * `VOUCHER_EXCEEDS_DEPOSIT`.
    *
