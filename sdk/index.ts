@@ -108,7 +108,14 @@ export type { DealParameters } from "./escrow/validation";
 
 // ------------------------------------------------------------------ micropayment channels
 export { StoreError, VoucherError } from "./errors/channels";
-export { ChannelStatus, toChannelId, type Channel, type ChannelId, type Voucher } from "./channels/types";
+export {
+  ChannelStatus,
+  MAX_SIGNATURE_BYTES,
+  toChannelId,
+  type Channel,
+  type ChannelId,
+  type Voucher,
+} from "./channels/types";
 export {
   VOUCHER_EIP712_TYPES,
   VoucherVerifier,

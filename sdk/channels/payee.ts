@@ -10,6 +10,7 @@ import type { Address } from "../escrow/types";
 import { channelsInterface } from "../internal/abi";
 import { requireAddress, requireBigInt, requireInteger } from "../internal/validate";
 import type { VoucherStore } from "../store/types";
+import { requireSignatureLength } from "../store/validate";
 import { ChannelsClientBase } from "./base";
 import { decodeChannelEvents, type ChannelEvent } from "./events";
 import type {
@@ -26,7 +27,7 @@ import type {
   Watcher,
 } from "./parameters";
 import { ChannelStatus, type Channel, type ChannelId, type Voucher } from "./types";
-import { VoucherVerifier } from "./voucher";
+import { VoucherVerifier, compactSignature } from "./voucher";
 
 const UINT256_BOUND = 1n << 256n;
 const ERC1271_MAGIC_VALUE = "0x1626ba7e";
@@ -111,11 +112,15 @@ export class PayeeClient extends ChannelsClientBase {
   /**
    * Checks a voucher and stores it durably; resolves once it is stored. Refuses, with a {@link VoucherError}:
    * `VOUCHER_INVALID_SIGNATURE` (malformed, high s, or refused by a contract payer's ERC-1271 `isValidSignature`,
-   * which is asked as the contract does when ECDSA does not authorise the voucher; only 65-byte signatures are
-   * accepted), `VOUCHER_UNAUTHORIZED_SIGNER` (neither the payer nor a session
-   * key valid for at least `claimMargin` more seconds), `CHANNEL_UNKNOWN`, `CHANNEL_NOT_OPEN` (closed, or its
+   * which is asked as the contract does when ECDSA does not authorise the voucher), `VOUCHER_SIGNATURE_TOO_LONG`
+   * (above `MAX_SIGNATURE_BYTES`, before any chain call), `VOUCHER_UNAUTHORIZED_SIGNER` (neither the payer nor a
+   * session key valid for at least `claimMargin` more seconds), `CHANNEL_UNKNOWN`, `CHANNEL_NOT_OPEN` (closed, or its
    * challenge period ends within `claimMargin`), `VOUCHER_NOT_MONOTONIC` (not above the best stored) and
    * `VOUCHER_EXCEEDS_DEPOSIT`.
+   *
+   * ECDSA signatures (the payer's or a session key's) may come in the 65-byte or the 64-byte EIP-2098 form and are
+   * stored in the 64-byte form, which costs less calldata when claimed; signatures accepted through ERC-1271 are
+   * stored byte for byte, since the wallet is asked again about exactly those bytes at claim time.
    *
    * @throws {InvalidParameterError} the channel is not to this payee, or a field is malformed.
    * @example
@@ -124,6 +129,7 @@ export class PayeeClient extends ChannelsClientBase {
    * ```
    */
   async acceptVoucher({ channel, amount, signature }: AcceptVoucherParameters): Promise<AcceptVoucherReturnType> {
+    requireSignatureLength(signature, { amount });
     const { channel: terms, channelId } = await this.resolve(channel);
     const payee = await this.#payeeAddress();
     if (terms.payee !== payee) {
@@ -132,12 +138,12 @@ export class PayeeClient extends ChannelsClientBase {
     const value = requireBigInt("amount", amount, 1n, UINT256_BOUND);
     const verifier = await this.#verifierOf();
     // A contract payer (ERC-1271) may sign with bytes that recover to no key or to another one: as the contract,
-    // try ECDSA first, then ask the payer. Only 65-byte signatures are accepted, as stores keep 65 bytes.
+    // try ECDSA first, then ask the payer, with any whole number of bytes up to MAX_SIGNATURE_BYTES.
     let recovered: string | undefined;
     try {
       recovered = verifier.recoverLowercase({ channelId, amount: value, signature });
     } catch (error) {
-      const wellFormed = typeof signature === "string" && signature.length === 132 && isHexString(signature);
+      const wellFormed = typeof signature === "string" && signature.length % 2 === 0 && isHexString(signature);
       if (!(error instanceof VoucherError) || !wellFormed || !(await this.#isContract(terms.payer))) throw error;
     }
     const refuse = (code: VoucherError["code"], message: string, details: Record<string, unknown> = {}) =>
@@ -154,9 +160,16 @@ export class PayeeClient extends ChannelsClientBase {
       this.#requireOpen(channelId, state, refuse);
     }
     let signer: Address;
-    if (authorized()) signer = getAddress(recovered!);
-    else if (await this.#acceptsErc1271(terms.payer, verifier, channelId, value, signature)) signer = terms.payer;
-    else if (recovered === undefined) {
+    // What is stored and later submitted: an ECDSA signature in its 64-byte form (the contract recovers the same key
+    // from it, for less calldata); a wallet's signature exactly as the wallet accepted it.
+    let stored: string;
+    if (authorized()) {
+      signer = getAddress(recovered!);
+      stored = compactSignature(signature);
+    } else if (await this.#acceptsErc1271(terms.payer, verifier, channelId, value, signature)) {
+      signer = terms.payer;
+      stored = signature.toLowerCase();
+    } else if (recovered === undefined) {
       throw refuse(PeerPayErrorCode.VOUCHER_INVALID_SIGNATURE, `The payer contract refused the signature`, {
         signature,
       });
@@ -189,8 +202,8 @@ export class PayeeClient extends ChannelsClientBase {
           },
         );
       }
-      const stored = await this.store.put({ channelId, amount: value, signature: signature.toLowerCase() });
-      if (!stored) throw notMonotonic((await this.store.get(channelId))?.amount ?? value);
+      if (!(await this.store.put({ channelId, amount: value, signature: stored })))
+        throw notMonotonic((await this.store.get(channelId))?.amount ?? value);
       return { channelId, amount: value, signer, increment: value - (best?.amount ?? 0n) };
     });
   }

@@ -73,6 +73,22 @@ export type Voucher = {
   channelId: ChannelId;
   /** Cumulative, in base units of the channel's token. */
   amount: bigint;
-  /** 65 bytes, `r ‖ s ‖ v`, lowercase hex. */
+  /**
+   * Lowercase hex. ECDSA (the payer or a session key): 65 bytes `r ‖ s ‖ v` or 64 bytes EIP-2098
+   * `r ‖ yParity·2^255 + s`; a payee's store keeps the 64-byte form of what it accepted through ECDSA. ERC-1271 (a
+   * contract payer): whatever bytes its wallet accepts, at most {@link MAX_SIGNATURE_BYTES}.
+   */
   signature: string;
 };
+
+/**
+ * The longest voucher signature the SDK accepts and stores, in bytes (8 KiB): room for ERC-1271 wallets that sign
+ * with several keys or wrap a passkey assertion, while a payee cannot be made to pass megabytes to an `eth_call` or
+ * write them to its log. Longer signatures are refused with `VOUCHER_SIGNATURE_TOO_LONG`.
+ *
+ * @example
+ * ```ts
+ * if ((signature.length - 2) / 2 > MAX_SIGNATURE_BYTES) return res.status(413).end();
+ * ```
+ */
+export const MAX_SIGNATURE_BYTES = 8_192;

@@ -203,8 +203,8 @@ export type VoucherVerifierParameters = ChannelContext & { native?: boolean };
  * Recovers voucher signers fast, for a payee checking thousands of vouchers a second. The domain separator and the
  * typehash are computed once; each voucher costs two keccaks into preallocated buffers and one recovery (native
  * libsecp256k1 when the `secp256k1` package is installed, else ethers) plus the keccak of the public key. Rejects
- * what OpenZeppelin's `ECDSA` rejects: signatures that are not 65 bytes, `v` other than 27/28, high s, r or s zero
- * or out of range.
+ * what the contract's `_recover` rejects: signatures that are neither 65 bytes (`r ‖ s ‖ v`) nor 64 bytes (EIP-2098
+ * `r ‖ yParity·2^255 + s`), `v` other than 27/28, high s, r or s zero or out of range.
  *
  * Not safe to share across worker threads (each thread makes its own); calls are synchronous.
  *
@@ -285,7 +285,7 @@ export class VoucherVerifier {
   /**
    * The address (checksummed) whose key signed the voucher.
    *
-   * @throws {VoucherError} `VOUCHER_INVALID_SIGNATURE`: malformed, malleable, or recovering no key.
+   * @throws {VoucherError} `VOUCHER_INVALID_SIGNATURE`: not 64 or 65 bytes, malleable, or recovering no key.
    * @example
    * ```ts
    * const signer = verifier.recover({ channelId, amount, signature });
@@ -313,16 +313,28 @@ export class VoucherVerifier {
         message: `Invalid voucher signature: ${reason}`,
         details: { channelId, amount, signature, reason },
       });
-    if (typeof signature !== "string" || signature.length !== 132 || !signature.startsWith("0x")) {
-      throw invalid("must be 65 bytes of hex");
+    const length = typeof signature === "string" ? signature.length : 0;
+    if (
+      (length !== 132 && length !== 130) ||
+      !signature.startsWith("0x") ||
+      !hexInto(signature.slice(2, 130), rs, 0, 64)
+    ) {
+      throw invalid("must be 64 or 65 bytes of hex");
     }
-    if (!hexInto(signature.slice(2, 130), rs, 0, 64)) throw invalid("must be 65 bytes of hex");
-    const v = parseInt(signature.slice(130, 132), 16);
-    if (v !== 27 && v !== 28) throw invalid("v must be 27 or 28");
+    let recid: number;
+    if (length === 132) {
+      const v = parseInt(signature.slice(130, 132), 16);
+      if (v !== 27 && v !== 28) throw invalid("v must be 27 or 28");
+      recid = v - 27;
+    } else {
+      // EIP-2098, as the contract reads it: the top bit of the second word is yParity, the rest is s.
+      recid = rs[32] >> 7;
+      rs[32] &= 0x7f;
+    }
     if (compare32(rs, 32, HALF_N) > 0) throw invalid("s is above n/2 (malleable)");
     if (this.#secp !== null) {
       try {
-        this.#secp.ecdsaRecover(rs, v - 27, digest, false, this.#publicKey);
+        this.#secp.ecdsaRecover(rs, recid, digest, false, this.#publicKey);
       } catch {
         throw invalid("recovers no key");
       }
@@ -330,8 +342,8 @@ export class VoucherVerifier {
     }
     try {
       const r = signature.slice(0, 66);
-      const s = "0x" + signature.slice(66, 130);
-      return recoverAddress(digest, Signature.from({ r, s, v })).toLowerCase();
+      const s = bytesToHex(rs.subarray(32));
+      return recoverAddress(digest, Signature.from({ r, s, v: 27 + recid })).toLowerCase();
     } catch {
       throw invalid("recovers no key");
     }
@@ -347,6 +359,32 @@ export class VoucherVerifier {
     this.#addresses.set(key, { publicKey: publicKey.slice(), address });
     return address;
   }
+}
+
+/**
+ * The EIP-2098 form (64 bytes, `r ‖ yParity·2^255 + s`) of a 65-byte low-s ECDSA signature, lowercase; a 64-byte
+ * signature is returned lowercased. Both forms recover the same signer in the contract's `_recover` and in
+ * {@link VoucherVerifier}. Only for signatures a verifier accepted: a high s would collide with the yParity bit.
+ *
+ * @example
+ * ```ts
+ * verifier.recoverLowercase({ channelId, amount, signature }); // throws unless a valid low-s ECDSA signature
+ * const compact = compactSignature(signature); // 64 bytes, recovering the same key
+ * ```
+ */
+export function compactSignature(signature: string): string {
+  if (signature.length === 130) return signature.toLowerCase();
+  const rs = signature.slice(0, 130).toLowerCase();
+  const v = signature.slice(130, 132).toLowerCase();
+  const top = parseInt(rs[66], 16);
+  if (signature.length !== 132 || (v !== "1b" && v !== "1c") || !(top < 8)) {
+    throw new InvalidParameterError({
+      parameter: "signature",
+      value: signature,
+      reason: "not a low-s ECDSA signature",
+    });
+  }
+  return v === "1b" ? rs : rs.slice(0, 66) + (top | 8).toString(16) + rs.slice(67);
 }
 
 /** Distinct keys remembered per verifier; beyond it the cache restarts (cheaply) rather than grow without bound. */

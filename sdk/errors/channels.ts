@@ -17,6 +17,7 @@ import { PeerPayError } from "./base";
  */
 export class VoucherError extends PeerPayError<
   | "VOUCHER_INVALID_SIGNATURE"
+  | "VOUCHER_SIGNATURE_TOO_LONG"
   | "VOUCHER_UNAUTHORIZED_SIGNER"
   | "VOUCHER_NOT_MONOTONIC"
   | "VOUCHER_EXCEEDS_DEPOSIT"
@@ -30,7 +31,8 @@ export class VoucherError extends PeerPayError<
  * A voucher store cannot serve the request: `STORE_UNAVAILABLE` once it is closed or after a failed `fsync` (a
  * write that may not be durable is never acknowledged, and the store refuses further writes rather than guess);
  * `STORE_CORRUPT` when its log holds an invalid record before the end (a torn last record is not corruption: it is
- * dropped on open).
+ * dropped on open); `STORE_LOCKED` when another live process holds a `FileVoucherStore`'s lock (`details.pid`
+ * names it).
  *
  * @example
  * ```ts
@@ -42,6 +44,6 @@ export class VoucherError extends PeerPayError<
  * }
  * ```
  */
-export class StoreError extends PeerPayError<"STORE_UNAVAILABLE" | "STORE_CORRUPT"> {
+export class StoreError extends PeerPayError<"STORE_UNAVAILABLE" | "STORE_CORRUPT" | "STORE_LOCKED"> {
   override name = "StoreError";
 }

@@ -46,8 +46,16 @@ export const PeerPayErrorCode = {
   CONTRACT_REVERT: "CONTRACT_REVERT",
 
   // ---------------------------------------------------------------- raised by the SDK: vouchers and their store
-  /** The voucher's signature is malformed (not 65 bytes, high s, bad v) or recovers no key. */
+  /**
+   * The voucher's signature is malformed or recovers no key (ECDSA: not 64 or 65 bytes, high s, bad v), and the
+   * payer is not a contract whose ERC-1271 `isValidSignature` accepts it.
+   */
   VOUCHER_INVALID_SIGNATURE: "VOUCHER_INVALID_SIGNATURE",
+  /**
+   * The voucher's signature is longer than `MAX_SIGNATURE_BYTES` (8,192 bytes): refused before any chain call or
+   * write, whatever the payer (no ECDSA signature is that long, and no store keeps one).
+   */
+  VOUCHER_SIGNATURE_TOO_LONG: "VOUCHER_SIGNATURE_TOO_LONG",
   /** The signature recovers to a key that may not sign this channel's vouchers now. */
   VOUCHER_UNAUTHORIZED_SIGNER: "VOUCHER_UNAUTHORIZED_SIGNER",
   /** The voucher's cumulative amount is not above the best voucher already accepted for the channel. */
@@ -65,6 +73,8 @@ export const PeerPayErrorCode = {
   STORE_UNAVAILABLE: "STORE_UNAVAILABLE",
   /** The voucher store's log holds an invalid record before its end (not a torn last write). */
   STORE_CORRUPT: "STORE_CORRUPT",
+  /** The file voucher store is held by another live process (its lock file names it); nothing was opened. */
+  STORE_LOCKED: "STORE_LOCKED",
 
   // ---------------------------------------------------------------- IEscrow custom errors
   ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",

@@ -1,22 +1,30 @@
-// Node only: an append-only log of fixed-size records, made durable by group commit.
+// Node only: an append-only log of length-prefixed records, made durable by group commit.
 import { open as openFile, rename, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { crc32 } from "node:zlib";
-import { toChannelId, type ChannelId, type Voucher } from "../channels/types";
+import { MAX_SIGNATURE_BYTES, toChannelId, type ChannelId, type Voucher } from "../channels/types";
 import { StoreError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import { bytesToHex, hexInto } from "../internal/bytes";
 import { requireInteger } from "../internal/validate";
+import { FileLock } from "./lock";
 import type { VoucherStore } from "./types";
 import { checkVoucher } from "./validate";
 
 /**
- * Record layout, 134 bytes: version (1) ‖ channelId (32) ‖ amount (32, big-endian) ‖ signature (65) ‖ CRC-32 of the
- * 130 bytes before it (4, big-endian). Fixed size, so a torn write can only leave a short or invalid tail.
+ * Version 1 (written by SDKs before variable-length signatures; still replayed, never written), 134 bytes:
+ * `0x01 ‖ channelId (32) ‖ amount (32, big-endian) ‖ signature (65) ‖ CRC-32 of the 130 bytes before it (4, BE)`.
  */
-const RECORD_VERSION = 0x01;
-const RECORD_SIZE = 134;
-const BODY_SIZE = 130;
+const V1 = 0x01;
+const V1_SIZE = 134;
+/**
+ * Version 2, 71 + L bytes: `0x02 ‖ L (2, BE) ‖ channelId (32) ‖ amount (32, BE) ‖ signature (L) ‖ CRC-32 of the
+ * 67 + L bytes before it (4, BE)`, with `L ≤ MAX_SIGNATURE_BYTES`. The CRC covers the length, so a damaged length
+ * cannot make a record of other bytes.
+ */
+const V2 = 0x02;
+const V2_OVERHEAD = 71;
+const V2_SIGNATURE_OFFSET = 67;
 
 /**
  * What {@link FileVoucherStore.open} takes.
@@ -27,7 +35,10 @@ const BODY_SIZE = 130;
  * ```
  */
 export type FileVoucherStoreParameters = {
-  /** The log file; created if missing. Its directory must exist. One process at a time may open it. */
+  /**
+   * The log file; created if missing. Its directory must exist. One process at a time may open it: the store holds
+   * the lock file `${path}.lock` until it is closed.
+   */
   path: string;
   /**
    * Compacts the log (rewrites it with one record per channel) once it holds more than this many records and at
@@ -47,6 +58,11 @@ type Pending = { record: Buffer; voucher: Voucher; resolve: (stored: boolean) =>
  * A failed write or `fdatasync` fails the store for good (`STORE_UNAVAILABLE`): the page cache may have dropped the
  * data, so retrying could acknowledge a voucher that is not on disk. Reopen it to recover from the log.
  *
+ * Records are length-prefixed (docs/micropayments.md §5), so signatures of any length up to
+ * {@link MAX_SIGNATURE_BYTES} are kept byte for byte; logs written in the older fixed-size format are replayed and
+ * appended to. The store is exclusive: a lock file `${path}.lock` names the process holding it; opening a store
+ * that a live process holds fails with `STORE_LOCKED`, and a lock left by a dead process is taken over.
+ *
  * @example
  * ```ts
  * const store = await FileVoucherStore.open({ path: "vouchers.log" });
@@ -57,6 +73,9 @@ type Pending = { record: Buffer; voucher: Voucher; resolve: (stored: boolean) =>
 export class FileVoucherStore implements VoucherStore {
   readonly path: string;
   readonly compactAfter: number;
+  /** The lock file, `${path}.lock`, held from open to close. */
+  readonly lockPath: string;
+  readonly #lock: FileLock;
   #handle: FileHandle;
   /** The best voucher per channel, including those whose write is in flight (decides what `put` accepts). */
   readonly #best = new Map<ChannelId, Voucher>();
@@ -70,9 +89,18 @@ export class FileVoucherStore implements VoucherStore {
   #failure: Error | null = null;
   #closed = false;
 
-  private constructor(path: string, compactAfter: number, handle: FileHandle, vouchers: Voucher[], records: number) {
+  private constructor(
+    path: string,
+    compactAfter: number,
+    lock: FileLock,
+    handle: FileHandle,
+    vouchers: Voucher[],
+    records: number,
+  ) {
     this.path = path;
     this.compactAfter = compactAfter;
+    this.lockPath = lock.path;
+    this.#lock = lock;
     this.#handle = handle;
     this.#records = records;
     for (const voucher of vouchers) {
@@ -82,9 +110,10 @@ export class FileVoucherStore implements VoucherStore {
   }
 
   /**
-   * Opens (or creates) the log and replays it.
+   * Takes the store's lock, then opens (or creates) the log and replays it.
    *
-   * @throws {StoreError} `STORE_CORRUPT` if an invalid record is followed by valid ones (not a torn tail).
+   * @throws {StoreError} `STORE_LOCKED` if another live process holds the store (a lock left by a dead process is
+   * taken over); `STORE_CORRUPT` if an invalid record is followed by valid ones (not a torn tail).
    * @example
    * ```ts
    * const store = await FileVoucherStore.open({ path: "vouchers.log" });
@@ -92,8 +121,10 @@ export class FileVoucherStore implements VoucherStore {
    */
   static async open({ path, compactAfter = 100_000 }: FileVoucherStoreParameters): Promise<FileVoucherStore> {
     const threshold = requireInteger("compactAfter", compactAfter, 1, Number.MAX_SAFE_INTEGER);
-    const handle = await openFile(path, "a+");
+    const lock = await FileLock.acquire(`${path}.lock`, path);
+    let handle: FileHandle | undefined;
     try {
+      handle = await openFile(path, "a+");
       const contents = await handle.readFile();
       const { vouchers, records, validLength } = replay(contents, path);
       if (validLength !== contents.length) {
@@ -102,9 +133,10 @@ export class FileVoucherStore implements VoucherStore {
         await handle.datasync();
       }
       await syncDirectory(path);
-      return new FileVoucherStore(path, threshold, handle, vouchers, records);
+      return new FileVoucherStore(path, threshold, lock, handle, vouchers, records);
     } catch (error) {
-      await handle.close();
+      await handle?.close();
+      await lock.release();
       throw error;
     }
   }
@@ -187,7 +219,7 @@ export class FileVoucherStore implements VoucherStore {
   }
 
   /**
-   * Waits for the writes in flight, then closes the file.
+   * Waits for the writes in flight, then closes the file and releases the lock.
    *
    * @example
    * ```ts
@@ -198,7 +230,11 @@ export class FileVoucherStore implements VoucherStore {
     if (this.#closed) return;
     this.#closed = true;
     while (this.#busy !== null) await this.#busy;
-    await this.#handle.close();
+    try {
+      await this.#handle.close();
+    } finally {
+      await this.#lock.release();
+    }
   }
 
   #requireUsable(): void {
@@ -242,9 +278,11 @@ export class FileVoucherStore implements VoucherStore {
     while (this.#queue.length > 0 && this.#failure === null) {
       const batch = this.#queue;
       this.#queue = [];
+      let size = 0;
+      for (const pending of batch) size += pending.record.length;
       const buffer = Buffer.concat(
         batch.map((pending) => pending.record),
-        batch.length * RECORD_SIZE,
+        size,
       );
       try {
         await writeAll(this.#handle, buffer);
@@ -276,7 +314,7 @@ export class FileVoucherStore implements VoucherStore {
     const vouchers = [...this.#durable.values()];
     const out = await openFile(temporary, "w");
     try {
-      await writeAll(out, Buffer.concat(vouchers.map(encode), vouchers.length * RECORD_SIZE));
+      await writeAll(out, Buffer.concat(vouchers.map(encode)));
       await out.datasync();
     } finally {
       await out.close();
@@ -304,52 +342,73 @@ export class FileVoucherStore implements VoucherStore {
 
 // ------------------------------------------------------------------ encoding
 
+/** A version-2 record of a checked voucher (lowercase hex, signature within MAX_SIGNATURE_BYTES). */
 function encode(voucher: Voucher): Buffer {
-  const record = Buffer.allocUnsafe(RECORD_SIZE);
-  record[0] = RECORD_VERSION;
-  hexInto(voucher.channelId.slice(2), record, 1, 32);
-  hexInto(voucher.amount.toString(16).padStart(64, "0"), record, 33, 32);
-  hexInto(voucher.signature.slice(2), record, 65, 65);
-  record.writeUInt32BE(crc32(record.subarray(0, BODY_SIZE)), BODY_SIZE);
+  const length = (voucher.signature.length - 2) / 2;
+  const size = V2_OVERHEAD + length;
+  const record = Buffer.allocUnsafe(size);
+  record[0] = V2;
+  record.writeUInt16BE(length, 1);
+  hexInto(voucher.channelId.slice(2), record, 3, 32);
+  hexInto(voucher.amount.toString(16).padStart(64, "0"), record, 35, 32);
+  hexInto(voucher.signature.slice(2), record, V2_SIGNATURE_OFFSET, length);
+  record.writeUInt32BE(crc32(record.subarray(0, size - 4)), size - 4);
   return record;
 }
 
-function isValidRecord(contents: Buffer, offset: number): boolean {
-  if (offset + RECORD_SIZE > contents.length || contents[offset] !== RECORD_VERSION) return false;
-  const body = contents.subarray(offset, offset + BODY_SIZE);
-  return crc32(body) === contents.readUInt32BE(offset + BODY_SIZE);
+/** The size of the valid record (version 1 or 2) at `offset`, or 0 if there is none (torn, damaged, or the end). */
+function recordSizeAt(contents: Buffer, offset: number): number {
+  let size: number;
+  if (contents[offset] === V1) {
+    size = V1_SIZE;
+  } else if (contents[offset] === V2 && offset + 3 <= contents.length) {
+    const length = contents.readUInt16BE(offset + 1);
+    if (length > MAX_SIGNATURE_BYTES) return 0;
+    size = V2_OVERHEAD + length;
+  } else {
+    return 0;
+  }
+  if (offset + size > contents.length) return 0;
+  const crc = contents.readUInt32BE(offset + size - 4);
+  return crc32(contents.subarray(offset, offset + size - 4)) === crc ? size : 0;
 }
 
-function decode(contents: Buffer, offset: number): Voucher {
+function decode(contents: Buffer, offset: number, size: number): Voucher {
+  // Version 1 has no length field: its fields start two bytes earlier.
+  const at = contents[offset] === V1 ? offset + 1 : offset + 3;
   return {
-    channelId: bytesToHex(contents.subarray(offset + 1, offset + 33)) as ChannelId,
-    amount: BigInt(bytesToHex(contents.subarray(offset + 33, offset + 65))),
-    signature: bytesToHex(contents.subarray(offset + 65, offset + 130)),
+    channelId: bytesToHex(contents.subarray(at, at + 32)) as ChannelId,
+    amount: BigInt(bytesToHex(contents.subarray(at + 32, at + 64))),
+    signature: bytesToHex(contents.subarray(at + 64, offset + size - 4)),
   };
 }
 
 /**
  * The best voucher per channel in the log, and where the valid records end. The log ends at the first invalid
- * record; a valid record after it means damage inside the synced part of the log, not a torn last write.
+ * record; a valid record starting at any later byte means damage inside the synced part of the log, not a torn
+ * last write (records have different lengths, so every offset is tried, not only multiples of a record size).
  */
 function replay(contents: Buffer, path: string): { vouchers: Voucher[]; records: number; validLength: number } {
   const best = new Map<ChannelId, Voucher>();
   let offset = 0;
-  for (; isValidRecord(contents, offset); offset += RECORD_SIZE) {
-    const voucher = decode(contents, offset);
+  let records = 0;
+  for (let size = recordSizeAt(contents, 0); size > 0; size = recordSizeAt(contents, offset)) {
+    const voucher = decode(contents, offset, size);
     const known = best.get(voucher.channelId);
     if (known === undefined || known.amount < voucher.amount) best.set(voucher.channelId, voucher);
+    offset += size;
+    records++;
   }
-  for (let later = offset + RECORD_SIZE; later + RECORD_SIZE <= contents.length; later += RECORD_SIZE) {
-    if (isValidRecord(contents, later)) {
+  for (let later = offset + 1; later + V2_OVERHEAD <= contents.length; later++) {
+    if (recordSizeAt(contents, later) > 0) {
       throw new StoreError({
         code: PeerPayErrorCode.STORE_CORRUPT,
-        message: `Invalid record at byte ${offset} of ${path}, followed by valid ones`,
-        details: { path, offset },
+        message: `Invalid record at byte ${offset} of ${path}, followed by a valid one at byte ${later}`,
+        details: { path, offset, next: later },
       });
     }
   }
-  return { vouchers: [...best.values()], records: offset / RECORD_SIZE, validLength: offset };
+  return { vouchers: [...best.values()], records, validLength: offset };
 }
 
 async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {

@@ -23,6 +23,7 @@ const VALUES = [
   "ESCROW_LIMITS",
   "EscrowClient",
   "InvalidParameterError",
+  "MAX_SIGNATURE_BYTES",
   "MemoryVoucherStore",
   "Outcome",
   "PayeeClient",

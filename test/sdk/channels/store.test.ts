@@ -1,15 +1,18 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { crc32 } from "node:zlib";
 import { keccak256, toBeHex } from "ethers";
 import {
   InvalidParameterError,
+  MAX_SIGNATURE_BYTES,
   MemoryVoucherStore,
   StoreError,
+  VoucherError,
   toChannelId,
   type Voucher,
   type VoucherStore,
@@ -18,8 +21,63 @@ import { FileVoucherStore } from "../../../sdk/node";
 import { expectSdkError } from "../../helpers/sdk";
 import { channelOf, signatureOf } from "./fixtures/store-writer";
 
-const RECORD_SIZE = 134;
+/** A version-2 record of a 65-byte signature: 71 bytes of framing and fields, plus the signature. */
+const RECORD_SIZE = 136;
+const V1_RECORD_SIZE = 134;
 const WRITER = path.join(__dirname, "fixtures/store-writer.ts");
+const HOLDER = path.join(__dirname, "fixtures/store-holder.ts");
+const ROOT = path.join(__dirname, "../../..");
+
+/** The record layouts of docs/micropayments.md §5, written here independently of the store's encoder. */
+function crcFramed(body: Buffer): Buffer {
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([body, crc]);
+}
+function fields(v: Voucher): Buffer {
+  return Buffer.concat([
+    Buffer.from(v.channelId.slice(2), "hex"),
+    Buffer.from(v.amount.toString(16).padStart(64, "0"), "hex"),
+  ]);
+}
+/** Version 1, byte for byte as the SDK wrote it before variable-length signatures (65-byte signatures only). */
+function v1Record(v: Voucher): Buffer {
+  const signature = Buffer.from(v.signature.slice(2), "hex");
+  expect(signature.length).to.equal(65);
+  return crcFramed(Buffer.concat([Buffer.from([0x01]), fields(v), signature]));
+}
+function v2Record(v: Voucher): Buffer {
+  const signature = Buffer.from(v.signature.slice(2), "hex");
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(signature.length);
+  return crcFramed(Buffer.concat([Buffer.from([0x02]), length, fields(v), signature]));
+}
+
+/** A signature-shaped byte string of `length` bytes, different for each (channel, amount). */
+function bytesOf(channel: number, amount: bigint, length: number): string {
+  let hex = "";
+  for (let i = 0; hex.length < 2 * length; i++)
+    hex += keccak256(toBeHex((BigInt(channel) << 160n) | (amount << 32n) | BigInt(i), 32)).slice(2);
+  return "0x" + hex.slice(0, 2 * length);
+}
+
+/** Spawns the lock tests' child (fixtures/store-holder.ts) and reads its output lines. */
+function holder(mode: "hold" | "try", file: string) {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", HOLDER, mode, file], {
+    stdio: ["pipe", "pipe", "inherit"],
+    cwd: ROOT,
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`the ${mode} child ended without output`);
+    return value as string;
+  };
+  return { child, next, exited };
+}
 
 function voucher(channel: number, amount: bigint): Voucher {
   return { channelId: channelOf(channel), amount, signature: signatureOf(channel, amount) };
@@ -66,18 +124,52 @@ describe("Voucher stores", function () {
         await expectSdkError(store.put({ ...upper, amount: 0n }), InvalidParameterError, "INVALID_PARAMETER", {
           parameter: "amount",
         });
-        await expectSdkError(
-          store.put({ ...upper, amount: 4n, signature: upper.signature.slice(0, 130) }),
-          InvalidParameterError,
-          "INVALID_PARAMETER",
-          { parameter: "signature" },
-        );
+        for (const signature of [upper.signature.slice(0, 131), upper.signature.slice(2), "0x" + "zz".repeat(65)]) {
+          await expectSdkError(
+            store.put({ ...upper, amount: 4n, signature }),
+            InvalidParameterError,
+            "INVALID_PARAMETER",
+            { parameter: "signature" },
+          );
+        }
         await expectSdkError(
           store.put({ ...upper, channelId: "0x12" as Voucher["channelId"] }),
           InvalidParameterError,
           "INVALID_PARAMETER",
           { parameter: "channelId" },
         );
+        await store.close();
+      });
+
+      it("keeps signatures of 0 to MAX_SIGNATURE_BYTES bytes byte for byte, across a reopen", async function () {
+        const lengths = [0, 1, 64, 65, 66, 300, 4_097, MAX_SIGNATURE_BYTES];
+        const expected = lengths.map((length, c) => ({
+          channelId: channelOf(100 + c),
+          amount: BigInt(length + 1),
+          signature: bytesOf(c, BigInt(length + 1), length),
+        }));
+        let store = await kind.open();
+        for (const v of expected) expect(await store.put(v)).to.equal(true);
+        for (const v of expected) expect(await store.get(v.channelId)).to.deep.equal(v);
+        if (store instanceof FileVoucherStore) {
+          await store.close();
+          store = await kind.open();
+        }
+        expect(sortVouchers(await store.all())).to.deep.equal(sortVouchers(expected));
+        await store.close();
+      });
+
+      it("refuses a signature above MAX_SIGNATURE_BYTES with VOUCHER_SIGNATURE_TOO_LONG, storing nothing", async function () {
+        const store = await kind.open();
+        for (const length of [MAX_SIGNATURE_BYTES + 1, 1_000_000]) {
+          await expectSdkError(
+            store.put({ channelId: channelOf(3), amount: 1n, signature: "0x" + "5a".repeat(length) }),
+            VoucherError,
+            "VOUCHER_SIGNATURE_TOO_LONG",
+            { length, max: 8_192 },
+          );
+        }
+        expect(await store.all()).to.deep.equal([]);
         await store.close();
       });
 
@@ -106,6 +198,200 @@ describe("Voucher stores", function () {
       expect(await reopened.put(voucher(0, 5n))).to.equal(false);
       expect(await reopened.put(voucher(0, 6n))).to.equal(true);
       await reopened.close();
+    });
+
+    it("writes version-2 records: 0x02, signature length, channel id, amount, signature, CRC-32", async function () {
+      const store = await FileVoucherStore.open({ path: logPath() });
+      const written = [
+        voucher(0, 1n),
+        { channelId: channelOf(1), amount: 2n, signature: bytesOf(1, 2n, 64) },
+        { channelId: channelOf(2), amount: (1n << 256n) - 1n, signature: bytesOf(2, 3n, 1_234) },
+        { channelId: channelOf(3), amount: 4n, signature: "0x" },
+      ];
+      for (const v of written) await store.put(v);
+      await store.close();
+      expect(readFileSync(logPath())).to.deep.equal(Buffer.concat(written.map(v2Record)));
+    });
+
+    it("replays a version-1 log written as the fixed-size format wrote it, then appends version-2 records", async function () {
+      const old = [voucher(0, 1n), voucher(1, 9n), voucher(0, 2n), voucher(2, 5n), voucher(0, 3n)];
+      const v1 = Buffer.concat(old.map(v1Record));
+      expect(v1.length).to.equal(old.length * V1_RECORD_SIZE);
+      // The last version-1 record was torn by a crash: 60 of its 134 bytes reached the file.
+      writeFileSync(logPath(), Buffer.concat([v1, v1Record(voucher(1, 10n)).subarray(0, 60)]));
+      let store = await FileVoucherStore.open({ path: logPath() });
+      expect(statSync(logPath()).size).to.equal(v1.length);
+      expect(sortVouchers(await store.all())).to.deep.equal(
+        sortVouchers([voucher(0, 3n), voucher(1, 9n), voucher(2, 5n)]),
+      );
+      expect(await store.put(voucher(0, 3n))).to.equal(false);
+      const long = { channelId: channelOf(1), amount: 11n, signature: bytesOf(1, 11n, 700) };
+      expect(await store.put(long)).to.equal(true);
+      await store.close();
+      expect(readFileSync(logPath())).to.deep.equal(Buffer.concat([v1, v2Record(long)]));
+      store = await FileVoucherStore.open({ path: logPath() });
+      expect(sortVouchers(await store.all())).to.deep.equal(sortVouchers([voucher(0, 3n), long, voucher(2, 5n)]));
+      // Compaction rewrites everything in version 2.
+      await store.compact();
+      const compacted = readFileSync(logPath());
+      const best = await store.all();
+      expect(compacted).to.deep.equal(Buffer.concat(best.map(v2Record)));
+      await store.close();
+      store = await FileVoucherStore.open({ path: logPath() });
+      expect(sortVouchers(await store.all())).to.deep.equal(sortVouchers([voucher(0, 3n), long, voucher(2, 5n)]));
+      await store.close();
+    });
+
+    it("drops a version-2 record torn at any byte, whatever the signature's length", async function () {
+      const kept = [voucher(0, 1n), { channelId: channelOf(1), amount: 1n, signature: bytesOf(1, 1n, 300) }];
+      const valid = Buffer.concat(kept.map(v2Record));
+      const torn = v2Record({ channelId: channelOf(0), amount: 2n, signature: bytesOf(0, 2n, 200) });
+      for (let cut = 1; cut < torn.length; cut += cut < 80 ? 1 : 37) {
+        writeFileSync(logPath(), Buffer.concat([valid, torn.subarray(0, cut)]));
+        const store = await FileVoucherStore.open({ path: logPath() });
+        expect(sortVouchers(await store.all()), `cut at ${cut}`).to.deep.equal(sortVouchers(kept));
+        expect(statSync(logPath()).size, `cut at ${cut}`).to.equal(valid.length);
+        await store.close();
+      }
+    });
+
+    it("treats a length field above MAX_SIGNATURE_BYTES as the end of the log", async function () {
+      const first = v2Record(voucher(0, 1n));
+      const huge = v2Record({ channelId: channelOf(0), amount: 2n, signature: bytesOf(0, 2n, MAX_SIGNATURE_BYTES) });
+      // A record with a valid checksum but a length the store would never write: not replayed.
+      const body = Buffer.concat([
+        Buffer.from([0x02, 0x20, 0x01]),
+        huge.subarray(3, huge.length - 4),
+        Buffer.from([0x00]),
+      ]);
+      writeFileSync(logPath(), Buffer.concat([first, crcFramed(body)]));
+      const store = await FileVoucherStore.open({ path: logPath() });
+      expect(await store.all()).to.deep.equal([voucher(0, 1n)]);
+      expect(statSync(logPath()).size).to.equal(first.length);
+      await store.close();
+    });
+
+    it("refuses to open with STORE_CORRUPT when a damaged length is followed by valid records", async function () {
+      const records = [
+        v2Record(voucher(0, 1n)),
+        v2Record({ channelId: channelOf(0), amount: 2n, signature: bytesOf(0, 2n, 500) }),
+        v2Record(voucher(0, 3n)),
+      ];
+      const contents = Buffer.concat(records);
+      // The second record's length, 500, becomes 244: the record now ends inside its own signature.
+      contents[records[0].length + 1] ^= 0x01;
+      writeFileSync(logPath(), contents);
+      await expectSdkError(FileVoucherStore.open({ path: logPath() }), StoreError, "STORE_CORRUPT", {
+        offset: records[0].length,
+        next: records[0].length + records[1].length,
+      });
+      // A damaged version-1 record before version-1 records is corruption too.
+      const v1 = Buffer.concat([voucher(0, 1n), voucher(0, 2n), voucher(0, 3n)].map(v1Record));
+      v1[V1_RECORD_SIZE + 100] ^= 0x01;
+      writeFileSync(logPath(), v1);
+      await expectSdkError(FileVoucherStore.open({ path: logPath() }), StoreError, "STORE_CORRUPT", {
+        offset: V1_RECORD_SIZE,
+        next: 2 * V1_RECORD_SIZE,
+      });
+    });
+
+    describe("exclusive lock", function () {
+      const lockPath = () => `${logPath()}.lock`;
+      const lockOf = () => JSON.parse(readFileSync(lockPath(), "utf8")) as { pid: number; start: string | null };
+
+      it("holds a lock file naming this process while open, and removes it on close", async function () {
+        const store = await FileVoucherStore.open({ path: logPath() });
+        expect(store.lockPath).to.equal(lockPath());
+        expect(lockOf().pid).to.equal(process.pid);
+        await expectSdkError(FileVoucherStore.open({ path: logPath() }), StoreError, "STORE_LOCKED", {
+          path: logPath(),
+          lockPath: lockPath(),
+          pid: process.pid,
+          host: hostname(),
+        });
+        // The refused open left the holder's lock alone.
+        expect(lockOf().pid).to.equal(process.pid);
+        await store.close();
+        expect(existsSync(lockPath())).to.equal(false);
+        const again = await FileVoucherStore.open({ path: logPath() });
+        await again.close();
+      });
+
+      it("refuses a second process with STORE_LOCKED while another process holds the store, until it closes", async function () {
+        this.timeout(60_000);
+        // The child holds the store; this process is refused, then opens once the child closed it.
+        const held = holder("hold", logPath());
+        expect(await held.next()).to.equal(`HELD ${held.child.pid}`);
+        await expectSdkError(FileVoucherStore.open({ path: logPath() }), StoreError, "STORE_LOCKED", {
+          pid: held.child.pid,
+        });
+        held.child.stdin.end("close\n");
+        expect(await held.next()).to.equal("CLOSED");
+        expect((await held.exited).code).to.equal(0);
+        const store = await FileVoucherStore.open({ path: logPath() });
+        expect(await store.get(channelOf(7))).to.deep.equal(voucher(7, 70n));
+        // This process holds it: a child is refused, naming this process; after close, the child opens it.
+        const refused = holder("try", logPath());
+        expect(await refused.next()).to.equal(`LOCKED ${process.pid}`);
+        expect((await refused.exited).code).to.equal(0);
+        await store.close();
+        const opened = holder("try", logPath());
+        expect(await opened.next()).to.equal("OPENED 1");
+        expect((await opened.exited).code).to.equal(0);
+      });
+
+      it("takes over the lock of a process killed with SIGKILL, and releases its lock on exit", async function () {
+        this.timeout(60_000);
+        const held = holder("hold", logPath());
+        expect(await held.next()).to.equal(`HELD ${held.child.pid}`);
+        held.child.kill("SIGKILL");
+        expect((await held.exited).signal).to.equal("SIGKILL");
+        expect(lockOf().pid).to.equal(held.child.pid);
+        const store = await FileVoucherStore.open({ path: logPath() });
+        expect(lockOf().pid).to.equal(process.pid);
+        expect(await store.get(channelOf(7))).to.deep.equal(voucher(7, 70n));
+        await store.close();
+        // A process that exits without closing the store: the exit handler removes its lock.
+        const exiting = holder("hold", logPath());
+        expect(await exiting.next()).to.equal(`HELD ${exiting.child.pid}`);
+        expect(lockOf().pid).to.equal(exiting.child.pid);
+        exiting.child.stdin.end("exit\n");
+        expect((await exiting.exited).code).to.equal(0);
+        expect(existsSync(lockPath())).to.equal(false);
+      });
+
+      it("takes over a lock whose pid now belongs to a process started at another time", async function () {
+        const store = await FileVoucherStore.open({ path: logPath() });
+        const mine = lockOf();
+        await store.close();
+        // This very process, as the lock records it (pid and start time), is alive: the lock is held.
+        writeFileSync(lockPath(), JSON.stringify({ ...mine, token: "other" }) + "\n");
+        await expectSdkError(FileVoucherStore.open({ path: logPath() }), StoreError, "STORE_LOCKED");
+        // Same pid, another start time: the pid was reused after the holder died.
+        expect(mine.start, "Linux records the start time").to.match(/^\d+$/);
+        writeFileSync(lockPath(), JSON.stringify({ ...mine, start: String(BigInt(mine.start!) + 1n), token: "old" }));
+        const reopened = await FileVoucherStore.open({ path: logPath() });
+        expect(lockOf().start).to.equal(mine.start);
+        await reopened.close();
+      });
+
+      it("counts a lock from another host as held, and never removes a lock it no longer owns", async function () {
+        writeFileSync(
+          lockPath(),
+          JSON.stringify({ pid: 1, start: null, host: `not-${hostname()}`, token: "remote" }) + "\n",
+        );
+        await expectSdkError(FileVoucherStore.open({ path: logPath() }), StoreError, "STORE_LOCKED", {
+          pid: 1,
+          host: `not-${hostname()}`,
+        });
+        rmSync(lockPath());
+        const store = await FileVoucherStore.open({ path: logPath() });
+        // Someone (an operator, or a process that judged this one dead) replaced the lock: close leaves it.
+        const replaced = JSON.stringify({ pid: 1, start: null, host: hostname(), token: "theirs" }) + "\n";
+        writeFileSync(lockPath(), replaced);
+        await store.close();
+        expect(readFileSync(lockPath(), "utf8")).to.equal(replaced);
+      });
     });
 
     it("batches concurrent puts into few syncs, each resolving once durable", async function () {

@@ -13,6 +13,7 @@ import {
   toChannelId,
   type ChannelId,
 } from "../../../sdk";
+import { compactSignature } from "../../../sdk/channels/voucher";
 import { loadNativeSecp256k1 } from "../../../sdk/internal/secp256k1";
 import { SECP256K1_N, channelsFixture, openChannel, type ChannelsFixture } from "../../helpers/channels-sdk";
 import { expectSdkError } from "../../helpers/sdk";
@@ -32,6 +33,11 @@ function malleate(signature: string): string {
   const highS = toBeHex(SECP256K1_N - BigInt(sig.s), 32);
   const v = sig.v === 27 ? "1c" : "1b";
   return sig.r + highS.slice(2) + v;
+}
+
+/** EIP-2098 by arithmetic, independently of the SDK: r ‖ (yParity << 255 | s), with any s (even a high one). */
+function compactOf(r: string, s: bigint, v: number): string {
+  return r + toBeHex((BigInt(v - 27) << 255n) | s, 32).slice(2);
 }
 
 describe("Vouchers: ids, digests, signing and fast verification", function () {
@@ -165,10 +171,12 @@ describe("Vouchers: ids, digests, signing and fast verification", function () {
         });
         const v = verifier(f, path.native);
         const cases: [string, string][] = [
-          [signature.slice(0, 130), "must be 65 bytes of hex"],
-          [signature + "00", "must be 65 bytes of hex"],
-          [signature.slice(2), "must be 65 bytes of hex"],
-          ["0x" + "zz" + signature.slice(4), "must be 65 bytes of hex"],
+          [signature.slice(0, 128), "must be 64 or 65 bytes of hex"],
+          [signature.slice(0, 130) + "0", "must be 64 or 65 bytes of hex"],
+          [signature + "00", "must be 64 or 65 bytes of hex"],
+          [signature.slice(2), "must be 64 or 65 bytes of hex"],
+          ["0x" + "zz" + signature.slice(4), "must be 64 or 65 bytes of hex"],
+          ["0x" + "zz" + signature.slice(4, 130), "must be 64 or 65 bytes of hex"],
           [signature.slice(0, 130) + "00", "v must be 27 or 28"],
           [signature.slice(0, 130) + "01", "v must be 27 or 28"],
           [signature.slice(0, 130) + "1d", "v must be 27 or 28"],
@@ -182,6 +190,107 @@ describe("Vouchers: ids, digests, signing and fast verification", function () {
             VoucherError,
             "VOUCHER_INVALID_SIGNATURE",
             { reason },
+          );
+        }
+      });
+
+      it("recovers the signer of a 64-byte EIP-2098 signature (both parities), and the contract pays it", async function () {
+        const f = await loadFixture(channelsFixture);
+        const { channel, channelId } = await openChannel(f, { signer: f.sessionKey.address });
+        const v = verifier(f, path.native);
+        const parities = new Set<number>();
+        let claimed = 0n;
+        for (let amount = 1n; parities.size < 2; amount++) {
+          expect(amount < 64n, "no signature of each parity in 64 amounts").to.equal(true);
+          const { signature } = await signVoucher({
+            chainId: f.chainId,
+            contract: f.contract,
+            channelId,
+            amount,
+            privateKey: f.sessionKey.privateKey,
+            native: path.native,
+          });
+          const sig = Signature.from(signature);
+          if (parities.has(sig.v)) continue;
+          parities.add(sig.v);
+          const compact = compactOf(sig.r, BigInt(sig.s), sig.v);
+          expect(compact).to.equal(sig.compactSerialized);
+          expect(compactSignature(signature)).to.equal(compact);
+          expect(compactSignature(compact)).to.equal(compact);
+          expect(v.recover({ channelId, amount, signature: compact })).to.equal(f.sessionKey.address);
+          // The other parity bit names another key (or none): the bit is really read.
+          const flipped = compactOf(sig.r, BigInt(sig.s), sig.v === 27 ? 28 : 27);
+          let other: string | undefined;
+          try {
+            other = v.recover({ channelId, amount, signature: flipped });
+          } catch (error) {
+            expect((error as VoucherError).code).to.equal("VOUCHER_INVALID_SIGNATURE");
+          }
+          expect(other).to.not.equal(f.sessionKey.address);
+          await expect(f.channels.connect(f.relayer).claim(channel, amount, compact)).to.changeEtherBalance(
+            f.payee,
+            amount - claimed,
+          );
+          claimed = amount;
+        }
+      });
+
+      it("rejects a 64-byte signature whose s is high, as the contract does", async function () {
+        const f = await loadFixture(channelsFixture);
+        const { channel, channelId } = await openChannel(f, { signer: f.sessionKey.address });
+        const { signature } = await signVoucher({
+          chainId: f.chainId,
+          contract: f.contract,
+          channelId,
+          amount: 10n,
+          privateKey: f.sessionKey.privateKey,
+        });
+        const sig = Signature.from(signature);
+        // A 64-byte signature holds s in 255 bits: the high s of a real signature (n - s, about 2^256) does not fit,
+        // but s in (n/2, 2^255) does, and must be refused before recovery, with either parity.
+        const halfN = SECP256K1_N / 2n;
+        for (const [s, v] of [
+          [halfN + 1n, 27],
+          [halfN + 1n, 28],
+          [(1n << 255n) - 1n, 28],
+        ] as const) {
+          const high = compactOf(sig.r, s, v);
+          await expectSdkError(
+            () => verifier(f, path.native).recover({ channelId, amount: 10n, signature: high }),
+            VoucherError,
+            "VOUCHER_INVALID_SIGNATURE",
+            { reason: "s is above n/2 (malleable)" },
+          );
+          await expect(f.channels.claim(channel, 10n, high)).to.be.revertedWithCustomError(
+            f.channels,
+            "ChannelInvalidSignature",
+          );
+        }
+        // s = n/2 exactly is low: the check lets it through to recovery (a key, not the signer's).
+        const boundary = compactOf(sig.r, halfN, 27);
+        let recovered: string | undefined;
+        try {
+          recovered = verifier(f, path.native).recover({ channelId, amount: 10n, signature: boundary });
+        } catch (error) {
+          expect((error as VoucherError).details.reason).to.equal("recovers no key");
+        }
+        expect(recovered).to.not.equal(f.sessionKey.address);
+        expect(() => compactSignature(malleate(signature))).to.throw(InvalidParameterError);
+        // r or s zero, r out of range: no key, in both forms.
+        for (const bad of [
+          "0x" + "00".repeat(32) + compactOf(sig.r, BigInt(sig.s), sig.v).slice(66),
+          sig.r + "00".repeat(32),
+          "0x" + "ff".repeat(32) + compactOf(sig.r, BigInt(sig.s), sig.v).slice(66),
+        ]) {
+          await expectSdkError(
+            () => verifier(f, path.native).recover({ channelId, amount: 10n, signature: bad }),
+            VoucherError,
+            "VOUCHER_INVALID_SIGNATURE",
+            { reason: "recovers no key" },
+          );
+          await expect(f.channels.claim(channel, 10n, bad)).to.be.revertedWithCustomError(
+            f.channels,
+            "ChannelInvalidSignature",
           );
         }
       });
