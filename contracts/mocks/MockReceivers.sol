@@ -61,6 +61,11 @@ contract MockERC1271Wallet is IERC1271 {
     }
 
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
+        if (mode == 4) {
+            // Burns all the gas it is given: a griefing wallet.
+            uint256 spin;
+            while (gasleft() > 0) ++spin;
+        }
         if (mode == 2) revert("wallet reverts");
         if (mode == 3) return 0xdeadbeef;
         if (mode == 1) return 0xffffffff;

@@ -335,6 +335,43 @@ describe("§2 ERC-1271 payer", function () {
     });
   }
 
+  it("a wallet that burns all the gas it is given cannot make a claim run out of gas: ChannelInvalidSignature, the session key still pays", async function () {
+    const { mp, other, sessionKey, payee, wallet, channel, channelId, domain } =
+      await loadFixture(walletChannelFixture);
+    await wallet.setMode(4);
+    // The check gets 63/64 of the gas; the 1/64 left is enough to revert with the contract's own error.
+    await expect(mp.claim(channel, PART, await signVoucher(other, domain, channelId, PART), { gasLimit: 1_000_000 }))
+      .to.be.revertedWithCustomError(mp, "ChannelInvalidSignature")
+      .withArgs(channelId);
+    await expectChannelState(mp, channelId, openState(DEPOSIT));
+    // A session key's voucher is checked by ECDSA first: the wallet is never asked.
+    const tx = await mp.claim(channel, PART, await signVoucher(sessionKey, domain, channelId, PART));
+    await expectBalanceChanges(tx, ETH, [payee], [PART]);
+  });
+
+  it("M-C3 a gas-burning wallet's claim sinks a batch; the same payee's other channels still claim one by one", async function () {
+    const fx = await loadFixture(walletChannelFixture);
+    const { mp, payer, payee, other, wallet, channel, channelId, domain } = fx;
+    const plain = await openChannel(mp, payer, channelParams(fx, ETH, { salt: 2n }));
+    const batch = [
+      { ...channel, amount: PART, signature: await signVoucher(other, domain, channelId, PART) },
+      { ...plain.channel, amount: PART, signature: await signVoucher(payer, domain, plain.channelId, PART) },
+    ].map(({ payer: p, signer, challengePeriod, salt, amount, signature }) => ({
+      payer: p,
+      signer,
+      challengePeriod,
+      salt,
+      amount,
+      signature,
+    }));
+    await wallet.setMode(4);
+    await expect(mp.connect(payee).claimMany(payee.address, ETH, batch, { gasLimit: 2_000_000 }))
+      .to.be.revertedWithCustomError(mp, "ChannelInvalidSignature")
+      .withArgs(channelId);
+    const tx = await mp.claim(plain.channel, PART, batch[1].signature);
+    await expectBalanceChanges(tx, ETH, [payee], [PART]);
+  });
+
   it("checks the wallet at claim time: a voucher it accepted is refused once it stops accepting", async function () {
     // Unlike a session key (M-K2), an ERC-1271 payer can withdraw its acceptance at once, with no grace period.
     const { mp, other, wallet, channel, channelId, domain } = await loadFixture(walletChannelFixture);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MockERC1271Wallet__factory } from "../../../typechain-types";
-import { Signature, Wallet, ZeroAddress, toBeHex } from "ethers";
+import { Signature, Wallet, ZeroAddress, toBeHex, type TransactionRequest } from "ethers";
 import {
   ChannelClaimError,
   ChannelOpenError,
@@ -513,6 +513,27 @@ describe("PayerClient and PayeeClient", function () {
         f.channels,
         "ChannelInvalidSignature",
       );
+      // A wallet burning all the gas it is given: refused after one call capped at 1,000,000 gas.
+      await wallet.setMode(4);
+      const burned = await signVoucher({ ...context, amount: 70n, signer: f.payer });
+      const calls: TransactionRequest[] = [];
+      const provider = f.payee.provider;
+      const call = provider.call.bind(provider);
+      provider.call = async (tx) => {
+        calls.push(tx);
+        return call(tx);
+      };
+      try {
+        await expectSdkError(
+          f.payeeClient.acceptVoucher({ channel, amount: 70n, signature: burned.signature }),
+          VoucherError,
+          "VOUCHER_UNAUTHORIZED_SIGNER",
+        );
+      } finally {
+        provider.call = call;
+      }
+      const toWallet = calls.filter((c) => String(c.to).toLowerCase() === walletAddress.toLowerCase());
+      expect(toWallet.map((c) => BigInt(c.gasLimit ?? 0))).to.deep.equal([1_000_000n]);
     });
 
     it("accepts on the ethers fallback path too, and the contract pays the accepted voucher", async function () {
