@@ -313,7 +313,7 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
     /// signature with a low `s`; address(0) for any other signature (another length, a high `s`, `v` other than
     /// 27 or 28, or one that recovers no key). Both forms of one signature name the same signer; vouchers are never
     /// identified by their signature bytes, so the two encodings cannot be replayed against each other.
-    /// The compact form saves a payee 140 gas of calldata per channel of a batch claim.
+    /// The compact form saves a payee 92 to 101 gas per channel of a batch claim (no padding, no `v` byte).
     function _recover(bytes32 digest, bytes calldata signature) private view returns (address signer) {
         bytes32 r;
         bytes32 s;
