@@ -40,6 +40,26 @@ function compactOf(r: string, s: bigint, v: number): string {
   return r + toBeHex((BigInt(v - 27) << 255n) | s, 32).slice(2);
 }
 
+/** The SDK refuses `signature` for a 10-unit voucher with `reason`, and the contract refuses the same bytes. */
+async function expectRefusedByBoth(
+  f: ChannelsFixture,
+  native: boolean,
+  opened: Awaited<ReturnType<typeof openChannel>>,
+  signature: string,
+  reason: string,
+): Promise<void> {
+  await expectSdkError(
+    () => verifier(f, native).recover({ channelId: opened.channelId, amount: 10n, signature }),
+    VoucherError,
+    "VOUCHER_INVALID_SIGNATURE",
+    { reason },
+  );
+  await expect(f.channels.claim(opened.channel, 10n, signature)).to.be.revertedWithCustomError(
+    f.channels,
+    "ChannelInvalidSignature",
+  );
+}
+
 describe("Vouchers: ids, digests, signing and fast verification", function () {
   it("loads the native secp256k1 binding in this environment (the fast path is really tested)", function () {
     expect(loadNativeSecp256k1()).to.not.equal(null);
@@ -147,16 +167,7 @@ describe("Vouchers: ids, digests, signing and fast verification", function () {
           new Uint8Array(65),
         );
         expect(ethers.computeAddress(ethers.hexlify(publicKey))).to.equal(f.sessionKey.address);
-        await expectSdkError(
-          () => verifier(f, path.native).recover({ channelId, amount: 10n, signature: highS }),
-          VoucherError,
-          "VOUCHER_INVALID_SIGNATURE",
-          { reason: "s is above n/2 (malleable)" },
-        );
-        await expect(f.channels.claim(channel, 10n, highS)).to.be.revertedWithCustomError(
-          f.channels,
-          "ChannelInvalidSignature",
-        );
+        await expectRefusedByBoth(f, path.native, { channel, channelId }, highS, "s is above n/2 (malleable)");
       });
 
       it("rejects malformed signatures with VOUCHER_INVALID_SIGNATURE", async function () {
@@ -255,16 +266,7 @@ describe("Vouchers: ids, digests, signing and fast verification", function () {
           [(1n << 255n) - 1n, 28],
         ] as const) {
           const high = compactOf(sig.r, s, v);
-          await expectSdkError(
-            () => verifier(f, path.native).recover({ channelId, amount: 10n, signature: high }),
-            VoucherError,
-            "VOUCHER_INVALID_SIGNATURE",
-            { reason: "s is above n/2 (malleable)" },
-          );
-          await expect(f.channels.claim(channel, 10n, high)).to.be.revertedWithCustomError(
-            f.channels,
-            "ChannelInvalidSignature",
-          );
+          await expectRefusedByBoth(f, path.native, { channel, channelId }, high, "s is above n/2 (malleable)");
         }
         // s = n/2 exactly is low: the check lets it through to recovery (a key, not the signer's).
         const boundary = compactOf(sig.r, halfN, 27);
@@ -282,16 +284,7 @@ describe("Vouchers: ids, digests, signing and fast verification", function () {
           sig.r + "00".repeat(32),
           "0x" + "ff".repeat(32) + compactOf(sig.r, BigInt(sig.s), sig.v).slice(66),
         ]) {
-          await expectSdkError(
-            () => verifier(f, path.native).recover({ channelId, amount: 10n, signature: bad }),
-            VoucherError,
-            "VOUCHER_INVALID_SIGNATURE",
-            { reason: "recovers no key" },
-          );
-          await expect(f.channels.claim(channel, 10n, bad)).to.be.revertedWithCustomError(
-            f.channels,
-            "ChannelInvalidSignature",
-          );
+          await expectRefusedByBoth(f, path.native, { channel, channelId }, bad, "recovers no key");
         }
       });
 
