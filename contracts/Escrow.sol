@@ -2,18 +2,18 @@
 pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IEscrow} from "./interfaces/IEscrow.sol";
+import {PermitDeposits} from "./base/PermitDeposits.sol";
 import {PullPayments} from "./base/PullPayments.sol";
 import {DealLib, Terms} from "./libraries/DealLib.sol";
 
 /// @title PeerPay Escrow
 /// @notice Deals between a depositor and a beneficiary in ETH or any ERC20, with an optional arbiter, a deadline
 /// with a default outcome, milestones, and EIP-712 signed actions. Specification: docs/escrow.md.
-contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
+contract Escrow is IEscrow, PullPayments, PermitDeposits, Ownable2Step, EIP712 {
     uint256 public constant MAX_MILESTONES = 16;
     uint256 public constant MAX_PROTOCOL_FEE_BPS = 100;
     uint256 public constant MAX_ARBITER_FEE_BPS = 1_000;
@@ -54,14 +54,9 @@ contract Escrow is IEscrow, PullPayments, Ownable2Step, EIP712 {
         bytes32 r,
         bytes32 s
     ) external returns (bytes32) {
-        // Nothing is read or written before the permit call, so a token reentering from it acts as in a separate
-        // transaction. Checked before the permit: a call to an address without code would revert outside the try.
-        if (params.token.code.length == 0) revert EscrowTokenNotContract(params.token);
-        // A permit can be front-run (its signature is public in the mempool); the deposit then proceeds on the
-        // allowance that permit set, and fails cleanly in the transfer if there is none.
-        try IERC20Permit(params.token).permit(msg.sender, address(this), params.amount, permitDeadline, v, r, s) {
-            // solhint-disable-previous-line no-empty-blocks
-        } catch {} // solhint-disable-line no-empty-blocks
+        if (!_tryPermit(params.token, params.amount, permitDeadline, v, r, s)) {
+            revert EscrowTokenNotContract(params.token);
+        }
         return _create(params, milestones);
     }
 

@@ -2,17 +2,17 @@
 pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IMicropaymentChannels} from "./interfaces/IMicropaymentChannels.sol";
+import {PermitDeposits} from "./base/PermitDeposits.sol";
 import {PullPayments} from "./base/PullPayments.sol";
 
 /// @title PeerPay micropayment channels
 /// @notice Unidirectional channels in ETH or any ERC20: the payer deposits once and pays the payee off-chain with
 /// cumulative EIP-712 vouchers, signed by the payer or a session key. No owner, no fee, no pause.
 /// Specification: docs/micropayments.md.
-contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
+contract MicropaymentChannels is IMicropaymentChannels, PullPayments, PermitDeposits, EIP712 {
     uint256 public constant MIN_CHALLENGE_PERIOD = 1 hours;
     uint256 public constant MAX_CHALLENGE_PERIOD = 30 days;
 
@@ -39,12 +39,9 @@ contract MicropaymentChannels is IMicropaymentChannels, PullPayments, EIP712 {
         bytes32 r,
         bytes32 s
     ) external returns (bytes32) {
-        // Nothing is read or written before the permit call, so a token reentering from it acts as in a separate
-        // transaction. Checked before the permit: a call to an address without code would revert outside the try.
-        if (params.token.code.length == 0) revert ChannelTokenNotContract(params.token);
-        try IERC20Permit(params.token).permit(msg.sender, address(this), params.amount, permitDeadline, v, r, s) {
-            // solhint-disable-previous-line no-empty-blocks
-        } catch {} // solhint-disable-line no-empty-blocks
+        if (!_tryPermit(params.token, params.amount, permitDeadline, v, r, s)) {
+            revert ChannelTokenNotContract(params.token);
+        }
         return _open(params);
     }
 
