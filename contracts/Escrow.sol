@@ -21,6 +21,10 @@ contract Escrow is IEscrow, PullPayments, PermitDeposits, Ownable2Step, EIP712 {
     uint256 public constant MAX_DISPUTE_WINDOW = 365 days;
     uint256 public constant MAX_DURATION = 3_650 days;
     uint256 private constant BPS = 10_000;
+    /// @dev The last nonce a discretionary change (a partial release or refund, `revokeSignatures`) may leave.
+    /// The two values above it are kept for `markPaid` and `dispute`: each happens at most once per deal, so
+    /// neither party can spend the counter that the other's exits need (docs/escrow.md §1, E-A10).
+    uint256 private constant LAST_DISCRETIONARY_NONCE = type(uint16).max - 2;
 
     /// @dev Everything `createDeal` reads from storage, in one slot: feeRecipient (160 bits), protocolFeeBps
     /// (16 bits, at most 100) and creationPaused (8 bits) = 184 bits.
@@ -252,7 +256,7 @@ contract Escrow is IEscrow, PullPayments, PermitDeposits, Ownable2Step, EIP712 {
         if (state.status != Status.Active) revert EscrowInvalidStatus(dealId, state.status);
         if (block.timestamp > deal.terms.deadline()) revert EscrowDeadlinePassed(dealId, deal.terms.deadline());
         state.status = Status.Paid;
-        _advance(dealId, state, false);
+        _transition(dealId, state);
         emit DealMarkedPaid(dealId);
     }
 
@@ -268,7 +272,7 @@ contract Escrow is IEscrow, PullPayments, PermitDeposits, Ownable2Step, EIP712 {
         }
         state.status = Status.Disputed;
         state.disputedAt = uint40(block.timestamp);
-        _advance(dealId, state, false);
+        _transition(dealId, state);
         emit DealDisputed(dealId, msg.sender);
     }
 
@@ -376,7 +380,9 @@ contract Escrow is IEscrow, PullPayments, PermitDeposits, Ownable2Step, EIP712 {
     /// @inheritdoc IEscrow
     function setProtocolFee(uint256 bps, address recipient) external onlyOwner {
         if (bps > MAX_PROTOCOL_FEE_BPS) revert EscrowProtocolFeeTooHigh(bps, MAX_PROTOCOL_FEE_BPS);
-        if ((bps != 0 && recipient == address(0)) || recipient == address(this)) revert EscrowInvalidFeeRecipient();
+        // Never zero, even with no fee: fees accrued by existing deals must always have somewhere to go, also after
+        // the owner renounces ownership (docs/escrow.md §6, E-M1).
+        if (recipient == address(0) || recipient == address(this)) revert EscrowInvalidFeeRecipient();
         // Cannot truncate: bps <= MAX_PROTOCOL_FEE_BPS.
         _config.protocolFeeBps = uint16(bps);
         _config.feeRecipient = recipient;
@@ -393,8 +399,9 @@ contract Escrow is IEscrow, PullPayments, PermitDeposits, Ownable2Step, EIP712 {
     function collectProtocolFees(address token) external nonReentrant returns (uint256 amount) {
         amount = _protocolFees[token];
         if (amount == 0) revert EscrowNothingToCollect(token);
+        // Never zero here: fees accrue only at a non-zero fee, which setProtocolFee sets with a non-zero recipient,
+        // and no later call can set a zero one.
         address recipient = _config.feeRecipient;
-        if (recipient == address(0)) revert EscrowInvalidFeeRecipient();
         delete _protocolFees[token];
         emit ProtocolFeesCollected(token, recipient, amount);
         _transferOut(token, recipient, amount);
@@ -463,17 +470,28 @@ contract Escrow is IEscrow, PullPayments, PermitDeposits, Ownable2Step, EIP712 {
     }
 
     /// @dev Stores `state`: closed if `closes`, else with the nonce advanced, so that every change that leaves the
-    /// deal open kills the signatures made for the state before it.
+    /// deal open kills the signatures made for the state before it. A discretionary change may not take the nonce
+    /// past LAST_DISCRETIONARY_NONCE.
     function _advance(bytes32 dealId, DealState memory state, bool closes) private {
         if (closes) {
             state.status = Status.Closed;
         } else {
-            if (state.nonce == type(uint16).max) revert EscrowNonceExhausted(dealId);
+            if (state.nonce >= LAST_DISCRETIONARY_NONCE) revert EscrowNonceExhausted(dealId);
             // Cannot overflow: checked just above.
             unchecked {
                 ++state.nonce;
             }
         }
+        _deals[dealId] = state;
+    }
+
+    /// @dev Stores `state` after a status change that leaves the deal open (`markPaid`, `dispute`), advancing the
+    /// nonce into the values kept for them: discretionary changes stop at LAST_DISCRETIONARY_NONCE, and a deal
+    /// passes through each of these two transitions at most once (Active to Paid, then to Disputed), so the nonce
+    /// is at most type(uint16).max after them. Checked arithmetic all the same: an overflow would be a bug, and
+    /// reverts rather than wraps.
+    function _transition(bytes32 dealId, DealState memory state) private {
+        ++state.nonce;
         _deals[dealId] = state;
     }
 

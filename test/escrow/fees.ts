@@ -42,15 +42,24 @@ describe("E-M1 protocol fee", function () {
       expect(await escrow.config()).to.deep.equal([MAX_PROTOCOL_FEE_BPS, feeRecipient.address, false]);
     });
 
-    it("reverts with EscrowInvalidFeeRecipient for a non-zero fee without a recipient, and allows a zero fee without one", async function () {
+    it("reverts with EscrowInvalidFeeRecipient for a zero recipient, with or without a fee (E-M1)", async function () {
       const { escrow, owner } = await loadFixture(escrowFixture);
-      await expect(escrow.connect(owner).setProtocolFee(1n, ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        escrow,
-        "EscrowInvalidFeeRecipient",
-      );
-      await expect(escrow.connect(owner).setProtocolFee(0n, ethers.ZeroAddress))
+      for (const bps of [0n, 1n, MAX_PROTOCOL_FEE_BPS]) {
+        await expect(escrow.connect(owner).setProtocolFee(bps, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+          escrow,
+          "EscrowInvalidFeeRecipient",
+        );
+      }
+      expect(await escrow.config()).to.deep.equal([0n, ethers.ZeroAddress, false]);
+    });
+
+    it("turns the fee off with a zero fee and a non-zero recipient (E-M1)", async function () {
+      const { escrow, owner, feeRecipient } = await loadFixture(escrowFixture);
+      await escrow.connect(owner).setProtocolFee(PROTOCOL_FEE_BPS, feeRecipient.address);
+      await expect(escrow.connect(owner).setProtocolFee(0n, feeRecipient.address))
         .to.emit(escrow, "ProtocolFeeUpdated")
-        .withArgs(0n, ethers.ZeroAddress);
+        .withArgs(0n, feeRecipient.address);
+      expect(await escrow.config()).to.deep.equal([0n, feeRecipient.address, false]);
     });
 
     it("reverts with EscrowInvalidFeeRecipient when the recipient is the escrow itself, with or without a fee", async function () {
@@ -95,8 +104,8 @@ describe("E-M1 protocol fee", function () {
     });
 
     it("charges an open deal the fee of its creation after the owner lowers it to 0", async function () {
-      const { escrow, owner, depositor, at100, at50 } = await loadFixture(twoFeesFixture);
-      await escrow.connect(owner).setProtocolFee(0n, ethers.ZeroAddress);
+      const { escrow, owner, depositor, feeRecipient, at100, at50 } = await loadFixture(twoFeesFixture);
+      await escrow.connect(owner).setProtocolFee(0n, feeRecipient.address);
       await expect(escrow.connect(depositor).release(at100.deal, AMOUNT))
         .to.emit(escrow, "DealReleased")
         .withArgs(at100.dealId, AMOUNT - feeOf(AMOUNT, 100n), feeOf(AMOUNT, 100n));
@@ -206,14 +215,15 @@ describe("E-M1 protocol fee", function () {
       await expectBalanceChanges(tx, ETH, [other, feeRecipient], [fee(AMOUNT), 0n]);
     });
 
-    it("reverts with EscrowInvalidFeeRecipient when the recipient was cleared, keeping the fees", async function () {
-      const { escrow, owner, stranger } = await loadFixture(accruedFixture);
-      await escrow.connect(owner).setProtocolFee(0n, ethers.ZeroAddress);
-      await expect(escrow.connect(stranger).collectProtocolFees(ETH)).to.be.revertedWithCustomError(
+    it("cannot clear the recipient: accrued fees stay collectable after the fee is turned off (E-M1)", async function () {
+      const { escrow, owner, stranger, feeRecipient } = await loadFixture(accruedFixture);
+      await expect(escrow.connect(owner).setProtocolFee(0n, ethers.ZeroAddress)).to.be.revertedWithCustomError(
         escrow,
         "EscrowInvalidFeeRecipient",
       );
-      expect(await escrow.protocolFeesOf(ETH)).to.equal(fee(AMOUNT));
+      await escrow.connect(owner).setProtocolFee(0n, feeRecipient.address);
+      const tx = escrow.connect(stranger).collectProtocolFees(ETH);
+      await expectBalanceChanges(tx, ETH, [feeRecipient], [fee(AMOUNT)]);
     });
 
     it("reverts and keeps the fees when the recipient rejects ETH", async function () {

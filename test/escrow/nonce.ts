@@ -1,29 +1,35 @@
 // docs/escrow.md §1 and §8: the nonce counts the changes that leave a deal open; closing actions do not advance it,
 // so a deal can always close, even at the maximum nonce (reached here by writing the deal's storage slot).
 import { expect } from "chai";
-import { ethers, network } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import {
   AMOUNT,
   DAY,
+  WINDOW,
   ETH,
   Status,
   arbiterParams,
   createDeal,
   domainOf,
+  encodeState,
   ethDealsFixture,
+  findStateKey,
   getState,
   now,
   signRefund,
   signRelease,
   signSettle,
+  writeState,
   type DealState,
   type DealsFixture,
 } from "../helpers/escrow";
 
 const MILESTONES = [AMOUNT / 2n, AMOUNT - AMOUNT / 2n];
 const MAX_NONCE = 65_535n;
+/** The last nonce a discretionary change may leave (E-A10): the two values above it are kept for markPaid and dispute. */
+const LAST_DISCRETIONARY = MAX_NONCE - 2n;
 
 async function nonceFixture() {
   const fx = await ethDealsFixture();
@@ -37,32 +43,6 @@ async function nonceFixture() {
 }
 
 type Fx = Awaited<ReturnType<typeof nonceFixture>>;
-
-/** The DealState word as specified: status 8 bits, nonce 16, disputedAt 40, released 96, refunded 96. */
-function encodeState(s: DealState): bigint {
-  return BigInt(s.status) | (s.nonce << 8n) | (s.disputedAt << 24n) | (s.released << 64n) | (s.refunded << 160n);
-}
-
-function mappingKey(dealId: string, slot: bigint): string {
-  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256"], [dealId, slot]));
-}
-
-/** The storage key of a deal's state, found by reading: the one mapping slot under which its id holds a value. */
-async function findStateKey(fx: DealsFixture, dealId: string): Promise<string> {
-  const found: string[] = [];
-  for (let slot = 0n; slot < 32n; slot++) {
-    const key = mappingKey(dealId, slot);
-    if ((await ethers.provider.getStorage(fx.escrowAddress, key)) !== ethers.ZeroHash) found.push(key);
-  }
-  expect(found, "exactly one mapping slot holds the deal").to.have.length(1);
-  return found[0];
-}
-
-async function writeState(fx: DealsFixture, dealId: string, state: DealState): Promise<void> {
-  const key = await findStateKey(fx, dealId);
-  await network.provider.send("hardhat_setStorageAt", [fx.escrowAddress, key, ethers.toBeHex(encodeState(state), 32)]);
-  expect(await getState(fx.escrow, dealId)).to.deep.equal(state);
-}
 
 describe("nonce (§1, E-A8, E-S2)", function () {
   describe("changes that leave the deal open advance it by one (§1)", function () {
@@ -207,39 +187,64 @@ describe("nonce (§1, E-A8, E-S2)", function () {
     });
   });
 
-  describe("at the maximum nonce (65,535)", function () {
-    async function exhaustedFixture() {
+  describe("at the last discretionary nonce (65,533, E-A10)", function () {
+    async function fixtureAt(nonce: bigint) {
       const fx = await nonceFixture();
       for (const d of [fx.arbiterDeal, fx.milestoneDeal]) {
-        await writeState(fx, d.dealId, {
-          status: Status.Active,
-          nonce: MAX_NONCE,
-          disputedAt: 0n,
-          released: 0n,
-          refunded: 0n,
-        });
+        await writeState(fx, d.dealId, { status: Status.Active, nonce, disputedAt: 0n, released: 0n, refunded: 0n });
       }
       return fx;
     }
+    const exhaustedFixture = () => fixtureAt(LAST_DISCRETIONARY);
+    const oneBelowFixture = () => fixtureAt(LAST_DISCRETIONARY - 1n);
 
-    const openers: Array<[string, (fx: Fx) => Promise<unknown>]> = [
+    const discretionary: Array<[string, (fx: Fx) => Promise<unknown>]> = [
       ["a partial release", (fx) => fx.escrow.connect(fx.depositor).release(fx.arbiterDeal.deal, 1n)],
       ["a partial refund", (fx) => fx.escrow.connect(fx.beneficiary).refund(fx.arbiterDeal.deal, 1n)],
       [
         "a partial milestone release",
         (fx) => fx.escrow.connect(fx.depositor).releaseMilestone(fx.milestoneDeal.deal, MILESTONES, 0),
       ],
-      ["markPaid", (fx) => fx.escrow.connect(fx.beneficiary).markPaid(fx.arbiterDeal.deal)],
-      ["dispute", (fx) => fx.escrow.connect(fx.depositor).dispute(fx.arbiterDeal.deal)],
       ["revokeSignatures", (fx) => fx.escrow.connect(fx.depositor).revokeSignatures(fx.arbiterDeal.deal)],
     ];
-    for (const [label, act] of openers) {
-      it(`reverts with EscrowNonceExhausted for ${label}`, async function () {
+    for (const [label, act] of discretionary) {
+      it(`reverts with EscrowNonceExhausted for ${label} at 65,533`, async function () {
         const fx = await loadFixture(exhaustedFixture);
         const dealId = label.includes("milestone") ? fx.milestoneDeal.dealId : fx.arbiterDeal.dealId;
         await expect(act(fx)).to.be.revertedWithCustomError(fx.escrow, "EscrowNonceExhausted").withArgs(dealId);
       });
+
+      it(`accepts ${label} at 65,532, leaving 65,533`, async function () {
+        const fx = await loadFixture(oneBelowFixture);
+        const dealId = label.includes("milestone") ? fx.milestoneDeal.dealId : fx.arbiterDeal.dealId;
+        await act(fx);
+        expect((await getState(fx.escrow, dealId)).nonce).to.equal(LAST_DISCRETIONARY);
+      });
     }
+
+    it("still lets the beneficiary mark paid (65,534), then either party dispute (65,535), then the arbiter rule", async function () {
+      const fx = await loadFixture(exhaustedFixture);
+      const { escrow, arbiterDeal } = fx;
+      await escrow.connect(fx.beneficiary).markPaid(arbiterDeal.deal);
+      expect(await getState(escrow, arbiterDeal.dealId)).to.include({ status: Status.Paid, nonce: MAX_NONCE - 1n });
+      await escrow.connect(fx.depositor).dispute(arbiterDeal.deal);
+      expect(await getState(escrow, arbiterDeal.dealId)).to.include({ status: Status.Disputed, nonce: MAX_NONCE });
+      // At the top nothing discretionary moves the nonce, and the exits need none.
+      await expect(escrow.connect(fx.beneficiary).revokeSignatures(arbiterDeal.deal))
+        .to.be.revertedWithCustomError(escrow, "EscrowNonceExhausted")
+        .withArgs(arbiterDeal.dealId);
+      await expect(escrow.connect(fx.arbiter).resolve(arbiterDeal.deal, 0n)).to.emit(escrow, "DealResolved");
+    });
+
+    it("still lets either party dispute an Active deal (65,534), and the ruling or the fallback ends it", async function () {
+      const fx = await loadFixture(exhaustedFixture);
+      const { escrow, arbiterDeal } = fx;
+      await escrow.connect(fx.beneficiary).dispute(arbiterDeal.deal);
+      const s = await getState(escrow, arbiterDeal.dealId);
+      expect([s.status, s.nonce]).to.deep.equal([Status.Disputed, MAX_NONCE - 1n]);
+      await time.increaseTo(s.disputedAt + WINDOW + 1n);
+      await expect(escrow.connect(fx.stranger).triggerTimeout(arbiterDeal.deal)).to.emit(escrow, "DealTimedOut");
+    });
 
     it("still closes by a full release, paying the beneficiary", async function () {
       const fx = await loadFixture(exhaustedFixture);
@@ -249,14 +254,14 @@ describe("nonce (§1, E-A8, E-S2)", function () {
       );
       expect(await getState(fx.escrow, fx.arbiterDeal.dealId)).to.deep.equal({
         status: Status.Closed,
-        nonce: MAX_NONCE,
+        nonce: LAST_DISCRETIONARY,
         disputedAt: 0n,
         released: AMOUNT,
         refunded: 0n,
       });
     });
 
-    it("still closes by a full refund, a settlement signed at nonce 65,535, or a timeout", async function () {
+    it("still closes by a full refund, a settlement signed at nonce 65,533, or a timeout", async function () {
       for (const how of ["refund", "settle", "timeout"] as const) {
         const fx = await loadFixture(exhaustedFixture);
         const { escrow, arbiterDeal } = fx;
@@ -267,7 +272,7 @@ describe("nonce (§1, E-A8, E-S2)", function () {
           const sig = await signSettle(fx.beneficiary, fx.domain, {
             dealId: arbiterDeal.dealId,
             toBeneficiary: 0n,
-            nonce: MAX_NONCE,
+            nonce: LAST_DISCRETIONARY,
             expiry,
           });
           await escrow.connect(fx.depositor).settle(arbiterDeal.deal, 0n, expiry, "0x", sig);
@@ -276,7 +281,7 @@ describe("nonce (§1, E-A8, E-S2)", function () {
           await escrow.connect(fx.stranger).triggerTimeout(arbiterDeal.deal);
         }
         const s = await getState(escrow, arbiterDeal.dealId);
-        expect([s.status, s.nonce, s.refunded], how).to.deep.equal([Status.Closed, MAX_NONCE, AMOUNT]);
+        expect([s.status, s.nonce, s.refunded], how).to.deep.equal([Status.Closed, LAST_DISCRETIONARY, AMOUNT]);
       }
     });
 

@@ -2,7 +2,7 @@
 // Everything that mirrors on-chain logic (Terms packing, deal ids, EIP-712 structs) is written from the spec, so a
 // test comparing these with the contract's own values checks the contract, not a copy of it.
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionResponse, Signature, TypedDataDomain } from "ethers";
@@ -443,3 +443,32 @@ export const ASSETS: readonly Asset[] = [
   { name: "ETH", fixture: ethDealsFixture },
   { name: "ERC20", fixture: erc20DealsFixture },
 ];
+
+// ------------------------------------------------------------------ raw deal state (storage writes)
+
+/** The DealState word as specified: status 8 bits, nonce 16, disputedAt 40, released 96, refunded 96. */
+export function encodeState(s: DealState): bigint {
+  return BigInt(s.status) | (s.nonce << 8n) | (s.disputedAt << 24n) | (s.released << 64n) | (s.refunded << 160n);
+}
+
+function mappingKey(dealId: string, slot: bigint): string {
+  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256"], [dealId, slot]));
+}
+
+/** The storage key of a deal's state, found by reading: the one mapping slot under which its id holds a value. */
+export async function findStateKey(fx: DealsFixture, dealId: string): Promise<string> {
+  const found: string[] = [];
+  for (let slot = 0n; slot < 32n; slot++) {
+    const key = mappingKey(dealId, slot);
+    if ((await ethers.provider.getStorage(fx.escrowAddress, key)) !== ethers.ZeroHash) found.push(key);
+  }
+  expect(found, "exactly one mapping slot holds the deal").to.have.length(1);
+  return found[0];
+}
+
+export /** Writes a deal's state slot directly: reaches states (such as a nonce near its limit) too slow to reach by calls. */
+async function writeState(fx: DealsFixture, dealId: string, state: DealState): Promise<void> {
+  const key = await findStateKey(fx, dealId);
+  await network.provider.send("hardhat_setStorageAt", [fx.escrowAddress, key, ethers.toBeHex(encodeState(state), 32)]);
+  expect(await getState(fx.escrow, dealId)).to.deep.equal(state);
+}

@@ -241,9 +241,18 @@ export class EscrowModel extends PullPaymentsModel {
     return lc(who) === lc(d.deal.depositor) || lc(who) === lc(d.deal.beneficiary);
   }
 
-  /** A change that leaves the deal open needs a nonce to advance to. */
+  /**
+   * A discretionary change that leaves the deal open needs a nonce to advance to below the two kept for markPaid and
+   * dispute (E-A10); those transitions never run out, and closing actions advance nothing.
+   */
   private nonceErrors(d: ModelDeal, closes: boolean): string[] {
-    return !closes && d.nonce >= LIMITS.MAX_NONCE ? ["EscrowNonceExhausted"] : [];
+    return !closes && d.nonce >= LIMITS.MAX_NONCE - 2 ? ["EscrowNonceExhausted"] : [];
+  }
+
+  /** markPaid and dispute (E-A10): never refused for the nonce; each happens once, so it stays within 16 bits. */
+  private transition(d: ModelDeal): void {
+    if (d.nonce >= LIMITS.MAX_NONCE) throw new Error(`model: a status change at nonce ${d.nonce} (E-A10 broken)`);
+    d.nonce += 1;
   }
 
   private advance(d: ModelDeal, closes: boolean): void {
@@ -377,10 +386,9 @@ export class EscrowModel extends PullPaymentsModel {
     if (d.defaultOutcome !== Outcome.Refund) e.push("EscrowNotRefundDefault");
     if (d.status !== Status.Active) e.push("EscrowInvalidStatus");
     if (now > d.deadline) e.push("EscrowDeadlinePassed");
-    e.push(...this.nonceErrors(d, false));
     if (e.length > 0) return e;
     d.status = Status.Paid;
-    this.advance(d, false);
+    this.transition(d);
     return [];
   }
 
@@ -396,11 +404,10 @@ export class EscrowModel extends PullPaymentsModel {
     } else if (d.status !== Status.Paid) {
       e.push("EscrowInvalidStatus");
     }
-    e.push(...this.nonceErrors(d, false));
     if (e.length > 0) return e;
     d.status = Status.Disputed;
     d.disputedAt = now;
-    this.advance(d, false);
+    this.transition(d);
     return [];
   }
 
@@ -499,7 +506,6 @@ export class EscrowModel extends PullPaymentsModel {
     const amount = this.feesOf(token);
     const e: string[] = [];
     if (amount === 0n) e.push("EscrowNothingToCollect");
-    if (this.config.feeRecipient === ZeroAddress) e.push("EscrowInvalidFeeRecipient");
     if (e.length === 0) e.push(...this.transferOutErrors(token, this.config.feeRecipient));
     if (e.length > 0) return e;
     this.fees.set(lc(token), 0n);
@@ -511,7 +517,8 @@ export class EscrowModel extends PullPaymentsModel {
     const e: string[] = [];
     if (lc(caller) !== lc(this.env.owner)) e.push("OwnableUnauthorizedAccount");
     if (bps > LIMITS.MAX_PROTOCOL_FEE_BPS) e.push("EscrowProtocolFeeTooHigh");
-    if (bps !== 0n && recipient === ZeroAddress) e.push("EscrowInvalidFeeRecipient");
+    // E-M1: never zero, so accrued fees can always be collected (the escrow itself is not among the recipients drawn).
+    if (recipient === ZeroAddress) e.push("EscrowInvalidFeeRecipient");
     if (e.length > 0) return e;
     this.config.protocolFeeBps = bps;
     this.config.feeRecipient = recipient;
