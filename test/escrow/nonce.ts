@@ -22,8 +22,6 @@ import {
   signRelease,
   signSettle,
   writeState,
-  type DealState,
-  type DealsFixture,
 } from "../helpers/escrow";
 
 const MILESTONES = [AMOUNT / 2n, AMOUNT - AMOUNT / 2n];
