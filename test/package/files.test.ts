@@ -81,4 +81,17 @@ describe("package.json files (docs/deployments.md P-2)", function () {
     expect(manifest.devDependencies?.ethers).to.match(/^\^6\./);
     expect(manifest.dependencies ?? {}).not.to.have.property("ethers");
   });
+
+  it("P-3: secp256k1 is an optional dependency: the SDK loads its native binding only when present", function () {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    expect(manifest.optionalDependencies?.secp256k1).to.match(/^\^5\./);
+    expect(manifest.dependencies ?? {}).not.to.have.property("secp256k1");
+    // The only import of it is the guarded, computed-name load in sdk/internal/secp256k1.ts.
+    const loader = readFileSync(path.join(ROOT, "sdk/internal/secp256k1.ts"), "utf8");
+    expect(loader).to.match(/try \{/);
+    expect(loader).not.to.match(/from "secp256k1/);
+  });
 });
