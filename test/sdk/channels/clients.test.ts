@@ -500,14 +500,15 @@ describe("PayerClient and PayeeClient", function () {
         VoucherError,
         "VOUCHER_INVALID_SIGNATURE",
       );
-      // A wallet refusing every signature: the owner's key alone is not an authorised signer.
+      // A wallet refusing every signature: the owner's key alone is not an authorised signer, and the refusal names
+      // the wallet, not the owner's key that ECDSA recovers (that key is no signer of the channel).
       await wallet.setMode(1);
       const refused = await signVoucher({ ...context, amount: 60n, signer: f.payer });
       await expectSdkError(
         f.payeeClient.acceptVoucher({ channel, amount: 60n, signature: refused.signature }),
         VoucherError,
-        "VOUCHER_UNAUTHORIZED_SIGNER",
-        { signer: f.payer.address },
+        "VOUCHER_INVALID_SIGNATURE",
+        { wallet: walletAddress },
       );
       await expect(f.channels.claim(channel, 60n, refused.signature)).to.be.revertedWithCustomError(
         f.channels,
@@ -527,7 +528,8 @@ describe("PayerClient and PayeeClient", function () {
         await expectSdkError(
           f.payeeClient.acceptVoucher({ channel, amount: 70n, signature: burned.signature }),
           VoucherError,
-          "VOUCHER_UNAUTHORIZED_SIGNER",
+          "VOUCHER_INVALID_SIGNATURE",
+          { wallet: walletAddress },
         );
       } finally {
         provider.call = call;
