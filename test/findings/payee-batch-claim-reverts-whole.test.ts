@@ -48,13 +48,13 @@ async function setup() {
   return { ...f, store, payeeClient: payee };
 }
 
-/** The batch claims (`BatchClaim` tuples) of the four channels' best vouchers, as the client built them before the fix. */
+/** The batch claims (`BatchClaim`) of the four channels' best vouchers, as the client built them before the fix. */
 async function everyClaim(f: Awaited<ReturnType<typeof setup>>) {
   const claims = [];
   for (const { channel, channelId } of [f.good, f.closing, f.rotated, f.walletChannel]) {
     const { amount, signature } = (await f.store.get(channelId))!;
     const { payer, signer, challengePeriod, salt } = channel;
-    claims.push([payer, signer, challengePeriod, salt, amount, signature] as const);
+    claims.push({ payer, signer, challengePeriod, salt, amount, signature });
   }
   return claims;
 }
