@@ -1,14 +1,14 @@
-import { ZeroAddress, toNumber, type ContractRunner, type Interface, type Provider } from "ethers";
+import type { ContractRunner, Provider } from "ethers";
 import type { IMicropaymentChannels } from "../../typechain-types/contracts/interfaces/IMicropaymentChannels";
-import { IMicropaymentChannels__factory } from "../../typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory";
-import { InvalidParameterError } from "../errors/base";
-import { decodeChannelsError } from "../errors/contract";
 import type { PreparedTransaction } from "../escrow/parameters";
 import type { Address } from "../escrow/types";
-import { channelsInterface } from "../internal/abi";
-import { TransactionRunner } from "../internal/transactions";
-import { requireAddress, requireInteger } from "../internal/validate";
-import { decodeChannelEvents } from "./events";
+import type { TransactionRunner } from "../internal/transactions";
+import { channelIdOf } from "./actions/channelIdOf";
+import { createChannelsContext, encodeCall, type ChannelsContext } from "./actions/context";
+import { creditOf } from "./actions/creditOf";
+import { getChannelState } from "./actions/getChannelState";
+import { resolveChannel } from "./actions/resolveChannel";
+import { send } from "./actions/send";
 import type {
   ChannelRef,
   ChannelState,
@@ -16,8 +16,7 @@ import type {
   ChannelWriteReturnType,
   ChannelsClientParameters,
 } from "./parameters";
-import { ChannelStatus, toChannelId, type Channel, type ChannelId } from "./types";
-import { computeChannelId, normalizeChannel } from "./voucher";
+import type { Channel, ChannelId } from "./types";
 
 /**
  * What the payer's and the payee's clients share: the contract, reads, terms by id, sending.
@@ -35,17 +34,17 @@ export abstract class ChannelsClientBase {
   readonly fromBlock: number;
   readonly confirmations: number;
   protected readonly tx: TransactionRunner;
-  #chainId: Promise<bigint> | undefined;
-  /** Terms are immutable and checked against their id before they are kept. */
-  readonly #terms = new Map<ChannelId, Channel>();
+  /** What the actions (`./actions/`) work on; the subclasses derive theirs from it. */
+  protected readonly context: ChannelsContext;
 
-  constructor({ address, runner, fromBlock = 0, confirmations = 1 }: ChannelsClientParameters) {
-    this.address = requireAddress("address", address);
-    this.runner = runner;
-    this.contract = IMicropaymentChannels__factory.connect(this.address, runner);
-    this.fromBlock = requireInteger("fromBlock", fromBlock, 0, Number.MAX_SAFE_INTEGER);
-    this.confirmations = requireInteger("confirmations", confirmations, 1, 1_000);
-    this.tx = new TransactionRunner(runner, this.confirmations, decodeChannelsError);
+  constructor(params: ChannelsClientParameters) {
+    this.context = createChannelsContext(params);
+    this.address = this.context.address;
+    this.runner = this.context.runner;
+    this.contract = this.context.contract;
+    this.fromBlock = this.context.fromBlock;
+    this.confirmations = this.context.confirmations;
+    this.tx = this.context.tx;
   }
 
   /**
@@ -57,8 +56,7 @@ export abstract class ChannelsClientBase {
    * ```
    */
   getChainId(): Promise<bigint> {
-    this.#chainId ??= this.tx.guard(() => this.tx.provider().getNetwork()).then((network) => network.chainId);
-    return this.#chainId;
+    return this.context.chainId();
   }
 
   /**
@@ -69,8 +67,8 @@ export abstract class ChannelsClientBase {
    * const channelId = await payer.channelIdOf({ channel });
    * ```
    */
-  async channelIdOf({ channel }: { channel: Channel }): Promise<ChannelId> {
-    return computeChannelId({ chainId: await this.getChainId(), contract: this.address, channel });
+  async channelIdOf(params: { channel: Channel }): Promise<ChannelId> {
+    return channelIdOf(this.context, params);
   }
 
   /**
@@ -81,25 +79,8 @@ export abstract class ChannelsClientBase {
    * const { deposit, claimed, closesAt } = await payee.getChannelState({ channelId });
    * ```
    */
-  async getChannelState({ channelId }: { channelId: ChannelId }): Promise<ChannelState> {
-    const id = toChannelId(channelId);
-    const raw = await this.tx.guard(() => this.contract.getChannelState(id));
-    const state: ChannelState = {
-      deposit: raw.deposit,
-      claimed: raw.claimed,
-      closesAt: toNumber(raw.closesAt),
-      status: toNumber(raw.status) as ChannelStatus,
-      signerChanged: raw.signerChanged,
-    };
-    if (state.signerChanged) {
-      const change = await this.tx.guard(() => this.contract.signerChangeOf(id));
-      state.signerChange = {
-        current: change.current,
-        previous: change.previous,
-        changedAt: toNumber(change.changedAt),
-      };
-    }
-    return state;
+  async getChannelState(params: { channelId: ChannelId }): Promise<ChannelState> {
+    return getChannelState(this.context, params);
   }
 
   /**
@@ -110,42 +91,13 @@ export abstract class ChannelsClientBase {
    * const credit = await payee.creditOf({ account: me });
    * ```
    */
-  async creditOf({ token, account }: { token?: Address; account: Address }): Promise<bigint> {
-    const tokenAddress = requireAddress("token", token ?? ZeroAddress);
-    return this.tx.guard(() => this.contract.creditOf(tokenAddress, requireAddress("account", account)));
+  async creditOf(params: { token?: Address; account: Address }): Promise<bigint> {
+    return creditOf(this.context, params);
   }
 
   /** The terms and id of a channel given by terms or by id. */
   protected async resolve(ref: ChannelRef): Promise<{ channel: Channel; channelId: ChannelId }> {
-    if (typeof ref !== "string") {
-      const channel = normalizeChannel(ref);
-      const channelId = await this.channelIdOf({ channel });
-      this.#terms.set(channelId, channel);
-      return { channel, channelId };
-    }
-    const channelId = toChannelId(ref);
-    const known = this.#terms.get(channelId);
-    if (known) return { channel: known, channelId };
-    const provider = this.tx.provider();
-    const logs = await this.tx.guard(() =>
-      provider.getLogs({
-        address: this.address,
-        topics: channelsInterface.encodeFilterTopics("ChannelOpened", [channelId]),
-        fromBlock: this.fromBlock,
-        toBlock: "latest",
-      }),
-    );
-    for (const event of decodeChannelEvents({ logs, address: this.address })) {
-      if (event.type === "ChannelOpened" && (await this.channelIdOf({ channel: event.channel })) === channelId) {
-        this.#terms.set(channelId, event.channel);
-        return { channel: event.channel, channelId };
-      }
-    }
-    throw new InvalidParameterError({
-      parameter: "channel",
-      value: ref,
-      reason: `no ChannelOpened event for this id from block ${this.fromBlock}; pass the channel's terms`,
-    });
+    return resolveChannel(this.context, ref);
   }
 
   protected request(data: string, value = 0n): PreparedTransaction {
@@ -154,10 +106,9 @@ export abstract class ChannelsClientBase {
 
   protected async send(
     request: PreparedTransaction,
-    { overrides }: ChannelWriteParameters = {},
+    params: ChannelWriteParameters = {},
   ): Promise<ChannelWriteReturnType> {
-    const receipt = await this.tx.send(request, overrides);
-    return { receipt, events: decodeChannelEvents({ receipt, address: this.address }) };
+    return send(this.context, { ...params, request });
   }
 
   protected provider(): Provider {
@@ -165,6 +116,6 @@ export abstract class ChannelsClientBase {
   }
 
   protected encode(name: string, args: readonly unknown[]): string {
-    return (channelsInterface as Interface).encodeFunctionData(name, args);
+    return encodeCall(this.context, name, args).data;
   }
 }

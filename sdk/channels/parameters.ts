@@ -181,7 +181,15 @@ export type AcceptVoucherReturnType = {
  * const params: ClaimManyParameters = { channels: [channelA, channelB] };
  * ```
  */
-export type ClaimManyParameters = { channels: readonly ChannelRef[] };
+export type ClaimManyParameters = {
+  channels: readonly ChannelRef[];
+  /**
+   * Seconds after the latest block by which the batches are expected to be mined: a channel whose challenge period
+   * or signing key's grace period ends before then is left out too (as `challenge-over` or `invalid-signature`).
+   * Default 0: what the contract would refuse in the next block.
+   */
+  margin?: number;
+};
 
 /**
  * One `claimMany` transaction: the token it pays in and the channels it claims.
@@ -192,6 +200,46 @@ export type ClaimManyParameters = { channels: readonly ChannelRef[] };
  * ```
  */
 export type PreparedClaimMany = PreparedTransaction & { token: Address; channelIds: ChannelId[] };
+
+/**
+ * Why a channel was left out of the batches of `planClaimMany`: its claim would pay nothing, or the contract would
+ * refuse it and revert the whole batch with it (docs/micropayments.md M-C3, §5).
+ * - `no-voucher`: the store holds no voucher for it;
+ * - `nothing-to-claim`: its best voucher pays nothing more (the contract would skip it; leaving it out saves gas);
+ * - `not-found`: no such channel on-chain (`ChannelNotFound`);
+ * - `closed`: the channel is closed (`ChannelNotOpen`);
+ * - `challenge-over`: a close was requested and its challenge period is over, not yet finalized
+ *   (`ChannelChallengeOver`);
+ * - `invalid-signature`: the voucher's signer is no longer authorised (a session key past its grace period, a
+ *   revoked key) and the payer's wallet, if it is one, does not accept it either (`ChannelInvalidSignature`).
+ *
+ * @example
+ * ```ts
+ * const reason: ClaimManySkipReason = "challenge-over";
+ * ```
+ */
+export type ClaimManySkipReason =
+  "no-voucher" | "nothing-to-claim" | "not-found" | "closed" | "challenge-over" | "invalid-signature";
+
+/**
+ * A channel left out of a batch claim, and why.
+ *
+ * @example
+ * ```ts
+ * for (const { channelId, reason } of plan.skipped) log(channelId, reason);
+ * ```
+ */
+export type SkippedClaim = { channelId: ChannelId; reason: ClaimManySkipReason };
+
+/**
+ * What `planClaimMany` returns: the `claimMany` transactions (one per token) and the channels left out of them.
+ *
+ * @example
+ * ```ts
+ * const { batches, skipped }: ClaimManyPlan = await payee.planClaimMany({ channels });
+ * ```
+ */
+export type ClaimManyPlan = { batches: PreparedClaimMany[]; skipped: SkippedClaim[] };
 
 /**
  * What the payee's watcher takes. `margin`: seconds before a deadline (close or grace end) the watcher claims at the

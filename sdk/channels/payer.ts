@@ -1,11 +1,15 @@
-import { Wallet, ZeroAddress, randomBytes, type TransactionReceipt } from "ethers";
-import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
+import { Wallet } from "ethers";
 import type { PreparedTransaction } from "../escrow/parameters";
 import type { Address } from "../escrow/types";
-import { requireAddress, requireBigInt, requireHex, requireInteger, requireThat } from "../internal/validate";
 import { decodeChannelsError } from "../errors/contract";
 import { connectParameters, type ConnectParameters } from "../deployments";
-import { signPermit } from "../signing/permit";
+import { finalize, buildFinalize } from "./actions/payer/finalize";
+import { buildOpen, open, type OpenPermit } from "./actions/payer/open";
+import type { PayerContext } from "./actions/payer/context";
+import { cumulativeOf, pay, signVoucher } from "./actions/payer/pay";
+import { buildRequestClose, requestClose } from "./actions/payer/requestClose";
+import { buildSetSigner, setSigner, useSessionKey } from "./actions/payer/setSigner";
+import { buildTopUp, topUp } from "./actions/payer/topUp";
 import { ChannelsClientBase } from "./base";
 import type {
   BuildOpenChannelReturnType,
@@ -18,14 +22,7 @@ import type {
   PayParameters,
   SignedVoucher,
 } from "./parameters";
-import type { Channel, ChannelId } from "./types";
-import { signVoucher } from "./voucher";
-
-/** The contract's bounds (docs/micropayments.md §1, rule M-O1). */
-const MIN_CHALLENGE_PERIOD = 3_600;
-const MAX_CHALLENGE_PERIOD = 30 * 86_400;
-const AMOUNT_BOUND = 1n << 96n;
-const PERMIT_VALIDITY = 3_600;
+import type { Channel } from "./types";
 
 /**
  * The payer's side of micropayment channels (docs/micropayments.md): open and fund channels (ETH, or an ERC20 by
@@ -45,8 +42,7 @@ const PERMIT_VALIDITY = 3_600;
  * ```
  */
 export class PayerClient extends ChannelsClientBase {
-  readonly #cumulative = new Map<ChannelId, bigint>();
-  readonly #sessionKeys = new Map<ChannelId, string>();
+  readonly #payer: PayerContext = { ...this.context, cumulative: new Map(), sessionKeys: new Map() };
 
   /**
    * A payer client for the micropayment channels on the runner's chain, found in the address book (rules P-A2,
@@ -92,30 +88,9 @@ export class PayerClient extends ChannelsClientBase {
    * ```
    */
   async buildOpen(
-    params: OpenChannelParameters & {
-      payer?: Address;
-      permit?: { deadline: number; v: number; r: string; s: string };
-    },
+    params: OpenChannelParameters & { payer?: Address; permit?: OpenPermit },
   ): Promise<BuildOpenChannelReturnType> {
-    const payer = requireAddress("payer", params.payer ?? (await this.tx.signerAddress("Pass payer")));
-    const channel = this.#channelFromParameters(params, payer);
-    const openParams = {
-      payee: channel.payee,
-      token: channel.token,
-      signer: channel.signer,
-      amount: params.amount,
-      challengePeriod: channel.challengePeriod,
-      salt: channel.salt,
-    };
-    const channelId = await this.channelIdOf({ channel });
-    if (params.permit !== undefined) {
-      requireThat(channel.token !== ZeroAddress, "permit", params.permit, "ETH channels take no permit");
-      const { deadline, v, r, s } = params.permit;
-      const data = this.encode("openWithPermit", [openParams, deadline, v, r, s]);
-      return { ...this.request(data), channel, channelId };
-    }
-    const value = channel.token === ZeroAddress ? params.amount : 0n;
-    return { ...this.request(this.encode("open", [openParams]), value), channel, channelId };
+    return buildOpen(this.context, params);
   }
 
   /**
@@ -129,31 +104,7 @@ export class PayerClient extends ChannelsClientBase {
    * ```
    */
   async open(params: OpenChannelParameters & ChannelWriteParameters): Promise<OpenChannelReturnType> {
-    const signer = this.tx.signer();
-    const payer = await this.tx.signerAddress();
-    const salt = params.salt ?? randomSalt();
-    const funding = params.funding ?? "allowance";
-    requireThat(["allowance", "approve", "permit"].includes(funding), "funding", funding, "unknown funding method");
-    const token = requireAddress("token", params.token ?? ZeroAddress);
-    requireThat(
-      token !== ZeroAddress || funding === "allowance",
-      "funding",
-      funding,
-      "ETH channels are funded by value",
-    );
-    // Validate before any approval or permit is signed.
-    this.#channelFromParameters({ ...params, salt }, payer);
-
-    const approvalReceipt = funding === "approve" ? await this.#approveIfShort(payer, token, params.amount) : undefined;
-    let permit: { deadline: number; v: number; r: string; s: string } | undefined;
-    if (funding === "permit") {
-      const deadline = params.permitDeadline ?? (await this.#latestTimestamp()) + PERMIT_VALIDITY;
-      const { v, r, s } = await signPermit({ signer, token, spender: this.address, value: params.amount, deadline });
-      permit = { deadline, v, r, s };
-    }
-    const { channel, channelId, ...request } = await this.buildOpen({ ...params, salt, payer, permit });
-    const result = await this.send(request, params);
-    return { ...result, channel, channelId, approvalReceipt };
+    return open(this.context, params);
   }
 
   /**
@@ -164,10 +115,8 @@ export class PayerClient extends ChannelsClientBase {
    * const request = await payer.buildTopUp({ channel, amount: 1_000n });
    * ```
    */
-  async buildTopUp({ channel, amount }: { channel: ChannelRef; amount: bigint }): Promise<PreparedTransaction> {
-    const { channel: terms } = await this.resolve(channel);
-    const value = requireBigInt("amount", amount, 1n, AMOUNT_BOUND);
-    return this.request(this.encode("topUp", [terms, value]), terms.token === ZeroAddress ? value : 0n);
+  async buildTopUp(params: { channel: ChannelRef; amount: bigint }): Promise<PreparedTransaction> {
+    return buildTopUp(this.context, params);
   }
 
   /**
@@ -181,12 +130,7 @@ export class PayerClient extends ChannelsClientBase {
   async topUp(
     params: { channel: ChannelRef; amount: bigint; approve?: boolean } & ChannelWriteParameters,
   ): Promise<ChannelWriteReturnType> {
-    const request = await this.buildTopUp(params);
-    const { channel } = await this.resolve(params.channel);
-    if (params.approve === true && channel.token !== ZeroAddress) {
-      await this.#approveIfShort(await this.tx.signerAddress(), channel.token, params.amount);
-    }
-    return this.send(request, params);
+    return topUp(this.context, params);
   }
 
   // ---------------------------------------------------------------- session keys
@@ -200,11 +144,8 @@ export class PayerClient extends ChannelsClientBase {
    * const request = await payer.buildSetSigner({ channel, signer: next.address });
    * ```
    */
-  async buildSetSigner({ channel, signer }: { channel: ChannelRef; signer: Address }): Promise<PreparedTransaction> {
-    const { channel: terms } = await this.resolve(channel);
-    const key = requireAddress("signer", signer);
-    requireThat(key !== terms.payee, "signer", key, "must not be the payee");
-    return this.request(this.encode("setSigner", [terms, key]));
+  async buildSetSigner(params: { channel: ChannelRef; signer: Address }): Promise<PreparedTransaction> {
+    return buildSetSigner(this.context, params);
   }
 
   /**
@@ -219,20 +160,7 @@ export class PayerClient extends ChannelsClientBase {
   async setSigner(
     params: { channel: Channel; signer: Address; privateKey?: string } & ChannelWriteParameters,
   ): Promise<ChannelWriteReturnType> {
-    // Checked before sending: a key that does not match would sign vouchers the payee refuses.
-    const key =
-      params.privateKey === undefined ? undefined : new Wallet(requireHex("privateKey", params.privateKey, 32));
-    requireThat(
-      key === undefined || key.address === requireAddress("signer", params.signer),
-      "privateKey",
-      "(hidden)",
-      "is not the new signer's key",
-    );
-    const result = await this.send(await this.buildSetSigner(params), params);
-    const { channelId } = await this.resolve(params.channel);
-    if (key !== undefined) this.#sessionKeys.set(channelId, key.privateKey);
-    else this.#sessionKeys.delete(channelId);
-    return result;
+    return setSigner(this.#payer, params);
   }
 
   /**
@@ -244,9 +172,8 @@ export class PayerClient extends ChannelsClientBase {
    * payer.useSessionKey({ channel, privateKey: session.privateKey });
    * ```
    */
-  async useSessionKey({ channel, privateKey }: { channel: Channel; privateKey: string }): Promise<void> {
-    const { channelId } = await this.resolve(channel);
-    this.#sessionKeys.set(channelId, new Wallet(requireHex("privateKey", privateKey, 32)).privateKey);
+  async useSessionKey(params: { channel: Channel; privateKey: string }): Promise<void> {
+    return useSessionKey(this.#payer, params);
   }
 
   // ---------------------------------------------------------------- vouchers
@@ -261,11 +188,8 @@ export class PayerClient extends ChannelsClientBase {
    * await fetch(payeeUrl, { method: "POST", body: JSON.stringify(voucher, bigintReplacer) });
    * ```
    */
-  async pay({ channel, amount }: PayParameters): Promise<SignedVoucher> {
-    const { channelId } = await this.resolve(channel);
-    const increment = requireBigInt("amount", amount, 1n, AMOUNT_BOUND);
-    const total = (this.#cumulative.get(channelId) ?? 0n) + increment;
-    return this.signVoucher({ channel, amount: total });
+  async pay(params: PayParameters): Promise<SignedVoucher> {
+    return pay(this.#payer, params);
   }
 
   /**
@@ -277,17 +201,8 @@ export class PayerClient extends ChannelsClientBase {
    * const voucher = await payer.signVoucher({ channel, amount: lastAcknowledged + 5n });
    * ```
    */
-  async signVoucher({ channel, amount }: { channel: Channel; amount: bigint }): Promise<SignedVoucher> {
-    const { channel: terms, channelId } = await this.resolve(channel);
-    const total = requireBigInt("amount", amount, 1n, 1n << 256n);
-    const context = { chainId: await this.getChainId(), contract: this.address, channelId, amount: total };
-    const privateKey = this.#sessionKeys.get(channelId);
-    const { signature } =
-      privateKey !== undefined
-        ? await signVoucher({ ...context, privateKey })
-        : await signVoucher({ ...context, signer: this.tx.signer() });
-    if ((this.#cumulative.get(channelId) ?? 0n) < total) this.#cumulative.set(channelId, total);
-    return { channel: terms, channelId, amount: total, signature };
+  async signVoucher(params: { channel: Channel; amount: bigint }): Promise<SignedVoucher> {
+    return signVoucher(this.#payer, params);
   }
 
   /**
@@ -298,9 +213,8 @@ export class PayerClient extends ChannelsClientBase {
    * const spent = await payer.cumulativeOf({ channel });
    * ```
    */
-  async cumulativeOf({ channel }: { channel: ChannelRef }): Promise<bigint> {
-    const { channelId } = await this.resolve(channel);
-    return this.#cumulative.get(channelId) ?? 0n;
+  async cumulativeOf(params: { channel: ChannelRef }): Promise<bigint> {
+    return cumulativeOf(this.#payer, params);
   }
 
   // ---------------------------------------------------------------- closing
@@ -313,9 +227,8 @@ export class PayerClient extends ChannelsClientBase {
    * const request = await payer.buildRequestClose({ channel });
    * ```
    */
-  async buildRequestClose({ channel }: { channel: ChannelRef }): Promise<PreparedTransaction> {
-    const { channel: terms } = await this.resolve(channel);
-    return this.request(this.encode("requestClose", [terms]));
+  async buildRequestClose(params: { channel: ChannelRef }): Promise<PreparedTransaction> {
+    return buildRequestClose(this.context, params);
   }
 
   /**
@@ -327,7 +240,7 @@ export class PayerClient extends ChannelsClientBase {
    * ```
    */
   async requestClose(params: { channel: ChannelRef } & ChannelWriteParameters): Promise<ChannelWriteReturnType> {
-    return this.send(await this.buildRequestClose(params), params);
+    return requestClose(this.context, params);
   }
 
   /**
@@ -338,9 +251,8 @@ export class PayerClient extends ChannelsClientBase {
    * const request = await payer.buildFinalize({ channel });
    * ```
    */
-  async buildFinalize({ channel }: { channel: ChannelRef }): Promise<PreparedTransaction> {
-    const { channel: terms } = await this.resolve(channel);
-    return this.request(this.encode("finalize", [terms]));
+  async buildFinalize(params: { channel: ChannelRef }): Promise<PreparedTransaction> {
+    return buildFinalize(this.context, params);
   }
 
   /**
@@ -352,51 +264,6 @@ export class PayerClient extends ChannelsClientBase {
    * ```
    */
   async finalize(params: { channel: ChannelRef } & ChannelWriteParameters): Promise<ChannelWriteReturnType> {
-    return this.send(await this.buildFinalize(params), params);
+    return finalize(this.context, params);
   }
-
-  // ---------------------------------------------------------------- internals
-
-  #channelFromParameters(params: OpenChannelParameters, payer: Address): Channel {
-    const payee = requireAddress("payee", params.payee);
-    requireThat(payee !== ZeroAddress, "payee", payee, "must not be the zero address");
-    requireThat(payee !== payer, "payee", payee, "must not be the payer");
-    requireThat(payee !== this.address, "payee", payee, "must not be the channels contract");
-    const signer = requireAddress("signer", params.signer ?? ZeroAddress);
-    requireThat(signer !== payee, "signer", signer, "must not be the payee");
-    requireBigInt("amount", params.amount, 1n, AMOUNT_BOUND);
-    const challengePeriod = requireInteger(
-      "challengePeriod",
-      params.challengePeriod,
-      MIN_CHALLENGE_PERIOD,
-      MAX_CHALLENGE_PERIOD,
-    );
-    const salt = requireInteger("salt", params.salt ?? 0, 0, 2 ** 32 - 1);
-    const token = requireAddress("token", params.token ?? ZeroAddress);
-    return { payer, payee, token, signer, challengePeriod, salt };
-  }
-
-  async #latestTimestamp(): Promise<number> {
-    const block = await this.tx.guard(() => this.provider().getBlock("latest"));
-    return block?.timestamp ?? Math.floor(Date.now() / 1000);
-  }
-
-  /** Approves exactly `amount` when the allowance is short: never an unlimited allowance on the user's behalf. */
-  async #approveIfShort(owner: Address, token: Address, amount: bigint): Promise<TransactionReceipt | undefined> {
-    const erc20 = IERC20__factory.connect(token, this.provider());
-    const allowance = await this.tx.guard(() => erc20.allowance(owner, this.address));
-    if (allowance >= amount) return undefined;
-    const approve = {
-      to: token,
-      data: erc20.interface.encodeFunctionData("approve", [this.address, amount]),
-      value: 0n,
-    };
-    return this.tx.send(approve);
-  }
-}
-
-/** A uniformly random 32-bit salt from the platform's CSPRNG. */
-function randomSalt(): number {
-  const bytes = randomBytes(4);
-  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
 }

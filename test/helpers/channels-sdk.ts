@@ -2,7 +2,8 @@
 // session key. Channels are opened through the contract directly here, so that the SDK is checked against the chain.
 import { ethers } from "hardhat";
 import { Wallet, ZeroAddress, type Signer } from "ethers";
-import { MicropaymentChannels__factory, MockERC20__factory } from "../../typechain-types";
+import { impersonateAccount, setBalance } from "@nomicfoundation/hardhat-network-helpers";
+import { MicropaymentChannels__factory, MockERC1271Wallet__factory, MockERC20__factory } from "../../typechain-types";
 import { computeChannelId, type Channel, type ChannelId } from "../../sdk";
 
 export const HOUR = 3_600;
@@ -48,4 +49,26 @@ export async function openChannel(
   await f.channels.connect(from).open(params, { value: token === ZeroAddress ? amount : 0n });
   const channel: Channel = { payer: from.address, payee: f.payee.address, token, signer, challengePeriod, salt };
   return { channel, channelId: computeChannelId({ chainId: f.chainId, contract: f.contract, channel }) };
+}
+
+/**
+ * Deploys an ERC-1271 wallet owned by the fixture's payer (MockERC1271Wallet: mode 0 accepts the owner's
+ * signatures, 1 refuses all) and opens an ETH channel from it to the payee, the wallet impersonated.
+ */
+export async function openWalletChannel(
+  f: ChannelsFixture,
+  { signer = ZeroAddress, amount = 1_000n, challengePeriod = HOUR, salt = 3 } = {} as {
+    signer?: string;
+    amount?: bigint;
+    challengePeriod?: number;
+    salt?: number;
+  },
+) {
+  const wallet = await new MockERC1271Wallet__factory(f.deployer).deploy(f.payer.address);
+  const walletAddress = await wallet.getAddress();
+  await impersonateAccount(walletAddress);
+  await setBalance(walletAddress, 10n ** 18n);
+  const asWallet = await ethers.getSigner(walletAddress);
+  const opened = await openChannel(f, { signer, amount, challengePeriod, salt, from: asWallet });
+  return { wallet, walletAddress, asWallet, ...opened };
 }

@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  impersonateAccount,
+  loadFixture,
+  setBalance,
+  takeSnapshot,
+  time,
+} from "@nomicfoundation/hardhat-network-helpers";
 import { MockERC1271Wallet__factory } from "../../../typechain-types";
 import { Signature, Wallet, ZeroAddress, toBeHex, type TransactionRequest } from "ethers";
 import {
@@ -261,6 +267,80 @@ describe("PayerClient and PayeeClient", function () {
     });
   }
 
+  describe("planClaimMany: what the contract would refuse in the batch's block is left out (§5)", function () {
+    async function plannedFixture() {
+      const f = await clientsFixture();
+      const session = new Wallet("0x" + "5e".repeat(32));
+      const payer = new PayerClient({ address: f.contract, runner: f.payer });
+      const open = (salt: number) =>
+        payer.open({ payee: f.payee.address, amount: 100n, challengePeriod: HOUR, signer: session.address, salt });
+      const [closing, rotated, claimed, closed] = [await open(1), await open(2), await open(3), await open(4)];
+      return { ...f, session, closing, rotated, claimed, closed };
+    }
+
+    it("judges deadlines at the next block, or `margin` seconds later; claimed and closed channels are left out", async function () {
+      const f = await setup(plannedFixture);
+      await f.payerClient.useSessionKey({ channel: f.closing.channel, privateKey: f.session.privateKey });
+      await f.payerClient.useSessionKey({ channel: f.rotated.channel, privateKey: f.session.privateKey });
+      for (const { channel } of [f.closing, f.rotated, f.claimed, f.closed]) {
+        await f.payeeClient.acceptVoucher(await f.payerClient.signVoucher({ channel, amount: 10n }));
+      }
+      await f.payeeClient.claim({ channel: f.claimed.channel });
+      await f.payeeClient.close({ channel: f.closed.channel });
+      await f.payerClient.requestClose({ channel: f.closing.channel });
+      await f.payerClient.setSigner({ channel: f.rotated.channel, signer: Wallet.createRandom().address });
+      // Both deadlines (closesAt, the old key's grace end) are now about 100 s ahead of the latest block.
+      await time.increase(HOUR - 100);
+      const closesAt = Number((await f.channels.getChannelState(f.closing.channelId)).closesAt);
+      const graceEnd = Number((await f.channels.signerChangeOf(f.rotated.channelId)).changedAt) + HOUR;
+      const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
+      const channels = [f.closing.channel, f.rotated.channel, f.claimed.channel, f.closed.channel];
+      const plan = (margin?: number) => f.payeeClient.planClaimMany({ channels, margin });
+      const next = await plan();
+      expect(next.batches.map((b) => b.channelIds)).to.deep.equal([[f.closing.channelId, f.rotated.channelId]]);
+      expect(next.skipped).to.deep.equal([
+        { channelId: f.claimed.channelId, reason: "nothing-to-claim" },
+        { channelId: f.closed.channelId, reason: "closed" },
+      ]);
+      // A block at latest + 1 + margin may claim up to and including each deadline (M-C2, M-K2), not a second after.
+      const kept = async (margin: number) => (await plan(margin)).batches.flatMap((b) => b.channelIds);
+      expect(await kept(closesAt - latest - 1)).to.include(f.closing.channelId);
+      expect((await plan(closesAt - latest)).skipped).to.deep.include({
+        channelId: f.closing.channelId,
+        reason: "challenge-over",
+      });
+      expect(await kept(graceEnd - latest - 1)).to.include(f.rotated.channelId);
+      expect((await plan(graceEnd - latest)).skipped).to.deep.include({
+        channelId: f.rotated.channelId,
+        reason: "invalid-signature",
+      });
+      // The contract draws the same line: the batch planned for the next block pays when mined at the first
+      // deadline, and reverts a second after it.
+      const [batch] = next.batches;
+      expect(closesAt).to.be.below(graceEnd); // requestClose was mined a block before setSigner
+      const snapshot = await takeSnapshot();
+      await time.setNextBlockTimestamp(closesAt);
+      await f.relayer.sendTransaction({ to: batch.to, data: batch.data });
+      expect((await f.channels.getChannelState(f.closing.channelId)).claimed).to.equal(10n);
+      await snapshot.restore();
+      await time.setNextBlockTimestamp(closesAt + 1);
+      await expect(f.relayer.sendTransaction({ to: batch.to, data: batch.data })).to.be.revertedWithCustomError(
+        f.channels,
+        "ChannelChallengeOver",
+      );
+    });
+
+    it("refuses a margin out of range", async function () {
+      const f = await setup(plannedFixture);
+      await expectSdkError(
+        f.payeeClient.planClaimMany({ channels: [f.closing.channel], margin: -1 }),
+        InvalidParameterError,
+        "INVALID_PARAMETER",
+        { parameter: "margin" },
+      );
+    });
+  });
+
   describe("voucher verification failures, each with its code", function () {
     async function ethChannelFixture() {
       const f = await clientsFixture();
@@ -338,6 +418,21 @@ describe("PayerClient and PayeeClient", function () {
           { best: 10n },
         );
       }
+    });
+
+    it("VOUCHER_NOT_MONOTONIC at or below the claimed total on-chain, for a store with no record of the channel", async function () {
+      const f = await ethChannel();
+      const v40 = await sign(f, 40n, f.session.privateKey);
+      await f.channels.claim(f.channel, 40n, v40.signature); // a claim this payee's store never saw
+      await expectSdkError(
+        f.payeeClient.acceptVoucher({ channel: f.channel, amount: 40n, signature: v40.signature }),
+        VoucherError,
+        "VOUCHER_NOT_MONOTONIC",
+        { best: 40n, claimed: 40n },
+      );
+      const v45 = await sign(f, 45n, f.session.privateKey);
+      const accepted = await f.payeeClient.acceptVoucher({ channel: f.channel, amount: 45n, signature: v45.signature });
+      expect(accepted.increment).to.equal(5n);
     });
 
     it("VOUCHER_NOT_MONOTONIC for the loser of two concurrent vouchers", async function () {
@@ -500,14 +595,15 @@ describe("PayerClient and PayeeClient", function () {
         VoucherError,
         "VOUCHER_INVALID_SIGNATURE",
       );
-      // A wallet refusing every signature: the owner's key alone is not an authorised signer.
+      // A wallet refusing every signature: the owner's key alone is not an authorised signer, and the refusal names
+      // the wallet, not the owner's key that ECDSA recovers (that key is no signer of the channel).
       await wallet.setMode(1);
       const refused = await signVoucher({ ...context, amount: 60n, signer: f.payer });
       await expectSdkError(
         f.payeeClient.acceptVoucher({ channel, amount: 60n, signature: refused.signature }),
         VoucherError,
-        "VOUCHER_UNAUTHORIZED_SIGNER",
-        { signer: f.payer.address },
+        "VOUCHER_INVALID_SIGNATURE",
+        { wallet: walletAddress },
       );
       await expect(f.channels.claim(channel, 60n, refused.signature)).to.be.revertedWithCustomError(
         f.channels,
@@ -527,7 +623,8 @@ describe("PayerClient and PayeeClient", function () {
         await expectSdkError(
           f.payeeClient.acceptVoucher({ channel, amount: 70n, signature: burned.signature }),
           VoucherError,
-          "VOUCHER_UNAUTHORIZED_SIGNER",
+          "VOUCHER_INVALID_SIGNATURE",
+          { wallet: walletAddress },
         );
       } finally {
         provider.call = call;
