@@ -42,6 +42,8 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
+    // `npm run mutation` tests unoptimized mutants (scripts/mutation/compile.ts), larger than the 24 KiB limit.
+    hardhat: { allowUnlimitedContractSize: process.env.PEERPAY_MUTATION === "1" },
     // The node's unlocked accounts (anvil's or `hardhat node`'s), on whatever chain id the node runs.
     localhost: { url: configVariable("LOCALHOST_RPC_URL") ?? DEFAULT_LOCALHOST_RPC_URL },
     ...publicNetworks,

@@ -1,9 +1,12 @@
 import hre from "hardhat";
 
 /**
- * Whether the run is `npm run coverage`: solidity-coverage instruments the contracts, so gas figures, and any test
- * whose premise is a gas budget, mean nothing there.
+ * Whether the contracts run in a build whose gas means nothing: `npm run coverage` (solidity-coverage instruments
+ * them) or `npm run mutation` (unoptimized mutants). Gas figures, and any test whose premise is a gas budget, skip.
  */
 export function underCoverage(): boolean {
-  return (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
+  return (
+    (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true ||
+    process.env.PEERPAY_MUTATION === "1"
+  );
 }

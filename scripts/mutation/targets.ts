@@ -1,0 +1,24 @@
+// What `npm run mutation` mutates and which tests judge it: one entry per deployable contract (every .sol file at the
+// root of contracts/). A new product adds its entry here: its own test folder, and the findings that concern it.
+// The report of a contract covers its own file and every project file it imports that has code (base contracts and
+// libraries; interfaces declare no code), each mutated in that contract's build only and judged by its tests.
+export interface MutationTarget {
+  /** The deployable contract, e.g. "Escrow" for contracts/Escrow.sol. */
+  contract: string;
+  /** Test files or folders (project-relative) that make up the contract's own suite. */
+  tests: string[];
+}
+
+export const MUTATION_TARGETS: readonly MutationTarget[] = [
+  {
+    contract: "Escrow",
+    tests: [
+      "test/escrow",
+      "test/findings/arbiter-ruling-blocked-by-nonce-bumps",
+      "test/findings/milestone-sum-overflow-panics",
+      "test/findings/nonce-exhaustion-blocks-exits.test.ts",
+      "test/findings/fee-recipient-zero-locks-fees.test.ts",
+    ],
+  },
+  { contract: "MicropaymentChannels", tests: ["test/micropayments"] },
+];
