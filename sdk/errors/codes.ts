@@ -71,7 +71,10 @@ export const PeerPayErrorCode = {
   CHANNEL_NOT_OPEN: "CHANNEL_NOT_OPEN",
   /** The voucher store was closed, or failed to make a write durable and refuses further writes. */
   STORE_UNAVAILABLE: "STORE_UNAVAILABLE",
-  /** The voucher store's log holds an invalid record before its end (not a torn last write). */
+  /**
+   * The voucher store's log cannot be replayed safely: its header is damaged, or a log of an older version holds an
+   * invalid record followed by valid ones (docs/micropayments.md §5, "Recovery").
+   */
   STORE_CORRUPT: "STORE_CORRUPT",
   /** The file voucher store is held by another live process (its lock file names it); nothing was opened. */
   STORE_LOCKED: "STORE_LOCKED",

@@ -1,6 +1,6 @@
 // Node only: the exclusive lock of a FileVoucherStore. Two processes appending to one log would interleave their
 // records and each keep its own view of the best vouchers; the lock makes the second one fail at open instead.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
 import { link, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
@@ -34,8 +34,10 @@ export class FileLock {
    *
    * The lock is written in full to a file of our own (created with `O_EXCL`) and published with `link(2)`, which
    * fails if `path` exists, atomically as `O_EXCL` would, but never exposes a half-written lock that another process
-   * would have to guess about. A stale lock is renamed aside (atomic), and removed only if it is still the lock that
-   * was judged stale; otherwise (another process took it over meanwhile) it is put back.
+   * would have to guess about. A stale lock is never removed, only replaced by `rename(2)` (atomic: `path` always
+   * exists, so no `link` can slip in), and only by the holder of the takeover marker named after the stale lock's
+   * token, a lock taken the same way, after checking under it that `path` still holds that stale lock. Of several
+   * processes that find the same stale lock, exactly one takes it over; the others then find its live lock.
    *
    * @throws {StoreError} `STORE_LOCKED` when a live process holds the lock.
    */
@@ -45,37 +47,11 @@ export class FileLock {
     const mine = `${path}.${token}`;
     await writeFile(mine, JSON.stringify(owner) + "\n", { flag: "wx" });
     try {
-      for (let attempt = 0; attempt < 8; attempt++) {
-        try {
-          await link(mine, path);
-          const lock = new FileLock(path, token);
-          lock.#hold();
-          return lock;
-        } catch (error) {
-          if (!hasCode(error, "EEXIST")) throw error;
-        }
-        const raw = await readOrUndefined(path);
-        if (raw === undefined) continue; // released meanwhile: try again
-        const holder = parseOwner(raw);
-        if (holder !== undefined && isAlive(holder)) throw locked(storePath, path, holder);
-        // Stale (or unreadable, which a lock published by link never is): move it aside, then check what was moved.
-        const aside = `${path}.stale.${token}`;
-        try {
-          await rename(path, aside);
-        } catch (error) {
-          if (hasCode(error, "ENOENT")) continue;
-          throw error;
-        }
-        const moved = await readOrUndefined(aside);
-        if (moved !== raw) {
-          // Another process took the stale lock over between our read and our rename: give it back.
-          await link(aside, path).catch(() => undefined);
-        }
-        await unlink(aside).catch(() => undefined);
-      }
-      const raw = await readOrUndefined(path);
-      const holder = raw === undefined ? undefined : parseOwner(raw);
-      throw locked(storePath, path, holder);
+      const taken = await take(path, mine, 0);
+      if (taken !== true) throw locked(storePath, path, taken);
+      const lock = new FileLock(path, token);
+      lock.#hold();
+      return lock;
     } finally {
       await unlink(mine).catch(() => undefined);
     }
@@ -113,6 +89,78 @@ export class FileLock {
       });
     }
   }
+}
+
+/** How often `take` looks again while another process is taking over a stale lock (each takes microseconds). */
+const RETRIES = 200;
+const RETRY_MS = 5;
+/** Nested takeovers (a taker that died while taking over): each level needs one more crash. */
+const MAX_DEPTH = 8;
+
+/**
+ * Makes `target` hold our lock file `mine` (by hard links, so that `mine` stays for further use): true once it
+ * does, or the live owner that holds it (undefined if unknown). A stale `target` is replaced under the takeover
+ * marker `${target}.takeover.<stale token>`, itself taken by this function (one level deeper): the marker
+ * serialises the processes that judged this same lock stale, and the check that `target` still holds it, made
+ * under the marker, makes the replacement safe against a process that judged it stale long ago.
+ */
+async function take(target: string, mine: string, depth: number): Promise<true | LockOwner | undefined> {
+  let holder: LockOwner | undefined;
+  for (let attempt = 0; attempt < RETRIES; attempt++) {
+    try {
+      await link(mine, target);
+      return true;
+    } catch (error) {
+      if (!hasCode(error, "EEXIST")) throw error;
+    }
+    const raw = await readOrUndefined(target);
+    if (raw === undefined) continue; // released meanwhile: try again
+    holder = parseOwner(raw);
+    if (holder !== undefined && isAlive(holder)) return holder;
+    if (depth >= MAX_DEPTH) return holder;
+    // Stale, or unreadable (which a lock published by link never is): named by its token or its contents.
+    const staleId = holder?.token ?? createHash("sha256").update(raw).digest("hex").slice(0, 32);
+    const marker = `${target}.takeover.${staleId}`;
+    const underMarker = await take(marker, mine, depth + 1);
+    if (underMarker === true) {
+      try {
+        // Nobody else can change `target` now: its owner is dead, a link fails while it exists, and every other
+        // taker of this stale lock waits for the marker.
+        if ((await readOrUndefined(target)) === raw) {
+          await replace(target, mine);
+          return true;
+        }
+      } finally {
+        await removeIfOurs(marker, mine);
+      }
+    } else {
+      // Another live process is taking this lock over: it finishes in microseconds.
+      await sleep(RETRY_MS);
+    }
+  }
+  return holder;
+}
+
+/** Replaces `target` by a hard link of `mine`, atomically (`rename`), leaving `mine` in place. */
+async function replace(target: string, mine: string): Promise<void> {
+  const staged = `${mine}.${randomBytes(4).toString("hex")}`;
+  await link(mine, staged);
+  try {
+    await rename(staged, target);
+  } catch (error) {
+    await unlink(staged).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Removes `path` if it holds our lock (only a process that judged us dead could have replaced it). */
+async function removeIfOurs(path: string, mine: string): Promise<void> {
+  const [theirs, ours] = await Promise.all([readOrUndefined(path), readOrUndefined(mine)]);
+  if (theirs !== undefined && theirs === ours) await unlink(path).catch(() => undefined);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

@@ -661,9 +661,15 @@ class Run extends PropertyRun<Action, World, MicropaymentsModel> {
     return current !== ZeroAddress ? "current" : "previous";
   }
 
-  /** How a voucher's key relates to the channel at `now`: the payer's, a session key (in or past its grace), other. */
-  private roleOf(ch: ModelChannel | undefined, message: SignedVoucher | null, now: bigint): string {
+  /**
+   * How a voucher's key relates to the channel at `now`: the payer's, a session key (in or past its grace), other.
+   * A voucher for no more than the channel already paid is "not checked": the contract asks no signer about it (a
+   * close with it pays nothing more and succeeds whatever the wallet answers; a claim with it reverts), so it says
+   * nothing about whom the contract accepts.
+   */
+  private roleOf(ch: ModelChannel | undefined, message: SignedVoucher | null, amount: bigint, now: bigint): string {
     if (ch === undefined || message === null) return "no signature";
+    if ((amount < ch.deposit ? amount : ch.deposit) <= ch.claimed) return "voucher not checked";
     const k = message.key.toLowerCase();
     const payer = this.actorOf(ch.channel.payer);
     if (payer.kind === "wallet" && payer.signer.address.toLowerCase() === k) {
@@ -821,7 +827,7 @@ class Run extends PropertyRun<Action, World, MicropaymentsModel> {
         );
         const by = this.w.actors[action.by];
         const v = await this.pickVoucher(ch, action.pick, action.pickIndex);
-        const role = this.roleOf(ch, v.message, now);
+        const role = this.roleOf(ch, v.message, v.amount, now);
         return {
           role,
           desc: `${by.name} claim(${label}, ${v.amount}) with ${v.desc}`,
@@ -843,7 +849,7 @@ class Run extends PropertyRun<Action, World, MicropaymentsModel> {
           v = { amount: ch?.claimed ?? 0n, bytes: "0x", message: null, desc: "no new voucher" };
         else if (action.pick === "zero") v = { amount: 0n, bytes: "0x", message: null, desc: "amount 0" };
         else v = await this.pickVoucher(ch, action.pick, action.pickIndex);
-        const role = this.roleOf(ch, v.message, now);
+        const role = this.roleOf(ch, v.message, v.amount, now);
         return {
           role,
           desc: `${by.name} close(${label}, ${v.amount}) with ${v.desc}`,

@@ -5,7 +5,6 @@ import { open } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { crc32 } from "node:zlib";
 import { keccak256, toBeHex } from "ethers";
 import {
   InvalidParameterError,
@@ -19,47 +18,23 @@ import {
 } from "../../../sdk";
 import { FileVoucherStore } from "../../../sdk/node";
 import { expectSdkError } from "../../helpers/sdk";
+import {
+  HEADER_SIZE,
+  V1_RECORD_SIZE,
+  V3_RECORD_SIZE,
+  bytesOf,
+  crcFramed,
+  keyOf,
+  v1Record,
+  v2Record,
+  v3Log,
+} from "../store/fixtures/log-format";
 import { channelOf, signatureOf } from "./fixtures/store-writer";
 
-/** A version-2 record of a 65-byte signature: 71 bytes of framing and fields, plus the signature. */
-const RECORD_SIZE = 136;
-const V1_RECORD_SIZE = 134;
+const RECORD_SIZE = V3_RECORD_SIZE;
 const WRITER = path.join(__dirname, "fixtures/store-writer.ts");
 const HOLDER = path.join(__dirname, "fixtures/store-holder.ts");
 const ROOT = path.join(__dirname, "../../..");
-
-/** The record layouts of docs/micropayments.md §5, written here independently of the store's encoder. */
-function crcFramed(body: Buffer): Buffer {
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([body, crc]);
-}
-function fields(v: Voucher): Buffer {
-  return Buffer.concat([
-    Buffer.from(v.channelId.slice(2), "hex"),
-    Buffer.from(v.amount.toString(16).padStart(64, "0"), "hex"),
-  ]);
-}
-/** Version 1, byte for byte as the SDK wrote it before variable-length signatures (65-byte signatures only). */
-function v1Record(v: Voucher): Buffer {
-  const signature = Buffer.from(v.signature.slice(2), "hex");
-  expect(signature.length).to.equal(65);
-  return crcFramed(Buffer.concat([Buffer.from([0x01]), fields(v), signature]));
-}
-function v2Record(v: Voucher): Buffer {
-  const signature = Buffer.from(v.signature.slice(2), "hex");
-  const length = Buffer.alloc(2);
-  length.writeUInt16BE(signature.length);
-  return crcFramed(Buffer.concat([Buffer.from([0x02]), length, fields(v), signature]));
-}
-
-/** A signature-shaped byte string of `length` bytes, different for each (channel, amount). */
-function bytesOf(channel: number, amount: bigint, length: number): string {
-  let hex = "";
-  for (let i = 0; hex.length < 2 * length; i++)
-    hex += keccak256(toBeHex((BigInt(channel) << 160n) | (amount << 32n) | BigInt(i), 32)).slice(2);
-  return "0x" + hex.slice(0, 2 * length);
-}
 
 /** Spawns the lock tests' child (fixtures/store-holder.ts) and reads its output lines. */
 function holder(mode: "hold" | "try", file: string) {
@@ -192,7 +167,7 @@ describe("Voucher stores", function () {
       for (let i = 1n; i <= 5n; i++) await store.put(voucher(0, i));
       await store.put(voucher(1, 7n));
       await store.close();
-      expect(statSync(logPath()).size).to.equal(6 * RECORD_SIZE);
+      expect(statSync(logPath()).size).to.equal(HEADER_SIZE + 6 * RECORD_SIZE);
       const reopened = await FileVoucherStore.open({ path: logPath() });
       expect(sortVouchers(await reopened.all())).to.deep.equal(sortVouchers([voucher(0, 5n), voucher(1, 7n)]));
       expect(await reopened.put(voucher(0, 5n))).to.equal(false);
@@ -200,7 +175,7 @@ describe("Voucher stores", function () {
       await reopened.close();
     });
 
-    it("writes version-2 records: 0x02, signature length, channel id, amount, signature, CRC-32", async function () {
+    it("writes a header with the log's key, then version-3 records: 0x03, signature length, channel id, amount, signature, tag", async function () {
       const store = await FileVoucherStore.open({ path: logPath() });
       const written = [
         voucher(0, 1n),
@@ -210,47 +185,70 @@ describe("Voucher stores", function () {
       ];
       for (const v of written) await store.put(v);
       await store.close();
-      expect(readFileSync(logPath())).to.deep.equal(Buffer.concat(written.map(v2Record)));
+      expect(readFileSync(logPath())).to.deep.equal(v3Log(keyOf(logPath()), written));
     });
 
-    it("replays a version-1 log written as the fixed-size format wrote it, then appends version-2 records", async function () {
+    it("replays a version-1 log written as the fixed-size format wrote it, and rewrites it in version 3", async function () {
       const old = [voucher(0, 1n), voucher(1, 9n), voucher(0, 2n), voucher(2, 5n), voucher(0, 3n)];
       const v1 = Buffer.concat(old.map(v1Record));
       expect(v1.length).to.equal(old.length * V1_RECORD_SIZE);
       // The last version-1 record was torn by a crash: 60 of its 134 bytes reached the file.
       writeFileSync(logPath(), Buffer.concat([v1, v1Record(voucher(1, 10n)).subarray(0, 60)]));
       let store = await FileVoucherStore.open({ path: logPath() });
-      expect(statSync(logPath()).size).to.equal(v1.length);
-      expect(sortVouchers(await store.all())).to.deep.equal(
-        sortVouchers([voucher(0, 3n), voucher(1, 9n), voucher(2, 5n)]),
-      );
+      const best = [voucher(0, 3n), voucher(1, 9n), voucher(2, 5n)];
+      expect(sortVouchers(await store.all())).to.deep.equal(sortVouchers(best));
+      expect(store.recovery).to.deep.equal({
+        skipped: [],
+        truncated: { offset: v1.length, length: 60 },
+        upgradedFrom: 1,
+      });
+      // Rewritten at open (one record per channel, as a compaction), under a key of its own.
+      const key = keyOf(logPath());
+      expect(readFileSync(logPath())).to.deep.equal(v3Log(key, await store.all()));
       expect(await store.put(voucher(0, 3n))).to.equal(false);
       const long = { channelId: channelOf(1), amount: 11n, signature: bytesOf(1, 11n, 700) };
       expect(await store.put(long)).to.equal(true);
       await store.close();
-      expect(readFileSync(logPath())).to.deep.equal(Buffer.concat([v1, v2Record(long)]));
       store = await FileVoucherStore.open({ path: logPath() });
-      expect(sortVouchers(await store.all())).to.deep.equal(sortVouchers([voucher(0, 3n), long, voucher(2, 5n)]));
-      // Compaction rewrites everything in version 2.
-      await store.compact();
-      const compacted = readFileSync(logPath());
-      const best = await store.all();
-      expect(compacted).to.deep.equal(Buffer.concat(best.map(v2Record)));
-      await store.close();
-      store = await FileVoucherStore.open({ path: logPath() });
+      expect(store.recovery).to.deep.equal({ skipped: [], truncated: null, upgradedFrom: null });
       expect(sortVouchers(await store.all())).to.deep.equal(sortVouchers([voucher(0, 3n), long, voucher(2, 5n)]));
       await store.close();
     });
 
-    it("drops a version-2 record torn at any byte, whatever the signature's length", async function () {
-      const kept = [voucher(0, 1n), { channelId: channelOf(1), amount: 1n, signature: bytesOf(1, 1n, 300) }];
-      const valid = Buffer.concat(kept.map(v2Record));
-      const torn = v2Record({ channelId: channelOf(0), amount: 2n, signature: bytesOf(0, 2n, 200) });
-      for (let cut = 1; cut < torn.length; cut += cut < 80 ? 1 : 37) {
-        writeFileSync(logPath(), Buffer.concat([valid, torn.subarray(0, cut)]));
+    it("replays a version-2 log and a log of both older versions, and rewrites them in version 3", async function () {
+      const long = { channelId: channelOf(1), amount: 4n, signature: bytesOf(1, 4n, 1_000) };
+      const v2 = [voucher(0, 1n), long, { channelId: channelOf(2), amount: 2n, signature: "0x" }, voucher(0, 7n)];
+      for (const [contents, version] of [
+        [Buffer.concat(v2.map(v2Record)), 2],
+        [Buffer.concat([v1Record(voucher(0, 1n)), v1Record(voucher(3, 1n)), ...v2.map(v2Record)]), 2],
+        [Buffer.concat([v1Record(voucher(0, 9n))]), 1],
+      ] as const) {
+        writeFileSync(logPath(), contents);
         const store = await FileVoucherStore.open({ path: logPath() });
+        expect(store.recovery.upgradedFrom).to.equal(version);
+        const best = await store.all();
+        expect(readFileSync(logPath())).to.deep.equal(v3Log(keyOf(logPath()), best));
+        await store.close();
+        const reopened = await FileVoucherStore.open({ path: logPath() });
+        expect(sortVouchers(await reopened.all())).to.deep.equal(sortVouchers(best));
+        await reopened.close();
+      }
+    });
+
+    it("drops a version-3 record torn at any byte, whatever the signature's length", async function () {
+      const kept = [voucher(0, 1n), { channelId: channelOf(1), amount: 1n, signature: bytesOf(1, 1n, 300) }];
+      let store = await FileVoucherStore.open({ path: logPath() });
+      for (const v of kept) await store.put(v);
+      await store.put({ channelId: channelOf(0), amount: 2n, signature: bytesOf(0, 2n, 200) });
+      await store.close();
+      const contents = readFileSync(logPath());
+      const valid = HEADER_SIZE + 2 * RECORD_SIZE + 300 - 65;
+      for (let cut = 1; valid + cut < contents.length; cut += cut < 80 ? 1 : 37) {
+        writeFileSync(logPath(), contents.subarray(0, valid + cut));
+        store = await FileVoucherStore.open({ path: logPath() });
         expect(sortVouchers(await store.all()), `cut at ${cut}`).to.deep.equal(sortVouchers(kept));
-        expect(statSync(logPath()).size, `cut at ${cut}`).to.equal(valid.length);
+        expect(store.recovery.truncated, `cut at ${cut}`).to.deep.equal({ offset: valid, length: cut });
+        expect(statSync(logPath()).size, `cut at ${cut}`).to.equal(valid);
         await store.close();
       }
     });
@@ -267,11 +265,11 @@ describe("Voucher stores", function () {
       writeFileSync(logPath(), Buffer.concat([first, crcFramed(body)]));
       const store = await FileVoucherStore.open({ path: logPath() });
       expect(await store.all()).to.deep.equal([voucher(0, 1n)]);
-      expect(statSync(logPath()).size).to.equal(first.length);
+      expect(store.recovery.truncated).to.deep.equal({ offset: first.length, length: body.length + 4 });
       await store.close();
     });
 
-    it("refuses to open with STORE_CORRUPT when a damaged length is followed by valid records", async function () {
+    it("refuses to open a version-2 log with STORE_CORRUPT when a damaged length is followed by valid records", async function () {
       const records = [
         v2Record(voucher(0, 1n)),
         v2Record({ channelId: channelOf(0), amount: 2n, signature: bytesOf(0, 2n, 500) }),
@@ -400,7 +398,7 @@ describe("Voucher stores", function () {
       expect(await Promise.all(puts)).to.deep.equal(puts.map(() => true));
       // The first put is written alone; the rest queue up behind its sync, and so on.
       expect(store.syncCount).to.be.at.least(2).and.at.most(20);
-      expect(statSync(logPath()).size).to.equal(2_000 * RECORD_SIZE);
+      expect(statSync(logPath()).size).to.equal(HEADER_SIZE + 2_000 * RECORD_SIZE);
       await store.close();
     });
 
@@ -463,11 +461,12 @@ describe("Voucher stores", function () {
       await store.put(voucher(0, 2n));
       await store.close();
       // A torn write: the first 50 bytes of a record for amount 3.
-      const record = readFileSync(logPath()).subarray(RECORD_SIZE, 2 * RECORD_SIZE);
+      const record = readFileSync(logPath()).subarray(HEADER_SIZE + RECORD_SIZE, HEADER_SIZE + 2 * RECORD_SIZE);
       appendFileSync(logPath(), record.subarray(0, 50));
       store = await FileVoucherStore.open({ path: logPath() });
       expect(await store.get(channelOf(0))).to.deep.equal(voucher(0, 2n));
-      expect(statSync(logPath()).size).to.equal(2 * RECORD_SIZE);
+      expect(store.recovery.truncated).to.deep.equal({ offset: HEADER_SIZE + 2 * RECORD_SIZE, length: 50 });
+      expect(statSync(logPath()).size).to.equal(HEADER_SIZE + 2 * RECORD_SIZE);
       expect(await store.put(voucher(0, 3n))).to.equal(true);
       await store.close();
       store = await FileVoucherStore.open({ path: logPath() });
@@ -481,23 +480,11 @@ describe("Voucher stores", function () {
       await store.put(voucher(0, 2n));
       await store.close();
       const contents = readFileSync(logPath());
-      contents[RECORD_SIZE + 40] ^= 0xff;
+      contents[HEADER_SIZE + RECORD_SIZE + 40] ^= 0xff;
       writeFileSync(logPath(), contents);
       store = await FileVoucherStore.open({ path: logPath() });
       expect(await store.get(channelOf(0))).to.deep.equal(voucher(0, 1n));
       await store.close();
-    });
-
-    it("refuses to open with STORE_CORRUPT when a damaged record is followed by valid ones", async function () {
-      const store = await FileVoucherStore.open({ path: logPath() });
-      for (let i = 1n; i <= 3n; i++) await store.put(voucher(0, i));
-      await store.close();
-      const contents = readFileSync(logPath());
-      contents[RECORD_SIZE + 100] ^= 0x01;
-      writeFileSync(logPath(), contents);
-      await expectSdkError(FileVoucherStore.open({ path: logPath() }), StoreError, "STORE_CORRUPT", {
-        offset: RECORD_SIZE,
-      });
     });
 
     it("compacts to one record per channel, automatically and on demand, keeping the best vouchers", async function () {
@@ -506,14 +493,14 @@ describe("Voucher stores", function () {
         await Promise.all([store.put(voucher(0, round)), store.put(voucher(1, round * 2n))]);
       }
       // 120 records written; compaction ran once the log passed 100 records.
-      expect(statSync(logPath()).size).to.be.below(120 * RECORD_SIZE);
+      expect(statSync(logPath()).size).to.be.below(HEADER_SIZE + 120 * RECORD_SIZE);
       await store.compact();
-      expect(statSync(logPath()).size).to.equal(2 * RECORD_SIZE);
+      expect(statSync(logPath()).size).to.equal(HEADER_SIZE + 2 * RECORD_SIZE);
       expect(await store.put(voucher(0, 61n))).to.equal(true);
       await store.close();
       const reopened = await FileVoucherStore.open({ path: logPath() });
       expect(sortVouchers(await reopened.all())).to.deep.equal(sortVouchers([voucher(0, 61n), voucher(1, 120n)]));
-      expect(statSync(logPath()).size).to.equal(3 * RECORD_SIZE);
+      expect(statSync(logPath()).size).to.equal(HEADER_SIZE + 3 * RECORD_SIZE);
       await reopened.close();
     });
 
@@ -544,7 +531,7 @@ describe("Voucher stores", function () {
         expect(count).to.be.at.least(3_000);
 
         const store = await FileVoucherStore.open({ path: logPath() });
-        expect(statSync(logPath()).size % RECORD_SIZE).to.equal(0);
+        expect((statSync(logPath()).size - HEADER_SIZE) % RECORD_SIZE).to.equal(0);
         for (const [c, amount] of acked) {
           const best = await store.get(channelOf(c));
           expect(best, `channel ${c}`).to.not.equal(undefined);
