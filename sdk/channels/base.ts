@@ -8,6 +8,7 @@ import type { Address } from "../escrow/types";
 import { channelsInterface } from "../internal/abi";
 import { TransactionRunner } from "../internal/transactions";
 import { requireAddress, requireInteger } from "../internal/validate";
+import { findChannelsOf, type ChannelsOfParameters, type ChannelsOfReturnType } from "./discovery";
 import { decodeChannelEvents } from "./events";
 import type {
   ChannelRef,
@@ -100,6 +101,25 @@ export abstract class ChannelsClientBase {
       };
     }
     return state;
+  }
+
+  /**
+   * The channels in which `account` is payer or payee, oldest first with its roles, scanned in chunks from the
+   * client's `fromBlock` unless told otherwise; page with `nextFromBlock` ({@link findChannelsOf}).
+   *
+   * @throws {InvalidParameterError} `INVALID_PARAMETER`: a bad account, role, block number, range or limit.
+   * @example
+   * ```ts
+   * const { channels, nextFromBlock } = await payee.channelsOf({ account: me, withState: true, limit: 20 });
+   * ```
+   */
+  async channelsOf(params: ChannelsOfParameters): Promise<ChannelsOfReturnType> {
+    return findChannelsOf({
+      ...params,
+      fromBlock: params.fromBlock ?? this.fromBlock,
+      provider: this.provider(),
+      address: this.address,
+    });
   }
 
   /**
