@@ -105,6 +105,14 @@ export {
   type DealTerms,
 } from "./escrow/types";
 export type { DealParameters } from "./escrow/validation";
+export {
+  findDealsOf,
+  type AccountDeal,
+  type DealRole,
+  type DealsOfParameters,
+  type DealsOfReturnType,
+} from "./escrow/discovery";
+export type { ScanPage, ScanRangeParameters } from "./internal/scan";
 
 // ------------------------------------------------------------------ micropayment channels
 export { StoreError, VoucherError } from "./errors/channels";
@@ -130,6 +138,13 @@ export {
   type VoucherVerifierParameters,
 } from "./channels/voucher";
 export { decodeChannelEvents, type ChannelEvent, type DecodeChannelEventsParameters } from "./channels/events";
+export {
+  findChannelsOf,
+  type AccountChannel,
+  type ChannelRole,
+  type ChannelsOfParameters,
+  type ChannelsOfReturnType,
+} from "./channels/discovery";
 export { PayerClient } from "./channels/payer";
 export { PayeeClient } from "./channels/payee";
 export type {

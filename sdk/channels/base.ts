@@ -6,6 +6,7 @@ import type { TransactionRunner } from "../internal/transactions";
 import { channelIdOf } from "./actions/channelIdOf";
 import { createChannelsContext, encodeCall, type ChannelsContext } from "./actions/context";
 import { creditOf } from "./actions/creditOf";
+import { findChannelsOf, type ChannelsOfParameters, type ChannelsOfReturnType } from "./discovery";
 import { getChannelState } from "./actions/getChannelState";
 import { resolveChannel } from "./actions/resolveChannel";
 import { send } from "./actions/send";
@@ -81,6 +82,25 @@ export abstract class ChannelsClientBase {
    */
   async getChannelState(params: { channelId: ChannelId }): Promise<ChannelState> {
     return getChannelState(this.context, params);
+  }
+
+  /**
+   * The channels in which `account` is payer or payee, oldest first with its roles, scanned in chunks from the
+   * client's `fromBlock` unless told otherwise; page with `nextFromBlock` ({@link findChannelsOf}).
+   *
+   * @throws {InvalidParameterError} `INVALID_PARAMETER`: a bad account, role, block number, range or limit.
+   * @example
+   * ```ts
+   * const { channels, nextFromBlock } = await payee.channelsOf({ account: me, withState: true, limit: 20 });
+   * ```
+   */
+  async channelsOf(params: ChannelsOfParameters): Promise<ChannelsOfReturnType> {
+    return findChannelsOf({
+      ...params,
+      fromBlock: params.fromBlock ?? this.fromBlock,
+      provider: this.provider(),
+      address: this.address,
+    });
   }
 
   /**

@@ -28,6 +28,7 @@ import {
   type SettleMessage,
 } from "../signing/escrow";
 import { signPermit } from "../signing/permit";
+import { findDealsOf, type DealsOfParameters, type DealsOfReturnType } from "./discovery";
 import { decodeEscrowEvents, type EscrowEvent } from "./events";
 import { computeDealId, milestonesHash, normalizeDeal, packTerms, toDealId, unpackTerms } from "./terms";
 import { DealStatus, ESCROW_LIMITS, type Address, type Deal, type DealId, type DealRef, type DealState } from "./types";
@@ -185,6 +186,25 @@ export class EscrowClient {
       listed.push({ dealId: event.dealId, deal: event.deal, terms: event.terms, log: event.log });
     }
     return listed;
+  }
+
+  /**
+   * The deals in which `account` is depositor, beneficiary or arbiter, oldest first with its roles, scanned in
+   * chunks from the client's `fromBlock` unless told otherwise; page with `nextFromBlock` ({@link findDealsOf}).
+   *
+   * @throws {InvalidParameterError} `INVALID_PARAMETER`: a bad account, role, block number, range or limit.
+   * @example
+   * ```ts
+   * const { deals, nextFromBlock } = await escrow.dealsOf({ account: me, withState: true, limit: 20 });
+   * ```
+   */
+  async dealsOf(params: DealsOfParameters): Promise<DealsOfReturnType> {
+    return findDealsOf({
+      ...params,
+      fromBlock: params.fromBlock ?? this.fromBlock,
+      provider: this.#provider(),
+      address: this.address,
+    });
   }
 
   /**

@@ -12,6 +12,8 @@ import { underCoverage } from "../helpers/coverage";
 
 const ROOT = path.join(__dirname, "../..");
 const CONSUMER_SOURCE = path.join(__dirname, "consumer/main.ts.txt");
+/** The same package used from an ES module (`import` condition of `exports`). */
+const ESM_CONSUMER_SOURCE = path.join(__dirname, "consumer/esm.mts.txt");
 /** The README's quickstart programs: compiled and run here exactly as a user would after `npm install peerpay`. */
 const EXAMPLES = path.join(ROOT, "examples");
 
@@ -36,6 +38,14 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
   });
 }
 
+/** A target of package.json `exports`: a path, or conditions (`import`, `require`, `types`, ...) mapping to targets. */
+type ExportsTarget = string | { [condition: string]: ExportsTarget };
+
+/** Every file path an `exports` target can resolve to, under any condition. */
+function targetFiles(target: ExportsTarget): string[] {
+  return typeof target === "string" ? [target] : Object.values(target).flatMap(targetFiles);
+}
+
 /** The consumer's compiler settings: Node 16+ module resolution (emitted and run), strict, declarations checked. */
 const CONSUMER_TSCONFIG = {
   compilerOptions: {
@@ -57,7 +67,7 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
   let work: string;
   let app: string;
   let packed: string[];
-  let manifest: { exports: Record<string, string | Record<string, string>> };
+  let manifest: { exports: Record<string, ExportsTarget> };
   let anvil: Anvil | undefined;
   let recordPath: string;
 
@@ -66,7 +76,8 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
 
   before(async function () {
     if (underCoverage()) this.skip();
-    this.timeout(240_000);
+    // The build inside npm pack (hardhat compile, tsc, and Vite for the ES modules) and npm install dominate.
+    this.timeout(360_000);
     work = mkdtempSync(path.join(tmpdir(), "peerpay-pack-"));
 
     // npm pack runs prepack, that is `npm run build`.
@@ -99,6 +110,7 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
       { cwd: app },
     );
     copyFileSync(CONSUMER_SOURCE, path.join(app, "src/main.ts"));
+    copyFileSync(ESM_CONSUMER_SOURCE, path.join(app, "src/esm.mts"));
     mkdirSync(path.join(app, "src/examples"));
     for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith(".ts"))) {
       copyFileSync(path.join(EXAMPLES, file), path.join(app, "src/examples", file));
@@ -111,6 +123,8 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
       JSON.stringify({
         extends: "./tsconfig.json",
         compilerOptions: { module: "commonjs", moduleResolution: "node10", noEmit: true },
+        // An ES module app resolves through `exports` (its `import` condition): node10 resolution has no such thing.
+        exclude: ["src/esm.mts"],
       }),
     );
     await run(process.execPath, [tsc(), "-p", "tsconfig.json"], { cwd: app });
@@ -160,6 +174,12 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
       "dist/sdk/node.js",
       "dist/sdk/node.d.ts",
       "dist/sdk/address-book.json",
+      "dist/esm/package.json",
+      "dist/esm/sdk/index.js",
+      "dist/esm/sdk/index.d.ts",
+      "dist/esm/sdk/node.js",
+      "dist/esm/sdk/node.d.ts",
+      "dist/esm/sdk/address-book.json.js",
       "dist/abi/Escrow.json",
       "dist/abi/MicropaymentChannels.json",
     ]);
@@ -167,7 +187,7 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
 
   it("P-1, P-2: every exports target of the SDK, the Node entry and the ABIs is in the tarball", function () {
     const targets = Object.entries(manifest.exports).flatMap(([subpath, target]) => {
-      const files = typeof target === "string" ? [target] : Object.values(target);
+      const files = targetFiles(target);
       if (subpath === "./deployments/*") return files.filter((file) => !file.includes("*")); // no public chain yet
       return files.flatMap((file) =>
         file.includes("*")
@@ -185,7 +205,7 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
   });
 
   it("the app compiles with the app's tsc, strict, under node10 resolution too (node16: before)", async function () {
-    this.timeout(60_000);
+    this.timeout(120_000);
     await run(process.execPath, [tsc(), "-p", "tsconfig.node10.json"], { cwd: app });
   });
 
@@ -204,6 +224,26 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
     expect(result).to.include(`channels=${record.contracts.MicropaymentChannels.address}`);
     expect(result).to.include("released=1500000000000000000");
     expect(result).to.include("paid=3500000000000000 vouchers=3");
+  });
+
+  it("an ES module app (.mjs) imports the ES build of peerpay and peerpay/node, typed by the import condition", async function () {
+    this.timeout(60_000);
+    const output = await run(process.execPath, ["out/esm.mjs"], {
+      cwd: app,
+      env: { ...process.env, PEERPAY_RPC_URL: anvil!.url, PEERPAY_RECORD: recordPath },
+    });
+    const record = JSON.parse(readFileSync(recordPath, "utf8")) as { contracts: Record<string, { address: string }> };
+    const result = output.trim().split("\n").at(-1)!;
+    expect(result).to.match(/^PEERPAY_ESM_OK chain=31337 /, output);
+    expect(result).to.include(`escrow=${record.contracts.Escrow.address}`);
+    // The ES build holds no CommonJS: no `require(` or `exports.` outside the optional native binding's guarded load.
+    const esmFiles = packed.filter((file) => file.startsWith("dist/esm/") && file.endsWith(".js"));
+    expect(esmFiles.length).to.be.greaterThan(20);
+    for (const file of esmFiles) {
+      const source = readFileSync(path.join(app, "node_modules/peerpay", file), "utf8");
+      expect(/\bexports\.|module\.exports/.test(source), file).to.equal(false);
+      if (!file.endsWith("internal/secp256k1.js")) expect(/\brequire\(/.test(source), file).to.equal(false);
+    }
   });
 
   it("README's quickstart examples (examples/*.ts) run as written against the same node", async function () {
