@@ -19,15 +19,15 @@ import {
   planSuite,
   readRecord,
   serializeRecord,
-  type DeployableArtifact,
   type DeploySuiteParameters,
   type DeploymentRecord,
   type RpcProvider,
+  type SuiteArtifacts,
   type SuiteContract,
 } from "../../scripts/lib/deploy";
 import { alterBuild, expectDeployError, waitFor } from "../helpers/deploy";
 
-type Artifacts = Record<SuiteContract, DeployableArtifact>;
+type Artifacts = SuiteArtifacts;
 
 describe("Deployment (docs/deployments.md §2–§4)", function () {
   let suiteArtifacts: Artifacts;
