@@ -5,10 +5,12 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PRODUCTS } from "./products";
 
 const ROOT = path.join(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
-const DEPLOYABLE = ["Escrow", "MicropaymentChannels"];
+/** The registered products' contracts (scripts/products/index.ts). */
+const DEPLOYABLE = PRODUCTS.map((product) => product.contract);
 
 /** A JSON value as the TypeScript type of its `as const` literal. */
 function literalType(value: unknown): string {
