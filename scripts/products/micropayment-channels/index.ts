@@ -1,6 +1,5 @@
-// MicropaymentChannels (docs/micropayments.md): no constructor arguments, no owner; measured by ./gas.ts.
+// MicropaymentChannels (docs/micropayments.md): no constructor arguments, no owner; its gas scenarios are in ./gas.ts.
 import type { Product } from "../../lib/product";
-import { measureMicropaymentGas } from "./gas";
 
 export const micropaymentChannels = {
   contract: "MicropaymentChannels",
@@ -17,6 +16,7 @@ export const micropaymentChannels = {
       "channels.eth.claimMany.perExtra": 15_000,
       "channels.erc20.claimMany.perExtra": 15_000,
     },
-    measure: measureMicropaymentGas,
+    // Loaded when measured: a deployment does not need the scenarios' mocks, TypeChain factories and SDK.
+    measure: async (hre) => (await import("./gas")).measureMicropaymentGas(hre),
   },
 } as const satisfies Product;
