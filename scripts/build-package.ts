@@ -8,10 +8,12 @@ import { builtinModules } from "node:module";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "vite";
+import { PRODUCTS } from "./products";
 
 const ROOT = path.join(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
-const DEPLOYABLE = ["Escrow", "MicropaymentChannels"];
+/** The registered products' contracts (scripts/products/index.ts). */
+const DEPLOYABLE = PRODUCTS.map((product) => product.contract);
 
 /** A JSON value as the TypeScript type of its `as const` literal. */
 function literalType(value: unknown): string {

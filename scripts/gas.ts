@@ -1,6 +1,6 @@
-// `npm run gas`: measures every Escrow and MicropaymentChannels operation, prints the table, writes
-// gas/snapshot.json, and exits non-zero if an operation misses its target (GAS_TARGETS). Scenario and
-// determinism: scripts/lib/gas.ts.
+// `npm run gas`: measures every operation and the deployment of every registered product (scripts/products/), prints
+// the table, writes gas/snapshot.json, and exits non-zero if an operation misses its target (the products' gas
+// targets). Scenario and determinism: scripts/lib/gas/harness.ts.
 import hre from "hardhat";
 import { SNAPSHOT_PATH, formatGasTable, measureGas, overTarget, writeSnapshot } from "./lib/gas";
 

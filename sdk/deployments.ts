@@ -66,8 +66,36 @@ export type GetDeploymentOptions = {
 };
 
 /**
- * A deploy script's record, `deployments/<network>.json` (docs/deployments.md §3): what the package publishes for
- * public chains (`peerpay/deployments/<network>.json`) and what {@link addressBookFromRecord} reads.
+ * One contract of a {@link DeploymentRecord}: where the deploy script created it, how, and whether its creation is
+ * confirmed (docs/deployments.md §3).
+ *
+ * @example
+ * ```ts
+ * const entry: DeploymentRecordEntry = record.contracts.Escrow;
+ * if (entry.status === "deployed") console.log(entry.address, entry.blockNumber);
+ * ```
+ */
+export type DeploymentRecordEntry = {
+  address: string;
+  /** The creation transaction; `null` when the contract was found already created at its address (adopted). */
+  transactionHash: string | null;
+  /** The creation block: `null` while pending, and for an adopted contract whose creation block is unknown. */
+  blockNumber: number | null;
+  /** The constructor arguments as JSON (addresses checksummed, integers as decimal strings). */
+  constructorArgs: unknown[];
+  /** The CREATE2 salt, 32 bytes of hex. */
+  salt: string;
+  /** keccak256 of the creation bytecode without arguments. */
+  bytecodeHash: string;
+  /** `"pending"` between sending the creation and seeing its receipt, then `"deployed"`. */
+  status: "pending" | "deployed";
+};
+
+/**
+ * A deploy script's record, `deployments/<network>.json` (docs/deployments.md §3, JSON schema
+ * deployments/record.schema.json): what the package publishes for public chains
+ * (`peerpay/deployments/<network>.json`) and what {@link addressBookFromRecord} reads. The deploy script
+ * (scripts/lib/deploy/) writes and reads this very type.
  *
  * @example
  * ```ts
@@ -78,23 +106,10 @@ export type DeploymentRecord = {
   /** The Hardhat network name. */
   network: string;
   chainId: number;
-  /** The account that deployed (sent the creations through the CREATE2 proxy). */
+  /** The account that ran the deployment that last changed the record (it sent the creations and paid for them). */
   deployer: string;
-  contracts: {
-    [contract: string]: {
-      address: string;
-      /** `null` when the contract was found already created at its address. */
-      transactionHash: string | null;
-      /** Absent while pending; `null` when the creation block is unknown. */
-      blockNumber?: number | null;
-      /** The constructor arguments as JSON (addresses checksummed, integers as decimal strings). */
-      constructorArgs: unknown[];
-      salt: string;
-      /** keccak256 of the creation bytecode without arguments. */
-      bytecodeHash: string;
-      status: "pending" | "deployed";
-    };
-  };
+  /** Contract name (artifact name) → entry. */
+  contracts: { [contract: string]: DeploymentRecordEntry };
 };
 
 /**
@@ -185,6 +200,7 @@ export function addressBookFromRecord(record: DeploymentRecord): AddressBook {
     if (entry.status !== "deployed") continue;
     entries[contract] = normalizeEntry(`record.contracts.${contract}`, {
       address: entry.address,
+      // A record written by hand may leave the block out: unknown, as null.
       blockNumber: entry.blockNumber ?? null,
     });
   }

@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { underCoverage } from "../helpers/coverage";
 import { startAnvil, type Anvil } from "../helpers/anvil";
+import { schemaErrors, validateRecord } from "../helpers/record-schema";
+import { SUITE } from "../../scripts/lib/deploy";
 
 const ROOT = join(__dirname, "..", "..");
 const HARDHAT = join(ROOT, "node_modules", ".bin", "hardhat");
@@ -71,13 +73,14 @@ describe("The demo (README: npm run demo)", function () {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "peerpay-demo-test-"))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("runs every story on the embedded Hardhat network, deploying and recording the suite", async function () {
+  it("runs every story on the embedded Hardhat network, deploying and recording every product", async function () {
     const run = await runDemo({ PEERPAY_DEPLOYMENTS_DIR: dir });
     expectAllStories(run);
-    expect(run.stdout).to.match(/▸ Escrow deployed at 0x[0-9a-fA-F]{40}/);
+    for (const name of SUITE) expect(run.stdout).to.match(new RegExp(`▸ ${name} deployed at 0x[0-9a-fA-F]{40}`));
     const record = JSON.parse(readFileSync(join(dir, "hardhat.json"), "utf8"));
+    expect(schemaErrors(validateRecord, record)).to.deep.equal([]);
     expect(record.chainId).to.equal(31337);
-    expect(Object.keys(record.contracts).sort()).to.deep.equal(["Escrow", "MicropaymentChannels"]);
+    expect(Object.keys(record.contracts)).to.deep.equal([...SUITE]);
   });
 
   describe("with --network localhost, against anvil", function () {
@@ -96,9 +99,8 @@ describe("The demo (README: npm run demo)", function () {
       expect(first.stdout).to.match(/▸ MicropaymentChannels deployed at/);
       const second = await runDemo(env, ["--network", "localhost"]);
       expectAllStories(second);
-      expect(second.stdout).to.match(/▸ Escrow unchanged at/);
-      expect(second.stdout).to.match(/▸ MicropaymentChannels unchanged at/);
-      expect(second.stdout).to.not.match(/deploy (Escrow|MicropaymentChannels):/);
+      for (const name of SUITE) expect(second.stdout).to.match(new RegExp(`▸ ${name} unchanged at`));
+      expect(second.stdout).to.not.match(new RegExp(`deploy (${SUITE.join("|")}):`));
     });
   });
 });

@@ -1,7 +1,7 @@
 // The deployment rules of docs/deployments.md §2–§4 on the embedded Hardhat network, each test named by its rule.
 // Every test runs between an evm_snapshot and an evm_revert, with its records in a fresh temporary folder.
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ethers, artifacts, network } from "hardhat";
@@ -19,15 +19,15 @@ import {
   planSuite,
   readRecord,
   serializeRecord,
-  type DeployableArtifact,
   type DeploySuiteParameters,
   type DeploymentRecord,
   type RpcProvider,
+  type SuiteArtifacts,
   type SuiteContract,
 } from "../../scripts/lib/deploy";
 import { alterBuild, expectDeployError, waitFor } from "../helpers/deploy";
 
-type Artifacts = Record<SuiteContract, DeployableArtifact>;
+type Artifacts = SuiteArtifacts;
 
 describe("Deployment (docs/deployments.md §2–§4)", function () {
   let suiteArtifacts: Artifacts;
@@ -331,6 +331,16 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       // Not even the proxy was installed, and the record is as it was.
       expect(await code(CREATE2_PROXY)).to.equal("0x");
       expect(readFileSync(path(), "utf8")).to.equal(serializeRecord(record));
+    });
+
+    it("§3 refuses a network name that cannot name a record: a path, or the schema's file", async function () {
+      const before = await chainState();
+      for (const name of ["../sepolia", "", "record.schema"]) {
+        const error = await expectDeployError(run({ network: name }), DeployErrorCode.INVALID_OPTION);
+        expect(error.message).to.include(JSON.stringify(name));
+      }
+      expect(await chainState()).to.deep.equal(before);
+      expect(readdirSync(dir)).to.deep.equal([]);
     });
 
     it("D-S1 a second run sends nothing, reports unchanged and leaves the record byte for byte", async function () {

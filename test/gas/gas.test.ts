@@ -1,5 +1,5 @@
-// Gas regression test: measures every Escrow and MicropaymentChannels operation as `npm run gas` does
-// (scripts/lib/gas.ts) and compares with the committed gas/snapshot.json. Gas is deterministic here (fixed keys,
+// Gas regression test: measures every registered product's operations and deployment (scripts/products/) as
+// `npm run gas` does (scripts/lib/gas/) and compares with the committed gas/snapshot.json. Gas is deterministic here (fixed keys,
 // fixed clock, RFC 6979 signatures), so the comparison is exact: any increase fails; a decrease passes with a hint
 // to refresh the snapshot.
 import { readFileSync } from "node:fs";
@@ -9,13 +9,18 @@ import { expect } from "chai";
 import {
   GAS_TARGETS,
   SNAPSHOT_PATH,
+  allRows,
+  deploymentKey,
   formatGasTable,
-  measureGas,
+  measureProducts,
   type GasRow,
   type GasSnapshot,
+  type ProductGas,
 } from "../../scripts/lib/gas";
+import { PRODUCTS } from "../../scripts/products";
 
-describe("Gas: escrow (docs/escrow.md §10), micropayment channels and deployments (gas/snapshot.json)", function () {
+describe("Gas: every product's operations and deployment (gas/snapshot.json)", function () {
+  let measured: ProductGas[];
   let rows: GasRow[];
   let snapshot: GasSnapshot;
 
@@ -23,28 +28,43 @@ describe("Gas: escrow (docs/escrow.md §10), micropayment channels and deploymen
     // Under `npm run coverage` the contracts are instrumented, so their gas means nothing: the snapshot is checked by
     // `npm test` only.
     if (underCoverage()) this.skip();
-    rows = await measureGas(hre);
+    measured = await measureProducts(hre);
+    rows = allRows(measured);
     snapshot = JSON.parse(readFileSync(SNAPSHOT_PATH, "utf8")) as GasSnapshot;
   });
 
-  it("measures exactly the operations of the committed snapshot: escrow, channels and both deployments", function () {
-    const measured = rows.map((r) => r.key).sort();
+  it("measures exactly the operations of the committed snapshot, once each", function () {
+    const keys = rows.map((r) => r.key).sort();
     const committed = Object.keys(snapshot).sort();
-    const missing = measured.filter((k) => !committed.includes(k));
-    const extra = committed.filter((k) => !measured.includes(k));
+    const missing = keys.filter((k) => !committed.includes(k));
+    const extra = committed.filter((k) => !keys.includes(k));
     expect(
       { missing, extra },
       `measured operations missing from ${SNAPSHOT_PATH}, or in it but no longer measured (run npm run gas)`,
     ).to.deep.equal({ missing: [], extra: [] });
-    expect(new Set(measured).size, "duplicate operation keys").to.equal(measured.length);
-    expect(measured.some((k) => k.startsWith("channels.")), "no channel rows measured").to.equal(true);
-    expect(measured.some((k) => /^(eth|erc20)\./.test(k)), "no escrow rows measured").to.equal(true);
-    // Every deployable contract: its operations above, and its deployment through the CREATE2 proxy.
-    expect(measured.filter((k) => k.startsWith("deploy.")).sort()).to.deep.equal([
-      "deploy.Escrow",
-      "deploy.MicropaymentChannels",
-    ]);
+    expect(new Set(keys).size, "duplicate operation keys").to.equal(keys.length);
+    expect(measured.map((m) => m.contract)).to.deep.equal(PRODUCTS.map((p) => p.contract));
   });
+
+  for (const product of PRODUCTS) {
+    it(`${product.contract}: measures its operations, its deployment through the CREATE2 proxy, and meets its targets`, function () {
+      const own = measured.find((m) => m.contract === product.contract)!;
+      expect(own.operations.length, `${product.contract} has no gas scenario`).to.be.greaterThan(0);
+      expect(own.deployment.key).to.equal(deploymentKey(product));
+      expect(own.deployment.gas).to.be.greaterThan(0);
+      const keys = own.operations.map((r) => r.key);
+      for (const [key, target] of Object.entries(product.gas.targets)) {
+        expect(keys, `target ${key} of ${product.contract} is not one of its operations`).to.include(key);
+        const row = own.operations.find((r) => r.key === key)!;
+        expect(row.target, key).to.equal(target);
+        expect(row.gas, key).to.be.at.most(target);
+      }
+      // Only the product's own targets are attached to its rows.
+      for (const row of own.operations.filter((r) => r.target !== undefined)) {
+        expect(product.gas.targets, row.key).to.have.property(row.key);
+      }
+    });
+  }
 
   it("costs no more gas (and calldata) than the committed snapshot for any operation", function () {
     const over: string[] = [];
@@ -72,6 +92,18 @@ describe("Gas: escrow (docs/escrow.md §10), micropayment channels and deploymen
       "ERC20 <= 50,000; channel open ETH <= 55,000, ERC20 <= 75,000, payee close with a voucher ETH <= 60,000, " +
       "each extra channel of a batch claim <= 15,000 (both assets, compact signatures as the SDK submits them)",
     function () {
+      // The products declare these ceilings (and may declare more); none may be loosened or dropped.
+      expect(GAS_TARGETS).to.include({
+        "eth.createDeal": 55_000,
+        "erc20.createDeal": 80_000,
+        "eth.release.full": 45_000,
+        "erc20.release.full": 50_000,
+        "channels.eth.open": 55_000,
+        "channels.erc20.open": 75_000,
+        "channels.eth.close.voucher": 60_000,
+        "channels.eth.claimMany.perExtra": 15_000,
+        "channels.erc20.claimMany.perExtra": 15_000,
+      });
       for (const [key, target] of Object.entries(GAS_TARGETS)) {
         const row = rows.find((r) => r.key === key);
         expect(row, `${key} not measured`).to.not.equal(undefined);
@@ -95,7 +127,7 @@ describe("Gas: escrow (docs/escrow.md §10), micropayment channels and deploymen
   });
 
   it("is deterministic: a second measurement gives the same gas and calldata", async function () {
-    const again = await measureGas(hre);
-    expect(again).to.deep.equal(rows);
+    const again = await measureProducts(hre);
+    expect(again).to.deep.equal(measured);
   });
 });

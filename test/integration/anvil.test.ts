@@ -8,11 +8,18 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, parseEther, type TransactionReceipt } from "ethers";
-import { CREATE2_PROXY, CREATE2_PROXY_RUNTIME, readRecord, type DeploymentRecord } from "../../scripts/lib/deploy";
+import {
+  CREATE2_PROXY,
+  CREATE2_PROXY_RUNTIME,
+  SUITE,
+  readRecord,
+  type DeploymentRecord,
+} from "../../scripts/lib/deploy";
 import { EscrowClient, MemoryVoucherStore, Outcome, PayeeClient, PayerClient } from "../../sdk";
 import { underCoverage } from "../helpers/coverage";
 import { AnvilStartError, startAnvil, type Anvil } from "../helpers/anvil";
 import { waitFor } from "../helpers/deploy";
+import { schemaErrors, validateRecord } from "../helpers/record-schema";
 
 const ROOT = join(__dirname, "..", "..");
 const HARDHAT = join(ROOT, "node_modules", ".bin", "hardhat");
@@ -20,8 +27,9 @@ const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test te
 /** Anvil's default accounts (funded with 10,000 ETH each); account 0 is the node's first unlocked account. */
 const account = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
 const DEPLOYER = account(0).address;
-const LINE_RE =
-  /^(Escrow|MicropaymentChannels)\s+(deployed|resumed|adopted|unchanged)\s+(0x[0-9a-fA-F]{40})\s+gas ([\d,]+|-)$/;
+const LINE_RE = new RegExp(
+  `^(${SUITE.join("|")})\\s+(deployed|resumed|adopted|unchanged)\\s+(0x[0-9a-fA-F]{40})\\s+gas ([\\d,]+|-)$`,
+);
 
 interface CliRun {
   code: number | null;
@@ -119,15 +127,14 @@ describe("Deployment against anvil over HTTP (test/integration)", function () {
     });
     after(() => provider?.destroy());
 
-    it("the CLI deploys both contracts and prints one line each, then the record's path", async function () {
+    it("the CLI deploys every product and prints one line each, then the record's path", async function () {
       const run = await runCli(node, dir);
       expectSuccess(run);
-      expect(run.lines.map((l) => [l.name, l.action])).to.deep.equal([
-        ["Escrow", "deployed"],
-        ["MicropaymentChannels", "deployed"],
-      ]);
+      expect(run.lines.map((l) => [l.name, l.action])).to.deep.equal(SUITE.map((name) => [name, "deployed"]));
       const path = join(dir, "localhost.json");
       expect(run.stdout).to.include(`record: ${path}`);
+      // The file as written holds deployments/record.schema.json.
+      expect(schemaErrors(validateRecord, JSON.parse(readFileSync(path, "utf8")))).to.deep.equal([]);
       record = readRecord(path)!;
       expect(record).to.include({ network: "localhost", chainId: 31337, deployer: DEPLOYER });
       for (const line of run.lines) {
@@ -138,7 +145,7 @@ describe("Deployment against anvil over HTTP (test/integration)", function () {
         expect(receipt!.blockNumber).to.equal(entry.blockNumber);
         expect(await provider.getCode(line.address)).to.not.equal("0x");
       }
-      expect(await nonceOf(node, DEPLOYER)).to.equal(2);
+      expect(await nonceOf(node, DEPLOYER)).to.equal(SUITE.length);
     });
 
     it("an escrow deal over the SDK: the depositor locks 1 ETH, releases it, the beneficiary gets it", async function () {
@@ -239,16 +246,18 @@ describe("Deployment against anvil over HTTP (test/integration)", function () {
 
     const run = await runCli(node, dir);
     expectSuccess(run);
+    // Escrow is the first product: the one the killed run left pending.
+    expect(SUITE[0]).to.equal("Escrow");
     expect(run.lines.map((l) => [l.name, l.action])).to.deep.equal([
       ["Escrow", "resumed"],
-      ["MicropaymentChannels", "deployed"],
+      ...SUITE.slice(1).map((name) => [name, "deployed"]),
     ]);
     const record = readRecord(path)!;
     expect(record.contracts.Escrow).to.include({ status: "deployed", transactionHash: hash });
-    expect(record.contracts.MicropaymentChannels.status).to.equal("deployed");
-    // Exactly two transactions from the deployer in all: one creation each.
-    expect(await nonceOf(node, DEPLOYER)).to.equal(2);
-    for (const name of ["Escrow", "MicropaymentChannels"]) {
+    for (const name of SUITE) expect(record.contracts[name].status, name).to.equal("deployed");
+    // Exactly one transaction from the deployer per contract in all: one creation each.
+    expect(await nonceOf(node, DEPLOYER)).to.equal(SUITE.length);
+    for (const name of SUITE) {
       const receipt = await node.rpc<{ status: string }>("eth_getTransactionReceipt", [
         record.contracts[name].transactionHash,
       ]);

@@ -20,6 +20,8 @@ const TREE = [
   "deployments/anvil.json",
   "deployments/anvil-fork.json",
   "deployments/notes.md",
+  "deployments/README.md",
+  "deployments/record.schema.json",
   "sdk/index.ts",
   "sdk/address-book.json",
   "contracts/Escrow.sol",
@@ -49,7 +51,7 @@ describe("package.json files (docs/deployments.md P-2)", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("P-2: publishes dist/, the public address books, README and LICENSE; no local records, sources or tests", function () {
+  it("P-2: publishes dist/, the public address books, README and LICENSE; no local records, schema, sources or tests", function () {
     this.timeout(30_000);
     const output = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
       cwd: dir,

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startAnvil, type Anvil } from "../helpers/anvil";
 import { underCoverage } from "../helpers/coverage";
+import { SUITE } from "../../scripts/lib/deploy";
 
 const ROOT = path.join(__dirname, "../..");
 const CONSUMER_SOURCE = path.join(__dirname, "consumer/main.ts.txt");
@@ -153,6 +154,8 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
         ) ||
         /(^|\/)(test|scripts|mocks)\//i.test(file) ||
         /^deployments\/(hardhat|localhost|anvil[^/]*)\.json$/.test(file) ||
+        // The records' schema is the repository's; `peerpay/deployments/*` is typed as a record.
+        /^deployments\/[^/]+\.schema\.json$/.test(file) ||
         (/\.(ts|sol|map)$/.test(file) && !file.endsWith(".d.ts")),
     );
     expect(unexpected, "files that should not be published").to.deep.equal([]);
@@ -190,14 +193,12 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
       const files = targetFiles(target);
       if (subpath === "./deployments/*") return files.filter((file) => !file.includes("*")); // no public chain yet
       return files.flatMap((file) =>
-        file.includes("*")
-          ? ["Escrow.json", "MicropaymentChannels.json"].map((name) => file.replace("*", name))
-          : [file],
+        file.includes("*") ? SUITE.map((name) => file.replace("*", `${name}.json`)) : [file],
       );
     });
     expect(targets.map((file) => file.replace(/^\.\//, "")).filter((file) => !packed.includes(file))).to.deep.equal([]);
     // An ABI file is the ABI alone (no bytecode): the artifact's `abi`.
-    for (const name of ["Escrow", "MicropaymentChannels"]) {
+    for (const name of SUITE) {
       const published = readFileSync(path.join(app, `node_modules/peerpay/dist/abi/${name}.json`), "utf8");
       const artifact = readFileSync(path.join(ROOT, `artifacts/contracts/${name}.sol/${name}.json`), "utf8");
       expect(JSON.parse(published), name).to.deep.equal(JSON.parse(artifact).abi);

@@ -32,7 +32,7 @@ function recordEntry(address: string, blockNumber: number | null, status: "pendi
   return {
     address,
     transactionHash: status === "pending" || blockNumber !== null ? "0x" + "ab".repeat(32) : null,
-    ...(status === "pending" ? {} : { blockNumber }),
+    blockNumber: status === "pending" ? null : blockNumber,
     constructorArgs: [],
     salt: "0x" + "00".repeat(32),
     bytecodeHash: "0x" + "cd".repeat(32),
