@@ -2,9 +2,8 @@ import { ZeroAddress, toNumber, type ContractRunner, type Interface, type Provid
 import type { IMicropaymentChannels } from "../../typechain-types/contracts/interfaces/IMicropaymentChannels";
 import { IMicropaymentChannels__factory } from "../../typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory";
 import { InvalidParameterError } from "../errors/base";
-import { decodeChannelsError } from "../errors/contract";
-import type { PreparedTransaction } from "../escrow/parameters";
-import type { Address } from "../escrow/types";
+import type { Address, PreparedTransaction } from "../core/types";
+import { decodeChannelsError } from "../internal/revert";
 import { channelsInterface } from "../internal/abi";
 import { TransactionRunner } from "../internal/transactions";
 import { requireAddress, requireInteger } from "../internal/validate";

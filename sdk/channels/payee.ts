@@ -3,14 +3,11 @@ import { IERC1271__factory } from "../../typechain-types/factories/@openzeppelin
 import { InvalidParameterError } from "../errors/base";
 import { VoucherError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
-import { decodeChannelsError } from "../errors/contract";
 import { connectParameters, type ConnectParameters } from "../deployments";
-import type { PreparedTransaction } from "../escrow/parameters";
-import type { Address } from "../escrow/types";
+import type { Address, PreparedTransaction } from "../core/types";
 import { channelsInterface } from "../internal/abi";
+import { decodeChannelsError } from "../internal/revert";
 import { requireAddress, requireBigInt, requireInteger } from "../internal/validate";
-import type { VoucherStore } from "../store/types";
-import { requireSignatureLength } from "../store/validate";
 import { ChannelsClientBase } from "./base";
 import { decodeChannelEvents, type ChannelEvent } from "./events";
 import type {
@@ -27,7 +24,9 @@ import type {
   Watcher,
 } from "./parameters";
 import { ChannelStatus, type Channel, type ChannelId, type Voucher } from "./types";
-import { VoucherVerifier, compactSignature } from "./voucher";
+import { requireSignatureLength } from "./validate";
+import { VoucherVerifier, compactSignature } from "./verifier";
+import type { VoucherStore } from "./voucher-store";
 
 const UINT256_BOUND = 1n << 256n;
 const ERC1271_MAGIC_VALUE = "0x1626ba7e";

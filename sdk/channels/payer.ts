@@ -1,9 +1,8 @@
 import { Wallet, ZeroAddress, randomBytes, type TransactionReceipt } from "ethers";
 import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
-import type { PreparedTransaction } from "../escrow/parameters";
-import type { Address } from "../escrow/types";
+import type { Address, PreparedTransaction } from "../core/types";
 import { requireAddress, requireBigInt, requireHex, requireInteger, requireThat } from "../internal/validate";
-import { decodeChannelsError } from "../errors/contract";
+import { decodeChannelsError } from "../internal/revert";
 import { connectParameters, type ConnectParameters } from "../deployments";
 import { signPermit } from "../signing/permit";
 import { ChannelsClientBase } from "./base";

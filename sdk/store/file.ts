@@ -3,13 +3,13 @@ import { open as openFile, rename, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { crc32 } from "node:zlib";
 import { MAX_SIGNATURE_BYTES, toChannelId, type ChannelId, type Voucher } from "../channels/types";
+import { checkVoucher } from "../channels/validate";
+import type { VoucherStore } from "../channels/voucher-store";
 import { StoreError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import { bytesToHex, hexInto } from "../internal/bytes";
 import { requireInteger } from "../internal/validate";
 import { FileLock } from "./lock";
-import type { VoucherStore } from "./types";
-import { checkVoucher } from "./validate";
 
 /**
  * Version 1 (written by SDKs before variable-length signatures; still replayed, never written), 134 bytes:

@@ -24,7 +24,7 @@ import {
   packTerms,
   unpackTerms,
 } from "../../sdk";
-import { KNOWN_CONTRACT_ERRORS } from "../../sdk/errors/contract";
+import { KNOWN_CONTRACT_ERRORS } from "../../sdk/internal/revert";
 import { dealTerms, expectSdkError, sdkFixture } from "../helpers/sdk";
 
 /** The family each Solidity error decodes into: a change here is an API change. */
