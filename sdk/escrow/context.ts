@@ -1,5 +1,5 @@
 // What every escrow action works with: the deployment, its runner, and the cache of verified deal terms. The actions
-// in sdk/escrow/actions/ are functions of this context; EscrowClient holds one and delegates to them.
+// in sdk/escrow/actions/ are functions of this context; EscrowReader and EscrowClient hold one and delegate to them.
 import { ZeroHash } from "ethers";
 import type { IEscrow } from "../../typechain-types/contracts/interfaces/IEscrow";
 import type { Address, PreparedTransaction, TransactionOverrides } from "../core/types";
