@@ -3,7 +3,7 @@
 import type { ContractRunner } from "ethers";
 import bundled from "./address-book.json";
 import { InvalidParameterError, UnknownDeploymentError } from "./errors/base";
-import type { Address } from "./escrow/types";
+import type { Address } from "./core/types";
 import { TransactionRunner, type ErrorDecoder } from "./internal/transactions";
 import { requireAddress, requireInteger, requireThat } from "./internal/validate";
 

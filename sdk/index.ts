@@ -25,23 +25,25 @@ export {
   type PeerPayErrorParameters,
 } from "./errors/base";
 export {
+  ContractRevertError,
+  ReentrancyError,
+  TransferError,
+  UnauthorizedError,
+  type ContractRevertErrorParameters,
+} from "./errors/revert";
+export {
   AdminError,
   AmountError,
-  ContractRevertError,
   DealCreationError,
   DealNotFoundError,
   DealStateError,
-  ReentrancyError,
   SignatureError,
-  TransferError,
-  UnauthorizedError,
-  ChannelClaimError,
-  ChannelOpenError,
-  ChannelStateError,
-  decodeChannelsError,
-  decodeEscrowError,
-  type ContractRevertErrorParameters,
-} from "./errors/contract";
+} from "./errors/escrow";
+export { ChannelClaimError, ChannelOpenError, ChannelStateError } from "./errors/channels";
+export { decodeChannelsError, decodeEscrowError } from "./internal/revert";
+
+// ------------------------------------------------------------------ shared types
+export type { Address, EventLocation, PreparedTransaction, TransactionOverrides, WriteParameters } from "./core/types";
 
 // ------------------------------------------------------------------ deployments
 export {
@@ -72,7 +74,6 @@ export type {
   GetDealReturnType,
   ListDealsParameters,
   ListedDeal,
-  PreparedTransaction,
   ReleaseMilestoneParameters,
   ResolveParameters,
   SettleParameters,
@@ -80,9 +81,7 @@ export type {
   SignSettleParameters,
   SignedAmountParameters,
   TokenParameters,
-  TransactionOverrides,
   WithdrawParameters,
-  WriteParameters,
   WriteReturnType,
 } from "./escrow/parameters";
 export {
@@ -90,14 +89,12 @@ export {
   type DecodeEscrowEventsParameters,
   type EscrowEvent,
   type EscrowEventType,
-  type EventLocation,
 } from "./escrow/events";
 export { computeDealId, milestonesHash, packTerms, toDealId, unpackTerms } from "./escrow/terms";
 export {
   DealStatus,
   ESCROW_LIMITS,
   Outcome,
-  type Address,
   type Deal,
   type DealId,
   type DealRef,
@@ -126,17 +123,13 @@ export {
 } from "./channels/types";
 export {
   VOUCHER_EIP712_TYPES,
-  VoucherVerifier,
   buildVoucherTypedData,
-  computeChannelId,
   micropaymentsDomain,
-  normalizeChannel,
-  signVoucher,
   type ChannelContext,
-  type SignVoucherParameters,
   type VoucherMessage,
-  type VoucherVerifierParameters,
-} from "./channels/voucher";
+} from "./channels/typed-data";
+export { computeChannelId, normalizeChannel, signVoucher, type SignVoucherParameters } from "./channels/voucher";
+export { VoucherVerifier, type VoucherVerifierParameters } from "./channels/verifier";
 export { decodeChannelEvents, type ChannelEvent, type DecodeChannelEventsParameters } from "./channels/events";
 export {
   findChannelsOf,
@@ -170,7 +163,7 @@ export type {
   Watcher,
 } from "./channels/parameters";
 export { MemoryVoucherStore } from "./store/memory";
-export type { VoucherStore } from "./store/types";
+export type { VoucherStore } from "./channels/voucher-store";
 
 // ------------------------------------------------------------------ signing
 export {
@@ -195,7 +188,7 @@ export {
   type ReleaseMessage,
   type SettleMessage,
   type SignEscrowActionParameters,
-} from "./signing/escrow";
+} from "./escrow/typed-data";
 export {
   buildPermitTypedData,
   signPermit,

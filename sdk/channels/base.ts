@@ -1,7 +1,7 @@
 import type { ContractRunner, Provider } from "ethers";
 import type { IMicropaymentChannels } from "../../typechain-types/contracts/interfaces/IMicropaymentChannels";
-import type { PreparedTransaction } from "../escrow/parameters";
-import type { Address } from "../escrow/types";
+import type { PreparedTransaction } from "../core/types";
+import type { Address } from "../core/types";
 import type { TransactionRunner } from "../internal/transactions";
 import { channelIdOf } from "./actions/channelIdOf";
 import { createChannelsContext, encodeCall, type ChannelsContext } from "./actions/context";

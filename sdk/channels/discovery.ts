@@ -2,9 +2,9 @@
 // `ChannelOpened` events so that an app can show "my channels" without an indexer of its own.
 import { getAddress, toNumber, type Provider } from "ethers";
 import { IMicropaymentChannels__factory } from "../../typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory";
-import { decodeChannelsError } from "../errors/contract";
-import type { EventLocation } from "../escrow/events";
-import type { Address } from "../escrow/types";
+import { decodeChannelsError } from "../internal/revert";
+import type { EventLocation } from "../core/types";
+import type { Address } from "../core/types";
 import { channelsInterface } from "../internal/abi";
 import { scanLogs, type ScanPage, type ScanRangeParameters } from "../internal/scan";
 import { guarded } from "../internal/transactions";

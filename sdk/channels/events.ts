@@ -1,6 +1,5 @@
 import type { Log, LogDescription, Result, TransactionReceipt } from "ethers";
-import type { EventLocation } from "../escrow/events";
-import type { Address } from "../escrow/types";
+import type { Address, EventLocation } from "../core/types";
 import { channelsInterface } from "../internal/abi";
 import { requireAddress } from "../internal/validate";
 import { toChannelId, type Channel, type ChannelId } from "./types";

@@ -1,10 +1,9 @@
 // The parameter and return types of PayerClient's and PayeeClient's methods.
 import type { ContractRunner, TransactionReceipt } from "ethers";
-import type { PreparedTransaction, TransactionOverrides } from "../escrow/parameters";
-import type { Address } from "../escrow/types";
-import type { VoucherStore } from "../store/types";
+import type { Address, PreparedTransaction, TransactionOverrides } from "../core/types";
 import type { ChannelEvent } from "./events";
 import type { Channel, ChannelId, ChannelStatus, Voucher } from "./types";
+import type { VoucherStore } from "./voucher-store";
 
 /**
  * How to reach a micropayment channels deployment.

@@ -1,8 +1,8 @@
-import type { PreparedTransaction } from "../escrow/parameters";
-import { decodeChannelsError } from "../errors/contract";
+import type { PreparedTransaction } from "../core/types";
+import { decodeChannelsError } from "../internal/revert";
 import { connectParameters, type ConnectParameters } from "../deployments";
 import { requireAddress, requireInteger } from "../internal/validate";
-import type { VoucherStore } from "../store/types";
+import type { VoucherStore } from "./voucher-store";
 import { send } from "./actions/send";
 import { acceptVoucher } from "./actions/payee/acceptVoucher";
 import { bestVoucher } from "./actions/payee/bestVoucher";
@@ -27,7 +27,7 @@ import type {
   Watcher,
 } from "./parameters";
 import type { Voucher } from "./types";
-import { VoucherVerifier } from "./voucher";
+import { VoucherVerifier } from "./verifier";
 
 /**
  * The payee's side of micropayment channels (docs/micropayments.md): verifies incoming vouchers against the chain

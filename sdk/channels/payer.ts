@@ -1,7 +1,7 @@
 import { Wallet } from "ethers";
-import type { PreparedTransaction } from "../escrow/parameters";
-import type { Address } from "../escrow/types";
-import { decodeChannelsError } from "../errors/contract";
+import type { PreparedTransaction } from "../core/types";
+import type { Address } from "../core/types";
+import { decodeChannelsError } from "../internal/revert";
 import { connectParameters, type ConnectParameters } from "../deployments";
 import { finalize, buildFinalize } from "./actions/payer/finalize";
 import { buildOpen, open, type OpenPermit } from "./actions/payer/open";

@@ -1,6 +1,6 @@
 import { isHexString } from "ethers";
 import { InvalidParameterError } from "../errors/base";
-import type { Address } from "../escrow/types";
+import type { Address } from "../core/types";
 
 /**
  * A micropayment channel's id: `keccak256(abi.encode(chainId, contract, channel))`, lowercase hex. Branded so that

@@ -1,51 +1,17 @@
-import {
-  ZeroAddress,
-  ZeroHash,
-  randomBytes,
-  toNumber,
-  type ContractRunner,
-  type Provider,
-  type Signer,
-  type TransactionReceipt,
-} from "ethers";
-import type { IEscrow } from "../../typechain-types/contracts/interfaces/IEscrow";
-import { IEscrow__factory } from "../../typechain-types/factories/contracts/interfaces/IEscrow__factory";
-import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
-import { DealLookupError, InvalidParameterError } from "../errors/base";
-import { PeerPayErrorCode } from "../errors/codes";
-import { decodeEscrowError } from "../errors/contract";
+import type { PreparedTransaction, WriteParameters } from "../core/types";
 import { connectParameters, type ConnectParameters } from "../deployments";
-import { escrowInterface } from "../internal/abi";
-import { TransactionRunner, guarded } from "../internal/transactions";
-import { requireAddress, requireBigInt, requireHex, requireInteger, requireThat } from "../internal/validate";
+import { decodeEscrowError } from "../internal/revert";
 import type { SignedTypedData } from "../signing/eip712";
-import {
-  signRefund,
-  signRelease,
-  signSettle,
-  type RefundMessage,
-  type ReleaseMessage,
-  type SettleMessage,
-} from "../signing/escrow";
-import { signPermit } from "../signing/permit";
-import { findDealsOf, type DealsOfParameters, type DealsOfReturnType } from "./discovery";
-import { decodeEscrowEvents, type EscrowEvent } from "./events";
-import { computeDealId, milestonesHash, normalizeDeal, packTerms, toDealId, unpackTerms } from "./terms";
-import { DealStatus, ESCROW_LIMITS, type Address, type Deal, type DealId, type DealRef, type DealState } from "./types";
+import { createDeal } from "./actions/create";
+import { requireSettleSender } from "./actions/disputes";
+import { signRefund, signRelease, signSettle } from "./actions/sign";
+import { sendTransaction } from "./context";
 import type {
   AmountActionParameters,
-  BuildCreateDealParameters,
-  BuildCreateDealReturnType,
   CreateDealParameters,
   CreateDealReturnType,
   DealActionParameters,
-  DepositPermit,
   EscrowClientParameters,
-  EscrowConfig,
-  GetDealReturnType,
-  ListDealsParameters,
-  ListedDeal,
-  PreparedTransaction,
   ReleaseMilestoneParameters,
   ResolveParameters,
   SettleParameters,
@@ -53,22 +19,11 @@ import type {
   SignSettleParameters,
   SignedAmountParameters,
   TokenParameters,
-  TransactionOverrides,
   WithdrawParameters,
-  WriteParameters,
   WriteReturnType,
 } from "./parameters";
-import { validateDealParameters, type DealParameters, type ValidDealParameters } from "./validation";
-
-// ------------------------------------------------------------------ the client
-
-/** Salts tried before giving up on finding a free deal id; a collision of random 32-bit salts is already unlikely. */
-const SALT_ATTEMPTS = 4;
-/** Default validity of a deposit permit: it is used within the same flow, seconds after signing. */
-const PERMIT_VALIDITY = 3_600;
-
-type DealRecord = { deal: Deal; milestones?: bigint[] };
-type PreparedDeal = { params: ValidDealParameters & { salt: number }; deal: Deal; dealId: DealId; now: number };
+import { EscrowReader } from "./reader";
+import type { RefundMessage, ReleaseMessage, SettleMessage } from "./typed-data";
 
 /**
  * A typed client for one PeerPay escrow deployment (docs/escrow.md). Every action exists twice: `buildX` returns the
@@ -91,26 +46,7 @@ type PreparedDeal = { params: ValidDealParameters & { salt: number }; deal: Deal
  * await escrow.release({ deal: dealId, amount: parseEther("0.5") });
  * ```
  */
-export class EscrowClient {
-  readonly address: Address;
-  readonly runner: ContractRunner | null;
-  /** The TypeChain contract, for what the client does not cover. */
-  readonly contract: IEscrow;
-  readonly fromBlock: number;
-  readonly confirmations: number;
-  /** Terms are immutable and verified against their id before they are stored, so they never go stale. */
-  readonly #deals = new Map<DealId, DealRecord>();
-  readonly #runner: TransactionRunner;
-
-  constructor({ address, runner, fromBlock = 0, confirmations = 1 }: EscrowClientParameters) {
-    this.address = requireAddress("address", address);
-    this.runner = runner;
-    this.contract = IEscrow__factory.connect(this.address, runner);
-    this.fromBlock = requireInteger("fromBlock", fromBlock, 0, Number.MAX_SAFE_INTEGER);
-    this.confirmations = requireInteger("confirmations", confirmations, 1, 1_000);
-    this.#runner = new TransactionRunner(runner, this.confirmations, decodeEscrowError);
-  }
-
+export class EscrowClient extends EscrowReader {
   /**
    * A client for the escrow on the runner's chain, found in the address book (rules P-A2, P-A3): the bundled book of
    * public deployments, with `addressBook`'s entries added or replacing. Given `address`, that address is used (and
@@ -128,143 +64,7 @@ export class EscrowClient {
     return new EscrowClient(await connectParameters("Escrow", params, decodeEscrowError));
   }
 
-  // ---------------------------------------------------------------- reads
-
-  /**
-   * The mutable state of a deal (status `None` if there is none).
-   *
-   * @example
-   * ```ts
-   * const { status, nonce } = await escrow.getDealState({ dealId });
-   * ```
-   */
-  async getDealState({ dealId }: { dealId: DealId }): Promise<DealState> {
-    const raw = await guard(() => this.contract.getDealState(toDealId(dealId)));
-    return {
-      status: toNumber(raw.status) as DealStatus,
-      nonce: toNumber(raw.nonce),
-      disputedAt: toNumber(raw.disputedAt),
-      released: raw.released,
-      refunded: raw.refunded,
-    };
-  }
-
-  /**
-   * A deal's terms, milestones, state and remainder, rebuilt from its `DealCreated` (and `DealMilestones`) event and
-   * `getDealState`.
-   *
-   * @throws {DealLookupError} `DEAL_NOT_FOUND` or `DEAL_TERMS_UNAVAILABLE`.
-   * @example
-   * ```ts
-   * const { terms, milestones, state, remaining } = await escrow.getDeal({ dealId });
-   * ```
-   */
-  async getDeal({ dealId }: { dealId: DealId }): Promise<GetDealReturnType> {
-    const id = toDealId(dealId);
-    const { deal } = await this.#record(id);
-    const [milestones, state] = await Promise.all([this.#milestonesOf(id, deal), this.getDealState({ dealId: id })]);
-    const terms = unpackTerms(deal.terms);
-    return { dealId: id, deal, terms, milestones, state, remaining: terms.amount - state.released - state.refunded };
-  }
-
-  /**
-   * The deals created with the given depositor and/or beneficiary (both: deals between them; neither: every deal),
-   * oldest first, found through the indexed topics of `DealCreated`.
-   *
-   * @example
-   * ```ts
-   * const selling = await escrow.listDeals({ beneficiary: me });
-   * ```
-   */
-  async listDeals(params: ListDealsParameters = {}): Promise<ListedDeal[]> {
-    const depositor = params.depositor === undefined ? null : requireAddress("depositor", params.depositor);
-    const beneficiary = params.beneficiary === undefined ? null : requireAddress("beneficiary", params.beneficiary);
-    const events = await this.#events("DealCreated", [null, depositor, beneficiary], params);
-    const listed: ListedDeal[] = [];
-    for (const event of events) {
-      if (event.type !== "DealCreated" || !this.#remember(event.dealId, event.deal)) continue;
-      listed.push({ dealId: event.dealId, deal: event.deal, terms: event.terms, log: event.log });
-    }
-    return listed;
-  }
-
-  /**
-   * The deals in which `account` is depositor, beneficiary or arbiter, oldest first with its roles, scanned in
-   * chunks from the client's `fromBlock` unless told otherwise; page with `nextFromBlock` ({@link findDealsOf}).
-   *
-   * @throws {InvalidParameterError} `INVALID_PARAMETER`: a bad account, role, block number, range or limit.
-   * @example
-   * ```ts
-   * const { deals, nextFromBlock } = await escrow.dealsOf({ account: me, withState: true, limit: 20 });
-   * ```
-   */
-  async dealsOf(params: DealsOfParameters): Promise<DealsOfReturnType> {
-    return findDealsOf({
-      ...params,
-      fromBlock: params.fromBlock ?? this.fromBlock,
-      provider: this.#provider(),
-      address: this.address,
-    });
-  }
-
-  /**
-   * `account`'s withdrawable credit in `token` (ETH when omitted): payouts that could not be pushed.
-   *
-   * @example
-   * ```ts
-   * const credit = await escrow.creditOf({ account: me });
-   * if (credit > 0n) await escrow.withdraw({ to: me });
-   * ```
-   */
-  async creditOf({ token, account }: TokenParameters & { account: Address }): Promise<bigint> {
-    const tokenAddress = requireAddress("token", token ?? ZeroAddress);
-    return guard(() => this.contract.creditOf(tokenAddress, requireAddress("account", account)));
-  }
-
-  /**
-   * Protocol fees accrued in `token` (ETH when omitted) and not yet collected.
-   *
-   * @example
-   * ```ts
-   * const fees = await escrow.protocolFeesOf({ token: usdc });
-   * ```
-   */
-  async protocolFeesOf({ token }: TokenParameters = {}): Promise<bigint> {
-    return guard(() => this.contract.protocolFeesOf(requireAddress("token", token ?? ZeroAddress)));
-  }
-
-  /**
-   * The current protocol fee (copied into deals created from now on), its recipient, and whether creation is paused.
-   *
-   * @example
-   * ```ts
-   * const { creationPaused } = await escrow.getConfig();
-   * ```
-   */
-  async getConfig(): Promise<EscrowConfig> {
-    const [protocolFeeBps, feeRecipient, creationPaused] = await guard(() => this.contract.config());
-    return { protocolFeeBps: toNumber(protocolFeeBps), feeRecipient, creationPaused };
-  }
-
   // ---------------------------------------------------------------- creation
-
-  /**
-   * The creation transaction for these terms, validated against §2 at the latest block's time, with a random salt
-   * whose deal id is checked free (unless `salt` is given). Needs a provider; the depositor defaults to the
-   * client's signer.
-   *
-   * @throws {InvalidParameterError} the terms break a creation rule, or the given salt's id is taken.
-   * @example
-   * ```ts
-   * const request = await escrow.buildCreateDeal({ depositor, beneficiary, amount, deadline, defaultOutcome: Outcome.Release });
-   * await depositorWallet.sendTransaction(request);
-   * ```
-   */
-  async buildCreateDeal(params: BuildCreateDealParameters): Promise<BuildCreateDealReturnType> {
-    const depositor = params.depositor ?? (await this.#signerAddress("Pass depositor, or use a Signer runner"));
-    const prepared = await this.#prepareDeal(params, depositor);
-    return { ...this.#encodeCreate(prepared, params.permit), deal: prepared.deal, dealId: prepared.dealId };
-  }
 
   /**
    * Creates and funds a deal from the client's signer. For an ERC20, `funding` chooses between the allowance in
@@ -281,224 +81,7 @@ export class EscrowClient {
    * ```
    */
   async createDeal(params: CreateDealParameters): Promise<CreateDealReturnType> {
-    const signer = this.#signer();
-    const depositor = await this.#signerAddress();
-    const prepared = await this.#prepareDeal(params, depositor);
-    const { token, amount } = prepared.params;
-    const funding = params.funding ?? "allowance";
-    requireThat(["allowance", "approve", "permit"].includes(funding), "funding", funding, "unknown funding method");
-    requireThat(token !== ZeroAddress || funding === "allowance", "funding", funding, "ETH deals are funded by value");
-
-    const approvalReceipt = funding === "approve" ? await this.#approveIfShort(depositor, token, amount) : undefined;
-    const permit =
-      funding === "permit"
-        ? await this.#signDepositPermit(signer, token, amount, params.permitDeadline ?? prepared.now + PERMIT_VALIDITY)
-        : undefined;
-    const { receipt, events } = await this.#send(this.#encodeCreate(prepared, permit), params.overrides);
-
-    const created = events.find((event) => event.type === "DealCreated");
-    if (created?.type !== "DealCreated" || !this.#remember(created.dealId, created.deal, prepared.params.milestones)) {
-      throw new DealLookupError({
-        code: PeerPayErrorCode.DEAL_TERMS_UNAVAILABLE,
-        message: "The creation receipt holds no valid DealCreated event",
-        details: { transactionHash: receipt.hash },
-      });
-    }
-    const { dealId, deal, terms } = created;
-    return { dealId, deal, terms, milestones: prepared.params.milestones, receipt, events, approvalReceipt };
-  }
-
-  // ---------------------------------------------------------------- actions: builders
-
-  /**
-   * `release(deal, amount)`: the depositor pays `amount` of the remainder to the beneficiary.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildRelease({ deal, amount: 500n });
-   * ```
-   */
-  async buildRelease({ deal, amount }: AmountActionParameters): Promise<PreparedTransaction> {
-    const { deal: terms } = await this.#resolve(deal);
-    return this.#request(escrowInterface.encodeFunctionData("release", [terms, partAmount("amount", amount)]));
-  }
-
-  /**
-   * `releaseMilestone(deal, milestones, index)`: the depositor releases up to the end of milestone `index`. The
-   * milestone list is checked against the deal's hash before sending.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildReleaseMilestone({ deal: dealId, index: 0 });
-   * ```
-   */
-  async buildReleaseMilestone({ deal, index, milestones }: ReleaseMilestoneParameters): Promise<PreparedTransaction> {
-    const { dealId, deal: terms } = await this.#resolve(deal);
-    const list = milestones === undefined ? await this.#milestonesOf(dealId, terms) : [...milestones];
-    requireThat(milestonesHash(list) === terms.milestonesHash, "milestones", list, "do not match the deal's hash");
-    const position = requireInteger("index", index, 0, Math.max(list.length, 1) - 1);
-    return this.#request(escrowInterface.encodeFunctionData("releaseMilestone", [terms, list, position]));
-  }
-
-  /**
-   * `refund(deal, amount)`: the beneficiary returns `amount` of the remainder to the depositor.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildRefund({ deal, amount: 500n });
-   * ```
-   */
-  async buildRefund({ deal, amount }: AmountActionParameters): Promise<PreparedTransaction> {
-    const { deal: terms } = await this.#resolve(deal);
-    return this.#request(escrowInterface.encodeFunctionData("refund", [terms, partAmount("amount", amount)]));
-  }
-
-  /**
-   * `releaseWithSig`: anyone submits a release the depositor signed.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildReleaseWithSig({ deal, amount, expiry, signature });
-   * ```
-   */
-  async buildReleaseWithSig(params: SignedAmountParameters): Promise<PreparedTransaction> {
-    const { deal, amount, expiry, signature } = await this.#signedAmount(params);
-    return this.#request(escrowInterface.encodeFunctionData("releaseWithSig", [deal, amount, expiry, signature]));
-  }
-
-  /**
-   * `refundWithSig`: anyone submits a refund the beneficiary signed.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildRefundWithSig({ deal, amount, expiry, signature });
-   * ```
-   */
-  async buildRefundWithSig(params: SignedAmountParameters): Promise<PreparedTransaction> {
-    const { deal, amount, expiry, signature } = await this.#signedAmount(params);
-    return this.#request(escrowInterface.encodeFunctionData("refundWithSig", [deal, amount, expiry, signature]));
-  }
-
-  /**
-   * `markPaid(deal)`: the beneficiary declares the off-chain payment made.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildMarkPaid({ deal });
-   * ```
-   */
-  async buildMarkPaid({ deal }: DealActionParameters): Promise<PreparedTransaction> {
-    const { deal: terms } = await this.#resolve(deal);
-    return this.#request(escrowInterface.encodeFunctionData("markPaid", [terms]));
-  }
-
-  /**
-   * `dispute(deal)`: a party opens a dispute for the arbiter.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildDispute({ deal });
-   * ```
-   */
-  async buildDispute({ deal }: DealActionParameters): Promise<PreparedTransaction> {
-    const { deal: terms } = await this.#resolve(deal);
-    return this.#request(escrowInterface.encodeFunctionData("dispute", [terms]));
-  }
-
-  /**
-   * `resolve(deal, toBeneficiary)`: the arbiter's ruling.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildResolve({ deal, toBeneficiary: 700n });
-   * ```
-   */
-  async buildResolve({ deal, toBeneficiary }: ResolveParameters): Promise<PreparedTransaction> {
-    const { deal: terms } = await this.#resolve(deal);
-    const share = requireBigInt("toBeneficiary", toBeneficiary, 0n, ESCROW_LIMITS.amountBound);
-    return this.#request(escrowInterface.encodeFunctionData("resolve", [terms, share]));
-  }
-
-  /**
-   * `settle(deal, toBeneficiary, expiry, depositorSignature, beneficiarySignature)`; a missing signature is sent
-   * empty (valid only when its party submits).
-   *
-   * @throws {InvalidParameterError} neither signature is given.
-   * @example
-   * ```ts
-   * const request = await escrow.buildSettle({ deal, toBeneficiary: 600n, expiry, depositorSignature, beneficiarySignature });
-   * ```
-   */
-  async buildSettle(params: SettleParameters): Promise<PreparedTransaction> {
-    const { deal } = await this.#resolve(params.deal);
-    const share = requireBigInt("toBeneficiary", params.toBeneficiary, 0n, ESCROW_LIMITS.amountBound);
-    const expiry = requireInteger("expiry", params.expiry, 0, Number.MAX_SAFE_INTEGER);
-    const depositorSignature = requireHex("depositorSignature", params.depositorSignature ?? "0x");
-    const beneficiarySignature = requireHex("beneficiarySignature", params.beneficiarySignature ?? "0x");
-    requireThat(
-      depositorSignature !== "0x" || beneficiarySignature !== "0x",
-      "signatures",
-      undefined,
-      "at least the other party's signature is needed",
-    );
-    return this.#request(
-      escrowInterface.encodeFunctionData("settle", [deal, share, expiry, depositorSignature, beneficiarySignature]),
-    );
-  }
-
-  /**
-   * `triggerTimeout(deal)`: anyone applies the default outcome after the deadline, or the fallback split after the
-   * arbiter's window.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildTriggerTimeout({ deal: dealId });
-   * ```
-   */
-  async buildTriggerTimeout({ deal }: DealActionParameters): Promise<PreparedTransaction> {
-    const { deal: terms } = await this.#resolve(deal);
-    return this.#request(escrowInterface.encodeFunctionData("triggerTimeout", [terms]));
-  }
-
-  /**
-   * `revokeSignatures(deal)`: a party advances the nonce, killing every outstanding signature.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildRevokeSignatures({ deal });
-   * ```
-   */
-  async buildRevokeSignatures({ deal }: DealActionParameters): Promise<PreparedTransaction> {
-    const { deal: terms } = await this.#resolve(deal);
-    return this.#request(escrowInterface.encodeFunctionData("revokeSignatures", [terms]));
-  }
-
-  /**
-   * `withdraw(token, to)`: the caller's whole credit in `token` (ETH when omitted) goes to `to`.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildWithdraw({ to: me });
-   * ```
-   */
-  async buildWithdraw({ token, to }: WithdrawParameters): Promise<PreparedTransaction> {
-    const recipient = requireAddress("to", to);
-    requireThat(recipient !== ZeroAddress, "to", recipient, "must not be the zero address");
-    const tokenAddress = requireAddress("token", token ?? ZeroAddress);
-    return this.#request(escrowInterface.encodeFunctionData("withdraw", [tokenAddress, recipient]));
-  }
-
-  /**
-   * `collectProtocolFees(token)`: anyone sends the accrued fees in `token` (ETH when omitted) to the fee recipient.
-   *
-   * @example
-   * ```ts
-   * const request = await escrow.buildCollectProtocolFees({ token: usdc });
-   * ```
-   */
-  async buildCollectProtocolFees({ token }: TokenParameters = {}): Promise<PreparedTransaction> {
-    const tokenAddress = requireAddress("token", token ?? ZeroAddress);
-    return this.#request(escrowInterface.encodeFunctionData("collectProtocolFees", [tokenAddress]));
+    return createDeal(this.context, params);
   }
 
   // ---------------------------------------------------------------- actions: sending
@@ -512,7 +95,7 @@ export class EscrowClient {
    * ```
    */
   async release(params: AmountActionParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildRelease(params), params.overrides);
+    return this.#write(this.buildRelease, params);
   }
 
   /**
@@ -524,7 +107,7 @@ export class EscrowClient {
    * ```
    */
   async releaseMilestone(params: ReleaseMilestoneParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildReleaseMilestone(params), params.overrides);
+    return this.#write(this.buildReleaseMilestone, params);
   }
 
   /**
@@ -536,7 +119,7 @@ export class EscrowClient {
    * ```
    */
   async refund(params: AmountActionParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildRefund(params), params.overrides);
+    return this.#write(this.buildRefund, params);
   }
 
   /**
@@ -548,7 +131,7 @@ export class EscrowClient {
    * ```
    */
   async releaseWithSig(params: SignedAmountParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildReleaseWithSig(params), params.overrides);
+    return this.#write(this.buildReleaseWithSig, params);
   }
 
   /**
@@ -560,7 +143,7 @@ export class EscrowClient {
    * ```
    */
   async refundWithSig(params: SignedAmountParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildRefundWithSig(params), params.overrides);
+    return this.#write(this.buildRefundWithSig, params);
   }
 
   /**
@@ -572,7 +155,7 @@ export class EscrowClient {
    * ```
    */
   async markPaid(params: DealActionParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildMarkPaid(params), params.overrides);
+    return this.#write(this.buildMarkPaid, params);
   }
 
   /**
@@ -584,7 +167,7 @@ export class EscrowClient {
    * ```
    */
   async dispute(params: DealActionParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildDispute(params), params.overrides);
+    return this.#write(this.buildDispute, params);
   }
 
   /**
@@ -596,7 +179,7 @@ export class EscrowClient {
    * ```
    */
   async resolve(params: ResolveParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildResolve(params), params.overrides);
+    return this.#write(this.buildResolve, params);
   }
 
   /**
@@ -610,22 +193,8 @@ export class EscrowClient {
    * ```
    */
   async settle(params: SettleParameters & WriteParameters): Promise<WriteReturnType> {
-    const { deal } = await this.#resolve(params.deal);
-    const sender = await this.#signerAddress();
-    const missing = (signature: string | undefined) => signature === undefined || signature === "0x";
-    requireThat(
-      !missing(params.depositorSignature) || sender === deal.depositor,
-      "depositorSignature",
-      params.depositorSignature,
-      "required unless the depositor sends",
-    );
-    requireThat(
-      !missing(params.beneficiarySignature) || sender === deal.beneficiary,
-      "beneficiarySignature",
-      params.beneficiarySignature,
-      "required unless the beneficiary sends",
-    );
-    return this.#send(await this.buildSettle({ ...params, deal }), params.overrides);
+    const deal = await requireSettleSender(this.context, params);
+    return this.#write(this.buildSettle, { ...params, deal });
   }
 
   /**
@@ -637,7 +206,7 @@ export class EscrowClient {
    * ```
    */
   async triggerTimeout(params: DealActionParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildTriggerTimeout(params), params.overrides);
+    return this.#write(this.buildTriggerTimeout, params);
   }
 
   /**
@@ -649,7 +218,7 @@ export class EscrowClient {
    * ```
    */
   async revokeSignatures(params: DealActionParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildRevokeSignatures(params), params.overrides);
+    return this.#write(this.buildRevokeSignatures, params);
   }
 
   /**
@@ -661,7 +230,7 @@ export class EscrowClient {
    * ```
    */
   async withdraw(params: WithdrawParameters & WriteParameters): Promise<WriteReturnType> {
-    return this.#send(await this.buildWithdraw(params), params.overrides);
+    return this.#write(this.buildWithdraw, params);
   }
 
   /**
@@ -673,7 +242,7 @@ export class EscrowClient {
    * ```
    */
   async collectProtocolFees(params: TokenParameters & WriteParameters = {}): Promise<WriteReturnType> {
-    return this.#send(await this.buildCollectProtocolFees(params), params.overrides);
+    return this.#write(this.buildCollectProtocolFees, params);
   }
 
   // ---------------------------------------------------------------- signing with the client's signer
@@ -689,8 +258,7 @@ export class EscrowClient {
    * ```
    */
   async signRelease(params: SignAmountParameters): Promise<SignedTypedData<ReleaseMessage>> {
-    const message = await this.#messageBase(params);
-    return signRelease({ ...message, amount: partAmount("amount", params.amount) });
+    return signRelease(this.context, params);
   }
 
   /**
@@ -702,8 +270,7 @@ export class EscrowClient {
    * ```
    */
   async signRefund(params: SignAmountParameters): Promise<SignedTypedData<RefundMessage>> {
-    const message = await this.#messageBase(params);
-    return signRefund({ ...message, amount: partAmount("amount", params.amount) });
+    return signRefund(this.context, params);
   }
 
   /**
@@ -715,244 +282,17 @@ export class EscrowClient {
    * ```
    */
   async signSettle(params: SignSettleParameters): Promise<SignedTypedData<SettleMessage>> {
-    const message = await this.#messageBase(params);
-    const toBeneficiary = requireBigInt("toBeneficiary", params.toBeneficiary, 0n, ESCROW_LIMITS.amountBound);
-    return signSettle({ ...message, toBeneficiary });
-  }
-
-  // ---------------------------------------------------------------- internals
-
-  #signer(message?: string): Signer {
-    return this.#runner.signer(message);
-  }
-
-  /** The signer's address, checksummed so that it compares with the addresses of a `Deal`. */
-  async #signerAddress(message?: string): Promise<Address> {
-    return this.#runner.signerAddress(message);
-  }
-
-  #provider(): Provider {
-    return this.#runner.provider();
-  }
-
-  #request(data: string, value = 0n): PreparedTransaction {
-    return { to: this.address, data, value };
-  }
-
-  async #send(request: PreparedTransaction, overrides: TransactionOverrides = {}): Promise<WriteReturnType> {
-    const receipt = await this.#runner.send(request, overrides);
-    return { receipt, events: decodeEscrowEvents({ receipt, address: this.address }) };
-  }
-
-  async #prepareDeal(params: DealParameters, depositor: Address): Promise<PreparedDeal> {
-    const provider = this.#provider();
-    const [block, config] = await Promise.all([guard(() => provider.getBlock("latest")), this.getConfig()]);
-    const now = block?.timestamp ?? Math.floor(Date.now() / 1000);
-    const valid = validateDealParameters(params, { depositor, escrow: this.address, now });
-    for (let attempt = 0; attempt < SALT_ATTEMPTS; attempt++) {
-      const salt = valid.salt ?? randomSalt();
-      const deal = dealFromParameters(valid, requireAddress("depositor", depositor), salt, config.protocolFeeBps);
-      const dealId = computeDealId(deal);
-      const { status } = await this.getDealState({ dealId });
-      if (status === DealStatus.None) return { params: { ...valid, salt }, deal, dealId, now };
-      if (valid.salt !== undefined) break;
-    }
-    throw new InvalidParameterError({
-      parameter: "salt",
-      value: valid.salt,
-      reason: "a deal with these terms already exists; choose another salt",
-    });
-  }
-
-  #encodeCreate({ params }: PreparedDeal, permit: DepositPermit | undefined): PreparedTransaction {
-    const dealParams: IEscrow.DealParamsStruct = {
-      beneficiary: params.beneficiary,
-      arbiter: params.arbiter,
-      token: params.token,
-      amount: params.amount,
-      deadline: params.deadline,
-      disputeWindow: params.disputeWindow,
-      defaultOutcome: params.defaultOutcome,
-      fallbackBps: params.fallbackBps,
-      arbiterFeeBps: params.arbiterFeeBps,
-      salt: params.salt,
-    };
-    if (permit === undefined) {
-      const value = params.token === ZeroAddress ? params.amount : 0n;
-      return this.#request(escrowInterface.encodeFunctionData("createDeal", [dealParams, params.milestones]), value);
-    }
-    requireThat(params.token !== ZeroAddress, "permit", permit, "ETH deals take no permit");
-    const { deadline, v, r, s } = permit;
-    return this.#request(
-      escrowInterface.encodeFunctionData("createDealWithPermit", [dealParams, params.milestones, deadline, v, r, s]),
-    );
-  }
-
-  /** Approves exactly `amount` when the allowance is short: never an unlimited allowance on the user's behalf. */
-  async #approveIfShort(owner: Address, token: Address, amount: bigint): Promise<TransactionReceipt | undefined> {
-    const erc20 = IERC20__factory.connect(token, this.#provider());
-    const allowance = await guard(() => erc20.allowance(owner, this.address));
-    if (allowance >= amount) return undefined;
-    const approve = {
-      to: token,
-      data: erc20.interface.encodeFunctionData("approve", [this.address, amount]),
-      value: 0n,
-    };
-    return (await this.#send(approve)).receipt;
-  }
-
-  async #signDepositPermit(signer: Signer, token: Address, amount: bigint, deadline: number): Promise<DepositPermit> {
-    const { v, r, s } = await signPermit({ signer, token, spender: this.address, value: amount, deadline });
-    return { deadline, v, r, s };
-  }
-
-  async #signedAmount(params: SignedAmountParameters) {
-    const { deal } = await this.#resolve(params.deal);
-    return {
-      deal,
-      amount: partAmount("amount", params.amount),
-      expiry: requireInteger("expiry", params.expiry, 0, Number.MAX_SAFE_INTEGER),
-      signature: requireHex("signature", params.signature),
-    };
-  }
-
-  async #messageBase(params: DealActionParameters & { expiry: number | bigint; nonce?: number }) {
-    const signer = this.#signer();
-    const dealId = dealIdOf(params.deal);
-    const [network, nonce] = await Promise.all([
-      guard(() => this.#provider().getNetwork()),
-      params.nonce === undefined ? this.getDealState({ dealId }).then((state) => state.nonce) : params.nonce,
-    ]);
-    return {
-      signer,
-      escrow: this.address,
-      chainId: network.chainId,
-      dealId,
-      nonce: requireInteger("nonce", nonce, 0, 0xffff),
-      expiry: requireInteger("expiry", params.expiry, 0, Number.MAX_SAFE_INTEGER),
-    };
-  }
-
-  /** The deal's id and terms; for an id, the terms come from the cache or the `DealCreated` event. */
-  async #resolve(ref: DealRef): Promise<{ dealId: DealId; deal: Deal }> {
-    if (typeof ref === "string") {
-      const dealId = toDealId(ref);
-      return { dealId, deal: (await this.#record(dealId)).deal };
-    }
-    const deal = normalizeDeal(ref);
-    return { dealId: computeDealId(deal), deal };
-  }
-
-  async #record(dealId: DealId): Promise<DealRecord> {
-    const cached = this.#deals.get(dealId);
-    if (cached) return cached;
-    const events = await this.#events("DealCreated", [dealId]);
-    for (const event of events) {
-      if (event.type === "DealCreated" && event.dealId === dealId && this.#remember(dealId, event.deal)) {
-        return this.#deals.get(dealId) as DealRecord;
-      }
-    }
-    const { status } = await this.getDealState({ dealId });
-    throw new DealLookupError(
-      status === DealStatus.None
-        ? { code: PeerPayErrorCode.DEAL_NOT_FOUND, message: `No deal ${dealId}`, details: { dealId } }
-        : {
-            code: PeerPayErrorCode.DEAL_TERMS_UNAVAILABLE,
-            message: `Deal ${dealId} exists but its DealCreated event was not found from block ${this.fromBlock}`,
-            details: { dealId, fromBlock: this.fromBlock },
-          },
-    );
-  }
-
-  /** The deal's milestone list (empty for a single milestone), from the cache or the `DealMilestones` event. */
-  async #milestonesOf(dealId: DealId, deal: Deal): Promise<bigint[]> {
-    if (deal.milestonesHash === ZeroHash) return [];
-    const cached = this.#deals.get(dealId)?.milestones;
-    if (cached) return [...cached];
-    for (const event of await this.#events("DealMilestones", [dealId])) {
-      if (event.type === "DealMilestones" && this.#remember(dealId, deal, event.milestones))
-        return [...event.milestones];
-    }
-    throw new DealLookupError({
-      code: PeerPayErrorCode.DEAL_TERMS_UNAVAILABLE,
-      message: `The milestone list of deal ${dealId} was not found; pass it explicitly`,
-      details: { dealId, fromBlock: this.fromBlock },
-    });
+    return signSettle(this.context, params);
   }
 
   /**
-   * Caches terms (and milestones) only if they hash to the id: a provider returning forged logs cannot make the
-   * client act on terms other than the deal's. Returns whether they did.
+   * The one sending path: builds with the client's own `build*` method (so that a wrapped builder is the one sent),
+   * then sends with the parameters' overrides.
    */
-  #remember(dealId: DealId, deal: Deal, milestones?: bigint[]): boolean {
-    if (computeDealId(deal) !== dealId) return false;
-    if (milestones !== undefined && milestonesHash(milestones) !== deal.milestonesHash) return false;
-    const known = this.#deals.get(dealId);
-    this.#deals.set(dealId, { deal: normalizeDeal(deal), milestones: milestones ?? known?.milestones });
-    return true;
+  async #write<TParameters extends WriteParameters>(
+    build: (params: TParameters) => Promise<PreparedTransaction>,
+    params: TParameters,
+  ): Promise<WriteReturnType> {
+    return sendTransaction(this.context, await build.call(this, params), params.overrides);
   }
-
-  async #events(
-    name: "DealCreated" | "DealMilestones",
-    topics: readonly (string | null)[],
-    range: { fromBlock?: number; toBlock?: number | "latest" } = {},
-  ): Promise<EscrowEvent[]> {
-    const provider = this.#provider();
-    const filter = {
-      address: this.address,
-      topics: escrowInterface.encodeFilterTopics(name, topics),
-      fromBlock: range.fromBlock ?? this.fromBlock,
-      toBlock: range.toBlock ?? "latest",
-    };
-    const logs = await guard(() => provider.getLogs(filter));
-    return decodeEscrowEvents({ logs, address: this.address });
-  }
-}
-
-// ------------------------------------------------------------------ helpers
-
-/** Runs a call to the chain, turning whatever it throws into a typed SDK error. */
-function guard<T>(call: () => Promise<T>): Promise<T> {
-  return guarded(decodeEscrowError, call);
-}
-
-/** A part of a deal: positive (`EscrowZeroAmount`) and below 2^96 (no deal holds more). */
-function partAmount(parameter: string, value: bigint): bigint {
-  return requireBigInt(parameter, value, 1n, ESCROW_LIMITS.amountBound);
-}
-
-function dealIdOf(ref: DealRef): DealId {
-  return typeof ref === "string" ? toDealId(ref) : computeDealId(ref);
-}
-
-/** A uniformly random 32-bit salt from the platform's CSPRNG (ethers uses WebCrypto or node:crypto). */
-function randomSalt(): number {
-  const bytes = randomBytes(4);
-  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
-}
-
-/** The `Deal` the contract will build for these parameters: the depositor and the current protocol fee added. */
-function dealFromParameters(
-  params: ValidDealParameters,
-  depositor: Address,
-  salt: number,
-  protocolFeeBps: number,
-): Deal {
-  return {
-    depositor,
-    beneficiary: params.beneficiary,
-    arbiter: params.arbiter,
-    token: params.token,
-    terms: packTerms({
-      amount: params.amount,
-      deadline: params.deadline,
-      disputeWindow: params.disputeWindow,
-      defaultOutcome: params.defaultOutcome,
-      fallbackBps: params.fallbackBps,
-      arbiterFeeBps: params.arbiterFeeBps,
-      protocolFeeBps,
-      salt,
-    }),
-    milestonesHash: milestonesHash(params.milestones),
-  };
 }

@@ -2,7 +2,7 @@
 // that an app can show "my deals" without an indexer of its own.
 import { getAddress, toNumber, type Provider } from "ethers";
 import { IEscrow__factory } from "../../typechain-types/factories/contracts/interfaces/IEscrow__factory";
-import { decodeEscrowError } from "../errors/contract";
+import { decodeEscrowError } from "../internal/revert";
 import { escrowInterface } from "../internal/abi";
 import { scanLogs, type ScanPage, type ScanRangeParameters } from "../internal/scan";
 import { guarded } from "../internal/transactions";
@@ -10,7 +10,8 @@ import { requireAddress, requireThat } from "../internal/validate";
 import { decodeEscrowEvents } from "./events";
 import type { ListedDeal } from "./parameters";
 import { computeDealId } from "./terms";
-import type { Address, DealState, DealStatus } from "./types";
+import type { Address } from "../core/types";
+import type { DealState, DealStatus } from "./types";
 
 /**
  * A part an address plays in a deal. `arbiter` is not an indexed topic of `DealCreated`: asking for it scans every

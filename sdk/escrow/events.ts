@@ -3,23 +3,8 @@ import type { IEscrow } from "../../typechain-types/contracts/interfaces/IEscrow
 import { escrowInterface } from "../internal/abi";
 import { requireAddress } from "../internal/validate";
 import { unpackTerms } from "./terms";
-import type { Address, Deal, DealId, DealTerms } from "./types";
-
-/**
- * Where an event was emitted.
- *
- * @example
- * ```ts
- * const { log } = events[0];
- * console.log(`block ${log.blockNumber}, tx ${log.transactionHash}`);
- * ```
- */
-export type EventLocation = {
-  address: Address;
-  blockNumber: number;
-  transactionHash: string;
-  logIndex: number;
-};
+import type { Address, EventLocation } from "../core/types";
+import type { Deal, DealId, DealTerms } from "./types";
 
 type Located<T> = T & { log: EventLocation };
 

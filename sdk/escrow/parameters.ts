@@ -1,7 +1,8 @@
 // The parameter and return types of EscrowClient's methods (viem's `XParameters` / `XReturnType`).
-import type { TransactionReceipt, TransactionRequest, ContractRunner } from "ethers";
-import type { EscrowEvent, EventLocation } from "./events";
-import type { Address, Deal, DealId, DealRef, DealState, DealTerms } from "./types";
+import type { TransactionReceipt, ContractRunner } from "ethers";
+import type { Address, EventLocation, PreparedTransaction, WriteParameters } from "../core/types";
+import type { EscrowEvent } from "./events";
+import type { Deal, DealId, DealRef, DealState, DealTerms } from "./types";
 import type { DealParameters } from "./validation";
 
 /**
@@ -22,42 +23,6 @@ export type EscrowClientParameters = {
   /** Confirmations each sending method waits for. Default 1. */
   confirmations?: number;
 };
-
-/**
- * An unsigned transaction to the escrow: what every `build*` method returns and every sending method sends. Hand it
- * to any wallet, a multisig or a relayer.
- *
- * @example
- * ```ts
- * const request: PreparedTransaction = await escrow.buildRelease({ deal, amount: 1n });
- * await safeSdk.createTransaction({ transactions: [{ ...request, value: request.value.toString() }] });
- * ```
- */
-export type PreparedTransaction = { to: Address; data: string; value: bigint };
-
-/**
- * Fee and nonce settings passed through to the wallet. Without `gasLimit` the SDK estimates (and decodes a revert
- * found while estimating).
- *
- * @example
- * ```ts
- * await escrow.release({ deal, amount: 1n, overrides: { maxFeePerGas: parseUnits("30", "gwei") } });
- * ```
- */
-export type TransactionOverrides = Pick<
-  TransactionRequest,
-  "gasLimit" | "gasPrice" | "maxFeePerGas" | "maxPriorityFeePerGas" | "nonce"
->;
-
-/**
- * Options of every sending method.
- *
- * @example
- * ```ts
- * const options: WriteParameters = { overrides: { gasLimit: 200_000n } };
- * ```
- */
-export type WriteParameters = { overrides?: TransactionOverrides };
 
 /**
  * What every sending method returns: the mined receipt and the escrow events it holds.

@@ -1,3 +1,5 @@
+import type { Address } from "../core/types";
+
 declare const dealIdBrand: unique symbol;
 
 /**
@@ -11,16 +13,6 @@ declare const dealIdBrand: unique symbol;
  * ```
  */
 export type DealId = string & { readonly [dealIdBrand]: true };
-
-/**
- * A checksummed or lowercase `0x` address, as ethers returns and accepts them.
- *
- * @example
- * ```ts
- * const token: Address = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
- * ```
- */
-export type Address = string;
 
 /**
  * What a deal's timeout does with the remainder when it is not disputed (`IEscrow.Outcome`).

@@ -2,7 +2,8 @@
 // with the parameter named. The contract checks them again; these checks are a courtesy, not the security boundary.
 import { ZeroAddress } from "ethers";
 import { requireAddress, requireBigInt, requireInteger, requireThat } from "../internal/validate";
-import { ESCROW_LIMITS, Outcome, type Address } from "./types";
+import type { Address } from "../core/types";
+import { ESCROW_LIMITS, Outcome } from "./types";
 
 /**
  * The terms a depositor chooses for a new deal. Omitted optional fields mean: ETH, no arbiter (and then no dispute

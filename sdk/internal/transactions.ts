@@ -9,13 +9,11 @@ import {
   type TransactionRequest,
   type TransactionResponse,
 } from "ethers";
+import type { PreparedTransaction } from "../core/types";
 import { RunnerError, type PeerPayError } from "../errors/base";
 import { PeerPayErrorCode } from "../errors/codes";
-import { ContractRevertError } from "../errors/contract";
+import { ContractRevertError } from "../errors/revert";
 import { requireAddress } from "./validate";
-
-/** An unsigned transaction, as every `build*` method returns it. */
-export type Request = { to: string; data: string; value: bigint };
 
 /** Turns whatever a provider or wallet threw into a typed SDK error. */
 export type ErrorDecoder = (error: unknown) => PeerPayError;
@@ -71,7 +69,7 @@ export class TransactionRunner {
    * Estimates (decoding a revert), sends, waits. A transaction that passed the estimate but reverted when mined
    * (someone acted first) is replayed at its block to recover the revert reason.
    */
-  async send(request: Request, overrides: Partial<TransactionRequest> = {}): Promise<TransactionReceipt> {
+  async send(request: PreparedTransaction, overrides: Partial<TransactionRequest> = {}): Promise<TransactionReceipt> {
     const signer = this.signer();
     const tx: TransactionRequest = { ...request, ...overrides };
     tx.gasLimit ??= await this.guard(() => signer.estimateGas(tx));

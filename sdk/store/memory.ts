@@ -1,8 +1,8 @@
 import type { ChannelId, Voucher } from "../channels/types";
+import { checkVoucher } from "../channels/validate";
+import type { VoucherStore } from "../channels/voucher-store";
 import { StoreError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
-import { checkVoucher } from "./validate";
-import type { VoucherStore } from "./types";
 
 /**
  * A {@link VoucherStore} in memory: for tests, and for payees that can afford to lose unclaimed vouchers on a

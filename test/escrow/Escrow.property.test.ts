@@ -1,4 +1,4 @@
-// Stateful property test of the Escrow against a reference model (test/helpers/property-model.ts): rules §2–§6
+// Stateful property test of the Escrow against a reference model (test/helpers/escrow-model.ts): rules §2–§6
 // of docs/escrow.md and E-M6 (solvency).
 //
 // fast-check generates sequences of actions over several deals at once: ETH and an ERC20 with a blocklist;
@@ -35,7 +35,7 @@ import {
   type ModelDeal,
   type Payouts,
   type SignedMessage,
-} from "../helpers/property-model";
+} from "../helpers/escrow-model";
 import { big, errorsInterface as errorsInterfaceOf, propertyEnv, type ActionStats } from "../helpers/property";
 import {
   ACCT,
@@ -394,7 +394,7 @@ const sequenceArb: fc.Arbitrary<Action[]> = fc.oneof(
 /** Outcomes per action type over all runs, printed at the end (to see what the generated sequences exercise). */
 const stats: ActionStats = {};
 
-/** What each payout event pays to whom (test/helpers/property-model.ts `Payouts`). */
+/** What each payout event pays to whom (test/helpers/escrow-model.ts `Payouts`). */
 const DEAL_PAYOUTS: Record<string, (p: Payouts, a: Result) => void> = {
   DealReleased: (p, a) => {
     p.beneficiary += a.amount as bigint;

@@ -28,7 +28,7 @@ const TREE = [
   "contracts/mocks/MockERC20.sol",
   "typechain-types/index.ts",
   "artifacts/contracts/Escrow.sol/Escrow.json",
-  "test/sdk/client.test.ts",
+  "test/sdk/escrow/client.test.ts",
   "scripts/deploy.ts",
   "docs/deployments.md",
   "hardhat.config.ts",

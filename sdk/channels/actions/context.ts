@@ -3,9 +3,9 @@
 import type { ContractRunner, Interface } from "ethers";
 import type { IMicropaymentChannels } from "../../../typechain-types/contracts/interfaces/IMicropaymentChannels";
 import { IMicropaymentChannels__factory } from "../../../typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory";
-import { decodeChannelsError } from "../../errors/contract";
-import type { PreparedTransaction } from "../../escrow/parameters";
-import type { Address } from "../../escrow/types";
+import { decodeChannelsError } from "../../internal/revert";
+import type { PreparedTransaction } from "../../core/types";
+import type { Address } from "../../core/types";
 import { channelsInterface } from "../../internal/abi";
 import { TransactionRunner } from "../../internal/transactions";
 import { requireAddress, requireInteger } from "../../internal/validate";

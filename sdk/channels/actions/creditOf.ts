@@ -1,5 +1,5 @@
 import { ZeroAddress } from "ethers";
-import type { Address } from "../../escrow/types";
+import type { Address } from "../../core/types";
 import { requireAddress } from "../../internal/validate";
 import type { ChannelsContext } from "./context";
 

@@ -1,4 +1,4 @@
-import type { PreparedTransaction } from "../../escrow/parameters";
+import type { PreparedTransaction } from "../../core/types";
 import { decodeChannelEvents } from "../events";
 import type { ChannelWriteParameters, ChannelWriteReturnType } from "../parameters";
 import type { ChannelsContext } from "./context";

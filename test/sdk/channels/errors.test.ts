@@ -14,7 +14,7 @@ import {
   decodeEscrowError,
   type PeerPayError,
 } from "../../../sdk";
-import { KNOWN_CHANNEL_ERRORS } from "../../../sdk/errors/contract";
+import { KNOWN_CHANNEL_ERRORS } from "../../../sdk/internal/revert";
 
 /** The family each Solidity error of the channels decodes into: a change here is an API change. */
 const FAMILIES: Record<string, abstract new (...args: never[]) => PeerPayError> = {

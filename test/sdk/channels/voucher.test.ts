@@ -13,7 +13,7 @@ import {
   toChannelId,
   type ChannelId,
 } from "../../../sdk";
-import { compactSignature } from "../../../sdk/channels/voucher";
+import { compactSignature } from "../../../sdk/channels/verifier";
 import { loadNativeSecp256k1 } from "../../../sdk/internal/secp256k1";
 import { SECP256K1_N, channelsFixture, openChannel, type ChannelsFixture } from "../../helpers/channels-sdk";
 import { expectSdkError } from "../../helpers/sdk";

@@ -2,7 +2,7 @@
 // contract's `_requireVoucher` and `_requireClaimWindow` (docs/micropayments.md §2, §3, M-C2), at a chosen time.
 import { ZeroAddress, hexlify } from "ethers";
 import { IERC1271__factory } from "../../../../typechain-types/factories/@openzeppelin/contracts/interfaces/IERC1271__factory";
-import type { Address } from "../../../escrow/types";
+import type { Address } from "../../../core/types";
 import type { ChannelState } from "../../parameters";
 import type { Channel, ChannelId } from "../../types";
 import type { PayeeContext } from "./context";

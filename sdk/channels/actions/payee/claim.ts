@@ -1,5 +1,5 @@
 import { InvalidParameterError } from "../../../errors/base";
-import type { PreparedTransaction } from "../../../escrow/parameters";
+import type { PreparedTransaction } from "../../../core/types";
 import type { ChannelRef, ChannelWriteParameters, ChannelWriteReturnType } from "../../parameters";
 import { encodeCall } from "../context";
 import { resolveChannel } from "../resolveChannel";

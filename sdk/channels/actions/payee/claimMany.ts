@@ -1,6 +1,6 @@
 import { InvalidParameterError } from "../../../errors/base";
 import { VoucherError } from "../../../errors/channels";
-import type { Address } from "../../../escrow/types";
+import type { Address } from "../../../core/types";
 import { requireInteger } from "../../../internal/validate";
 import type {
   ChannelState,

@@ -1,7 +1,7 @@
-import type { Address } from "../../../escrow/types";
-import type { VoucherStore } from "../../../store/types";
+import type { Address } from "../../../core/types";
+import type { VoucherStore } from "../../voucher-store";
 import type { ChannelId } from "../../types";
-import type { VoucherVerifier } from "../../voucher";
+import type { VoucherVerifier } from "../../verifier";
 import type { ChannelsContext } from "../context";
 import type { PayeeChainView } from "./chainView";
 

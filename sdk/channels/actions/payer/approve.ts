@@ -1,6 +1,6 @@
 import type { TransactionReceipt } from "ethers";
 import { IERC20__factory } from "../../../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
-import type { Address } from "../../../escrow/types";
+import type { Address } from "../../../core/types";
 import type { ChannelsContext } from "../context";
 
 /** Approves the channels contract for exactly `amount` when the allowance is short: never an unlimited allowance. */

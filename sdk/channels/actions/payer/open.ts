@@ -1,5 +1,5 @@
 import { ZeroAddress, randomBytes } from "ethers";
-import type { Address } from "../../../escrow/types";
+import type { Address } from "../../../core/types";
 import { requireAddress, requireBigInt, requireInteger, requireThat } from "../../../internal/validate";
 import { signPermit } from "../../../signing/permit";
 import type {

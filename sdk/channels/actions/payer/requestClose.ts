@@ -1,4 +1,4 @@
-import type { PreparedTransaction } from "../../../escrow/parameters";
+import type { PreparedTransaction } from "../../../core/types";
 import type { ChannelRef, ChannelWriteParameters, ChannelWriteReturnType } from "../../parameters";
 import { encodeCall, type ChannelsContext } from "../context";
 import { resolveChannel } from "../resolveChannel";

@@ -1,6 +1,6 @@
 import { Wallet } from "ethers";
-import type { PreparedTransaction } from "../../../escrow/parameters";
-import type { Address } from "../../../escrow/types";
+import type { PreparedTransaction } from "../../../core/types";
+import type { Address } from "../../../core/types";
 import { requireAddress, requireHex, requireThat } from "../../../internal/validate";
 import type { ChannelRef, ChannelWriteParameters, ChannelWriteReturnType } from "../../parameters";
 import type { Channel } from "../../types";

@@ -1,5 +1,5 @@
 import { ZeroAddress } from "ethers";
-import type { PreparedTransaction } from "../../../escrow/parameters";
+import type { PreparedTransaction } from "../../../core/types";
 import { requireBigInt } from "../../../internal/validate";
 import type { ChannelRef, ChannelWriteParameters, ChannelWriteReturnType } from "../../parameters";
 import { encodeCall, type ChannelsContext } from "../context";

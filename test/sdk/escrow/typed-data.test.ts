@@ -1,28 +1,23 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { Signature, TypedDataEncoder, Wallet, ZeroAddress, concat, toBeHex, type Signer } from "ethers";
-import { BlocklistToken__factory, MockERC1271Wallet__factory } from "../../typechain-types";
+import { Signature, TypedDataEncoder, concat, toBeHex } from "ethers";
+import { MockERC1271Wallet__factory } from "../../../typechain-types";
 import {
   DealStateError,
   DealStatus,
   ESCROW_EIP712_TYPES,
   InvalidParameterError,
-  PermitError,
   SignatureError,
   buildReleaseTypedData,
   escrowDomain,
-  hashTypedData,
   recoverTypedDataSigner,
-  signPermit,
   signRefund,
   signRelease,
   signSettle,
-  signTypedData,
   verifyTypedData,
-  type TypedData,
-} from "../../sdk";
-import { DAY, dealTerms, expectSdkError, sdkFixture, type SdkFixture } from "../helpers/sdk";
+} from "../../../sdk";
+import { DAY, dealTerms, expectSdkError, sdkFixture, type SdkFixture } from "../../helpers/sdk";
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -41,7 +36,7 @@ function highS(signature: string): string {
   return concat([r, toBeHex(SECP256K1_N - BigInt(s), 32), toBeHex(v === 27 ? 28 : 27, 1)]);
 }
 
-describe("sdk/signing", function () {
+describe("sdk/escrow/typed-data: the escrow's signed actions", function () {
   describe("the escrow's EIP-712 definitions", function () {
     it("the struct types encode to the typehash strings of the spec (§8)", function () {
       const encode = (name: keyof typeof ESCROW_EIP712_TYPES) =>
@@ -268,92 +263,6 @@ describe("sdk/signing", function () {
         SignatureError,
         "ESCROW_INVALID_SIGNATURE",
         { signer: walletAddress },
-      );
-    });
-  });
-
-  describe("generic EIP-712", function () {
-    const voucher = (verifyingContract: string): TypedData<{ channelId: string; amount: bigint }> => ({
-      domain: { name: "PeerPay Channels", version: "1", chainId: 31337n, verifyingContract },
-      types: {
-        Voucher: [
-          { name: "channelId", type: "bytes32" },
-          { name: "amount", type: "uint256" },
-        ],
-      },
-      primaryType: "Voucher",
-      message: { channelId: "0x" + "ab".repeat(32), amount: 42n },
-    });
-
-    it("signs, hashes and recovers any struct (a channel voucher)", async function () {
-      const wallet = Wallet.createRandom();
-      const typedData = voucher("0x" + "12".repeat(20));
-      const { signature } = await signTypedData({ signer: wallet, typedData });
-      expect(hashTypedData(typedData)).to.equal(
-        TypedDataEncoder.hash(typedData.domain, { Voucher: [...typedData.types.Voucher] }, typedData.message),
-      );
-      expect(recoverTypedDataSigner({ typedData, signature })).to.equal(wallet.address);
-    });
-
-    it("normalises a wallet's v of 0/1 to 27/28, which OpenZeppelin's ECDSA requires", async function () {
-      const wallet = Wallet.createRandom();
-      const typedData = voucher("0x" + "12".repeat(20));
-      const canonical = (await signTypedData({ signer: wallet, typedData })).signature;
-      const legacyV = canonical.slice(0, -2) + (canonical.endsWith("1b") ? "00" : "01");
-      const ledgerLike = { signTypedData: async () => legacyV } as unknown as Signer;
-      const { signature } = await signTypedData({ signer: ledgerLike, typedData });
-      expect(signature).to.equal(canonical);
-    });
-
-    it("recover refuses a signature that is not 65 bytes", function () {
-      const typedData = voucher(ZeroAddress);
-      expect(() => recoverTypedDataSigner({ typedData, signature: "0x" + "11".repeat(64) })).to.throw(
-        InvalidParameterError,
-        /65 bytes/,
-      );
-    });
-  });
-
-  describe("EIP-2612 permits", function () {
-    it("signPermit produces a permit the token accepts", async function () {
-      const f = await loadFixture(sdkFixture);
-      const deadline = (await time.latest()) + 600;
-      const { v, r, s, typedData } = await signPermit({
-        signer: f.depositor,
-        token: f.tokenAddress,
-        spender: f.address,
-        value: 777n,
-        deadline,
-      });
-      expect(typedData.domain).to.deep.equal({
-        name: "Mock USD",
-        version: "1",
-        chainId: await chainId(),
-        verifyingContract: f.tokenAddress,
-      });
-      expect(typedData.message.nonce).to.equal(0n);
-      await f.token.permit(f.depositor.address, f.address, 777n, deadline, v, r, s);
-      expect(await f.token.allowance(f.depositor.address, f.address)).to.equal(777n);
-    });
-
-    it("a token without a permit gets PermitError PERMIT_UNSUPPORTED before anything is signed", async function () {
-      const f = await loadFixture(sdkFixture);
-      const token = await new BlocklistToken__factory(f.owner).deploy();
-      const signing = {
-        signTypedData: () => expect.fail("must not sign"),
-        provider: ethers.provider,
-        getAddress: async () => f.depositor.address,
-      };
-      await expectSdkError(
-        signPermit({
-          signer: signing as unknown as Signer,
-          token: await token.getAddress(),
-          spender: f.address,
-          value: 1n,
-          deadline: (await time.latest()) + 600,
-        }),
-        PermitError,
-        "PERMIT_UNSUPPORTED",
       );
     });
   });

@@ -1,4 +1,6 @@
-import type { ChannelId, Voucher } from "../channels/types";
+// The port a payee writes its vouchers through. Declared here, by its consumer (PayeeClient); sdk/store/ holds the
+// implementations (memory, file).
+import type { ChannelId, Voucher } from "./types";
 
 /**
  * Where a payee keeps the best (highest cumulative amount) voucher of each channel: the only one it will ever need

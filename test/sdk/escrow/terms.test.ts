@@ -12,8 +12,8 @@ import {
   toDealId,
   unpackTerms,
   type DealTerms,
-} from "../../sdk";
-import { DAY, sdkFixture } from "../helpers/sdk";
+} from "../../../sdk";
+import { DAY, sdkFixture } from "../../helpers/sdk";
 
 const MAX_UINT96 = (1n << 96n) - 1n;
 const MAX_UINT40 = 2 ** 40 - 1;

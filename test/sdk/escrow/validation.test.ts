@@ -10,8 +10,8 @@ import {
   RunnerError,
   unpackTerms,
   type DealParameters,
-} from "../../sdk";
-import { DAY, dealTerms, expectSdkError, sdkFixture, type SdkFixture } from "../helpers/sdk";
+} from "../../../sdk";
+import { DAY, dealTerms, expectSdkError, sdkFixture, type SdkFixture } from "../../helpers/sdk";
 
 type Case = { name: string; parameter: string; terms: (f: SdkFixture, now: number) => Partial<DealParameters> };
 

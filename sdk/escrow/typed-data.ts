@@ -1,10 +1,12 @@
 import type { Signer, TypedDataDomain } from "ethers";
-import type { DealId } from "../escrow/types";
-import { toDealId } from "../escrow/terms";
+// The escrow's signed actions as EIP-712 typed data (docs/escrow.md §8): the structs, the domain, the typed data a
+// wallet signs, and signing it. Beside the escrow, as the voucher's typed data is beside the channels.
 import { RunnerError } from "../errors/base";
 import { PeerPayErrorCode } from "../errors/codes";
 import { requireAddress, requireBigInt, requireInteger } from "../internal/validate";
-import { signTypedData, type SignedTypedData, type TypedData } from "./eip712";
+import { signTypedData, type SignedTypedData, type TypedData } from "../signing/eip712";
+import { toDealId } from "./terms";
+import type { DealId } from "./types";
 
 /**
  * The escrow's EIP-712 structs (docs/escrow.md §8), field by field as `DealLib`'s typehashes. `nonce` and `expiry`

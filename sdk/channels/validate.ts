@@ -1,4 +1,4 @@
-import { MAX_SIGNATURE_BYTES, toChannelId, type Voucher } from "../channels/types";
+import { MAX_SIGNATURE_BYTES, toChannelId, type Voucher } from "./types";
 import { VoucherError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import { requireBigInt, requireHex } from "../internal/validate";

@@ -9,7 +9,7 @@ import {
   type TransactionReceipt,
   type TransactionRequest,
 } from "ethers";
-import { BlocklistToken__factory, MockAccount__factory } from "../../typechain-types";
+import { BlocklistToken__factory, MockAccount__factory } from "../../../typechain-types";
 import {
   AmountError,
   DealLookupError,
@@ -24,9 +24,9 @@ import {
   unpackTerms,
   type DealParameters,
   type EscrowEvent,
-} from "../../sdk";
-import { escrowInterface } from "../../sdk/internal/abi";
-import { ASSETS, DAY, dealTerms, expectSdkError, sdkFixture, type SdkFixture } from "../helpers/sdk";
+} from "../../../sdk";
+import { escrowInterface } from "../../../sdk/internal/abi";
+import { ASSETS, DAY, dealTerms, expectSdkError, sdkFixture, type SdkFixture } from "../../helpers/sdk";
 
 /** The events without where they were logged, for exact comparison. */
 function payloads(events: EscrowEvent[]) {

@@ -12,8 +12,8 @@ import {
   type EscrowEvent,
   type PreparedTransaction,
   type WriteReturnType,
-} from "../../sdk";
-import { DAY, dealTerms, sdkFixture, type SdkFixture } from "../helpers/sdk";
+} from "../../../sdk";
+import { DAY, dealTerms, sdkFixture, type SdkFixture } from "../../helpers/sdk";
 
 /** Two deals with identical terms but for the salt: one driven by the client, one by a raw built transaction. */
 async function twoDealsFixture() {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Log } from "ethers";
-import { InvalidParameterError, decodeEscrowEvents, unpackTerms } from "../../sdk";
-import { dealTerms, sdkFixture } from "../helpers/sdk";
+import { InvalidParameterError, decodeEscrowEvents, unpackTerms } from "../../../sdk";
+import { dealTerms, sdkFixture } from "../../helpers/sdk";
 
 describe("decodeEscrowEvents", function () {
   it("decodes a creation's DealCreated and DealMilestones, skipping the token's own logs", async function () {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, ErrorFragment, Interface, ZeroAddress, concat, id, makeError, type ParamType } from "ethers";
-import { Escrow__factory, FeeOnTransferToken__factory } from "../../typechain-types";
+import { Escrow__factory, FeeOnTransferToken__factory } from "../../../typechain-types";
 import {
   AdminError,
   AmountError,
@@ -23,9 +23,9 @@ import {
   decodeEscrowError,
   packTerms,
   unpackTerms,
-} from "../../sdk";
-import { KNOWN_CONTRACT_ERRORS } from "../../sdk/errors/contract";
-import { dealTerms, expectSdkError, sdkFixture } from "../helpers/sdk";
+} from "../../../sdk";
+import { KNOWN_CONTRACT_ERRORS } from "../../../sdk/internal/revert";
+import { dealTerms, expectSdkError, sdkFixture } from "../../helpers/sdk";
 
 /** The family each Solidity error decodes into: a change here is an API change. */
 const FAMILIES: Record<string, abstract new (...args: never[]) => PeerPayError> = {
