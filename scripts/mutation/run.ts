@@ -1,4 +1,4 @@
-// `npm run mutation [-- --contract Escrow] [--limit N] [--fresh]`: mutation testing of every deployable contract
+// `npm run mutation [-- --contract Escrow] [--limit N] [--fresh | --rejudge]`: mutation testing of every deployable contract
 // (docs/security.md, "Mutation testing"). For each contract of scripts/mutation/targets.ts:
 // 1. every mutant of its sources (scripts/mutation/mutants.ts) is compiled in the cheap profile (compile.ts), on a
 //    pool of worker threads; a mutant that does not compile is stillborn, one whose code equals the original's is
@@ -140,6 +140,7 @@ async function mutateContract(
   pool: CompilePool,
   limit: number,
   fresh: boolean,
+  rejudge: boolean,
 ): Promise<MutationReport> {
   const started = Date.now();
   const contract = target.contract;
@@ -167,7 +168,9 @@ async function mutateContract(
   const done = new Map<string, MutantResult>();
   if (!fresh && existsSync(previous)) {
     const old = JSON.parse(readFileSync(previous, "utf8")) as MutationReport;
-    if (old.sourceHash === hash) for (const r of old.mutants) done.set(r.id, r);
+    // --rejudge: survivors are tested again (after tests were added to kill them); everything else is kept.
+    if (old.sourceHash === hash)
+      for (const r of old.mutants) if (!(rejudge && r.status === "survived")) done.set(r.id, r);
   }
   const selected = mutants.slice(0, limit);
   console.log(`${contract}: ${mutants.length} mutants of ${sources.join(", ")}; ${done.size} already judged`);
@@ -268,6 +271,7 @@ async function main(): Promise<void> {
   const only = argument("contract");
   const limit = Number(argument("limit") ?? Number.MAX_SAFE_INTEGER);
   const fresh = process.argv.includes("--fresh");
+  const rejudge = process.argv.includes("--rejudge");
   const workers = Number(argument("workers") ?? Math.max(1, os.cpus().length - 1));
   patchArtifacts();
   memoizeTranspiledTests();
@@ -275,7 +279,7 @@ async function main(): Promise<void> {
   try {
     for (const target of MUTATION_TARGETS) {
       if (only !== undefined && target.contract !== only) continue;
-      const report = await mutateContract(target, pool, limit, fresh);
+      const report = await mutateContract(target, pool, limit, fresh, rejudge);
       const c = report.counts;
       console.log(
         `\n${report.contract}: score ${(report.score * 100).toFixed(1)}% (${c.killed + c.timeout} killed of ` +

@@ -105,6 +105,16 @@ describe("E-M3 pull payments", function () {
       });
     });
 
+    it("makes no call and credits nothing for a zero share, even to a depositor that rejects ETH", async function () {
+      // The timeout of a release-by-default deal pays the depositor 0: no push, so no failed push to credit.
+      const { escrow, fromRejecting, payer, stranger, deadline } = await loadFixture(rejectingPartiesFixture);
+      await time.increaseTo(deadline + 1n);
+      const tx = await escrow.connect(stranger).triggerTimeout(fromRejecting.deal);
+      await expect(tx).to.emit(escrow, "DealTimedOut");
+      await expect(tx).not.to.emit(escrow, "PaymentCredited");
+      expect(await escrow.creditOf(ETH, await payer.getAddress())).to.equal(0n);
+    });
+
     it("pays the credit to another address the account chooses, once", async function () {
       const { escrow, toRejecting, rejecting, depositor, other, stranger, escrowAddress } =
         await loadFixture(ethReceiversFixture);
