@@ -85,10 +85,12 @@ function mutantsOf(source) {
   // Declarations and directives: nothing to mutate there but constants.
   const skipLine = (n) => /^\s*(pragma|import|error|event|using)\b/.test(lineText(n));
   const mutants = [];
-  const add = (operator, offset, original, mutated) => {
+  // `matched` is found in the blanked code; the mutant replaces the same span of the real source.
+  const add = (operator, offset, matched, mutated) => {
     const line = lineOf(offset);
     if (skipLine(line)) return;
-    mutants.push({ operator, offset, length: original.length, original, mutated, line });
+    const original = source.slice(offset, offset + matched.length);
+    mutants.push({ operator, offset, length: matched.length, original, mutated, line });
   };
   for (const { op, re, to } of SWAPS) {
     for (const m of code.matchAll(re)) for (const r of to) add(op, m.index, m[0], r);
@@ -112,19 +114,20 @@ function mutantsOf(source) {
     add("negate-if", open + 1, cond, `!(${cond})`);
   }
   // Statement deletion: every revert, and expression statements (one line each).
-  for (const m of code.matchAll(/\brevert\s+\w+\([^;]*\);/g)) add("delete-revert", m.index, m[0], "");
+  // A deleted statement becomes an empty block, which also stands alone after an `if` without braces.
+  for (const m of code.matchAll(/\brevert\s+\w+\([^;]*\);/g)) add("delete-revert", m.index, m[0], "{}");
   for (const m of code.matchAll(
     /^[ \t]*((?:emit\b|delete\b|_\w+\(|[\w.[\]]+\s*(?:[+\-*/]?=|\+\+|--)|\+\+|--|\w+\.\w+\()[^;{}\n]*;)/gm,
   )) {
     const text = m[1];
     if (/^\w+\s+\w+\s*=/.test(text) || /^return\b/.test(text)) continue; // declarations, returns
-    add("delete-statement", m.index + m[0].length - text.length, text, "");
+    add("delete-statement", m.index + m[0].length - text.length, text, "{}");
   }
   mutants.sort(
     (a, b) => a.offset - b.offset || a.operator.localeCompare(b.operator) || a.mutated.localeCompare(b.mutated),
   );
   return mutants.map((mu) => ({
-    id: `L${mu.line} ${mu.operator} \`${oneLine(mu.original)}\` -> \`${oneLine(mu.mutated) || "(deleted)"}\``,
+    id: `L${mu.line} ${mu.operator} \`${oneLine(mu.original)}\` -> \`${oneLine(mu.mutated)}\``,
     ...mu,
   }));
 }
