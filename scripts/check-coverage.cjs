@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The CI coverage gate (issue 4): every non-mock contract must have 100% of its lines and functions and at least
+// The CI coverage gate (issue 4): every contract but the mocks and fuzz harnesses must have 100% of its lines and functions and at least
 // 95% of its branches covered, per file. Reads coverage/coverage-summary.json, which `hardhat coverage` writes with
 // the json-summary reporter (.solcover.js). Exits 1, naming each file and metric below its floor.
 "use strict";
@@ -20,7 +20,10 @@ function main() {
   const files = Object.keys(summary)
     .filter((f) => f !== "total")
     .map((f) => ({ file: path.relative(root, path.resolve(root, f)), metrics: summary[f] }))
-    .filter(({ file }) => file.startsWith(`contracts${path.sep}`) && !file.includes(`${path.sep}mocks${path.sep}`));
+    .filter(({ file }) => file.startsWith(`contracts${path.sep}`))
+    .filter(
+      ({ file }) => !file.includes(`${path.sep}mocks${path.sep}`) && !file.includes(`${path.sep}fuzz${path.sep}`),
+    );
   // Every deployable contract must be measured: a gate over nothing would pass.
   const required = ["Escrow.sol", "MicropaymentChannels.sol"].map((f) => path.join("contracts", f));
   const missing = required.filter((r) => !files.some(({ file }) => file === r));

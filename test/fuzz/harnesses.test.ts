@@ -1,0 +1,175 @@
+// The fuzz harnesses of contracts/fuzz/ driven by fast-check inside the Hardhat suite, so that their rules are
+// checked in CI whatever happens to medusa (which runs the same harnesses: scripts/fuzz.sh, docs/security.md §5).
+//
+// Each run deploys a harness (which deploys the contract under test, a token and five actors) and calls its actions
+// with random arguments, as medusa does, with random time jumps between them. Every action must succeed (a harness
+// action reverts only when one of its assertions fails: who received what, totals that only grow, closed objects
+// that never change), and after every action every `property_*` function must return true (solvency and the books
+// against the harness's own count). Runs also count what the contract under test did (its events), and the test
+// requires each important path to have happened, so that a harness that stopped reaching them cannot pass quietly.
+//
+// Environment variables: FC_NUM_RUNS (default 25), FC_MAX_STEPS (default 50), FC_SEED, FC_PATH, FC_VERBOSE=1, as
+// in the other property tests (test/helpers/property.ts).
+
+import { expect } from "chai";
+import fc from "fast-check";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { parseEther, type Contract, type FunctionFragment, type Interface } from "ethers";
+import { underCoverage } from "../helpers/coverage";
+import { checkStateful, propertyEnv, tally, type ActionStats } from "../helpers/property";
+
+const ENV = propertyEnv({ numRuns: 25, maxSteps: 50 });
+const TEST_FILE = "test/fuzz/harnesses.test.ts";
+const UINT256_MAX = (1n << 256n) - 1n;
+/** Time jumps between actions: none, short, around the contracts' periods (hours to days). */
+const JUMPS = [0, 0, 0, 1, 600, 3_600, 86_400, 3 * 86_400];
+
+interface Step {
+  fn: number;
+  words: bigint[];
+  flags: boolean[];
+  jump: number;
+}
+
+const stepArbitrary = fc.record({
+  fn: fc.nat(),
+  // Small words pick actors, deals and indices; large ones exercise the bounds of amounts and seeds.
+  words: fc.array(fc.oneof(fc.bigInt({ min: 0n, max: 64n }), fc.bigInt({ min: 0n, max: UINT256_MAX })), {
+    minLength: 5,
+    maxLength: 5,
+  }),
+  flags: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+  jump: fc.constantFrom(...JUMPS),
+});
+
+/** Weight of the action that creates objects (deals, channels): without enough of them the others only revert. */
+const CREATOR_WEIGHT = 4;
+
+/** The actions of a harness: its non-view functions (the properties are views), the creator `CREATOR_WEIGHT` times. */
+function actionsOf(iface: Interface, creator: string): FunctionFragment[] {
+  const actions: FunctionFragment[] = [];
+  iface.forEachFunction((f) => {
+    if (f.stateMutability === "view" || f.stateMutability === "pure") return;
+    for (let i = f.name === creator ? CREATOR_WEIGHT : 1; i > 0; i--) actions.push(f);
+  });
+  expect(actions.some((f) => f.name === creator), `no action ${creator}`).to.equal(true);
+  return actions.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function propertiesOf(iface: Interface): string[] {
+  const names: string[] = [];
+  iface.forEachFunction((f) => {
+    if (f.name.startsWith("property_")) names.push(f.name);
+  });
+  return names.sort();
+}
+
+function argsOf(fragment: FunctionFragment, step: Step): (bigint | boolean)[] {
+  let word = 0;
+  let flag = 0;
+  return fragment.inputs.map((input) => {
+    if (input.type === "bool") return step.flags[flag++ % step.flags.length];
+    if (input.type === "uint256") return step.words[word++ % step.words.length];
+    throw new Error(`harness action ${fragment.format()} takes a ${input.type}: teach argsOf to generate it`);
+  });
+}
+
+async function deployHarness(name: string) {
+  const factory = await ethers.getContractFactory(name);
+  // Shared between five actors and the donor; the actions bound ETH deposits to 10 ETH each.
+  const harness = (await factory.deploy({ value: parseEther("3000") })) as unknown as Contract;
+  await harness.waitForDeployment();
+  return harness;
+}
+
+const deployEscrowFuzz = () => deployHarness("EscrowFuzz");
+const deployChannelsFuzz = () => deployHarness("ChannelsFuzz");
+
+/**
+ * Runs random action sequences on a harness and checks its properties after every step; returns how often each
+ * event of the contract under test was emitted.
+ */
+async function fuzz(
+  name: string,
+  creator: string,
+  fixture: () => Promise<Contract>,
+  target: Interface,
+): Promise<ActionStats> {
+  const stats: ActionStats = {};
+  const events: ActionStats = {};
+  const harnessInterface = (await ethers.getContractFactory(name)).interface;
+  const actions = actionsOf(harnessInterface, creator);
+  const properties = propertiesOf(harnessInterface);
+  expect(properties, `${name} has no property_ functions`).to.not.deep.equal([]);
+  await checkStateful({
+    arbitrary: fc.array(stepArbitrary, { minLength: Math.ceil(ENV.maxSteps / 2), maxLength: ENV.maxSteps }),
+    env: ENV,
+    testFile: TEST_FILE,
+    stats,
+    runOne: async (steps: Step[]) => {
+      const harness = await loadFixture(fixture);
+      const trace: string[] = [];
+      for (const step of steps) {
+        if (step.jump !== 0) await time.increase(step.jump);
+        const fragment = actions[step.fn % actions.length];
+        const args = argsOf(fragment, step);
+        trace.push(`+${step.jump}s ${fragment.name}(${args.join(", ")})`);
+        if (ENV.verbose) console.log(`        ${trace[trace.length - 1]}`);
+        let receipt;
+        try {
+          const tx = await harness.getFunction(fragment.format("sighash"))(...args, { gasLimit: 16_000_000 });
+          receipt = await tx.wait();
+        } catch (e) {
+          throw new Error(`${name}.${fragment.name} reverted (a harness assertion failed):\n  ${trace.join("\n  ")}`, {
+            cause: e,
+          });
+        }
+        tally(stats, fragment.name, receipt?.status === 1);
+        for (const log of receipt?.logs ?? []) {
+          const parsed = target.parseLog(log);
+          if (parsed !== null) tally(events, parsed.name, true);
+        }
+        for (const property of properties) {
+          const holds = (await harness.getFunction(property).staticCall()) as boolean;
+          expect(holds, `${name}.${property} broken after:\n  ${trace.join("\n  ")}`).to.equal(true);
+        }
+      }
+    },
+  });
+  console.log(
+    "        events: " +
+      Object.entries(events)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([e, { ok }]) => `${e} ${ok}`)
+        .join(", "),
+  );
+  return events;
+}
+
+/** Requires every listed event of the contract under test to have been emitted at least `floor` times. */
+function expectReached(events: ActionStats, names: string[], floor: number): void {
+  const missed = names.filter((n) => (events[n]?.ok ?? 0) < floor).map((n) => `${n} ${events[n]?.ok ?? 0}`);
+  expect(missed, `paths the harness reached fewer than ${floor} times`).to.deep.equal([]);
+}
+
+describe("fuzz harnesses (contracts/fuzz/), driven by fast-check", function () {
+  // 25-65 s each on two loaded cores. Skipped under coverage, where instrumented contracts make them several times
+  // slower and add no coverage (the same CI run checks them in npm test).
+  this.timeout(600_000);
+  beforeEach(function () {
+    if (underCoverage()) this.skip();
+  });
+
+  it("EscrowFuzz: every action keeps its assertions and every property after every step", async function () {
+    const iface = (await ethers.getContractFactory("Escrow")).interface;
+    const events = await fuzz("EscrowFuzz", "createDeal", deployEscrowFuzz, iface);
+    expectReached(events, ["DealCreated", "DealReleased", "DealRefunded", "DealSettled", "DealTimedOut", "PaymentCredited"], 3);
+  });
+
+  it("ChannelsFuzz: every action keeps its assertions and every property after every step", async function () {
+    const iface = (await ethers.getContractFactory("MicropaymentChannels")).interface;
+    const events = await fuzz("ChannelsFuzz", "open", deployChannelsFuzz, iface);
+    expectReached(events, ["ChannelOpened", "ChannelClaimed", "ChannelClosed", "ChannelCloseRequested", "ChannelToppedUp"], 3);
+  });
+});
