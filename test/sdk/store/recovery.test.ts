@@ -10,7 +10,7 @@ import path from "node:path";
 import { StoreError, type ChannelId, type Voucher } from "../../../sdk";
 import { FileVoucherStore } from "../../../sdk/node";
 import { expectSdkError } from "../../helpers/sdk";
-import { channelOf, signatureOf } from "../channels/fixtures/store-writer";
+import { channelOf, signatureOf } from "./fixtures/store-writer";
 import {
   HEADER_SIZE,
   V3_RECORD_SIZE,

@@ -28,7 +28,7 @@ import {
   v1Record,
   v2Record,
   v3Log,
-} from "../store/fixtures/log-format";
+} from "./fixtures/log-format";
 import { channelOf, signatureOf } from "./fixtures/store-writer";
 
 const RECORD_SIZE = V3_RECORD_SIZE;
