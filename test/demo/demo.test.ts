@@ -96,7 +96,7 @@ describe("The demo (README: npm run demo)", function () {
       const first = await runDemo(env, ["--network", "localhost"]);
       expectAllStories(first);
       expect(first.stdout).to.include(`on network "localhost" (chain id ${node.chainId})`);
-      expect(first.stdout).to.match(/▸ MicropaymentChannels deployed at/);
+      for (const name of SUITE) expect(first.stdout).to.match(new RegExp(`▸ ${name} deployed at 0x[0-9a-fA-F]{40}`));
       const second = await runDemo(env, ["--network", "localhost"]);
       expectAllStories(second);
       for (const name of SUITE) expect(second.stdout).to.match(new RegExp(`▸ ${name} unchanged at`));

@@ -1,11 +1,15 @@
 // The deployment rules of docs/deployments.md §2–§4 on the embedded Hardhat network, each test named by its rule.
 // Every test runs between an evm_snapshot and an evm_revert, with its records in a fresh temporary folder.
+//
+// The products, their order and their constructor arguments come from their registration (scripts/products/), so that
+// a new product is covered here without editing this file: "each contract" is each product, "the first" and "the
+// second" are positions in that list, and a product's arguments are what it registers for the deployment's owner.
 import { expect } from "chai";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ethers, artifacts, network } from "hardhat";
-import { concat, getAddress, keccak256, type Signer } from "ethers";
+import { Interface, concat, getAddress, isAddress, keccak256, type Signer } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   CREATE2_PROXY,
@@ -25,6 +29,8 @@ import {
   type SuiteArtifacts,
   type SuiteContract,
 } from "../../scripts/lib/deploy";
+import type { Product } from "../../scripts/lib/product";
+import { PRODUCTS } from "../../scripts/products";
 import { alterBuild, expectDeployError, waitFor } from "../helpers/deploy";
 
 type Artifacts = SuiteArtifacts;
@@ -56,6 +62,23 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
   });
 
   const path = () => join(dir, "hardhat.json");
+  /** What a run reports when it does the same for every contract of the suite, in deployment order. */
+  const each = (action: string) => SUITE.map(() => action);
+  /**
+   * A product's constructor arguments for a deployment owned by `owner`, in the record's JSON form (§3: addresses
+   * checksummed, integers as decimal strings).
+   */
+  const jsonArgs = (product: Product, owner: string): unknown =>
+    JSON.parse(
+      JSON.stringify(product.constructorArgs({ owner: getAddress(owner) }), (_key, value: unknown) => {
+        if (typeof value === "bigint" || typeof value === "number") return value.toString();
+        if (typeof value === "string" && isAddress(value)) return getAddress(value);
+        return value;
+      }),
+    );
+  /** Whether the product's arguments (so its initcode and address) change when the deployment's owner does. */
+  const takesOwner = (product: Product) =>
+    JSON.stringify(jsonArgs(product, deployer.address)) !== JSON.stringify(jsonArgs(product, stranger.address));
   const run = (overrides: Partial<DeploySuiteParameters> = {}) =>
     deploySuite({
       provider: ethers.provider,
@@ -106,13 +129,17 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
   describe("same address on every chain", function () {
     it("D-A1 creates each contract at keccak256(0xff ‖ proxy ‖ salt ‖ keccak256(initcode))[12:]", async function () {
       const result = await run();
-      const { coder, artifacts: a } = { coder: ethers.AbiCoder.defaultAbiCoder(), artifacts: suiteArtifacts };
-      const initcodes: Record<SuiteContract, string> = {
-        Escrow: concat([a.Escrow.bytecode, coder.encode(["address"], [deployer.address])]),
-        MicropaymentChannels: a.MicropaymentChannels.bytecode,
-      };
+      expect(result.contracts.map((c) => c.name)).to.deep.equal([...SUITE]);
+      // The initcode: the creation bytecode followed by the ABI encoding of the product's arguments for the owner.
+      const initcodes = new Map<SuiteContract, string>();
+      for (const product of PRODUCTS) {
+        const artifact = suiteArtifacts[product.contract];
+        const args = product.constructorArgs({ owner: deployer.address });
+        initcodes.set(product.contract, concat([artifact.bytecode, new Interface(artifact.abi).encodeDeploy(args)]));
+      }
       for (const outcome of result.contracts) {
-        const digest = keccak256(concat(["0xff", CREATE2_PROXY, DEFAULT_SALT, keccak256(initcodes[outcome.name])]));
+        const initcode = initcodes.get(outcome.name)!;
+        const digest = keccak256(concat(["0xff", CREATE2_PROXY, DEFAULT_SALT, keccak256(initcode)]));
         const expected = getAddress("0x" + digest.slice(-40));
         expect(outcome.address, outcome.name).to.equal(expected);
         expect(await code(expected), outcome.name).to.not.equal("0x");
@@ -128,12 +155,16 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       // Another account, with a nonce far from the first one's.
       for (let i = 0; i < 3; i++) await other.sendTransaction({ to: other.address, value: 1n });
       const second = await run({ signer: other, owner: stranger.address });
-      expect(second.contracts.map((c) => c.action)).to.deep.equal(["deployed", "deployed"]);
+      expect(second.contracts.map((c) => c.action)).to.deep.equal(each("deployed"));
       expect(second.contracts.map((c) => c.address)).to.deep.equal(first.contracts.map((c) => c.address));
-      // and the address does depend on the initcode and the salt:
+      // and the address does depend on the initcode and the salt: another owner moves exactly the contracts whose
+      // arguments it changes (at least the Escrow's, whose argument is its owner).
       const plans = planSuite(suiteArtifacts, { owner: other.address, salt: DEFAULT_SALT });
-      expect(plans[0].address).to.not.equal(first.contracts[0].address);
-      expect(plans[1].address).to.equal(first.contracts[1].address);
+      expect(PRODUCTS.some(takesOwner), "no product takes the owner").to.equal(true);
+      for (const [i, product] of PRODUCTS.entries()) {
+        const moved = plans[i].address !== first.contracts[i].address;
+        expect(moved, product.contract).to.equal(takesOwner(product));
+      }
       const salted = planSuite(suiteArtifacts, { owner: stranger.address, salt: "0x" + "11".repeat(32) });
       expect(salted.map((p) => p.address)).to.not.include.members(first.contracts.map((c) => c.address));
     });
@@ -145,7 +176,7 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       const result = await run();
       expect(result.proxyInstalled).to.equal(true);
       expect(await code(CREATE2_PROXY)).to.equal(CREATE2_PROXY_RUNTIME);
-      expect(result.contracts.map((c) => c.action)).to.deep.equal(["deployed", "deployed"]);
+      expect(result.contracts.map((c) => c.action)).to.deep.equal(each("deployed"));
       // Present now: not installed again.
       rmSync(path());
       expect((await run()).proxyInstalled).to.equal(false);
@@ -178,7 +209,7 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       await installProxy();
       const result = await run({ provider: reportingChainId(11_155_111), network: "sepolia" });
       expect(result.proxyInstalled).to.equal(false);
-      expect(result.contracts.map((c) => c.action)).to.deep.equal(["deployed", "deployed"]);
+      expect(result.contracts.map((c) => c.action)).to.deep.equal(each("deployed"));
     });
 
     it("§2 refuses a proxy address that holds other code", async function () {
@@ -189,36 +220,60 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
     });
 
     it("§2 checks the runtime code after each creation: code other than the artifact's is an error", async function () {
-      // The creation bytecode is the real one, but the expected runtime code differs in one metadata byte.
-      const expectedOther = {
-        ...suiteArtifacts.Escrow,
-        deployedBytecode: alterBuild(suiteArtifacts.Escrow).deployedBytecode,
-      };
-      const error = await expectDeployError(
-        run({ artifacts: { ...suiteArtifacts, Escrow: expectedOther } }),
-        DeployErrorCode.CODE_MISMATCH,
-      );
-      expect(error.details).to.include({ contract: "Escrow" });
+      for (const [i, name] of SUITE.entries()) {
+        // The creation bytecode is the real one, but the expected runtime code differs in one metadata byte. Each
+        // product in its own folder and with its own salt, so that the contracts before it are created anew.
+        const expectedOther = {
+          ...suiteArtifacts[name],
+          deployedBytecode: alterBuild(suiteArtifacts[name]).deployedBytecode,
+        };
+        const error = await expectDeployError(
+          run({
+            artifacts: { ...suiteArtifacts, [name]: expectedOther },
+            salt: keccak256(concat([DEFAULT_SALT, "0x" + i.toString(16).padStart(2, "0")])),
+            deploymentsDir: mkdtempSync(join(dir, "mismatch-")),
+          }),
+          DeployErrorCode.CODE_MISMATCH,
+        );
+        expect(error.details, name).to.include({ contract: name });
+      }
     });
 
     it("§2 the runtime check ignores only the immutables' bytes", async function () {
       const result = await run();
-      const escrow = result.contracts[0].address;
-      const onChain = (await code(escrow)).toLowerCase();
-      const artifact = suiteArtifacts.Escrow;
-      expect(matchesRuntime(onChain, artifact)).to.equal(true);
-      // The immutables do differ from the artifact's zeros (the EIP-712 domain's cached values).
-      expect(onChain).to.not.equal(artifact.deployedBytecode.toLowerCase());
       const flip = (hex: string, byte: number) => {
         const at = 2 + 2 * byte;
         const b = (parseInt(hex.slice(at, at + 2), 16) ^ 0xff).toString(16).padStart(2, "0");
         return hex.slice(0, at) + b + hex.slice(at + 2);
       };
-      const immutable = artifact.immutableRanges[0];
-      expect(matchesRuntime(flip(onChain, immutable.start), artifact)).to.equal(true);
-      expect(matchesRuntime(flip(onChain, immutable.start + immutable.length), artifact)).to.equal(false);
-      expect(matchesRuntime(flip(onChain, 0), artifact)).to.equal(false);
-      expect(matchesRuntime(onChain + "00", artifact)).to.equal(false);
+      // The Escrow's EIP-712 domain makes at least one contract of the suite hold immutables.
+      expect(SUITE.some((name) => suiteArtifacts[name].immutableRanges.length > 0)).to.equal(true);
+      for (const { name, address } of result.contracts) {
+        const onChain = (await code(address)).toLowerCase();
+        const artifact = suiteArtifacts[name];
+        expect(matchesRuntime(onChain, artifact), name).to.equal(true);
+        expect(matchesRuntime(flip(onChain, 0), artifact), name).to.equal(false);
+        expect(matchesRuntime(onChain + "00", artifact), name).to.equal(false);
+        const ranges = artifact.immutableRanges;
+        if (ranges.length === 0) {
+          expect(onChain, name).to.equal(artifact.deployedBytecode.toLowerCase());
+          continue;
+        }
+        // The immutables do differ from the artifact's zeros (e.g. the EIP-712 domain's cached values).
+        expect(onChain, name).to.not.equal(artifact.deployedBytecode.toLowerCase());
+        const ignored = (byte: number) => ranges.some(({ start, length }) => byte >= start && byte < start + length);
+        for (const { start, length } of ranges) {
+          expect(matchesRuntime(flip(onChain, start), artifact), `${name} @${start}`).to.equal(true);
+          expect(
+            matchesRuntime(flip(onChain, start + length - 1), artifact),
+            `${name} @${start + length - 1}`,
+          ).to.equal(true);
+        }
+        // The byte just after an immutable is compared.
+        const after = ranges.map(({ start, length }) => start + length).find((byte) => !ignored(byte));
+        expect(after, `${name}: every immutable is followed by another`).to.not.equal(undefined);
+        expect(matchesRuntime(flip(onChain, after!), artifact), `${name} @${after}`).to.equal(false);
+      }
     });
   });
 
@@ -240,7 +295,7 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
           address: outcome.address,
           transactionHash: receipt!.hash,
           blockNumber: receipt!.blockNumber,
-          constructorArgs: outcome.name === "Escrow" ? [stranger.address] : [],
+          constructorArgs: jsonArgs(PRODUCTS[SUITE.indexOf(outcome.name)], owner),
           salt: DEFAULT_SALT,
           bytecodeHash: keccak256(suiteArtifacts[outcome.name].bytecode),
           status: "deployed",
@@ -262,8 +317,9 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       // A pending entry without its transaction cannot be resumed: corrupt.
       const result = await run({ deploymentsDir: mkdtempSync(join(tmpdir(), "peerpay-deploy-")) });
       const record = structuredClone(result.record);
-      record.contracts.Escrow = {
-        ...record.contracts.Escrow,
+      const [firstName] = SUITE;
+      record.contracts[firstName] = {
+        ...record.contracts[firstName],
         status: "pending",
         transactionHash: null,
         blockNumber: null,
@@ -272,7 +328,7 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       const after = await chainState();
       await expectDeployError(run(), DeployErrorCode.RECORD_CORRUPT);
       expect(await chainState()).to.deep.equal(after);
-      expect(after.nonce).to.equal(before.nonce + 2);
+      expect(after.nonce).to.equal(before.nonce + SUITE.length);
     });
 
     it("D-R2 rewrites the record after each send and each receipt: pending, then deployed", async function () {
@@ -282,37 +338,44 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       running.catch(() => undefined);
       const read = () => (existsSync(path()) ? readRecord(path()) : undefined);
 
-      // After the first send: Escrow pending with its transaction, which is in the mempool, not mined.
-      const first = await waitFor(
-        () => read(),
-        (r) => r?.contracts.Escrow?.status === "pending",
-      );
-      const escrowHash = first!.contracts.Escrow.transactionHash!;
-      expect(first!.contracts.Escrow.blockNumber).to.equal(null);
-      expect(first!.contracts.MicropaymentChannels).to.equal(undefined);
-      const pendingTx = await network.provider.send("eth_getTransactionByHash", [escrowHash]);
-      expect(pendingTx.blockNumber).to.equal(null);
+      // Each contract in turn. After its send: pending with its transaction, which is in the mempool, not mined; the
+      // contracts before it deployed, each in the block that mined it; none after it in the record yet. Then its
+      // receipt, once a block mines it.
+      const hashes: string[] = [];
+      const minedAt: number[] = [];
+      for (const [i, name] of SUITE.entries()) {
+        const sent = await waitFor(
+          () => read(),
+          (r) => r?.contracts[name]?.status === "pending",
+          { what: `${name} pending` },
+        );
+        const hash = sent!.contracts[name].transactionHash!;
+        expect(sent!.contracts[name].blockNumber, name).to.equal(null);
+        for (const [j, earlier] of SUITE.slice(0, i).entries()) {
+          expect(sent!.contracts[earlier], earlier).to.include({
+            status: "deployed",
+            transactionHash: hashes[j],
+            blockNumber: minedAt[j],
+          });
+        }
+        for (const later of SUITE.slice(i + 1)) expect(sent!.contracts[later], later).to.equal(undefined);
+        const pendingTx = await network.provider.send("eth_getTransactionByHash", [hash]);
+        expect(pendingTx.blockNumber, name).to.equal(null);
+        hashes.push(hash);
+        await network.provider.send("evm_mine", []);
+        minedAt.push(await ethers.provider.getBlockNumber());
+      }
 
-      await network.provider.send("evm_mine", []);
-      const minedAt = await ethers.provider.getBlockNumber();
-      // After its receipt: Escrow deployed in that block; then the second send: MicropaymentChannels pending.
-      const second = await waitFor(
-        () => read(),
-        (r) => r?.contracts.MicropaymentChannels?.status === "pending",
-      );
-      expect(second!.contracts.Escrow).to.include({
-        status: "deployed",
-        transactionHash: escrowHash,
-        blockNumber: minedAt,
-      });
-
-      await network.provider.send("evm_mine", []);
       const result = await running;
-      expect(result.contracts.map((c) => c.action)).to.deep.equal(["deployed", "deployed"]);
-      expect(readRecord(path())!.contracts.MicropaymentChannels).to.include({
-        status: "deployed",
-        blockNumber: minedAt + 1,
-      });
+      expect(result.contracts.map((c) => c.action)).to.deep.equal(each("deployed"));
+      const record = readRecord(path())!;
+      for (const [i, name] of SUITE.entries()) {
+        expect(record.contracts[name], name).to.include({
+          status: "deployed",
+          transactionHash: hashes[i],
+          blockNumber: minedAt[i],
+        });
+      }
     });
   });
 
@@ -350,7 +413,7 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       const lines: string[] = [];
       const second = await run({ logger: (l) => lines.push(l) });
       expect(await chainState()).to.deep.equal(before);
-      expect(second.contracts.map((c) => c.action)).to.deep.equal(["unchanged", "unchanged"]);
+      expect(second.contracts.map((c) => c.action)).to.deep.equal(each("unchanged"));
       expect(second.contracts.map((c) => c.address)).to.deep.equal(first.contracts.map((c) => c.address));
       expect(readFileSync(path(), "utf8")).to.equal(text);
       expect(lines).to.deep.equal([]);
@@ -358,10 +421,10 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
 
     it("D-S2 a pending creation that was mined is recorded as deployed (resumed) without sending it again", async function () {
       await installProxy();
-      const [escrowPlan] = planSuite(suiteArtifacts, { owner: deployer.address, salt: DEFAULT_SALT });
+      const [firstPlan] = planSuite(suiteArtifacts, { owner: deployer.address, salt: DEFAULT_SALT });
       // What an interrupted run leaves: its transaction mined, the record still saying pending.
-      const receipt = await createThroughProxy(deployer, escrowPlan.initcode, DEFAULT_SALT);
-      writeFileSync(path(), serializeRecord(pendingRecord(escrowPlan, receipt.hash)));
+      const receipt = await createThroughProxy(deployer, firstPlan.initcode, DEFAULT_SALT);
+      writeFileSync(path(), serializeRecord(pendingRecord(firstPlan, receipt.hash)));
       const before = await chainState();
       const result = await run();
       expect(result.contracts[0]).to.include({
@@ -370,33 +433,36 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
         blockNumber: receipt.blockNumber,
       });
       expect(result.contracts[0].gasUsed).to.equal(receipt.gasUsed);
-      expect(result.contracts[1].action).to.equal("deployed");
-      // Only MicropaymentChannels was sent.
-      expect((await chainState()).nonce).to.equal(before.nonce + 1);
-      expect(readRecord(path())!.contracts.Escrow).to.include({ status: "deployed", transactionHash: receipt.hash });
+      expect(result.contracts.slice(1).map((c) => c.action)).to.deep.equal(each("deployed").slice(1));
+      // Only the contracts after the first were sent.
+      expect((await chainState()).nonce).to.equal(before.nonce + SUITE.length - 1);
+      expect(readRecord(path())!.contracts[firstPlan.name]).to.include({
+        status: "deployed",
+        transactionHash: receipt.hash,
+      });
     });
 
     it("D-S2 a pending creation unknown to the node (dropped), with no code at the address, is sent again", async function () {
       await installProxy();
-      const [escrowPlan] = planSuite(suiteArtifacts, { owner: deployer.address, salt: DEFAULT_SALT });
+      const [firstPlan] = planSuite(suiteArtifacts, { owner: deployer.address, salt: DEFAULT_SALT });
       const dropped = keccak256("0x1234");
-      writeFileSync(path(), serializeRecord(pendingRecord(escrowPlan, dropped)));
+      writeFileSync(path(), serializeRecord(pendingRecord(firstPlan, dropped)));
       const before = await chainState();
       const result = await run();
-      expect(result.contracts.map((c) => c.action)).to.deep.equal(["deployed", "deployed"]);
+      expect(result.contracts.map((c) => c.action)).to.deep.equal(each("deployed"));
       expect(result.contracts[0].transactionHash).to.not.equal(dropped);
-      expect((await chainState()).nonce).to.equal(before.nonce + 2);
-      expect(await code(escrowPlan.address)).to.not.equal("0x");
+      expect((await chainState()).nonce).to.equal(before.nonce + SUITE.length);
+      expect(await code(firstPlan.address)).to.not.equal("0x");
     });
 
     it("D-S2 a pending creation that reverted, with the code created by someone else, is adopted", async function () {
       await installProxy();
-      const [escrowPlan] = planSuite(suiteArtifacts, { owner: deployer.address, salt: DEFAULT_SALT });
-      const theirs = await createThroughProxy(stranger, escrowPlan.initcode, DEFAULT_SALT);
+      const [firstPlan] = planSuite(suiteArtifacts, { owner: deployer.address, salt: DEFAULT_SALT });
+      const theirs = await createThroughProxy(stranger, firstPlan.initcode, DEFAULT_SALT);
       // Ours came second: the proxy reverts on the taken address.
-      const ours = await createThroughProxy(deployer, escrowPlan.initcode, DEFAULT_SALT);
+      const ours = await createThroughProxy(deployer, firstPlan.initcode, DEFAULT_SALT);
       expect(ours.status).to.equal(0);
-      writeFileSync(path(), serializeRecord(pendingRecord(escrowPlan, ours.hash)));
+      writeFileSync(path(), serializeRecord(pendingRecord(firstPlan, ours.hash)));
       const before = await chainState();
       const result = await run();
       expect(result.contracts[0]).to.include({
@@ -404,18 +470,19 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
         transactionHash: null,
         blockNumber: theirs.blockNumber,
       });
-      expect((await chainState()).nonce).to.equal(before.nonce + 1);
+      expect(result.contracts.slice(1).map((c) => c.action)).to.deep.equal(each("deployed").slice(1));
+      expect((await chainState()).nonce).to.equal(before.nonce + SUITE.length - 1);
     });
 
     it("D-S2 a pending creation still in the mempool is waited for, not sent again", async function () {
       await installProxy();
       await network.provider.send("evm_setAutomine", [false]);
-      const [escrowPlan] = planSuite(suiteArtifacts, { owner: deployer.address, salt: DEFAULT_SALT });
+      const [firstPlan] = planSuite(suiteArtifacts, { owner: deployer.address, salt: DEFAULT_SALT });
       const tx = await deployer.sendTransaction({
         to: CREATE2_PROXY,
-        data: concat([DEFAULT_SALT, escrowPlan.initcode]),
+        data: concat([DEFAULT_SALT, firstPlan.initcode]),
       });
-      writeFileSync(path(), serializeRecord(pendingRecord(escrowPlan, tx.hash)));
+      writeFileSync(path(), serializeRecord(pendingRecord(firstPlan, tx.hash)));
       const running = run();
       running.catch(() => undefined);
       // Give the run time to (wrongly) send; the pending nonce must stay one past the mined one.
@@ -423,15 +490,19 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       const mined = await ethers.provider.getTransactionCount(deployer.address, "latest");
       expect(await ethers.provider.getTransactionCount(deployer.address, "pending")).to.equal(mined + 1);
       await network.provider.send("evm_mine", []);
-      await waitFor(
-        () => (existsSync(path()) ? readRecord(path()) : undefined),
-        (r) => r?.contracts.MicropaymentChannels?.status === "pending",
-      );
-      await network.provider.send("evm_mine", []);
+      // Once the first is mined, the run sends each of the others in turn.
+      for (const name of SUITE.slice(1)) {
+        await waitFor(
+          () => (existsSync(path()) ? readRecord(path()) : undefined),
+          (r) => r?.contracts[name]?.status === "pending",
+          { what: `${name} pending` },
+        );
+        await network.provider.send("evm_mine", []);
+      }
       const result = await running;
-      expect(result.contracts.map((c) => c.action)).to.deep.equal(["resumed", "deployed"]);
+      expect(result.contracts.map((c) => c.action)).to.deep.equal(["resumed", ...each("deployed").slice(1)]);
       expect(result.contracts[0].transactionHash).to.equal(tx.hash);
-      expect(await ethers.provider.getTransactionCount(deployer.address, "latest")).to.equal(mined + 2);
+      expect(await ethers.provider.getTransactionCount(deployer.address, "latest")).to.equal(mined + SUITE.length);
     });
 
     it("D-S3 a lost record: the contracts at their addresses are adopted without sending, with their creation blocks", async function () {
@@ -462,34 +533,47 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       const before = await chainState();
       const result = await run();
       expect(await chainState()).to.deep.equal(before);
-      expect(result.contracts.map((c) => [c.action, c.blockNumber])).to.deep.equal([
-        ["adopted", blocks[0]],
-        ["adopted", blocks[1]],
-      ]);
+      expect(blocks).to.have.length(SUITE.length);
+      expect(result.contracts.map((c) => [c.action, c.blockNumber])).to.deep.equal(
+        blocks.map((block) => ["adopted", block]),
+      );
     });
 
-    it("D-S4 other arguments: a new Escrow at a new address replaces the entry; the old one stays untouched", async function () {
+    it("D-S4 other arguments (another owner): each contract whose arguments change is deployed at a new address, its entry replaced; the old one stays untouched", async function () {
       const first = await run();
-      const oldEscrow = first.contracts[0].address;
       const before = await chainState();
       const second = await run({ owner: stranger.address });
-      expect(second.contracts.map((c) => c.action)).to.deep.equal(["deployed", "unchanged"]);
-      expect(second.contracts[0].address).to.not.equal(oldEscrow);
-      expect((await chainState()).nonce).to.equal(before.nonce + 1);
+      const changed = PRODUCTS.map(takesOwner);
+      expect(changed, "no product takes the owner").to.include(true);
+      expect(second.contracts.map((c) => c.action)).to.deep.equal(
+        changed.map((moved) => (moved ? "deployed" : "unchanged")),
+      );
+      expect((await chainState()).nonce).to.equal(before.nonce + changed.filter(Boolean).length);
       const record = readRecord(path())!;
-      expect(record.contracts.Escrow).to.include({ address: second.contracts[0].address, status: "deployed" });
-      expect(record.contracts.Escrow.constructorArgs).to.deep.equal([stranger.address]);
-      const old = await ethers.getContractAt("Escrow", oldEscrow);
+      for (const [i, product] of PRODUCTS.entries()) {
+        const { name, address } = second.contracts[i];
+        if (changed[i]) {
+          expect(address, name).to.not.equal(first.contracts[i].address);
+          expect(await code(first.contracts[i].address), name).to.not.equal("0x");
+        } else {
+          expect(address, name).to.equal(first.contracts[i].address);
+        }
+        expect(record.contracts[name], name).to.include({ address, status: "deployed" });
+        expect(record.contracts[name].constructorArgs, name).to.deep.equal(jsonArgs(product, stranger.address));
+      }
+      // The Escrow's argument is its owner: the old one keeps the first owner, the new one has the other.
+      const escrowAt = (result: typeof first) => result.contracts.find((c) => c.name === "Escrow")!.address;
+      const old = await ethers.getContractAt("Escrow", escrowAt(first));
       expect(await old.owner()).to.equal(deployer.address);
-      const fresh = await ethers.getContractAt("Escrow", second.contracts[0].address);
+      const fresh = await ethers.getContractAt("Escrow", escrowAt(second));
       expect(await fresh.owner()).to.equal(stranger.address);
     });
 
-    it("D-S4 another salt: both contracts are deployed again at new addresses", async function () {
+    it("D-S4 another salt: every contract is deployed again at a new address", async function () {
       const first = await run();
       const salt = "0x" + "ab".repeat(32);
       const second = await run({ salt });
-      expect(second.contracts.map((c) => c.action)).to.deep.equal(["deployed", "deployed"]);
+      expect(second.contracts.map((c) => c.action)).to.deep.equal(each("deployed"));
       for (const [i, c] of second.contracts.entries()) {
         expect(c.address).to.not.equal(first.contracts[i].address);
         expect(await code(first.contracts[i].address)).to.not.equal("0x");
@@ -499,14 +583,18 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
 
     it("D-S4 a new build (other bytecode hash): deployed at a new address, the entry replaced", async function () {
       const first = await run();
-      const rebuilt = { ...suiteArtifacts, MicropaymentChannels: alterBuild(suiteArtifacts.MicropaymentChannels) };
+      // The second contract is rebuilt: the ones before and after it are not.
+      const name = SUITE[1];
+      const rebuilt = { ...suiteArtifacts, [name]: alterBuild(suiteArtifacts[name]) };
       const second = await run({ artifacts: rebuilt });
-      expect(second.contracts.map((c) => c.action)).to.deep.equal(["unchanged", "deployed"]);
+      expect(second.contracts.map((c) => c.action)).to.deep.equal(
+        SUITE.map((n) => (n === name ? "deployed" : "unchanged")),
+      );
       expect(second.contracts[1].address).to.not.equal(first.contracts[1].address);
       expect(await code(first.contracts[1].address)).to.not.equal("0x");
-      expect(readRecord(path())!.contracts.MicropaymentChannels).to.include({
+      expect(readRecord(path())!.contracts[name]).to.include({
         address: second.contracts[1].address,
-        bytecodeHash: keccak256(rebuilt.MicropaymentChannels.bytecode),
+        bytecodeHash: keccak256(rebuilt[name].bytecode),
       });
     });
 
@@ -521,8 +609,8 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       await deployer.sendTransaction({ to: other.address, value: 1n });
       const before = await chainState();
       const second = await run();
-      expect(second.contracts.map((c) => c.action)).to.deep.equal(["deployed", "deployed"]);
-      expect((await chainState()).nonce).to.equal(before.nonce + 2);
+      expect(second.contracts.map((c) => c.action)).to.deep.equal(each("deployed"));
+      expect((await chainState()).nonce).to.equal(before.nonce + SUITE.length);
       expect(second.contracts.map((c) => c.address)).to.deep.equal(first.contracts.map((c) => c.address));
       for (const c of second.contracts) expect(await code(c.address)).to.not.equal("0x");
       const record = readRecord(path())!;
