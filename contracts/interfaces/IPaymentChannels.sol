@@ -22,8 +22,9 @@ interface IPaymentChannels is IPullPayments {
     /// @param participant1 The opener (an EOA or an ERC-1271 wallet).
     /// @param participant2 The other side.
     /// @param token The ERC20, or address(0) for ETH.
-    /// @param key1 The session key of participant1 authorised at open, or address(0).
-    /// @param key2 The session key of participant2 authorised at open, or address(0).
+    /// @param key1 The session key of participant1 authorised at open, or address(0). There is no `key2`: the
+    /// opener must not choose the key that signs for the other side; participant2 names its own with
+    /// `setSessionKey`.
     /// @param challengePeriod Seconds the other side has to answer a unilateral close.
     /// @param salt Any value; makes otherwise identical channels (a reopening between the same pair) distinct.
     struct Channel {
@@ -31,7 +32,6 @@ interface IPaymentChannels is IPullPayments {
         address participant2;
         address token;
         address key1;
-        address key2;
         uint32 challengePeriod;
         uint32 salt;
     }

@@ -1,0 +1,332 @@
+// PaymentChannels' gas scenarios (docs/payment-channels.md §10): opening and funding, withdrawals, the cooperative
+// and the unilateral close, updates, settlement, hash locks and session keys, per asset. The scenario and its
+// determinism: scripts/lib/gas/harness.ts.
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { AbiCoder, ZeroAddress, keccak256, parseUnits, sha256, type Wallet } from "ethers";
+import { MockERC20__factory, PaymentChannels__factory } from "../../../typechain-types";
+import type { IPaymentChannels } from "../../../typechain-types/contracts/PaymentChannels";
+import { signPermit } from "../../../sdk";
+import { BENCH_SALT, BENCH_START_TIME, ETH_AMOUNT, TOKEN_AMOUNT, createGasBench } from "../../lib/gas/harness";
+
+const CHALLENGE_PERIOD = 24n * 3600n;
+const TYPES = {
+  BalanceProof: [
+    { name: "channelId", type: "bytes32" },
+    { name: "nonce", type: "uint64" },
+    { name: "transferred", type: "uint256" },
+    { name: "locked", type: "uint256" },
+    { name: "locksRoot", type: "bytes32" },
+  ],
+  Withdraw: [
+    { name: "channelId", type: "bytes32" },
+    { name: "participant", type: "address" },
+    { name: "totalWithdrawn", type: "uint256" },
+    { name: "expiry", type: "uint256" },
+  ],
+  CooperativeClose: [
+    { name: "channelId", type: "bytes32" },
+    { name: "balance1", type: "uint256" },
+    { name: "balance2", type: "uint256" },
+    { name: "expiry", type: "uint256" },
+  ],
+  Reward: [
+    { name: "channelId", type: "bytes32" },
+    { name: "balanceProofHash", type: "bytes32" },
+    { name: "watchtower", type: "address" },
+    { name: "amount", type: "uint256" },
+  ],
+};
+const pick = (name: keyof typeof TYPES) => ({ [name]: TYPES[name] });
+
+type Channel = IPaymentChannels.ChannelStruct;
+type Proof = IPaymentChannels.BalanceProofStruct;
+type Record = IPaymentChannels.RecordStruct;
+type Lock = IPaymentChannels.LockStruct;
+
+const LOCK_TUPLE = "tuple(uint96 amount,uint40 expiry,bytes32 secretHash)[]";
+const abi = AbiCoder.defaultAbiCoder();
+
+/**
+ * Measures every PaymentChannels operation as the other products' are measured: the second channel of its kind in a
+ * warm contract (every scenario runs twice, the second run is recorded), every recipient already holding ETH and
+ * the token, deposits of 1 ETH or 1,000 tokens of 18 decimals per side, a one-day challenge period, 65-byte
+ * signatures. Each action is sent by a participant (the one the protocol expects: the closer, the receiver of an
+ * update, participant1 for settle and unlock), except `updateFor`, sent by a watchtower. Salts count up from
+ * 0x9e3779b9.
+ *
+ * Rows: `pc.<eth|erc20>.<operation>` and `pc.registerSecret`.
+ */
+export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
+  const bench = await createGasBench(hre, BENCH_START_TIME, "peerpay.gas.paymentChannels.");
+  const { provider, tick, send, step, second, wallet } = bench;
+
+  const deployer = wallet("deployer");
+  const alice = wallet("alice");
+  const bob = wallet("bob");
+  const watchtower = wallet("watchtower");
+  const permitOpener = wallet("permitOpener");
+  const sessionKey = wallet("sessionKey");
+  await bench.fund([deployer, alice, bob, watchtower, permitOpener]);
+
+  await tick();
+  const pc = await new PaymentChannels__factory(deployer).deploy();
+  await pc.waitForDeployment();
+  await tick();
+  const token = await new MockERC20__factory(deployer).deploy("PeerPay Test Token", "PPT", 18);
+  await token.waitForDeployment();
+  const pcAddress = await pc.getAddress();
+  const tokenAddress = await token.getAddress();
+  const { chainId } = await provider.getNetwork();
+  const domain = { name: "PeerPay PaymentChannels", version: "1", chainId, verifyingContract: pcAddress };
+
+  for (const h of [alice, bob, watchtower, permitOpener]) {
+    await tick();
+    await send(token.connect(deployer).mint(h.address, parseUnits("1000000", 18)));
+  }
+  for (const h of [alice, bob]) {
+    await tick();
+    await send(token.connect(h).approve(pcAddress, 2n ** 256n - 1n));
+  }
+
+  let salt = BENCH_SALT;
+  interface Kind {
+    asset: "ETH" | "ERC20";
+    prefix: string;
+    token: string;
+    amount: bigint;
+  }
+  const kinds: Kind[] = [
+    { asset: "ETH", prefix: "pc.eth", token: ZeroAddress, amount: ETH_AMOUNT },
+    { asset: "ERC20", prefix: "pc.erc20", token: tokenAddress, amount: TOKEN_AMOUNT },
+  ];
+  const termsOf = (kind: Kind, opener: Wallet = alice, key1: string = ZeroAddress): Channel => ({
+    participant1: opener.address,
+    participant2: bob.address,
+    token: kind.token,
+    key1,
+    challengePeriod: CHALLENGE_PERIOD,
+    salt: salt++,
+  });
+  const valueOf = (kind: Kind) => (kind.token === ZeroAddress ? kind.amount : 0n);
+  const idOf = (channel: Channel) => pc.computeChannelId(channel);
+  /** Opens a channel funded by both sides (not measured) and returns its terms. */
+  const newChannel = async (kind: Kind): Promise<Channel> => {
+    const channel = termsOf(kind);
+    await step(null, () => pc.connect(alice).open(channel, kind.amount, { value: valueOf(kind) }));
+    await step(null, () => pc.connect(bob).deposit(channel, bob.address, kind.amount, { value: valueOf(kind) }));
+    return channel;
+  };
+  const proofOf = (nonce: bigint, transferred: bigint, locked = 0n, locksRoot = `0x${"00".repeat(32)}`): Proof => ({
+    nonce,
+    transferred,
+    locked,
+    locksRoot,
+  });
+  const signProof = async (signer: Wallet, channel: Channel, proof: Proof) =>
+    signer.signTypedData(domain, pick("BalanceProof"), { channelId: await idOf(channel), ...proof });
+  const emptyDirection = () => ({
+    nonce: 0n,
+    transferred: 0n,
+    locked: 0n,
+    locksRoot: `0x${"00".repeat(32)}`,
+    rewardee: ZeroAddress,
+    reward: 0n,
+  });
+  const directionOf = (proof: Proof) => ({ ...proof, rewardee: ZeroAddress, reward: 0n });
+  /** Alice closes with Bob's proof (Bob sent her `transferred`); returns the record the close committed to. */
+  const closeByAlice = async (kind: Kind, channel: Channel, fromBob: Proof, measured: Parameters<typeof step>[0]) => {
+    const sig = await signProof(bob, channel, fromBob);
+    await step(measured, () => pc.connect(alice).close(channel, fromBob, sig));
+    const record: Record = {
+      deposit1: kind.amount,
+      deposit2: kind.amount,
+      withdrawn1: 0n,
+      withdrawn2: 0n,
+      d12: emptyDirection(),
+      d21: directionOf(fromBob),
+    };
+    return record;
+  };
+
+  for (const kind of kinds) {
+    const { asset, prefix } = kind;
+    const row = (measure: boolean, key: string, label: string) =>
+      measure ? { key: `${prefix}.${key}`, label: `payment channels: ${label}`, asset } : null;
+    const value = valueOf(kind);
+
+    // ---- opening and funding
+    await second(async (m) => {
+      const channel = termsOf(kind);
+      await step(row(m, "open", "open with a deposit"), () => pc.connect(alice).open(channel, kind.amount, { value }));
+      await step(row(m, "deposit.second", "the second side's first deposit"), () =>
+        pc.connect(bob).deposit(channel, bob.address, kind.amount, { value }),
+      );
+      await step(row(m, "deposit.more", "a later deposit"), () =>
+        pc.connect(alice).deposit(channel, alice.address, kind.amount, { value }),
+      );
+    });
+    await second(async (m) => {
+      const channel = termsOf(kind, alice, sessionKey.address);
+      await step(row(m, "open.sessionKey", "open with a deposit and a session key"), () =>
+        pc.connect(alice).open(channel, kind.amount, { value }),
+      );
+    });
+    if (asset === "ERC20") {
+      await second(async (m) => {
+        const channel = termsOf(kind, permitOpener);
+        const permitDeadline = bench.now() + 3600n;
+        const sig = await signPermit({
+          signer: permitOpener,
+          token: tokenAddress,
+          spender: pcAddress,
+          value: kind.amount,
+          deadline: Number(permitDeadline),
+        });
+        await step(row(m, "openWithPermit", "openWithPermit"), () =>
+          pc.connect(permitOpener).openWithPermit(channel, kind.amount, permitDeadline, sig.v, sig.r, sig.s),
+        );
+      });
+    }
+
+    // ---- withdrawals while open: Alice withdraws with Bob's signature
+    await second(async (m) => {
+      const channel = await newChannel(kind);
+      const channelId = await idOf(channel);
+      const expiry = bench.now() + 3600n;
+      for (const [i, key] of [
+        [1n, "withdraw.first"],
+        [2n, "withdraw.later"],
+      ] as const) {
+        const total = (kind.amount * i) / 4n;
+        const sig = await bob.signTypedData(domain, pick("Withdraw"), {
+          channelId,
+          participant: alice.address,
+          totalWithdrawn: total,
+          expiry,
+        });
+        await step(row(m, key, `${key === "withdraw.first" ? "first" : "later"} withdrawal while open`), () =>
+          pc.connect(alice).cooperativeWithdraw(channel, alice.address, total, expiry, "0x", sig),
+        );
+      }
+    });
+
+    // ---- cooperative close: Alice submits with Bob's signature
+    await second(async (m) => {
+      const channel = await newChannel(kind);
+      const expiry = bench.now() + 3600n;
+      const balance1 = (kind.amount * 7n) / 10n;
+      const balance2 = 2n * kind.amount - balance1;
+      const sig = await bob.signTypedData(domain, pick("CooperativeClose"), {
+        channelId: await idOf(channel),
+        balance1,
+        balance2,
+        expiry,
+      });
+      await step(row(m, "cooperativeClose", "cooperative close (pays both)"), () =>
+        pc.connect(alice).cooperativeClose(channel, balance1, balance2, expiry, "0x", sig),
+      );
+    });
+
+    // ---- unilateral close, update by the receiver, update by a watchtower, settle
+    await second(async (m) => {
+      const channel = await newChannel(kind);
+      const channelId = await idOf(channel);
+      const record = await closeByAlice(
+        kind,
+        channel,
+        proofOf(7n, kind.amount / 10n),
+        row(m, "close", "unilateral close (with the counterparty's proof)"),
+      );
+      // Bob answers with Alice's latest proof of what she sent him.
+      const fromAlice = proofOf(9n, kind.amount / 5n);
+      const sig = await signProof(alice, channel, fromAlice);
+      await step(row(m, "update", "newer proof during the challenge (by the receiver)"), () =>
+        pc.connect(bob).update(channel, record, alice.address, fromAlice, sig),
+      );
+      const afterUpdate = { ...record, d12: directionOf(fromAlice) };
+      // A watchtower holding a still newer proof for Bob, with Bob's reward signature.
+      const newer = proofOf(10n, kind.amount / 4n);
+      const newerSig = await signProof(alice, channel, newer);
+      const balanceProofHash = keccak256(
+        abi.encode(
+          ["bytes32", "bytes32", "uint64", "uint256", "uint256", "bytes32"],
+          [
+            keccak256(
+              Buffer.from(
+                "BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot)",
+              ),
+            ),
+            channelId,
+            newer.nonce,
+            newer.transferred,
+            newer.locked,
+            newer.locksRoot,
+          ],
+        ),
+      );
+      const reward = kind.amount / 100n;
+      const rewardSig = await bob.signTypedData(domain, pick("Reward"), {
+        channelId,
+        balanceProofHash,
+        watchtower: watchtower.address,
+        amount: reward,
+      });
+      await step(row(m, "updateFor", "newer proof by a watchtower (with a reward)"), () =>
+        pc.connect(watchtower).updateFor(channel, afterUpdate, alice.address, newer, newerSig, reward, rewardSig),
+      );
+      const final = { ...afterUpdate, d12: { ...newer, rewardee: watchtower.address, reward } };
+      bench.advance(CHALLENGE_PERIOD);
+      await step(row(m, "settle.reward", "settle (pays both and a watchtower)"), () =>
+        pc.connect(alice).settle(channel, final),
+      );
+    });
+    await second(async (m) => {
+      const channel = await newChannel(kind);
+      const record = await closeByAlice(kind, channel, proofOf(3n, kind.amount / 10n), null);
+      bench.advance(CHALLENGE_PERIOD);
+      await step(row(m, "settle", "settle (pays both)"), () => pc.connect(alice).settle(channel, record));
+    });
+
+    // ---- hash locks: Bob's proof holds one lock to Alice; its secret registered in time; Alice unlocks
+    await second(async (m) => {
+      const channel = await newChannel(kind);
+      const secret = keccak256(Buffer.from(`secret ${salt}`));
+      const locks: Lock[] = [{ amount: kind.amount / 10n, expiry: bench.now() + 7200n, secretHash: sha256(secret) }];
+      const locksRoot = keccak256(abi.encode([LOCK_TUPLE], [locks.map((l) => [l.amount, l.expiry, l.secretHash])]));
+      const record = await closeByAlice(
+        kind,
+        channel,
+        proofOf(4n, kind.amount / 10n, kind.amount / 10n, locksRoot),
+        null,
+      );
+      if (asset === "ETH") {
+        await step(
+          m ? { key: "pc.registerSecret", label: "payment channels: register a secret", asset: "-" } : null,
+          () => pc.connect(alice).registerSecret(secret),
+        );
+      } else {
+        await step(null, () => pc.connect(alice).registerSecret(secret));
+      }
+      bench.advance(CHALLENGE_PERIOD);
+      await step(null, () => pc.connect(alice).settle(channel, record));
+      const pending = {
+        locksRoot12: `0x${"00".repeat(32)}`,
+        held12: 0n,
+        locksRoot21: locksRoot,
+        held21: kind.amount / 10n,
+      };
+      await step(row(m, "unlock.one", "unlock one lock after settlement (by its receiver)"), () =>
+        pc.connect(alice).unlock(channel, bob.address, locks, pending),
+      );
+    });
+
+    // ---- session keys
+    await second(async (m) => {
+      const channel = await newChannel(kind);
+      await step(row(m, "setSessionKey", "setSessionKey (first rotation)"), () =>
+        pc.connect(bob).setSessionKey(channel, sessionKey.address),
+      );
+    });
+  }
+  return bench.rows;
+}
