@@ -208,6 +208,7 @@ export {
   hashPendingLocks,
   hashRecord,
   lockedAmount,
+  locksRootOf,
   normalizeBalanceProof,
   normalizeLock,
   normalizePaymentChannel,

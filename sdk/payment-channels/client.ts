@@ -1,6 +1,8 @@
 import { Wallet, type ContractRunner } from "ethers";
 import type { IPaymentChannels } from "../../typechain-types/contracts/interfaces/IPaymentChannels";
 import type { Address, PreparedTransaction, WriteParameters } from "../core/types";
+import { connectParameters, type ConnectParameters } from "../deployments";
+import { decodePaymentChannelsError } from "../internal/revert";
 import type { SignedTypedData } from "../signing/eip712";
 import * as cooperative from "./actions/cooperative";
 import {
@@ -55,6 +57,20 @@ export class PaymentChannelsClient {
     this.contract = this.#context.contract;
     this.fromBlock = this.#context.fromBlock;
     this.confirmations = this.#context.confirmations;
+  }
+
+  /**
+   * A client for the deployment on the runner's chain found in the address book (the bundled book, with
+   * `addressBook`'s entries added or replacing), or at `address`.
+   *
+   * @throws {UnknownDeploymentError} `UNKNOWN_DEPLOYMENT`: no address given and no deployment on the chain.
+   * @example
+   * ```ts
+   * const client = await PaymentChannelsClient.connect({ runner: wallet });
+   * ```
+   */
+  static async connect(params: ConnectParameters<P.PaymentChannelsClientParameters>): Promise<PaymentChannelsClient> {
+    return new PaymentChannelsClient(await connectParameters("PaymentChannels", params, decodePaymentChannelsError));
   }
 
   /**

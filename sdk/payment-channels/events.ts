@@ -137,7 +137,6 @@ function toEvent(name: string, a: Result): PaymentChannelEventPayload | null {
         participant2: c.participant2,
         token: c.token,
         key1: c.key1,
-        key2: c.key2,
         challengePeriod: Number(c.challengePeriod),
         salt: Number(c.salt),
       });

@@ -21,7 +21,7 @@ const UINT32_MAX = 2 ** 32 - 1;
 const UINT256_BOUND = 1n << 256n;
 const coder = AbiCoder.defaultAbiCoder();
 
-const CHANNEL_TUPLE = "tuple(address,address,address,address,address,uint32,uint32)";
+const CHANNEL_TUPLE = "tuple(address,address,address,address,uint32,uint32)";
 const DIRECTION_TUPLE = "tuple(uint64,uint256,uint256,bytes32,address,uint256)";
 const RECORD_TUPLE = `tuple(uint256,uint256,uint256,uint256,${DIRECTION_TUPLE},${DIRECTION_TUPLE})`;
 const LOCKS_ARRAY = "tuple(uint96,uint40,bytes32)[]";
@@ -47,7 +47,6 @@ export function normalizePaymentChannel(channel: PaymentChannel): PaymentChannel
     participant2: requireAddress("channel.participant2", channel.participant2),
     token: requireAddress("channel.token", channel.token),
     key1: requireAddress("channel.key1", channel.key1),
-    key2: requireAddress("channel.key2", channel.key2),
     challengePeriod: requireInteger("channel.challengePeriod", channel.challengePeriod, 0, UINT32_MAX),
     salt: requireInteger("channel.salt", channel.salt, 0, UINT32_MAX),
   };
@@ -55,7 +54,7 @@ export function normalizePaymentChannel(channel: PaymentChannel): PaymentChannel
 
 /** The terms as the ABI tuple the contract takes. */
 export function channelTuple(c: PaymentChannel): unknown[] {
-  return [c.participant1, c.participant2, c.token, c.key1, c.key2, c.challengePeriod, c.salt];
+  return [c.participant1, c.participant2, c.token, c.key1, c.challengePeriod, c.salt];
 }
 
 /**
@@ -106,17 +105,30 @@ function normalizeLocks(locks: readonly Lock[]): Lock[] {
 }
 
 /**
- * A proof's `locksRoot`, as the contract's `hashLocks`: `keccak256(abi.encode(locks))`; `ZeroHash` for no locks.
+ * The contract's `hashLocks`: `keccak256(abi.encode(locks))`, what `unlock` checks a lock list against. For a
+ * proof's root use {@link locksRootOf}, which is `ZeroHash` for no locks.
  *
  * @example
  * ```ts
- * const proof = { nonce, transferred, locked: lockedAmount(locks), locksRoot: hashLocks(locks) };
+ * if (hashLocks(locks) !== pending.locksRoot12) throw new Error("not the pending locks");
  * ```
  */
 export function hashLocks(locks: readonly Lock[]): string {
   const checked = normalizeLocks(locks);
-  if (checked.length === 0) return ZeroHash;
   return keccak256(coder.encode([LOCKS_ARRAY], [checked.map((l) => [l.amount, l.expiry, l.secretHash])]));
+}
+
+/**
+ * A proof's `locksRoot` for its pending locks: {@link hashLocks} of them, or `ZeroHash` when there are none (docs/
+ * payment-channels.md §2: "0 for none"; nothing is held, so nothing is ever unlocked against it).
+ *
+ * @example
+ * ```ts
+ * const proof = { nonce, transferred, locked: lockedAmount(locks), locksRoot: locksRootOf(locks) };
+ * ```
+ */
+export function locksRootOf(locks: readonly Lock[]): string {
+  return normalizeLocks(locks).length === 0 ? ZeroHash : hashLocks(locks);
 }
 
 /**
@@ -176,7 +188,7 @@ export function addLock({ locks, lock }: { locks: readonly Lock[]; lock: Lock })
  * @example
  * ```ts
  * const { locks: rest, removed } = removeLock({ locks, secretHash: hash });
- * const next = { nonce: proof.nonce + 1n, transferred: proof.transferred + removed.amount, locked: lockedAmount(rest), locksRoot: hashLocks(rest) };
+ * const next = { nonce: proof.nonce + 1n, transferred: proof.transferred + removed.amount, locked: lockedAmount(rest), locksRoot: locksRootOf(rest) };
  * ```
  */
 export function removeLock({ locks, secretHash: hash }: { locks: readonly Lock[]; secretHash: string }): {

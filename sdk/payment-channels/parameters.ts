@@ -54,7 +54,8 @@ export type PaymentChannelWriteReturnType = { receipt: TransactionReceipt; event
 
 /**
  * A new channel's terms as its opener chooses them: the counterparty, the deposit, the challenge period, the token
- * (omitted for ETH), the session keys (omitted for none) and a salt (random when omitted). ERC20 deposits are funded
+ * (omitted for ETH), the opener's session key `key1` (omitted for none; participant2 names its own later
+ * with `setSessionKey`) and a salt (random when omitted). ERC20 deposits are funded
  * by the allowance in place, an exact `approve` first, or an EIP-2612 `permit`.
  *
  * @example
@@ -69,7 +70,6 @@ export type OpenPaymentChannelParameters = {
   challengePeriod: number;
   token?: Address;
   key1?: Address;
-  key2?: Address;
   salt?: number;
   funding?: "allowance" | "approve" | "permit";
   /** Unix seconds; default one hour after the latest block. */

@@ -299,7 +299,7 @@ export type PaymentChannelSignatureCheck =
  *
  * @example
  * ```ts
- * const check = await verifyPaymentChannelSignature({ typedData, signature, participant: channel.participant2, keys: [channel.key2], provider });
+ * const check = await verifyPaymentChannelSignature({ typedData, signature, participant: channel.participant1, keys: [channel.key1], provider });
  * ```
  */
 export async function verifyPaymentChannelSignature({

@@ -33,12 +33,14 @@ export function toPaymentChannelId(value: string): PaymentChannelId {
 
 /**
  * The immutable terms of a two-way channel, as the contract's `Channel` struct: the opener is `participant1`;
- * `key1`, `key2` the session keys named at open (`ZeroAddress` for none); `challengePeriod` in seconds.
+ * `key1` participant1's session key named at open (`ZeroAddress` for none; there is no `key2`: the opener must
+ * not choose the key that signs for the other side, which names its own with `setSessionKey`); `challengePeriod`
+ * in seconds.
  *
  * @example
  * ```ts
  * const channel: PaymentChannel = {
- *   participant1: alice, participant2: bob, token: ZeroAddress, key1: aliceKey.address, key2: ZeroAddress,
+ *   participant1: alice, participant2: bob, token: ZeroAddress, key1: aliceKey.address,
  *   challengePeriod: 86_400, salt: 1,
  * };
  * ```
@@ -48,7 +50,6 @@ export type PaymentChannel = {
   participant2: Address;
   token: Address;
   key1: Address;
-  key2: Address;
   challengePeriod: number;
   salt: number;
 };

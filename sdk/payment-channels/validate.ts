@@ -8,7 +8,7 @@ import { PeerPayErrorCode } from "../errors/codes";
 import { requireAddress, requireHex, requireThat } from "../internal/validate";
 import {
   computePaymentChannelId,
-  hashLocks,
+  locksRootOf,
   normalizeBalanceProof,
   normalizeLock,
   normalizePaymentChannel,
@@ -34,7 +34,7 @@ const C = PeerPayErrorCode;
  * What {@link validateBalanceProof} checks: the proof as received (the channel id it names, the proof, its
  * signature, the pending locks it commits to), the channel it arrived on and its sender, and what the receiver
  * stored last from that sender (`previous`: omit for the first proof). `keys`: the sender's session keys valid now
- * (default: the key named at open); `provider`: to accept an ERC-1271 wallet's signature.
+ * (default: `key1` for participant1, none for participant2: pass them after a rotation); `provider`: to accept an ERC-1271 wallet's signature.
  *
  * @example
  * ```ts
@@ -72,7 +72,7 @@ export type ValidatedBalanceProof = {
 
 /**
  * Checks a received balance proof as a receiver must before storing it (rule PC-E3): it names this channel; its
- * amounts are below 2^128; `locked` is the sum of at most 32 locks and `locksRoot` their hash; it is signed by the
+ * amounts are below 2^128; `locked` is the sum of at most 32 locks and `locksRoot` their hash (`ZeroHash` for none); it is signed by the
  * sender, one of its session keys or (with a provider) its ERC-1271 wallet; its nonce is exactly one above the
  * previous proof's (a lower or equal nonce is a replay, to answer idempotently; a higher one a gap) and its
  * `transferred` not below it. The balance check (the sender can cover `transferred + locked`) needs the channel's
@@ -122,7 +122,7 @@ export async function validateBalanceProof(params: ValidateBalanceProofParameter
       sum,
     });
   }
-  const root = hashLocks(locks);
+  const root = locksRootOf(locks);
   if (root !== requireHex("proof.locksRoot", proof.locksRoot, 32)) {
     throw refuse(C.BALANCE_PROOF_LOCKS_ROOT_MISMATCH, "locksRoot is not the hash of the locks", {
       locksRoot: proof.locksRoot,
@@ -135,7 +135,7 @@ export async function validateBalanceProof(params: ValidateBalanceProofParameter
     primaryType: "BalanceProof",
     message: { channelId, ...proof },
   });
-  const keys = params.keys ?? [isFirst ? channel.key1 : channel.key2].filter((key) => key !== ZeroAddress);
+  const keys = params.keys ?? (isFirst && channel.key1 !== ZeroAddress ? [channel.key1] : []);
   const check = await verifyPaymentChannelSignature({
     typedData,
     signature: params.signature,

@@ -135,9 +135,7 @@ function channelFromParameters(
   requireThat(participant2 !== participant1, "participant2", participant2, "must not be the opener");
   requireThat(participant2 !== context.address, "participant2", participant2, "must not be the contract");
   const key1 = requireAddress("key1", params.key1 ?? ZeroAddress);
-  const key2 = requireAddress("key2", params.key2 ?? ZeroAddress);
   requireThat(key1 !== participant2, "key1", key1, "must not be the counterparty");
-  requireThat(key2 !== participant1, "key2", key2, "must not be the counterparty");
   const challengePeriod = requireInteger(
     "challengePeriod",
     params.challengePeriod,
@@ -146,7 +144,7 @@ function channelFromParameters(
   );
   const salt = requireInteger("salt", params.salt ?? 0, 0, 2 ** 32 - 1);
   const token = requireAddress("token", params.token ?? ZeroAddress);
-  return { participant1, participant2, token, key1, key2, challengePeriod, salt };
+  return { participant1, participant2, token, key1, challengePeriod, salt };
 }
 
 async function latestTimestamp(context: PaymentChannelsContext): Promise<number> {

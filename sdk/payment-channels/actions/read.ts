@@ -147,7 +147,8 @@ export async function creditOf(
 }
 
 /**
- * The session keys that may sign for `participant` at the latest block: the key named at open, or after a rotation
+ * The session keys that may sign for `participant` at the latest block: `key1` (participant1's, named at open) until
+ * the participant's first `setSessionKey`, then
  * the current key and the previous one until its grace ends (docs/payment-channels.md §7). `ZeroAddress` omitted.
  */
 export async function sessionKeysOf(
@@ -160,7 +161,7 @@ export async function sessionKeysOf(
   requireThat(isFirst || who === channel.participant2, "participant", who, "is not a participant of the channel");
   const info = await context.tx.guard(() => context.contract.channelInfo(channelId));
   const rotated = isFirst ? info.key1Changed : info.key2Changed;
-  if (!rotated) return [isFirst ? channel.key1 : channel.key2].filter((key) => key !== ZeroAddress);
+  if (!rotated) return isFirst && channel.key1 !== ZeroAddress ? [channel.key1] : [];
   const change = await context.tx.guard(() => context.contract.keyChangeOf(channelId, who));
   const block = await context.tx.guard(() => context.tx.provider().getBlock("latest"));
   const now = block?.timestamp ?? Math.floor(Date.now() / 1000);
