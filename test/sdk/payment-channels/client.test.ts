@@ -5,6 +5,7 @@ import { ZeroAddress, ZeroHash } from "ethers";
 import {
   PaymentChannelStatus,
   PaymentChannelsClient,
+  UnknownDeploymentError,
   lockedAmount,
   locksRootOf,
   secretHash,
@@ -13,6 +14,7 @@ import {
   type BalanceProof,
   type Lock,
 } from "../../../sdk";
+import { expectSdkError } from "../../helpers/sdk";
 import { HOUR, paymentChannelsFixture, type PaymentChannelsFixture } from "../../helpers/payment-channels-sdk";
 
 const SECRET = "0x" + "5e".repeat(32);
@@ -44,6 +46,20 @@ function clients(f: PaymentChannelsFixture) {
 }
 
 describe("PaymentChannelsClient", function () {
+  it("connect finds the deployment of the runner's chain in the address book, or throws UNKNOWN_DEPLOYMENT", async function () {
+    const f = await loadFixture(paymentChannelsFixture);
+    const blockNumber = (await f.channels.deploymentTransaction()!.wait())!.blockNumber;
+    const addressBook = { [f.chainId.toString()]: { PaymentChannels: { address: f.contract, blockNumber } } };
+    const client = await PaymentChannelsClient.connect({ runner: f.alice, addressBook });
+    expect([client.address, client.fromBlock]).to.deep.equal([f.contract, blockNumber]);
+    expect(await client.getChainId()).to.equal(f.chainId);
+    await expectSdkError(
+      PaymentChannelsClient.connect({ runner: f.alice, addressBook: {} }),
+      UnknownDeploymentError,
+      "UNKNOWN_DEPLOYMENT",
+    );
+  });
+
   it("opens (participant1 = the signer) and lets either side deposit, reading both deposits back", async function () {
     const f = await loadFixture(openedFixture);
     const { readClient } = clients(f);
