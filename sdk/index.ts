@@ -40,7 +40,15 @@ export {
   SignatureError,
 } from "./errors/escrow";
 export { ChannelClaimError, ChannelOpenError, ChannelStateError } from "./errors/channels";
-export { decodeChannelsError, decodeEscrowError } from "./internal/revert";
+export {
+  BalanceProofError,
+  PaymentChannelLockError,
+  PaymentChannelOpenError,
+  PaymentChannelSignatureError,
+  PaymentChannelStateError,
+  RecordUnavailableError,
+} from "./errors/payment-channels";
+export { decodeChannelsError, decodeEscrowError, decodePaymentChannelsError } from "./internal/revert";
 
 // ------------------------------------------------------------------ shared types
 export type { Address, EventLocation, PreparedTransaction, TransactionOverrides, WriteParameters } from "./core/types";
@@ -164,6 +172,89 @@ export type {
 } from "./channels/parameters";
 export { MemoryVoucherStore } from "./store/memory";
 export type { VoucherStore } from "./channels/voucher-store";
+
+// ------------------------------------------------------------------ two-way payment channels
+export {
+  PAYMENT_CHANNEL_LIMITS,
+  PaymentChannelStatus,
+  toPaymentChannelId,
+  type BalanceProof,
+  type Direction,
+  type Lock,
+  type PaymentChannel,
+  type PaymentChannelId,
+  type PaymentChannelRecord,
+  type PendingLocks,
+  type Settlement,
+} from "./payment-channels/types";
+export {
+  PAYMENT_CHANNELS_EIP712_TYPES,
+  balanceProofHash,
+  buildPaymentChannelTypedData,
+  paymentChannelsDomain,
+  recoverPaymentChannelSigner,
+  signPaymentChannelMessage,
+  verifyPaymentChannelSignature,
+  type PaymentChannelMessages,
+  type PaymentChannelPayload,
+  type PaymentChannelSignatureCheck,
+  type PaymentChannelsDeployment,
+  type SignPaymentChannelMessageParameters,
+} from "./payment-channels/typed-data";
+export {
+  addLock,
+  computePaymentChannelId,
+  hashLocks,
+  hashPendingLocks,
+  hashRecord,
+  lockedAmount,
+  locksRootOf,
+  normalizeBalanceProof,
+  normalizeLock,
+  normalizePaymentChannel,
+  normalizePendingLocks,
+  normalizeRecord,
+  removeLock,
+  secretHash,
+  settlementOf,
+} from "./payment-channels/hashing";
+export {
+  validateBalanceProof,
+  type ValidateBalanceProofParameters,
+  type ValidatedBalanceProof,
+} from "./payment-channels/validate";
+export {
+  decodePaymentChannelEvents,
+  type DecodePaymentChannelEventsParameters,
+  type PaymentChannelEvent,
+} from "./payment-channels/events";
+export {
+  findPaymentChannelsOf,
+  type AccountPaymentChannel,
+  type PaymentChannelRole,
+  type PaymentChannelsOfParameters,
+  type PaymentChannelsOfReturnType,
+} from "./payment-channels/discovery";
+export { PaymentChannelsClient } from "./payment-channels/client";
+export type {
+  BuildOpenPaymentChannelParameters,
+  BuildOpenPaymentChannelReturnType,
+  ClosePaymentChannelParameters,
+  CooperativeCloseParameters,
+  CooperativeWithdrawParameters,
+  DepositParameters,
+  OpenPaymentChannelParameters,
+  OpenPaymentChannelReturnType,
+  PaymentChannelPermit,
+  PaymentChannelRef,
+  PaymentChannelState,
+  PaymentChannelWriteReturnType,
+  PaymentChannelsClientParameters,
+  SettlePaymentChannelParameters,
+  UnlockParameters,
+  UpdateForParameters,
+  UpdateParameters,
+} from "./payment-channels/parameters";
 
 // ------------------------------------------------------------------ signing
 export {

@@ -79,6 +79,31 @@ export const PeerPayErrorCode = {
   /** The file voucher store is held by another live process (its lock file names it); nothing was opened. */
   STORE_LOCKED: "STORE_LOCKED",
 
+  // ---------------------------------------------------------------- raised by the SDK: two-way payment channels
+  /** The proof names another channel than the one it was received on. */
+  BALANCE_PROOF_WRONG_CHANNEL: "BALANCE_PROOF_WRONG_CHANNEL",
+  /** The proof's signature is neither the sender's, nor one of its session keys', nor accepted by its ERC-1271 wallet. */
+  BALANCE_PROOF_INVALID_SIGNATURE: "BALANCE_PROOF_INVALID_SIGNATURE",
+  /** The proof's nonce is not exactly one above the last stored from the sender (a gap, or nonce 0). */
+  BALANCE_PROOF_NONCE_GAP: "BALANCE_PROOF_NONCE_GAP",
+  /** The proof's nonce is not above the last stored from the sender: a repeat or a replay, to answer idempotently. */
+  BALANCE_PROOF_REPLAYED: "BALANCE_PROOF_REPLAYED",
+  /** `transferred` or `locked` is at or above 2^128 (the contract refuses such a proof). */
+  BALANCE_PROOF_AMOUNT_OUT_OF_RANGE: "BALANCE_PROOF_AMOUNT_OUT_OF_RANGE",
+  /** `transferred` is lower than in the last proof stored from the sender. */
+  BALANCE_PROOF_TRANSFERRED_DECREASED: "BALANCE_PROOF_TRANSFERRED_DECREASED",
+  /** `locked` is not the sum of the lock list's amounts. */
+  BALANCE_PROOF_LOCKED_MISMATCH: "BALANCE_PROOF_LOCKED_MISMATCH",
+  /** `locksRoot` is not the hash of the lock list. */
+  BALANCE_PROOF_LOCKS_ROOT_MISMATCH: "BALANCE_PROOF_LOCKS_ROOT_MISMATCH",
+  /** The lock list holds more than `MAX_LOCKS` (32) locks. */
+  BALANCE_PROOF_TOO_MANY_LOCKS: "BALANCE_PROOF_TOO_MANY_LOCKS",
+  /**
+   * A closed or settled channel's record (or pending locks) could not be rebuilt from its events so that it matches
+   * the commitment in the channel's slot: logs pruned before the client's `fromBlock`, or a provider lying about them.
+   */
+  PAYMENT_CHANNEL_RECORD_UNAVAILABLE: "PAYMENT_CHANNEL_RECORD_UNAVAILABLE",
+
   // ---------------------------------------------------------------- IEscrow custom errors
   ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",
   ESCROW_INVALID_BENEFICIARY: "ESCROW_INVALID_BENEFICIARY",
@@ -130,6 +155,32 @@ export const PeerPayErrorCode = {
   CHANNEL_INVALID_SIGNATURE: "CHANNEL_INVALID_SIGNATURE",
   CHANNEL_SIGNER_CHANGE_PENDING: "CHANNEL_SIGNER_CHANGE_PENDING",
   CHANNEL_EMPTY_BATCH: "CHANNEL_EMPTY_BATCH",
+
+  // ---------------------------------------------------------------- IPaymentChannels custom errors
+  PAYMENT_CHANNEL_INVALID_PARTICIPANTS: "PAYMENT_CHANNEL_INVALID_PARTICIPANTS",
+  PAYMENT_CHANNEL_INVALID_KEY: "PAYMENT_CHANNEL_INVALID_KEY",
+  PAYMENT_CHANNEL_INVALID_CHALLENGE_PERIOD: "PAYMENT_CHANNEL_INVALID_CHALLENGE_PERIOD",
+  PAYMENT_CHANNEL_INVALID_AMOUNT: "PAYMENT_CHANNEL_INVALID_AMOUNT",
+  PAYMENT_CHANNEL_TOKEN_NOT_CONTRACT: "PAYMENT_CHANNEL_TOKEN_NOT_CONTRACT",
+  PAYMENT_CHANNEL_VALUE_MISMATCH: "PAYMENT_CHANNEL_VALUE_MISMATCH",
+  PAYMENT_CHANNEL_TOKEN_TRANSFER_MISMATCH: "PAYMENT_CHANNEL_TOKEN_TRANSFER_MISMATCH",
+  PAYMENT_CHANNEL_EXISTS: "PAYMENT_CHANNEL_EXISTS",
+  PAYMENT_CHANNEL_NOT_FOUND: "PAYMENT_CHANNEL_NOT_FOUND",
+  PAYMENT_CHANNEL_INVALID_STATUS: "PAYMENT_CHANNEL_INVALID_STATUS",
+  PAYMENT_CHANNEL_NOT_PARTICIPANT: "PAYMENT_CHANNEL_NOT_PARTICIPANT",
+  PAYMENT_CHANNEL_INVALID_SIGNATURE: "PAYMENT_CHANNEL_INVALID_SIGNATURE",
+  PAYMENT_CHANNEL_EXPIRED: "PAYMENT_CHANNEL_EXPIRED",
+  PAYMENT_CHANNEL_INVALID_WITHDRAWAL: "PAYMENT_CHANNEL_INVALID_WITHDRAWAL",
+  PAYMENT_CHANNEL_INVALID_BALANCES: "PAYMENT_CHANNEL_INVALID_BALANCES",
+  PAYMENT_CHANNEL_INVALID_RECORD: "PAYMENT_CHANNEL_INVALID_RECORD",
+  PAYMENT_CHANNEL_STALE_PROOF: "PAYMENT_CHANNEL_STALE_PROOF",
+  PAYMENT_CHANNEL_INVALID_PROOF: "PAYMENT_CHANNEL_INVALID_PROOF",
+  PAYMENT_CHANNEL_CHALLENGE_OVER: "PAYMENT_CHANNEL_CHALLENGE_OVER",
+  PAYMENT_CHANNEL_CHALLENGE_NOT_OVER: "PAYMENT_CHANNEL_CHALLENGE_NOT_OVER",
+  PAYMENT_CHANNEL_KEY_CHANGE_PENDING: "PAYMENT_CHANNEL_KEY_CHANGE_PENDING",
+  PAYMENT_CHANNEL_SECRET_KNOWN: "PAYMENT_CHANNEL_SECRET_KNOWN",
+  PAYMENT_CHANNEL_INVALID_LOCKS: "PAYMENT_CHANNEL_INVALID_LOCKS",
+  PAYMENT_CHANNEL_NOTHING_TO_UNLOCK: "PAYMENT_CHANNEL_NOTHING_TO_UNLOCK",
 
   // ---------------------------------------------------------------- IPullPayments custom errors
   PULL_PAYMENTS_NOTHING_TO_WITHDRAW: "PULL_PAYMENTS_NOTHING_TO_WITHDRAW",

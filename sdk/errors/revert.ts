@@ -58,7 +58,7 @@ export class ContractRevertError<TCode extends PeerPayErrorCode = PeerPayErrorCo
  * ```
  */
 export class UnauthorizedError extends ContractRevertError<
-  "ESCROW_UNAUTHORIZED" | "OWNABLE_UNAUTHORIZED_ACCOUNT" | "CHANNEL_UNAUTHORIZED"
+  "ESCROW_UNAUTHORIZED" | "OWNABLE_UNAUTHORIZED_ACCOUNT" | "CHANNEL_UNAUTHORIZED" | "PAYMENT_CHANNEL_NOT_PARTICIPANT"
 > {
   override name = "UnauthorizedError";
 }

@@ -2,6 +2,7 @@
 // would pull every factory, mocks and bytecode included, into the SDK bundle.
 import { Interface, type InterfaceAbi, type JsonFragment } from "ethers";
 import { IEscrow__factory } from "../../typechain-types/factories/contracts/interfaces/IEscrow__factory";
+import { IPaymentChannels__factory } from "../../typechain-types/factories/contracts/interfaces/IPaymentChannels__factory";
 import { IMicropaymentChannels__factory } from "../../typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory";
 import { Ownable__factory } from "../../typechain-types/factories/@openzeppelin/contracts/access/Ownable__factory";
 import { ReentrancyGuardTransient__factory } from "../../typechain-types/factories/@openzeppelin/contracts/utils/ReentrancyGuardTransient__factory";
@@ -37,6 +38,20 @@ export const channelsInterface = IMicropaymentChannels__factory.createInterface(
 export const channelsRevertInterface = new Interface(
   [
     IMicropaymentChannels__factory.abi,
+    ReentrancyGuardTransient__factory.abi,
+    SafeERC20__factory.abi,
+    Errors__factory.abi,
+    IERC20Errors__factory.abi,
+  ].flatMap((abi) => errorsOf(abi)),
+);
+
+/** Functions and events of the two-way payment channels (IPaymentChannels includes IPullPayments). */
+export const paymentChannelsInterface = IPaymentChannels__factory.createInterface();
+
+/** Every custom error a call to the two-way payment channels can revert with, as for the micropayment channels. */
+export const paymentChannelsRevertInterface = new Interface(
+  [
+    IPaymentChannels__factory.abi,
     ReentrancyGuardTransient__factory.abi,
     SafeERC20__factory.abi,
     Errors__factory.abi,

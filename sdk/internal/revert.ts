@@ -1,12 +1,13 @@
 // Decoding what a provider, a wallet or a node threw into the SDK's typed errors: revert data by each contract's
-// table (sdk/errors/escrow.ts, sdk/errors/channels.ts), everything else into a TransactionError.
+// table (sdk/errors/escrow.ts, channels.ts, payment-channels.ts), everything else into a TransactionError.
 import { isError, isHexString, type ErrorDescription, type Interface, type ParamType } from "ethers";
 import { PeerPayError, TransactionError } from "../errors/base";
 import { CHANNEL_REVERTS } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import { ESCROW_REVERTS } from "../errors/escrow";
+import { PAYMENT_CHANNEL_REVERTS } from "../errors/payment-channels";
 import { ContractRevertError, type Args, type ContractErrorSpec } from "../errors/revert";
-import { channelsRevertInterface, revertInterface } from "./abi";
+import { channelsRevertInterface, paymentChannelsRevertInterface, revertInterface } from "./abi";
 
 const C = PeerPayErrorCode;
 
@@ -23,6 +24,9 @@ export const KNOWN_CONTRACT_ERRORS: readonly string[] = Object.freeze(Object.key
 
 /** The names of the Solidity errors {@link decodeChannelsError} turns into typed errors (for its coverage test). */
 export const KNOWN_CHANNEL_ERRORS: readonly string[] = Object.freeze(Object.keys(CHANNEL_REVERTS));
+
+/** The names of the Solidity errors {@link decodePaymentChannelsError} turns into typed errors (for its test). */
+export const KNOWN_PAYMENT_CHANNEL_ERRORS: readonly string[] = Object.freeze(Object.keys(PAYMENT_CHANNEL_REVERTS));
 
 // ------------------------------------------------------------------ decoding
 
@@ -71,10 +75,31 @@ export function decodeChannelsError(error: unknown): PeerPayError {
   return decodeError(error, CHANNELS_DECODING);
 }
 
+/**
+ * As {@link decodeEscrowError}, for anything a call to the two-way payment channels contract threw: its
+ * `PaymentChannel*` errors become {@link PaymentChannelOpenError}, {@link PaymentChannelStateError},
+ * {@link PaymentChannelSignatureError}, {@link PaymentChannelLockError} or {@link UnauthorizedError} (code
+ * `PAYMENT_CHANNEL_NOT_PARTICIPANT`), with the decoded arguments in `details`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await paymentChannels.settle(channel, record);
+ * } catch (err) {
+ *   const error = decodePaymentChannelsError(err);
+ *   if (error.code === PeerPayErrorCode.PAYMENT_CHANNEL_CHALLENGE_NOT_OVER) retryAt(error.details.closesAt);
+ * }
+ * ```
+ */
+export function decodePaymentChannelsError(error: unknown): PeerPayError {
+  return decodeError(error, PAYMENT_CHANNELS_DECODING);
+}
+
 type Decoding = { errors: Readonly<Record<string, ContractErrorSpec>>; revert: Interface };
 
 const ESCROW_DECODING: Decoding = { errors: ESCROW_REVERTS, revert: revertInterface };
 const CHANNELS_DECODING: Decoding = { errors: CHANNEL_REVERTS, revert: channelsRevertInterface };
+const PAYMENT_CHANNELS_DECODING: Decoding = { errors: PAYMENT_CHANNEL_REVERTS, revert: paymentChannelsRevertInterface };
 
 function decodeError(error: unknown, decoding: Decoding): PeerPayError {
   if (error instanceof PeerPayError) return error;
