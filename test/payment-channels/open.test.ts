@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { PaymentChannels } from "../../typechain-types";
 import { ETH, TOKEN_SUPPLY, expectBalanceChanges } from "../helpers/escrow";
 import {
@@ -26,9 +27,8 @@ const ASSETS: ReadonlyArray<[string, (fx: PcFixture) => string]> = [
   ["ERC20", (fx) => fx.tokenAddress],
 ];
 
-function openAs(pc: PaymentChannels, who: { address: string }, channel: Channel, amount: bigint, value?: bigint) {
-  const signer = who as Parameters<PaymentChannels["connect"]>[0];
-  return pc.connect(signer).open(channel, amount, { value: value ?? valueFor(channel.token, amount) });
+function openAs(pc: PaymentChannels, who: HardhatEthersSigner, channel: Channel, amount: bigint, value?: bigint) {
+  return pc.connect(who).open(channel, amount, { value: value ?? valueFor(channel.token, amount) });
 }
 
 describe("PC-O1..O3 open", function () {

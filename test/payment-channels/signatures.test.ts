@@ -249,10 +249,11 @@ describe("§1 §3 replay protection", function () {
         .to.be.revertedWithCustomError(pc2, "PaymentChannelInvalidSignature")
         .withArgs(id2, p2.address);
     }
-    await expect(pc2.connect(p1).close(channel, PROOF, await signProof(p2, domain2, id2, PROOF))).to.emit(
-      pc2,
-      "ChannelClosed",
-    );
+    const forPc2 = await signProof(p2, domain2, id2, PROOF);
+    await expect(pc.connect(p1).close(channel, PROOF, forPc2))
+      .to.be.revertedWithCustomError(pc, "PaymentChannelInvalidSignature")
+      .withArgs(channelId, p2.address);
+    await expect(pc2.connect(p1).close(channel, PROOF, forPc2)).to.emit(pc2, "ChannelClosed");
   });
 
   it("refuses the old channel's proofs, withdrawals and cooperative closes after the pair closes and reopens (new salt)", async function () {
