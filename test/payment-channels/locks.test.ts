@@ -63,6 +63,14 @@ describe("secret registry", function () {
     expect(await pc.secretRegisteredAt(secretHashOf(s3))).to.equal(at);
     expect(await pc.registerSecrets.staticCall([])).to.equal(0n);
   });
+
+  it("hashLocks is keccak256(abi.encode(Lock[])), the locksRoot a proof signs (not 0 for an empty list)", async function () {
+    const { pc } = await loadFixture(pcFixture);
+    const locks = [lockOf(1n, 2n, secretOf("p")), lockOf((1n << 96n) - 1n, (1n << 40n) - 1n, secretOf("q"))];
+    expect(await pc.hashLocks(locks)).to.equal(locksRootOf(locks));
+    expect(await pc.hashLocks([])).to.equal(locksRootOf([]));
+    expect(locksRootOf([])).to.not.equal(ethers.ZeroHash);
+  });
 });
 
 for (const { name, fixture } of CHANNEL_ASSETS) {

@@ -215,6 +215,10 @@ describe("PC-P1 token payouts that fail", function () {
     await expect(tx).to.changeTokenBalances(blk, [p1, p2, pcAddress], [DEPOSIT1, 0n, -DEPOSIT1]);
     await expect(tx).to.emit(pc, "PaymentCredited").withArgs(p2.address, blkAddress, DEPOSIT2);
     await expectSolvent(pc, [blkAddress]);
+    await expect(pc.connect(p2).withdraw(blkAddress, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+      pc,
+      "PullPaymentsInvalidRecipient",
+    );
     await expect(pc.connect(p2).withdraw(blkAddress, p2.address))
       .to.be.revertedWithCustomError(blk, "Blocked")
       .withArgs(p2.address);

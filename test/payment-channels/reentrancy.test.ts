@@ -27,10 +27,10 @@ function recordOf(d1: bigint, d2: bigint): ChannelRecord {
   return { deposit1: d1, deposit2: d2, withdrawn1: 0n, withdrawn2: 0n, d12: EMPTY, d21: EMPTY };
 }
 
-/** Two channels of p1 with `participant2`, both closed by p1 without proofs and past their challenge period. */
-async function twoExpired(fx: Awaited<ReturnType<typeof pcFixture>>, token: string, participant2: string) {
+/** Four channels of p1 with `participant2`, all closed by p1 without proofs and past their challenge period. */
+async function expiredChannels(fx: Awaited<ReturnType<typeof pcFixture>>, token: string, participant2: string) {
   const { pc, p1 } = fx;
-  const channels: Channel[] = [1n, 2n].map((salt) => termsOf(fx, token, { participant2, salt }));
+  const channels: Channel[] = [1n, 2n, 3n, 4n].map((salt) => termsOf(fx, token, { participant2, salt }));
   let last = 0n;
   for (const c of channels) {
     await pc.connect(p1).open(c, DEPOSIT1, { value: token === ETH ? DEPOSIT1 : 0n });
@@ -46,8 +46,8 @@ describe("PC-P1 reentrancy from an ETH push", function () {
     const fx = await pcFixture();
     const receiver = (await ethers.deployContract("LeanReentrantReceiver")) as unknown as LeanReentrantReceiver;
     const r = await receiver.getAddress();
-    const [a, b] = await twoExpired(fx, ETH, r);
-    return { ...fx, receiver, r, a, b };
+    const [a, b, c, d] = await expiredChannels(fx, ETH, r);
+    return { ...fx, receiver, r, a, b, c, d };
   }
 
   it("a receiver re-entering settle of another channel from its payout is refused by the guard; its payout lands", async function () {
@@ -62,12 +62,22 @@ describe("PC-P1 reentrancy from an ETH push", function () {
     await expectSolvent(pc, [ETH]);
   });
 
-  it("a receiver re-entering withdraw of a credit, or cooperativeClose, from its payout is refused by the guard", async function () {
-    const { pc, receiver, pcAddress, a, b } = await loadFixture(leanFixture);
+  it("a receiver re-entering withdraw, cooperativeClose, cooperativeWithdraw or unlock from its payout is refused by the guard", async function () {
+    const { pc, receiver, pcAddress, a, b, c, d } = await loadFixture(leanFixture);
     const record = recordOf(DEPOSIT1, DEPOSIT2);
     const attempts: Array<[string, Channel]> = [
       [pc.interface.encodeFunctionData("withdraw", [ETH, pcAddress]), a],
       [pc.interface.encodeFunctionData("cooperativeClose", [b, 0n, 0n, 0n, "0x", "0x"]), b],
+      [pc.interface.encodeFunctionData("cooperativeWithdraw", [b, b.participant2, 1n, 0n, "0x", "0x"]), c],
+      [
+        pc.interface.encodeFunctionData("unlock", [
+          a,
+          a.participant1,
+          [],
+          { locksRoot12: ethers.ZeroHash, held12: 0n, locksRoot21: ethers.ZeroHash, held21: 0n },
+        ]),
+        d,
+      ],
     ];
     for (const [data, channel] of attempts) {
       await receiver.arm(pcAddress, data);
@@ -84,7 +94,7 @@ describe("PC-P1 reentrancy from a token", function () {
     const rntAddress = await rnt.getAddress();
     await rnt.mint(fx.p1.address, TOKEN_SUPPLY);
     await rnt.connect(fx.p1).approve(fx.pcAddress, ethers.MaxUint256);
-    const [a, b] = await twoExpired(fx, rntAddress, fx.p2.address);
+    const [a, b] = await expiredChannels(fx, rntAddress, fx.p2.address);
     return { ...fx, rnt, rntAddress, a, b };
   }
 
@@ -100,6 +110,22 @@ describe("PC-P1 reentrancy from a token", function () {
     ]);
     await expect(tx).to.changeTokenBalances(rnt, [p1, p2], [DEPOSIT1, DEPOSIT2]);
     await expect(pc.settle(b, record)).to.emit(pc, "ChannelSettled");
+    await expectSolvent(pc, [rntAddress]);
+  });
+
+  it("a token re-entering deposit from its transfer is refused by the guard of the pull", async function () {
+    const { pc, p1, rnt, pcAddress, rntAddress, a, b } = await loadFixture(tokenFixture);
+    const record = recordOf(DEPOSIT1, DEPOSIT2);
+    const open: Channel = { ...a, salt: 8n };
+    await pc.connect(p1).open(open, 5n);
+    await rnt.arm(pcAddress, pc.interface.encodeFunctionData("deposit", [open, p1.address, 1n]), false);
+    await expect(pc.settle(b, record)).to.emit(pc, "ChannelSettled");
+    expect([await rnt.attempted(), await rnt.reentrySucceeded(), await rnt.reentryReturn()]).to.deep.equal([
+      true,
+      false,
+      GUARD_ERROR,
+    ]);
+    expect((await pc.channelInfo(await pc.computeChannelId(open))).deposit1).to.equal(5n);
     await expectSolvent(pc, [rntAddress]);
   });
 
