@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { BlocklistToken, MockAccount } from "../../typechain-types";
+import { underCoverage } from "../helpers/coverage";
 import { ETH, TOKEN_SUPPLY, atTime, blockTimeOf, expectBalanceChanges, now } from "../helpers/escrow";
 import {
   DEPOSIT1,
@@ -83,7 +84,8 @@ describe("PC-P1 payouts to a participant that refuses them", function () {
     const tx = await pc.settle(channel, record, { gasLimit: 1_000_000n });
     await expect(tx).to.emit(pc, "PaymentCredited").withArgs(accountAddress, ETH, DEPOSIT2);
     await expectBalanceChanges(tx, ETH, [p1], [DEPOSIT1]);
-    expect((await tx.wait())!.gasUsed).to.be.lessThan(200_000n);
+    // The push forwards at most ETH_PUSH_GAS (50,000): the whole settle stays far below the 1,000,000 given.
+    if (!underCoverage()) expect((await tx.wait())!.gasUsed).to.be.lessThan(200_000n);
     await expectSolvent(pc, [ETH]);
   });
 
