@@ -228,6 +228,32 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
       }
     });
 
+    // BUG: unlock refunds an unexpired lock whose secret is not registered yet. PC-L1 says a lock pays its receiver iff
+    // its secret is registered at or before its expiry, but unlock does not wait for the expiry of the locks it
+    // returns: right after settlement the sender (or anyone) unlocks, the lock goes back to the sender, the direction is
+    // done, and the receiver who registers the secret later, still before the expiry, gets nothing. A hub that already
+    // paid the next hop loses the amount (PC-E5). Fix: in unlock, revert while a lock that did not pay is unexpired, e.g.
+    // `else if (block.timestamp <= locks[i].expiry) revert PaymentChannelLockPending(channelId, locks[i].expiry);`
+    // (a new error in IPaymentChannels).
+    it.skip("PC-L1: refuses to return an unexpired, unregistered lock to its sender; the receiver registers in time and is paid", async function () {
+      const fx = await loadFixture(fixture);
+      const { pc, p1, p2, channel, channelId, asset } = fx;
+      const secret = secretOf("late");
+      const expiry = (await now()) + 30n * 86_400n; // far beyond the challenge period
+      const locks = [lockOf(A, expiry, secret)];
+      const { record, closesAt } = await closeChannel(fx, p2, proofOf(1n, 0n, A, locksRootOf(locks)));
+      await atTime(closesAt + 1n);
+      await pc.settle(channel, record);
+      const pending = { ...NO_PENDING, locksRoot12: locksRootOf(locks), held12: A };
+      // The sender tries to take its lock back while the receiver can still reveal.
+      await expect(pc.connect(p1).unlock(channel, p1.address, locks, pending)).to.be.reverted;
+      await atTime(expiry);
+      await pc.registerSecret(secret);
+      const tx = await pc.unlock(channel, p1.address, locks, pending);
+      await expect(tx).to.emit(pc, "LocksUnlocked").withArgs(channelId, p1.address, A, 0n);
+      await expectBalanceChanges(tx, asset, [p2, p1], [A, 0n]);
+    });
+
     it("pays only what was held when the lock list promises more than `locked`", async function () {
       const fx = await loadFixture(fixture);
       const { pc, p1, p2, pcAddress, channel, channelId, asset } = fx;
