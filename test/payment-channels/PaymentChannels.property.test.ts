@@ -20,8 +20,8 @@
 // invariant: every channel is settled with nothing pending, and each participant of a channel whose latest
 // acknowledged proofs were recorded was paid exactly what those proofs say (`expectedTotals`, computed off-chain).
 //
-// Environment variables (test/helpers/property.ts; the defaults take about 40-60 s on 2 cores):
-//   FC_NUM_RUNS    number of generated sequences (default 25; with 20 or more, coverage is checked)
+// Environment variables (test/helpers/property.ts; the defaults take about 20-30 s on 2 cores):
+//   FC_NUM_RUNS    number of generated sequences (default 60; with 20 or more, coverage is checked)
 //   FC_MAX_STEPS   maximum random actions per sequence before the closing drive (default 30)
 //   FC_SEED        replay: the seed printed by a failure
 //   FC_PATH        replay: the path printed by a failure (with FC_SEED, runs the shrunk counterexample only)
@@ -80,7 +80,7 @@ import {
   type WarpTarget,
 } from "../helpers/property-runner";
 
-const ENV = propertyEnv({ numRuns: 25, maxSteps: 30 });
+const ENV = propertyEnv({ numRuns: 60, maxSteps: 30 });
 const TEST_FILE = "test/payment-channels/PaymentChannels.property.test.ts";
 const MAX_CHANNELS = 4;
 const KEY_COUNT = 2;
@@ -488,9 +488,10 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
     return `ch#${i}(${this.nameOf(c.terms.participant1)}↔${this.nameOf(c.terms.participant2)} ${c.terms.token === ZeroAddress ? "ETH" : "BLK"})`;
   }
 
+  /** Channels not finished (open, closed, or settled with locks pending), preferably where `prefers` holds. */
   private pickChannel(ref: number, prefers: (c: ModelChannel) => boolean): ModelChannel | undefined {
     if (this.m.order.length === 0) return undefined;
-    return this.pickIndexed(this.m.order, (c) => c.status !== Status.Settled, prefers, ref);
+    return this.pickIndexed(this.m.order, (c) => c.status !== Status.Settled || c.pending !== null, prefers, ref);
   }
 
   private party(c: ModelChannel, side: 0 | 1): Actor {
@@ -618,14 +619,16 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
     const now = this.nextTimestamp ?? this.lastTimestamp + 1n;
     if (action.t === "pay") {
       const c = this.pickChannel(action.ch, (x) => x.status === Status.Open);
-      if (c === undefined) this.note(index, "pay: no-op (no channel)");
+      // Peers pay only over an open channel: once closed, new proofs could not be recorded by both sides.
+      if (c === undefined || c.status !== Status.Open) this.note(index, "pay: no-op (no open channel)");
       else await this.pay(index, c, action, now);
       return true;
     }
     if (action.t === "ack") {
       const c = this.pickChannel(action.ch, (x) => this.m.latest(x, action.dir) !== null);
       const p = c === undefined ? null : this.m.latest(c, action.dir);
-      if (c === undefined || p === null) {
+      // After settlement an acknowledgement changes nothing: what was recorded was paid.
+      if (c === undefined || p === null || c.status === Status.Settled) {
         this.note(index, "ack: no-op (nothing to acknowledge)");
       } else {
         c.acked[action.dir] = p.nonce;
@@ -635,7 +638,7 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
     }
     if (action.t === "drive" && action.step === "ackAll") {
       const c = this.driveTarget();
-      if (c !== undefined) await this.ackAll(index, c, now);
+      if (c !== undefined && c.status !== Status.Settled) await this.ackAll(index, c, now);
       else this.note(index, "drive ackAll: no-op (every channel settled)");
       return true;
     }
@@ -1091,15 +1094,7 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
       `watchtower ${tower.name} updates ${this.label(c)} with ${this.nameOf(sender)}'s ${this.describeProof(proof)} for a reward of ${amount}${f !== null ? ` [${f}]` : ""}`,
       tower,
       "updateFor",
-      [
-        termsTuple(c.terms),
-        record,
-        sender,
-        this.proofTuple(proof),
-        proof.signature,
-        amount,
-        rewardSig,
-      ],
+      [termsTuple(c.terms), record, sender, this.proofTuple(proof), proof.signature, amount, rewardSig],
       expected,
     );
   }
@@ -1182,13 +1177,13 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
     }
     if (step === "settle") {
       if (c.status !== Status.Closed) return null;
-      return this.buildSettle(c, this.w.actors[EVE], false, now);
+      return { ...this.buildSettle(c, this.w.actors[EVE], false, now)!, role: "settle" };
     }
     if (step === "unlock0" || step === "unlock1") {
       const dir = step === "unlock0" ? 0 : 1;
       const held = c.pending === null ? 0n : dir === 0 ? c.pending.held12 : c.pending.held21;
       if (held === 0n) return null;
-      return this.buildUnlock(c, dir, this.w.actors[EVE], null, now);
+      return { ...this.buildUnlock(c, dir, this.w.actors[EVE], null, now)!, role: "unlock" };
     }
     return null;
   }
@@ -1355,17 +1350,19 @@ function checkCoverage(s: ActionStats, runs: number): void {
     "coopWithdraw",
     "coopClose",
     "close",
+    "close by stale",
     "update",
     "updateFor",
     "settle",
-    "unlock",
+    "drive by settle",
+    "drive by unlock",
     "register",
     "setKey",
     "withdraw",
   ]) {
     expect(ok(k), `${k} never succeeded`).to.be.greaterThan(0);
   }
-  for (const k of ["close", "update", "updateFor", "settle", "unlock", "coopWithdraw"]) {
+  for (const k of ["close", "update", "updateFor", "settle", "unlock", "coopWithdraw", "coopClose"]) {
     expect(reverted(k), `${k} never reverted`).to.be.greaterThan(0);
   }
   expect(ok("channels settled exactly per their latest acknowledged proofs")).to.be.greaterThan(runs / 2);
