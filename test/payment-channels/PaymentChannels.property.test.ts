@@ -388,10 +388,17 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 
 /** A watched close: one side closes with a stale proof, the other (or its watchtower) answers, time passes, settle. */
 const watchedCloseArb: fc.Arbitrary<Action[]> = fc
-  .record({ ch: chArb, closer: sideArb, tower: fc.boolean(), share: fc.integer({ min: 0, max: 1_000 }) })
-  .map(({ ch, closer, tower, share }) => {
+  .record({
+    ch: chArb,
+    closer: sideArb,
+    tower: fc.boolean(),
+    share: fc.integer({ min: 0, max: 1_000 }),
+    secret: fc.nat({ max: SECRET_COUNT - 1 }),
+  })
+  .map(({ ch, closer, tower, share, secret }) => {
     const dir = closer; // the closer's outgoing direction, which the other side must record
     return [
+      { t: "pay", ch, dir, kind: "lock", share: 1_000, secret, expiresIn: 600 },
       { t: "pay", ch, dir, kind: "transfer", share: 2_000, secret: 0, expiresIn: 600 },
       { t: "ack", ch, dir },
       { t: "close", ch, by: closer, pick: "stale" },
@@ -400,6 +407,8 @@ const watchedCloseArb: fc.Arbitrary<Action[]> = fc
         : { t: "update", ch, dir, by: "receiver", pick: "latest", tamper: false },
       { t: "warpTo", ch, at: "closesAt", offset: 1 },
       { t: "settle", ch, by: EVE, tamper: false },
+      // Anyone unlocks at once, before the lock's expiry: an unregistered lock goes back to its sender.
+      { t: "unlock", ch, dir, by: EVE, flaw: null },
     ] as Action[];
   });
 
@@ -434,6 +443,8 @@ const sequenceArb: fc.Arbitrary<Action[]> = fc
     ...opens,
     ...rest.flat(),
     ...Array.from({ length: MAX_CHANNELS }, () => DRIVE).flat(),
+    // Credited accounts take their credits, to an address that can receive them.
+    ...[true, false].map((eth): Action => ({ t: "withdraw", by: "creditor", eth, to: "able" })),
     { t: "finish" } as Action,
   ]);
 
@@ -977,7 +988,8 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
     const m = this.m;
     const c = this.pickChannel(action.ch, (x) => x.status === Status.Open);
     if (c === undefined) return null;
-    const side = action.side;
+    // The side drawn, or the other when the drawn one has nothing to withdraw.
+    const side = m.available(c, action.side) > 0n ? action.side : action.side === 0 ? 1 : 0;
     const from = this.caller(c, action.by);
     const participant = m.participant(c, side);
     const available = m.available(c, side);
@@ -1356,6 +1368,7 @@ function checkCoverage(s: ActionStats, runs: number): void {
     "settle",
     "drive by settle",
     "drive by unlock",
+    "unlock",
     "register",
     "setKey",
     "withdraw",
