@@ -388,7 +388,7 @@ contract PaymentChannelsFuzz is FuzzBase {
     function _pick(uint256 seed, IPaymentChannels.Status status) private view returns (uint256) {
         uint256 count = _tracked.length;
         for (uint256 i; i < count; ++i) {
-            uint256 index = (seed + i) % count;
+            uint256 index = (seed % count + i) % count;
             if (_mirror[index].status != status) continue;
             // A closed channel preferably still within its challenge period, where an update can land.
             if (status != IPaymentChannels.Status.Closed || _channels.channelInfo(_tracked[index].id).closesAt >= block.timestamp) {
