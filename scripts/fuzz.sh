@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the harnesses of contracts/fuzz/ with medusa (config: medusa.json; rules: docs/security.md §5).
+# Fuzzes the harnesses of contracts/fuzz/ with medusa (config: medusa.json; rules: docs/security.md §6).
 #   scripts/fuzz.sh [seconds]     default 1800 (npm run fuzz); CI runs a bounded 150 s (.ci/run)
 # medusa is a Go program, fetched from the Go module proxy by version and built into $(go env GOPATH)/bin, once.
 # The corpus (fuzz/corpus/call_sequences) is committed: each run starts from the sequences earlier runs kept, and

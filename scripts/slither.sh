@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Slither gate (docs/security.md §6): Slither over Hardhat's build of the deployable contracts and what they
+# The Slither gate (docs/security.md §7): Slither over Hardhat's build of the deployable contracts and what they
 # import (mocks, fuzz harnesses and dependencies filtered out), then scripts/check-slither.cjs, which fails on any
 # finding not triaged in docs/security.md. Installs the pinned Slither from PyPI when it is missing.
 set -euo pipefail

@@ -21,4 +21,5 @@ export const MUTATION_TARGETS: readonly MutationTarget[] = [
     ],
   },
   { contract: "MicropaymentChannels", tests: ["test/micropayments"] },
+  { contract: "PaymentChannels", tests: ["test/payment-channels"] },
 ];

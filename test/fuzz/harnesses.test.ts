@@ -1,5 +1,5 @@
 // The fuzz harnesses of contracts/fuzz/ driven by fast-check inside the Hardhat suite, so that their rules are
-// checked in CI whatever happens to medusa (which runs the same harnesses: scripts/fuzz.sh, docs/security.md §5).
+// checked in CI whatever happens to medusa (which runs the same harnesses: scripts/fuzz.sh, docs/security.md §6).
 //
 // Each run deploys a harness (which deploys the contract under test, a token and five actors) and calls its actions
 // with random arguments, as medusa does, with random time jumps between them. Every action must succeed (a harness

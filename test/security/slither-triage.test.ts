@@ -1,4 +1,4 @@
-// The tests that docs/security.md §6 cites for its high and medium Slither triage: each shows, on the deployed
+// The tests that docs/security.md §7 cites for its high and medium Slither triage: each shows, on the deployed
 // contract, that what the detector warns about cannot happen. scripts/check-slither.cjs requires every such row to
 // name a test of this file by its exact title.
 import { expect } from "chai";
@@ -21,7 +21,7 @@ async function sendWithValue(from: { sendTransaction: (tx: object) => Promise<un
   return from.sendTransaction({ to, data, value: 1n });
 }
 
-describe("Slither triage (docs/security.md §6)", function () {
+describe("Slither triage (docs/security.md §7)", function () {
   describe("msg-value-in-nonpayable", function () {
     it("Escrow._create: ETH deals are funded by createDeal's value, and createDealWithPermit refuses any value", async function () {
       const fx = await loadFixture(escrowFixture);

@@ -2,11 +2,19 @@
 // and the unilateral close, updates, settlement, hash locks and session keys, per asset. The scenario and its
 // determinism: scripts/lib/gas/harness.ts.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { AbiCoder, ZeroAddress, keccak256, parseUnits, sha256, type Wallet } from "ethers";
+import { AbiCoder, Signature, ZeroAddress, keccak256, parseUnits, sha256, type Wallet } from "ethers";
 import { MockERC20__factory, PaymentChannels__factory } from "../../../typechain-types";
 import type { IPaymentChannels } from "../../../typechain-types/contracts/PaymentChannels";
 import { signPermit } from "../../../sdk";
-import { BENCH_SALT, BENCH_START_TIME, ETH_AMOUNT, TOKEN_AMOUNT, createGasBench } from "../../lib/gas/harness";
+import {
+  BENCH_SALT,
+  BENCH_START_TIME,
+  ETH_AMOUNT,
+  TOKEN_AMOUNT,
+  calldataStats,
+  createGasBench,
+  type GasRow,
+} from "../../lib/gas/harness";
 
 const CHALLENGE_PERIOD = 24n * 3600n;
 const TYPES = {
@@ -37,6 +45,9 @@ const TYPES = {
   ],
 };
 const pick = (name: keyof typeof TYPES) => ({ [name]: TYPES[name] });
+/** Signs as the SDK submits: the 64-byte EIP-2098 form (about 140 gas of calldata less than 65 bytes padded). */
+const sign = async (signer: Wallet, domain: object, name: keyof typeof TYPES, value: object): Promise<string> =>
+  Signature.from(await signer.signTypedData(domain, pick(name), value)).compactSerialized;
 
 type Channel = IPaymentChannels.ChannelStruct;
 type Proof = IPaymentChannels.BalanceProofStruct;
@@ -49,8 +60,8 @@ const abi = AbiCoder.defaultAbiCoder();
 /**
  * Measures every PaymentChannels operation as the other products' are measured: the second channel of its kind in a
  * warm contract (every scenario runs twice, the second run is recorded), every recipient already holding ETH and
- * the token, deposits of 1 ETH or 1,000 tokens of 18 decimals per side, a one-day challenge period, 65-byte
- * signatures. Each action is sent by a participant (the one the protocol expects: the closer, the receiver of an
+ * the token, deposits of 1 ETH or 1,000 tokens of 18 decimals per side, a one-day challenge period, signatures in
+ * the 64-byte EIP-2098 form. Each action is sent by a participant (the one the protocol expects: the closer, the receiver of an
  * update, participant1 for settle and unlock), except `updateFor`, sent by a watchtower. Salts count up from
  * 0x9e3779b9.
  *
@@ -123,7 +134,7 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
     locksRoot,
   });
   const signProof = async (signer: Wallet, channel: Channel, proof: Proof) =>
-    signer.signTypedData(domain, pick("BalanceProof"), { channelId: await idOf(channel), ...proof });
+    sign(signer, domain, "BalanceProof", { channelId: await idOf(channel), ...proof });
   const emptyDirection = () => ({
     nonce: 0n,
     transferred: 0n,
@@ -198,7 +209,7 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
         [2n, "withdraw.later"],
       ] as const) {
         const total = (kind.amount * i) / 4n;
-        const sig = await bob.signTypedData(domain, pick("Withdraw"), {
+        const sig = await sign(bob, domain, "Withdraw", {
           channelId,
           participant: alice.address,
           totalWithdrawn: total,
@@ -216,7 +227,7 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
       const expiry = bench.now() + 3600n;
       const balance1 = (kind.amount * 7n) / 10n;
       const balance2 = 2n * kind.amount - balance1;
-      const sig = await bob.signTypedData(domain, pick("CooperativeClose"), {
+      const sig = await sign(bob, domain, "CooperativeClose", {
         channelId: await idOf(channel),
         balance1,
         balance2,
@@ -265,7 +276,7 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
         ),
       );
       const reward = kind.amount / 100n;
-      const rewardSig = await bob.signTypedData(domain, pick("Reward"), {
+      const rewardSig = await sign(bob, domain, "Reward", {
         channelId,
         balanceProofHash,
         watchtower: watchtower.address,
@@ -326,6 +337,41 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
       await step(row(m, "setSessionKey", "setSessionKey (first rotation)"), () =>
         pc.connect(bob).setSessionKey(channel, sessionKey.address),
       );
+    });
+  }
+  // ---- floors of the ERC20 rows whose issue targets were set without an ERC20 transfer's cost in view
+  // (docs/payment-channels.md §10): what any implementation must pay for that call. A plain transfer between two
+  // holders, sent by an EOA, measures the token's own work in this run; a contract sending it pays the token
+  // account's cold access (2,600) on top. The rest is fixed by the EVM: the base 21,000, the call's own calldata,
+  // cold reads (2,100) and writes (2,900 to a non-zero slot, 20,000 more to a fresh one) of the slots the action
+  // must touch, one ecrecover (3,000) and its event.
+  await tick();
+  const plain = await send(token.connect(alice).transfer(bob.address, 1n));
+  const plainStats = calldataStats(plain.response.data);
+  const calldataGas = (r: GasRow) => r.calldataZeroBytes * 4 + r.calldataNonZeroBytes * 16;
+  const tokenWork = Number(plain.receipt.gasUsed) - 21_000 - (plainStats.zero * 4 + plainStats.nonZero * 16) + 2_600;
+  const byKey = (key: string): GasRow => {
+    const found = bench.rows.find((r) => r.key === key);
+    if (found === undefined) throw new Error(`no row ${key}`);
+    return found;
+  };
+  // log(2 topics + channelId) with two data words: 375 + 3 × 375 + 64 × 8.
+  const eventGas = 375 + 3 * 375 + 64 * 8;
+  const floors: [string, string, number][] = [
+    ["pc.erc20.withdraw.first", "first withdrawal", 2 * 2_100 + 22_100 - 2_100 + 3_000],
+    ["pc.erc20.withdraw.later", "later withdrawal", 2 * 2_100 + 2_900 + 3_000],
+    ["pc.erc20.unlock.one", "unlock one lock", 2 * 2_100 + 2_900],
+  ];
+  for (const [key, label, storageAndCrypto] of floors) {
+    const measured = byKey(key);
+    bench.rows.push({
+      key: `${key}.floor`,
+      label: `payment channels: floor of the ${label} (ERC20)`,
+      asset: "ERC20",
+      gas: 21_000 + calldataGas(measured) + storageAndCrypto + eventGas + tokenWork,
+      calldataBytes: measured.calldataBytes,
+      calldataZeroBytes: measured.calldataZeroBytes,
+      calldataNonZeroBytes: measured.calldataNonZeroBytes,
     });
   }
   return bench.rows;
