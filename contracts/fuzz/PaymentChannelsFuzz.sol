@@ -5,7 +5,6 @@ import {PaymentChannels} from "../PaymentChannels.sol";
 import {IPaymentChannels} from "../interfaces/IPaymentChannels.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {BlocklistToken} from "../mocks/MockTokens.sol";
-import {FuzzActor} from "./FuzzActor.sol";
 import {FuzzBase} from "./FuzzBase.sol";
 
 /// @dev Test-only (fuzzing): the PaymentChannels harness, for medusa (medusa.json) and the Hardhat driver
@@ -511,7 +510,7 @@ contract PaymentChannelsFuzz is FuzzBase {
         return abi.encodePacked(bytes32(R_X), bytes32(s), uint8(v));
     }
 
-    function _proofHash(bytes32 id, IPaymentChannels.BalanceProof memory p) private view returns (bytes32) {
+    function _proofHash(bytes32 id, IPaymentChannels.BalanceProof memory p) private pure returns (bytes32) {
         return
             keccak256(
                 abi.encode(BALANCE_PROOF_TYPEHASH, id, p.nonce, p.transferred, p.locked, p.locksRoot)

@@ -951,7 +951,7 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
   private buildOpen(action: Extract<Action, { t: "open" }>): Call | null {
     if (this.m.order.length >= MAX_CHANNELS) return null;
     const f = action.flaw;
-    let p1 = this.w.actors[action.p1];
+    const p1 = this.w.actors[action.p1];
     let p2 = this.w.actors[action.p2 === action.p1 ? (action.p1 + 1) % ACTOR_COUNT : action.p2];
     if (p2.kind === "account" && p1.kind === "account") p2 = this.w.actors[0];
     if (f === "same") p2 = p1;
