@@ -127,4 +127,130 @@ describe("Slither triage (docs/security.md §7)", function () {
       );
     });
   });
+
+  describe("PaymentChannels", function () {
+    const PERIOD = 3_600n;
+    const PROOF_TYPES = {
+      BalanceProof: [
+        { name: "channelId", type: "bytes32" },
+        { name: "nonce", type: "uint64" },
+        { name: "transferred", type: "uint256" },
+        { name: "locked", type: "uint256" },
+        { name: "locksRoot", type: "bytes32" },
+      ],
+    };
+
+    async function paymentChannelsFixture() {
+      const [a, b, stranger] = await ethers.getSigners();
+      const pc = await ethers.deployContract("PaymentChannels");
+      const token = await ethers.deployContract("MockERC20", ["Token", "TOK", 18]);
+      const pcAddress = await pc.getAddress();
+      const { chainId } = await ethers.provider.getNetwork();
+      const domain = { name: "PeerPay PaymentChannels", version: "1", chainId, verifyingContract: pcAddress };
+      const channel = {
+        participant1: a.address,
+        participant2: b.address,
+        token: ethers.ZeroAddress,
+        key1: ethers.ZeroAddress,
+        challengePeriod: PERIOD,
+        salt: 0n,
+      };
+      await pc.connect(a).open(channel, 100n, { value: 100n });
+      const channelId = await pc.computeChannelId(channel);
+      return { a, b, stranger, pc, pcAddress, token, domain, channel, channelId };
+    }
+
+    type PcFixture = Awaited<ReturnType<typeof paymentChannelsFixture>>;
+
+    /** Participant1 closes without a proof; returns the record the close emitted. */
+    async function closeEmpty(fx: PcFixture) {
+      const proof = { nonce: 0n, transferred: 0n, locked: 0n, locksRoot: ethers.ZeroHash };
+      const receipt = await (await fx.pc.connect(fx.a).close(fx.channel, proof, "0x")).wait();
+      const event = receipt!.logs.map((l) => fx.pc.interface.parseLog(l)).find((e) => e?.name === "ChannelClosed");
+      return event!.args.record;
+    }
+
+    const recordOf = (r: { toObject(deep: boolean): unknown }) => r.toObject(true) as Record<string, unknown>;
+
+    it("PaymentChannels._requireValue: open and deposit take ETH by value, and openWithPermit refuses any value", async function () {
+      const fx = await loadFixture(paymentChannelsFixture);
+      await fx.pc.connect(fx.b).deposit(fx.channel, fx.b.address, 5n, { value: 5n });
+      expect((await fx.pc.channelInfo(fx.channelId)).deposit2).to.equal(5n);
+      expect(await ethers.provider.getBalance(fx.pcAddress)).to.equal(105n);
+      const tokenChannel = { ...fx.channel, token: await fx.token.getAddress(), salt: 9n };
+      const permit = [100n, 0n, 27, ethers.ZeroHash, ethers.ZeroHash] as const;
+      const data = fx.pc.interface.encodeFunctionData("openWithPermit", [tokenChannel, ...permit]);
+      await expect(sendWithValue(fx.a, fx.pcAddress, data)).to.be.reverted;
+      // And an ETH channel cannot be opened through the permit path at all.
+      await expect(fx.pc.connect(fx.a).openWithPermit({ ...fx.channel, salt: 10n }, ...permit))
+        .to.be.revertedWithCustomError(fx.pc, "PaymentChannelTokenNotContract")
+        .withArgs(ethers.ZeroAddress);
+    });
+
+    it("PaymentChannels.close record: a close without a proof records both directions empty", async function () {
+      const fx = await loadFixture(paymentChannelsFixture);
+      const record = recordOf(await closeEmpty(fx));
+      const empty = {
+        nonce: 0n,
+        transferred: 0n,
+        locked: 0n,
+        locksRoot: ethers.ZeroHash,
+        rewardee: ethers.ZeroAddress,
+        reward: 0n,
+      };
+      expect(record).to.deep.equal({
+        deposit1: 100n,
+        deposit2: 0n,
+        withdrawn1: 0n,
+        withdrawn2: 0n,
+        d12: empty,
+        d21: empty,
+      });
+      expect((await fx.pc.channelInfo(fx.channelId)).commitment).to.equal(await fx.pc.hashRecord(record as never));
+    });
+
+    it("PaymentChannels._update rewardee: a receiver's own update records no watchtower and no reward", async function () {
+      const fx = await loadFixture(paymentChannelsFixture);
+      const record = recordOf(await closeEmpty(fx));
+      const proof = { channelId: fx.channelId, nonce: 1n, transferred: 40n, locked: 0n, locksRoot: ethers.ZeroHash };
+      const signature = await fx.a.signTypedData(fx.domain, PROOF_TYPES, proof);
+      const { channelId: _, ...proofArg } = proof;
+      const receipt = await (
+        await fx.pc.connect(fx.b).update(fx.channel, record as never, fx.a.address, proofArg, signature)
+      ).wait();
+      const event = receipt!.logs.map((l) => fx.pc.interface.parseLog(l)).find((e) => e?.name === "ChannelUpdated");
+      const d12 = recordOf(event!.args.record).d12 as Record<string, unknown>;
+      expect(d12.nonce).to.equal(1n);
+      expect(d12.rewardee).to.equal(ethers.ZeroAddress);
+      expect(d12.reward).to.equal(0n);
+    });
+
+    it("PaymentChannels.unlock toReceiver: the receiver gets exactly the locks registered in time", async function () {
+      const fx = await loadFixture(paymentChannelsFixture);
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const secrets = [ethers.id("paid"), ethers.id("never revealed")];
+      const hashOf = (secret: string) => ethers.sha256(coder.encode(["bytes32"], [secret]));
+      const expiry = BigInt(await time.latest()) + 2n * PERIOD;
+      const locks = [
+        { amount: 30n, expiry, secretHash: hashOf(secrets[0]) },
+        { amount: 20n, expiry, secretHash: hashOf(secrets[1]) },
+      ];
+      const locksRoot = await fx.pc.hashLocks(locks);
+      const proof = { channelId: fx.channelId, nonce: 1n, transferred: 0n, locked: 50n, locksRoot };
+      const signature = await fx.a.signTypedData(fx.domain, PROOF_TYPES, proof);
+      const { channelId: _, ...proofArg } = proof;
+      const record = recordOf(await closeEmpty(fx));
+      await fx.pc.connect(fx.b).update(fx.channel, record as never, fx.a.address, proofArg, signature);
+      const updated = { ...record, d12: { ...proofArg, rewardee: ethers.ZeroAddress, reward: 0n } };
+      await fx.pc.registerSecret(secrets[0]);
+      await time.increase(PERIOD + 1n);
+      const receipt = await (await fx.pc.settle(fx.channel, updated as never)).wait();
+      const settled = receipt!.logs.map((l) => fx.pc.interface.parseLog(l)).find((e) => e?.name === "ChannelSettled");
+      const pending = settled!.args.pending.toObject(true);
+      expect(pending.held12).to.equal(50n);
+      await expect(fx.pc.connect(fx.stranger).unlock(fx.channel, fx.a.address, locks, pending))
+        .to.emit(fx.pc, "LocksUnlocked")
+        .withArgs(fx.channelId, fx.a.address, 30n, 20n);
+    });
+  });
 });
