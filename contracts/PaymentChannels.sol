@@ -133,15 +133,7 @@ contract PaymentChannels is IPaymentChannels, PullPayments, PermitDeposits, EIP7
         (bytes32 channelId, uint256 slot) = _loadOpen(channel);
         bool first = _isFirst(channelId, channel, participant);
         if (block.timestamp > expiry) revert PaymentChannelExpired(expiry);
-        uint256 totals = _withdrawn[channelId];
-        uint256 withdrawn1 = uint128(totals);
-        uint256 withdrawn2 = totals >> 128;
-        uint256 previous = first ? withdrawn1 : withdrawn2;
-        // All withdrawals together never exceed all deposits: the channel never pays out more than it holds.
-        uint256 limit = _deposit1(slot) + _deposit2(slot) - (first ? withdrawn2 : withdrawn1);
-        if (totalWithdrawn <= previous || totalWithdrawn > limit) {
-            revert PaymentChannelInvalidWithdrawal(totalWithdrawn, previous, limit);
-        }
+        (uint256 totals, uint256 amount) = _nextWithdrawal(channelId, slot, first, totalWithdrawn);
         _requireBoth(
             channelId,
             channel,
@@ -150,10 +142,31 @@ contract PaymentChannels is IPaymentChannels, PullPayments, PermitDeposits, EIP7
             signature1,
             signature2
         );
+        _withdrawn[channelId] = totals;
+        emit ChannelWithdrawn(channelId, participant, amount, totalWithdrawn);
+        _payout(channel.token, participant, amount);
+    }
+
+    /// @dev Both withdrawal totals after the participant's total becomes `totalWithdrawn`, and what that pays; reverts
+    /// on a total not above the recorded one (a replay) or above what the channel holds.
+    function _nextWithdrawal(
+        bytes32 channelId,
+        uint256 slot,
+        bool first,
+        uint256 totalWithdrawn
+    ) private view returns (uint256 totals, uint256 amount) {
+        totals = _withdrawn[channelId];
+        uint256 withdrawn1 = uint128(totals);
+        uint256 withdrawn2 = totals >> 128;
+        uint256 previous = first ? withdrawn1 : withdrawn2;
+        // All withdrawals together never exceed all deposits: the channel never pays out more than it holds.
+        uint256 limit = _deposit1(slot) + _deposit2(slot) - (first ? withdrawn2 : withdrawn1);
+        if (totalWithdrawn <= previous || totalWithdrawn > limit) {
+            revert PaymentChannelInvalidWithdrawal(totalWithdrawn, previous, limit);
+        }
         // Cannot truncate: totalWithdrawn <= limit < 2^105.
-        _withdrawn[channelId] = first ? (withdrawn2 << 128) | totalWithdrawn : (totalWithdrawn << 128) | withdrawn1;
-        emit ChannelWithdrawn(channelId, participant, totalWithdrawn - previous, totalWithdrawn);
-        _payout(channel.token, participant, totalWithdrawn - previous);
+        totals = first ? (withdrawn2 << 128) | totalWithdrawn : (totalWithdrawn << 128) | withdrawn1;
+        amount = totalWithdrawn - previous;
     }
 
     /// @inheritdoc IPaymentChannels
@@ -233,7 +246,15 @@ contract PaymentChannels is IPaymentChannels, PullPayments, PermitDeposits, EIP7
         BalanceProof calldata proof,
         bytes calldata signature
     ) external {
-        _update(channel, record, sender, proof, signature, 0, signature[0:0], false);
+        (bytes32 channelId, uint256 slot, bool senderIsFirst, ) = _checkUpdate(
+            channel,
+            record,
+            sender,
+            proof,
+            signature,
+            false
+        );
+        _recordUpdate(channelId, slot, record, sender, senderIsFirst, proof, address(0), 0);
     }
 
     /// @inheritdoc IPaymentChannels
@@ -246,38 +267,55 @@ contract PaymentChannels is IPaymentChannels, PullPayments, PermitDeposits, EIP7
         uint256 reward,
         bytes calldata rewardSignature
     ) external {
-        _update(channel, record, sender, proof, signature, reward, rewardSignature, true);
+        (bytes32 channelId, uint256 slot, bool senderIsFirst, bytes32 proofHash) = _checkUpdate(
+            channel,
+            record,
+            sender,
+            proof,
+            signature,
+            true
+        );
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(REWARD_TYPEHASH, channelId, proofHash, msg.sender, reward))
+        );
+        _requireSigned(channelId, channel, slot, !senderIsFirst, digest, rewardSignature);
+        _recordUpdate(channelId, slot, record, sender, senderIsFirst, proof, msg.sender, reward);
     }
 
-    /// @dev Records a newer proof of `sender`'s direction, submitted by its receiver or, with `delegated`, by a
-    /// watchtower the receiver named in a `Reward` over this very proof (docs/payment-channels.md §1, §6).
-    function _update(
+    /// @dev The checks of a newer proof of `sender`'s direction, submitted by its receiver or, with `delegated`, by a
+    /// watchtower the receiver names in a `Reward` over this very proof, which the caller checks
+    /// (docs/payment-channels.md §1, §6). Returns the proof's struct hash.
+    function _checkUpdate(
         Channel calldata channel,
         Record calldata record,
         address sender,
         BalanceProof calldata proof,
         bytes calldata signature,
-        uint256 reward,
-        bytes calldata rewardSignature,
         bool delegated
-    ) private {
-        (bytes32 channelId, uint256 slot) = _loadClosed(channel, record);
+    ) private view returns (bytes32 channelId, uint256 slot, bool senderIsFirst, bytes32 proofHash) {
+        (channelId, slot) = _loadClosed(channel, record);
         uint256 closesAt = (slot >> CLOSES_AT_SHIFT) & type(uint40).max;
         if (block.timestamp > closesAt) revert PaymentChannelChallengeOver(channelId, closesAt);
-        bool senderIsFirst = _isFirst(channelId, channel, sender);
-        address receiver = senderIsFirst ? channel.participant2 : channel.participant1;
-        if (!delegated && msg.sender != receiver) revert PaymentChannelNotParticipant(channelId, msg.sender);
+        senderIsFirst = _isFirst(channelId, channel, sender);
+        if (!delegated && msg.sender != (senderIsFirst ? channel.participant2 : channel.participant1)) {
+            revert PaymentChannelNotParticipant(channelId, msg.sender);
+        }
         uint256 recorded = senderIsFirst ? record.d12.nonce : record.d21.nonce;
         if (proof.nonce <= recorded) revert PaymentChannelStaleProof(channelId, proof.nonce, recorded);
-        bytes32 proofHash = _requireProof(channelId, channel, slot, senderIsFirst, proof, signature);
-        address rewardee;
-        if (delegated) {
-            bytes32 digest = _hashTypedDataV4(
-                keccak256(abi.encode(REWARD_TYPEHASH, channelId, proofHash, msg.sender, reward))
-            );
-            _requireSigned(channelId, channel, slot, !senderIsFirst, digest, rewardSignature);
-            rewardee = msg.sender;
-        }
+        proofHash = _requireProof(channelId, channel, slot, senderIsFirst, proof, signature);
+    }
+
+    /// @dev Replaces the record of `sender`'s direction with `proof` (and the watchtower to reward, if any).
+    function _recordUpdate(
+        bytes32 channelId,
+        uint256 slot,
+        Record calldata record,
+        address sender,
+        bool senderIsFirst,
+        BalanceProof calldata proof,
+        address rewardee,
+        uint256 reward
+    ) private {
         Record memory next = record;
         Direction memory direction = Direction({
             nonce: proof.nonce,
@@ -285,7 +323,7 @@ contract PaymentChannels is IPaymentChannels, PullPayments, PermitDeposits, EIP7
             locked: proof.locked,
             locksRoot: proof.locksRoot,
             rewardee: rewardee,
-            reward: delegated ? reward : 0
+            reward: reward
         });
         if (senderIsFirst) next.d12 = direction;
         else next.d21 = direction;
@@ -366,7 +404,12 @@ contract PaymentChannels is IPaymentChannels, PullPayments, PermitDeposits, EIP7
         for (uint256 i; i < count; ++i) {
             uint256 registeredAt = _secrets[locks[i].secretHash];
             // Cannot overflow: a sum of uint96 amounts over a calldata array.
-            if (registeredAt != 0 && registeredAt <= locks[i].expiry) toReceiver += locks[i].amount;
+            if (registeredAt != 0 && registeredAt <= locks[i].expiry)
+                toReceiver += locks[i].amount;
+                // A lock that did not pay yet may still pay until its expiry: resolving it now would let a sender take
+                // back what a hub already paid the next hop (PC-L1, PC-E5).
+            else if (block.timestamp <= locks[i].expiry)
+                revert PaymentChannelLockNotExpired(channelId, locks[i].expiry);
         }
         // A lock list that promises more than was held pays what was held.
         if (toReceiver > held) toReceiver = held;
@@ -658,6 +701,12 @@ contract PaymentChannels is IPaymentChannels, PullPayments, PermitDeposits, EIP7
     ) private view {
         address participant = first ? channel.participant1 : channel.participant2;
         address recovered = Signatures.recover(digest, signature);
+        // Keys are judged as of the close once the channel is closed, so that a rotation followed by a close after
+        // the grace cannot void proofs the counterparty holds from the previous key (§7).
+        uint256 asOf =
+            slot & STATUS_MASK == STATUS_CLOSED
+                ? ((slot >> CLOSES_AT_SHIFT) & type(uint40).max) - channel.challengePeriod
+                : block.timestamp;
         if (recovered == participant) return;
         if (recovered != address(0)) {
             if (slot & (first ? FLAG_KEY1 : FLAG_KEY2) == 0) {
@@ -665,10 +714,7 @@ contract PaymentChannels is IPaymentChannels, PullPayments, PermitDeposits, EIP7
             } else {
                 KeyChange memory change = _keyChanges[channelId][participant];
                 if (recovered == change.current) return;
-                if (
-                    recovered == change.previous &&
-                    block.timestamp <= uint256(change.changedAt) + channel.challengePeriod
-                ) return;
+                if (recovered == change.previous && asOf <= uint256(change.changedAt) + channel.challengePeriod) return;
             }
         }
         if (participant.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(participant, digest, signature))

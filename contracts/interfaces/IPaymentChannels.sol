@@ -173,6 +173,8 @@ interface IPaymentChannels is IPullPayments {
     error PaymentChannelSecretKnown(bytes32 secretHash);
     error PaymentChannelInvalidLocks(bytes32 channelId);
     error PaymentChannelNothingToUnlock(bytes32 channelId, address sender);
+    /// @notice A lock whose secret is not registered has not expired yet: it may still pay its receiver.
+    error PaymentChannelLockNotExpired(bytes32 channelId, uint256 expiry);
 
     // ------------------------------------------------------------------ opening and funding
 
@@ -259,7 +261,8 @@ interface IPaymentChannels is IPullPayments {
     function registerSecrets(bytes32[] calldata secrets) external returns (uint256 registered);
 
     /// @notice After settlement, pays the locks `sender` had pending towards the other participant: each to the
-    /// receiver if its secret was registered at or before its expiry, otherwise back to `sender` (PC-L1..L3).
+    /// receiver if its secret was registered at or before its expiry, otherwise back to `sender` (PC-L1..L3). Reverts
+    /// while a lock whose secret is not registered has not expired.
     function unlock(
         Channel calldata channel,
         address sender,

@@ -149,7 +149,8 @@ async function mutateContract(
   const sources = sourcesOf(contract).filter((f) => hasCode(f));
   const contractFile = `contracts/${contract}.sol`;
 
-  const original = await pool.compile({ overrides: {}, targets: [contractFile] });
+  const viaIR = target.viaIR === true;
+  const original = await pool.compile({ overrides: {}, targets: [contractFile], viaIR });
   if (!original.ok) throw new Error(`${contract} does not compile in the mutation profile: ${original.error}`);
   const originalCode = original.contracts[contract].deployedBytecode;
 
@@ -181,6 +182,7 @@ async function mutateContract(
     pool.compile({
       overrides: { [m.file]: applyMutant(readFileSync(path.join(ROOT, m.file), "utf8"), m) },
       targets: [contractFile],
+      viaIR,
     }),
   );
 

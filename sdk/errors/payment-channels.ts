@@ -120,7 +120,10 @@ export class PaymentChannelSignatureError extends ContractRevertError<
  * ```
  */
 export class PaymentChannelLockError extends ContractRevertError<
-  "PAYMENT_CHANNEL_SECRET_KNOWN" | "PAYMENT_CHANNEL_INVALID_LOCKS" | "PAYMENT_CHANNEL_NOTHING_TO_UNLOCK"
+  | "PAYMENT_CHANNEL_SECRET_KNOWN"
+  | "PAYMENT_CHANNEL_INVALID_LOCKS"
+  | "PAYMENT_CHANNEL_NOTHING_TO_UNLOCK"
+  | "PAYMENT_CHANNEL_LOCK_NOT_EXPIRED"
 > {
   override name = "PaymentChannelLockError";
 }
@@ -250,6 +253,11 @@ export const PAYMENT_CHANNEL_REVERTS: Readonly<Record<string, ContractErrorSpec>
     PaymentChannelLockError,
     C.PAYMENT_CHANNEL_NOTHING_TO_UNLOCK,
     (a) => `Channel ${a.channelId}: nothing of ${a.sender}'s is left to unlock`,
+  ),
+  PaymentChannelLockNotExpired: spec(
+    PaymentChannelLockError,
+    C.PAYMENT_CHANNEL_LOCK_NOT_EXPIRED,
+    (a) => `Channel ${a.channelId}: a lock without its secret may still pay until its expiry ${a.expiry}`,
   ),
   ...SHARED_REVERTS,
 };

@@ -290,7 +290,9 @@ export class PaymentChannelsModel extends PullPaymentsModel {
       } else {
         const change = c.keys[side];
         if (k === lc(change.current)) return true;
-        if (k === lc(change.previous) && now <= change.changedAt + c.terms.challengePeriod) return true;
+        // Once closed, keys are judged as of the close (§7).
+        const asOf = c.status === Status.Closed ? c.closesAt - c.terms.challengePeriod : now;
+        if (k === lc(change.previous) && asOf <= change.changedAt + c.terms.challengePeriod) return true;
       }
     }
     const owner = this.env.erc1271Owners.get(participant);
@@ -661,6 +663,8 @@ export class PaymentChannelsModel extends PullPaymentsModel {
     for (const l of locks) {
       const at = this.secrets.get(lc(l.secretHash));
       if (at !== undefined && at <= l.expiry) toReceiver += l.amount;
+      // A lock that did not pay may still pay until its expiry (PC-L1).
+      else if (now <= l.expiry) return ["PaymentChannelLockNotExpired"];
     }
     toReceiver = min(toReceiver, held);
     const next = { ...p };

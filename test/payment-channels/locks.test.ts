@@ -228,14 +228,9 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
       }
     });
 
-    // BUG: unlock refunds an unexpired lock whose secret is not registered yet. PC-L1 says a lock pays its receiver iff
-    // its secret is registered at or before its expiry, but unlock does not wait for the expiry of the locks it
-    // returns: right after settlement the sender (or anyone) unlocks, the lock goes back to the sender, the direction is
-    // done, and the receiver who registers the secret later, still before the expiry, gets nothing. A hub that already
-    // paid the next hop loses the amount (PC-E5). Fix: in unlock, revert while a lock that did not pay is unexpired, e.g.
-    // `else if (block.timestamp <= locks[i].expiry) revert PaymentChannelLockPending(channelId, locks[i].expiry);`
-    // (a new error in IPaymentChannels).
-    it.skip("PC-L1: refuses to return an unexpired, unregistered lock to its sender; the receiver registers in time and is paid", async function () {
+    // Found by this suite: unlock once returned an unexpired, unregistered lock to its sender right after settlement,
+    // so a receiver revealing later (still before the expiry) was not paid and a hub could lose (PC-E5).
+    it("PC-L1: refuses to return an unexpired, unregistered lock to its sender; the receiver registers in time and is paid", async function () {
       const fx = await loadFixture(fixture);
       const { pc, p1, p2, channel, channelId, asset } = fx;
       const secret = secretOf("late");
@@ -246,7 +241,9 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
       await pc.settle(channel, record);
       const pending = { ...NO_PENDING, locksRoot12: locksRootOf(locks), held12: A };
       // The sender tries to take its lock back while the receiver can still reveal.
-      await expect(pc.connect(p1).unlock(channel, p1.address, locks, pending)).to.be.reverted;
+      await expect(pc.connect(p1).unlock(channel, p1.address, locks, pending))
+        .to.be.revertedWithCustomError(pc, "PaymentChannelLockNotExpired")
+        .withArgs(channelId, expiry);
       await atTime(expiry);
       await pc.registerSecret(secret);
       const tx = await pc.unlock(channel, p1.address, locks, pending);

@@ -169,14 +169,23 @@ describe("§7 session keys", function () {
       .withArgs(channelId, PcStatus.Closed);
   });
 
-  // BUG (design, §7): the previous key's grace is one challenge period from the rotation, not from the close, so a
-  // rotation can take back payments the counterparty already holds. participant1 pays with key1, rotates, waits out
-  // the grace, then closes: participant2 (or its watchtower, which cannot close, PC-U1) answers within the challenge
-  // period with its best proof, signed by key1, and is refused. §7 promises the opposite ("a rotation cannot take back
-  // a payment the counterparty already holds"). A fix needs a design choice, e.g. keep the previous key valid for
-  // proofs of a close that started within its grace (check against the close time, kept in the record), or make the
-  // counterparty acknowledge a rotation before it takes effect.
-  it.skip("§7: a rotation followed by a close after the grace cannot void the counterparty's proofs signed by the old key", async function () {
+  // Found by this suite: the previous key's grace was judged at the time of the update, so a rotation followed by a
+  // close just inside the grace voided, after the grace, proofs the counterparty held from the previous key. Keys are
+  // now judged as of the close (§7): a close that starts within the grace honours the previous key for its whole
+  // challenge period; after the grace the counterparty must have had its proofs re-signed by the new key, or closed.
+  it("§7: a close started within the previous key's grace honours its proofs for the whole challenge period", async function () {
+    const fx = await loadFixture(fixture);
+    const { pc, p1, p2, key1, newKey, channel, channelId, domain } = fx;
+    const paid = proofOf(5n, 10n ** 17n);
+    const paidSig = await signProof(key1, domain, channelId, paid);
+    const rot = await pc.connect(p1).setSessionKey(channel, newKey.address);
+    await atTime((await blockTimeOf(rot)) + PERIOD); // the last second of the grace
+    const { record } = await closeChannel(fx, p1, NO_PROOF);
+    await atTime((await blockTimeOf(rot)) + PERIOD + PERIOD / 2n); // past the grace, within the challenge
+    await expect(pc.connect(p2).update(channel, record, p1.address, paid, paidSig)).to.emit(pc, "ChannelUpdated");
+  });
+
+  it("§7: a close started after the previous key's grace refuses its proofs (the counterparty had the grace to act)", async function () {
     const fx = await loadFixture(fixture);
     const { pc, p1, p2, key1, newKey, channel, channelId, domain } = fx;
     const paid = proofOf(5n, 10n ** 17n);
@@ -184,7 +193,11 @@ describe("§7 session keys", function () {
     const rot = await pc.connect(p1).setSessionKey(channel, newKey.address);
     await atTime((await blockTimeOf(rot)) + PERIOD + 1n);
     const { record } = await closeChannel(fx, p1, NO_PROOF);
-    await expect(pc.connect(p2).update(channel, record, p1.address, paid, paidSig)).to.emit(pc, "ChannelUpdated");
+    await expect(pc.connect(p2).update(channel, record, p1.address, paid, paidSig))
+      .to.be.revertedWithCustomError(pc, "PaymentChannelInvalidSignature")
+      .withArgs(channelId, p1.address);
+    const resigned = await signProof(newKey, domain, channelId, paid);
+    await expect(pc.connect(p2).update(channel, record, p1.address, paid, resigned)).to.emit(pc, "ChannelUpdated");
   });
 
   it("keeps the rotation across the close: a proof signed by the previous key within its grace is recorded by update", async function () {

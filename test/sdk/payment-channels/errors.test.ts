@@ -51,6 +51,7 @@ const FAMILIES: Record<string, abstract new (...args: never[]) => PeerPayError> 
   PaymentChannelSecretKnown: PaymentChannelLockError,
   PaymentChannelInvalidLocks: PaymentChannelLockError,
   PaymentChannelNothingToUnlock: PaymentChannelLockError,
+  PaymentChannelLockNotExpired: PaymentChannelLockError,
   PullPaymentsNothingToWithdraw: TransferError,
   PullPaymentsInvalidRecipient: TransferError,
   SafeERC20FailedOperation: TransferError,
@@ -178,6 +179,14 @@ describe("decodePaymentChannelsError", function () {
         PaymentChannelLockError,
         "PAYMENT_CHANNEL_NOTHING_TO_UNLOCK",
       );
+      // The lock's secret is not registered and its expiry is hours away: it may still pay Bob (PC-L1).
+      await expectSdkError(
+        bob.unlock({ channel: f.channel, sender: f.alice.address, locks }),
+        PaymentChannelLockError,
+        "PAYMENT_CHANNEL_LOCK_NOT_EXPIRED",
+        { expiry: BigInt(locks[0].expiry) },
+      );
+      await time.increase(10 * HOUR);
       await bob.unlock({ channel: f.channel, sender: f.alice.address, locks });
       await expectSdkError(bob.withdrawCredit({}), TransferError, "PULL_PAYMENTS_NOTHING_TO_WITHDRAW");
     });
