@@ -9,73 +9,32 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { artifacts, ethers, network } from "hardhat";
-import { Wallet, type Signer, type TransactionReceipt } from "ethers";
+import { Wallet, type Signer } from "ethers";
 import { EscrowClient, Outcome, DealStatus, PayeeClient, PayerClient, PeerPayError, type DealId } from "../sdk";
 import { FileVoucherStore } from "../sdk/node";
 import { MockERC20__factory, type MockERC20 } from "../typechain-types";
 import { DEFAULT_SALT, deploySuite, loadSuiteArtifacts, type SuiteContract } from "./lib/deploy";
+import {
+  advanceTime,
+  fmtEth,
+  gas,
+  gasUsed,
+  latestTimestamp,
+  printDeltas,
+  progress,
+  step,
+  totalGasUsed,
+} from "./demo/common";
+import { twoWayChannels } from "./demo/payment-channels";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
 const fmtUsd = (value: bigint) => `${ethers.formatUnits(value, USD)} dUSD`;
-// Six decimals are enough to show every transfer of the stories and still see what gas cost.
-const fmtEth = (value: bigint) => `${Number(ethers.formatEther(value)).toFixed(6)} ETH`;
 
 type Peer = { name: string; signer: Signer; address: string; escrow: EscrowClient };
-type Named = { name: string; address: string };
-
-let totalGas = 0n;
-
-function step(text: string) {
-  console.log(`  ▸ ${text}`);
-}
-
-/** A progress line for a long loop: redrawn in place on a terminal, a line per quarter in a log. */
-function progress(done: number, total: number, what: string) {
-  const interactive = process.stdout.isTTY === true;
-  if (interactive ? done % 50 !== 0 && done !== total : done % (total / 4) !== 0) return;
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  const line = `    [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} ${what}`;
-  if (interactive) process.stdout.write(`\r${line}${done === total ? "\n" : ""}`);
-  else console.log(line);
-}
-
-function gasUsed(amount: bigint, what: string) {
-  totalGas += amount;
-  console.log(`      ${what}: ${amount.toLocaleString("en-US")} gas`);
-}
-
-function gas(receipt: TransactionReceipt | null | undefined, what: string) {
-  if (receipt) gasUsed(receipt.gasUsed, what);
-}
-
-async function latestTimestamp(): Promise<number> {
-  const block = await ethers.provider.getBlock("latest");
-  if (!block) throw new Error("no latest block");
-  return block.timestamp;
-}
-
-/** Moves the chain's clock: instant on Hardhat and anvil, the only networks where the demo plays out time. */
-async function advanceTime(seconds: number) {
-  await network.provider.send("evm_increaseTime", [seconds]);
-  await network.provider.send("evm_mine", []);
-}
 
 async function tokenBalances(token: MockERC20, peers: Peer[]) {
   return Promise.all(peers.map((p) => token.balanceOf(p.address)));
-}
-
-function printDeltas(label: string, peers: Named[], before: bigint[], after: bigint[], fmt: (v: bigint) => string) {
-  console.log(`    ${label}`);
-  peers.forEach((p, i) => {
-    const delta = after[i] - before[i];
-    const sign = delta > 0n ? "+" : delta < 0n ? "-" : " ";
-    const abs = delta < 0n ? -delta : delta;
-    console.log(
-      `      ${p.name.padEnd(22)} ${fmt(before[i]).padStart(18)} → ${fmt(after[i]).padStart(18)}  (${sign}${fmt(abs)})`,
-    );
-  });
 }
 
 async function main() {
@@ -242,9 +201,12 @@ async function main() {
   );
 
   await streamPayments(app, api, suite("MicropaymentChannels"));
+  await twoWayChannels({ ann: app, ben: api, watchtower: relayer, anyone: desk }, suite("PaymentChannels"));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\nDone: 3 deals and 1 channel, ${totalGas.toLocaleString("en-US")} gas in all, ${seconds} s.`);
+  console.log(
+    `\nDone: 3 deals, 1 micropayment channel and 1 two-way channel, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
+  );
 }
 
 /** Story 4: an app pays an API per call through a micropayment channel, then the API cashes in. */

@@ -47,7 +47,14 @@ function runDemo(env: NodeJS.ProcessEnv, args: string[] = []): Promise<DemoRun> 
 function expectAllStories(run: DemoRun): void {
   expect(run.code, `exit code; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).to.equal(0);
   const out = run.stdout;
-  for (const heading of ["1. P2P trade", "2. Freelance job", "3. Gasless settlement", "4. Pay per call"]) {
+  const headings = [
+    "1. P2P trade",
+    "2. Freelance job",
+    "3. Gasless settlement",
+    "4. Pay per call",
+    "5. Two-way channel",
+  ];
+  for (const heading of headings) {
     expect(out, heading).to.include(heading);
   }
   // The P2P trade: the buyer ends with the 500 dUSD the seller locked.
@@ -60,7 +67,14 @@ function expectAllStories(run: DemoRun): void {
   expect(out).to.include("2,000/2,000 payments");
   expect(out).to.match(/2,000 payments signed, verified and stored in [\d.]+ s: [\d,]+ payments\/s/);
   expect(out).to.include("Bob closes with his best voucher (0.020000 ETH)");
-  expect(out).to.match(/Done: 3 deals and 1 channel, [\d,]+ gas in all/);
+  // The two-way channel: 1,000 payments, a lock turned into a transfer, and the watchtower's answer to the stale
+  // close paying Ben what the latest proofs say (1 + 0.5 - 0.4 ETH) minus its 0.001 ETH reward.
+  expect(out).to.match(/1,000 payments, 500 each way, signed and verified in [\d.]+ s: [\d,]+ payments\/s/);
+  expect(out).to.include("transferred 0.400000 ETH, locked 0");
+  expect(out).to.include("her own direction at nonce 0");
+  expect(out).to.include("Ben gets 1.099000 ETH: exactly 1 + 0.500000 ETH - 0.400000 ETH");
+  expect(out).to.include("the watchtower gets its 0.001000 ETH reward");
+  expect(out).to.match(/Done: 3 deals, 1 micropayment channel and 1 two-way channel, [\d,]+ gas in all/);
 }
 
 describe("The demo (README: npm run demo)", function () {
