@@ -248,6 +248,8 @@ describe("Slither triage (docs/security.md §7)", function () {
       const settled = receipt!.logs.map((l) => fx.pc.interface.parseLog(l)).find((e) => e?.name === "ChannelSettled");
       const pending = settled!.args.pending.toObject(true);
       expect(pending.held12).to.equal(50n);
+      // The unrevealed lock resolves back to its sender only after its expiry (PC-L1).
+      await time.increaseTo(expiry + 1n);
       await expect(fx.pc.connect(fx.stranger).unlock(fx.channel, fx.a.address, locks, pending))
         .to.emit(fx.pc, "LocksUnlocked")
         .withArgs(fx.channelId, fx.a.address, 30n, 20n);
