@@ -405,6 +405,8 @@ const watchedCloseArb: fc.Arbitrary<Action[]> = fc
       tower
         ? { t: "updateFor", ch, dir, tower: EVE, share, pick: "latest", flaw: null }
         : { t: "update", ch, dir, by: "receiver", pick: "latest", tamper: false },
+      // The same proof again: an equal nonce is refused (PC-U2), whoever recorded it first.
+      { t: "update", ch, dir, by: "receiver", pick: "latest", tamper: false },
       { t: "warpTo", ch, at: "closesAt", offset: 1 },
       { t: "settle", ch, by: EVE, tamper: false },
       // Anyone unlocks at once, before the lock's expiry: an unregistered lock goes back to its sender.
