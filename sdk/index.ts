@@ -48,6 +48,7 @@ export {
   PaymentChannelStateError,
   RecordUnavailableError,
 } from "./errors/payment-channels";
+export { TransportError } from "./errors/transport";
 export { decodeChannelsError, decodeEscrowError, decodePaymentChannelsError } from "./internal/revert";
 
 // ------------------------------------------------------------------ shared types
@@ -255,6 +256,15 @@ export type {
   UpdateForParameters,
   UpdateParameters,
 } from "./payment-channels/parameters";
+
+// ------------------------------------------------------------------ peer transport (payment channel engine)
+export {
+  WebSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketTransportParameters,
+} from "./transport/websocket";
+export type { WebSocketLike } from "./transport/connection";
+export type { PeerSessionKeys } from "./transport/handshake";
 
 // ------------------------------------------------------------------ signing
 export {

@@ -1,6 +1,6 @@
 /**
- * PeerPay SDK, Node-only additions: what needs the file system. Import from here on a server; `sdk/index.ts` stays
- * loadable in browsers.
+ * PeerPay SDK, Node-only additions: what needs the file system or a listening socket (the `ws` package). Import from
+ * here on a server; `sdk/index.ts` stays loadable in browsers.
  *
  * @example
  * ```ts
@@ -9,3 +9,4 @@
  * @packageDocumentation
  */
 export { FileVoucherStore, type FileVoucherStoreParameters } from "./store/file";
+export { WebSocketPeerServer, type WebSocketPeerServerParameters } from "./transport/ws-server";

@@ -104,6 +104,21 @@ export const PeerPayErrorCode = {
    */
   PAYMENT_CHANNEL_RECORD_UNAVAILABLE: "PAYMENT_CHANNEL_RECORD_UNAVAILABLE",
 
+  // ---------------------------------------------------------------- raised by the SDK: the peer transport (WebSocket)
+  /**
+   * The peer's handshake failed (docs/payment-channels.md §8.6): a signature that is not the expected participant's
+   * (nor its session key's), over another challenge or another peer, or a channel the two do not share.
+   */
+  TRANSPORT_AUTH_FAILED: "TRANSPORT_AUTH_FAILED",
+  /** The peer broke the wire protocol: malformed JSON, a frame that is not an array of messages, an unexpected message. */
+  TRANSPORT_PROTOCOL: "TRANSPORT_PROTOCOL",
+  /** A frame is larger than the transport's `maxPayload`: refused before sending, or the connection closed on receipt. */
+  TRANSPORT_FRAME_TOO_LARGE: "TRANSPORT_FRAME_TOO_LARGE",
+  /** The handshake did not complete within the transport's `handshakeTimeoutMs`. */
+  TRANSPORT_TIMEOUT: "TRANSPORT_TIMEOUT",
+  /** The connection was lost or closed by the peer (or could not be made); the client side reconnects. */
+  TRANSPORT_CLOSED: "TRANSPORT_CLOSED",
+
   // ---------------------------------------------------------------- IEscrow custom errors
   ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",
   ESCROW_INVALID_BENEFICIARY: "ESCROW_INVALID_BENEFICIARY",

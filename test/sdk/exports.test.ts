@@ -47,11 +47,13 @@ const VALUES = [
   "StoreError",
   "TransactionError",
   "TransferError",
+  "TransportError",
   "UnauthorizedError",
   "UnknownDeploymentError",
   "VOUCHER_EIP712_TYPES",
   "VoucherError",
   "VoucherVerifier",
+  "WebSocketTransport",
   "addLock",
   "addressBookFromRecord",
   "balanceProofHash",
@@ -205,6 +207,7 @@ const TYPES = [
   "PaymentChannelsOfParameters",
   "PaymentChannelsOfReturnType",
   "PeerPayErrorParameters",
+  "PeerSessionKeys",
   "PendingLocks",
   "PermitMessage",
   "PreparedClaimMany",
@@ -244,6 +247,9 @@ const TYPES = [
   "VoucherVerifierParameters",
   "WatchParameters",
   "Watcher",
+  "WebSocketConstructor",
+  "WebSocketLike",
+  "WebSocketTransportParameters",
   "WithdrawParameters",
   "WriteParameters",
   "WriteReturnType",
@@ -326,7 +332,7 @@ describe("sdk/index.ts export surface", function () {
 describe("sdk/node.ts export surface (Node-only additions)", function () {
   it("exports exactly the pinned runtime values, and nothing that sdk/index.ts already exports", async function () {
     const node = await import("../../sdk/node");
-    expect(Object.keys(node).sort()).to.deep.equal(["FileVoucherStore"]);
+    expect(Object.keys(node).sort()).to.deep.equal(["FileVoucherStore", "WebSocketPeerServer"]);
     expect(Object.keys(node).filter((name) => name in sdk)).to.deep.equal([]);
   });
 });
