@@ -1,6 +1,12 @@
 // The peer handshake of docs/payment-channels.md §8.6, shared by both ends of the WebSocket transport: the EIP-712
 // `PeerHello` each end signs over the other's fresh challenge, the handshake's three wire messages, and the check that
 // the other end is the counterparty (or its session key) of every channel the connection serves. Browser-safe.
+//
+// On the wire (JSON text frames): the server opens with `{type: "challenge", version, challenge}`; the client answers
+// `{type: "hello", version, participant, channels, challenge, signature}`, signing PeerHello(the server's challenge,
+// the server's participant, channelsHash(channels)); the server checks it, then answers `{type: "welcome",
+// signature}` over (the client's challenge, the client's participant, the same channels). Only then do frames flow,
+// each a JSON array of PeerMessage. Either end refuses the other by closing with a CLOSE_CODES code and the reason.
 import { AbiCoder, getAddress, hexlify, isHexString, keccak256, randomBytes, type Signer } from "ethers";
 import type { Address } from "../core/types";
 import { TransportError } from "../errors/transport";
@@ -203,6 +209,27 @@ export async function resolveServedChannels({
 }
 
 /**
+ * Refuses, before any channel is looked up, a signature that cannot be `participant`'s: none recovered, or another
+ * key when session keys are not accepted. Returns the signer.
+ */
+export function refuseImpossibleSigner({
+  participant,
+  signer,
+  sessionKeysOf,
+}: {
+  participant: Address;
+  signer: Address | undefined;
+  sessionKeysOf: PeerSessionKeys | undefined;
+}): Address {
+  const peer = getAddress(participant);
+  if (signer === undefined) throw authFailed("the signature is malformed or recovers no key", { peer });
+  if (signer !== peer && sessionKeysOf === undefined) {
+    throw authFailed(`signed by ${signer}, not by ${peer}`, { peer, signer });
+  }
+  return signer;
+}
+
+/**
  * Checks that `signer` proves `participant` on every served channel: it is the participant itself, or a session key
  * that `sessionKeysOf` lists for it in each of them. Resolves the session, or throws an authentication failure.
  */
@@ -219,12 +246,11 @@ export async function admitSigner({
 }): Promise<PeerSession> {
   const peer = getAddress(participant);
   const session: PeerSession = { peer, channels: served.map(({ channelId }) => channelId).sort() };
-  if (signer === undefined) throw authFailed("the signature is malformed or recovers no key", { peer });
-  if (signer === peer) return session;
-  if (sessionKeysOf === undefined) throw authFailed(`signed by ${signer}, not by ${peer}`, { peer, signer });
+  const key = refuseImpossibleSigner({ participant: peer, signer, sessionKeysOf });
+  if (key === peer || sessionKeysOf === undefined) return session;
   for (const { channel, channelId } of served) {
-    const keys = (await sessionKeysOf({ channel, channelId, participant: peer })).map((key) => getAddress(key));
-    if (!keys.includes(signer)) {
+    const keys = (await sessionKeysOf({ channel, channelId, participant: peer })).map((k) => getAddress(k));
+    if (!keys.includes(key)) {
       throw authFailed(`signed by ${signer}, neither ${peer} nor its key in channel ${channelId}`, {
         peer,
         signer,

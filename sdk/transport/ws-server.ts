@@ -12,7 +12,13 @@ import type { PaymentChannelsDeployment } from "../payment-channels/typed-data";
 import type { PaymentChannel, PaymentChannelId } from "../payment-channels/types";
 import { requireAddress, requireInteger } from "../internal/validate";
 import { PeerConnection } from "./connection";
-import { CLOSE_CODES, admitSigner, resolveServedChannels, type PeerSessionKeys } from "./handshake";
+import {
+  CLOSE_CODES,
+  admitSigner,
+  refuseImpossibleSigner,
+  resolveServedChannels,
+  type PeerSessionKeys,
+} from "./handshake";
 import { DEFAULT_MAX_PAYLOAD } from "./websocket";
 
 /**
@@ -164,6 +170,9 @@ export class WebSocketPeerServer {
         kind: "server",
         admit: async ({ participant, channelIds, signer }) => {
           const claimed = getAddress(String(participant));
+          const { sessionKeysOf } = this.#p;
+          // A signature that cannot be the claimed participant's costs no channel lookup.
+          refuseImpossibleSigner({ participant: claimed, signer, sessionKeysOf });
           const served = await resolveServedChannels({
             deployment: this.#p.deployment,
             local: this.#participant,
@@ -171,7 +180,7 @@ export class WebSocketPeerServer {
             channelIds,
             lookup: this.#lookup,
           });
-          return admitSigner({ participant: claimed, signer, served, sessionKeysOf: this.#p.sessionKeysOf });
+          return admitSigner({ participant: claimed, signer, served, sessionKeysOf });
         },
       },
       participant: this.#participant,

@@ -221,6 +221,23 @@ describe("WebSocket peer transport (docs/payment-channels.md §8.6, PC-E4)", fun
       expect(peers).to.deep.equal([]);
     });
 
+    it("PC-E4: a hello signed by a key that cannot be the claimed participant's is refused before any channel lookup", async function () {
+      let lookups = 0;
+      const { server, errors } = await startServer({
+        channels: (channelId) => {
+          lookups += 1;
+          return [ab1, ab2].find((channel) => idOf(channel) === channelId);
+        },
+      });
+      opened.push(server);
+      const forged = connect(server.url, { signer: mallory, reconnect: false });
+      await until(() => errors.length === 1 && forged.log.errors.length === 1, "the forged hello refused");
+      expect(lookups).to.equal(0);
+      const honest = connect(server.url);
+      await until(() => honest.log.opens.length === 1, "the honest hello accepted through the lookup");
+      expect(lookups).to.equal(2);
+    });
+
     it("PC-E4: a session key is refused without a sessionKeysOf that lists it", async function () {
       const { server, errors } = await startServer();
       opened.push(server);
