@@ -256,6 +256,15 @@ export type {
   UpdateParameters,
 } from "./payment-channels/parameters";
 
+// ------------------------------------------------------------------ watchtower client (PC-E6)
+export { WatchtowerClient, type SubmitProofParameters, type WatchtowerClientParameters } from "./watchtower/client";
+export {
+  WATCHTOWER_REGISTRATION_TYPES,
+  buildWatchtowerRegistrationTypedData,
+  type WatchtowerRegistration,
+} from "./watchtower/messages";
+export { WATCHTOWER_HTTP_STATUS, WatchtowerError, type WatchtowerErrorCode } from "./errors/watchtower";
+
 // ------------------------------------------------------------------ signing
 export {
   hashTypedData,

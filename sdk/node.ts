@@ -9,3 +9,5 @@
  * @packageDocumentation
  */
 export { FileVoucherStore, type FileVoucherStoreParameters } from "./store/file";
+export { WatchtowerServer, type WatchtowerServerParameters } from "./watchtower/server";
+export { Watchtower, type WatchtowerParameters } from "./watchtower/tower";

@@ -52,6 +52,10 @@ const VALUES = [
   "VOUCHER_EIP712_TYPES",
   "VoucherError",
   "VoucherVerifier",
+  "WATCHTOWER_HTTP_STATUS",
+  "WATCHTOWER_REGISTRATION_TYPES",
+  "WatchtowerClient",
+  "WatchtowerError",
   "addLock",
   "addressBookFromRecord",
   "balanceProofHash",
@@ -61,6 +65,7 @@ const VALUES = [
   "buildReleaseTypedData",
   "buildSettleTypedData",
   "buildVoucherTypedData",
+  "buildWatchtowerRegistrationTypedData",
   "computeChannelId",
   "computeDealId",
   "computePaymentChannelId",
@@ -230,6 +235,7 @@ const TYPES = [
   "SignedTypedData",
   "SignedVoucher",
   "SkippedClaim",
+  "SubmitProofParameters",
   "TokenParameters",
   "TransactionOverrides",
   "TypedData",
@@ -244,6 +250,9 @@ const TYPES = [
   "VoucherVerifierParameters",
   "WatchParameters",
   "Watcher",
+  "WatchtowerClientParameters",
+  "WatchtowerErrorCode",
+  "WatchtowerRegistration",
   "WithdrawParameters",
   "WriteParameters",
   "WriteReturnType",
@@ -326,7 +335,7 @@ describe("sdk/index.ts export surface", function () {
 describe("sdk/node.ts export surface (Node-only additions)", function () {
   it("exports exactly the pinned runtime values, and nothing that sdk/index.ts already exports", async function () {
     const node = await import("../../sdk/node");
-    expect(Object.keys(node).sort()).to.deep.equal(["FileVoucherStore"]);
+    expect(Object.keys(node).sort()).to.deep.equal(["FileVoucherStore", "Watchtower", "WatchtowerServer"]);
     expect(Object.keys(node).filter((name) => name in sdk)).to.deep.equal([]);
   });
 });
