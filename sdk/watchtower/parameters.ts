@@ -24,6 +24,8 @@ export type WatchtowerParameters = {
   fromBlock?: number;
   /** Blocks per `getLogs` call. Default 2,000. */
   maxBlockRange?: number;
+  /** Blocks re-scanned at every sync, so that events moved by a reorganisation are seen again. Default 12. */
+  reorgDepth?: number;
   /** Per client (participant address): channels registered, bytes kept. Defaults 100 and 256 KiB. */
   quotas?: { maxChannels?: number; maxBytes?: number };
   /** Longest a registration may be valid ahead (its replay window), seconds. Default 86,400. */

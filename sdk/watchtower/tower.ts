@@ -78,6 +78,7 @@ export class Watchtower {
   readonly #maxLifetime: number;
   readonly #compactEvery: number;
   readonly #maxRange: number;
+  readonly #reorgDepth: number;
   readonly #clock: () => number;
   readonly #log: (line: string) => void;
   #block: number;
@@ -107,6 +108,7 @@ export class Watchtower {
     this.#maxLifetime = params.maxRegistrationLifetime ?? 86_400;
     this.#compactEvery = params.compactEvery ?? 1_000;
     this.#maxRange = params.maxBlockRange ?? 2_000;
+    this.#reorgDepth = params.reorgDepth ?? 12;
     this.#clock = params.clock ?? Date.now;
     this.#log = params.log ?? (() => undefined);
     this.#block = block;
@@ -127,7 +129,10 @@ export class Watchtower {
     const { chainId } = await params.provider.getNetwork();
     const start = block ?? (params.fromBlock ?? (await params.provider.getBlockNumber()) + 1) - 1;
     const tower = new Watchtower(params, chainId, watched, start);
-    for (const w of watched.values()) await tower.#readChain(w);
+    for (const w of [...watched.values()]) {
+      await tower.#readChain(w);
+      if (w.chain.status === "Settled") await tower.#release(w);
+    }
     tower.#log(`opened: ${watched.size} registrations, scanning after block ${start}`);
     return tower;
   }
@@ -325,7 +330,10 @@ export class Watchtower {
     const latest = await this.#guard(() => this.#provider.getBlockNumber());
     const cursor = this.#block;
     const topics = [EVENTS.map((name) => (paymentChannelsInterface as Interface).getEvent(name)!.topicHash)];
-    for (let from = this.#block + 1; from <= latest; from += this.#maxRange) {
+    if (latest <= cursor) return this.#defendAll();
+    // Re-scan the last `reorgDepth` blocks: an event in a block that a reorganisation replaced is found again in the
+    // new one (applying an event twice is harmless: each sets the record it carries, in chain order).
+    for (let from = Math.max(0, cursor + 1 - this.#reorgDepth); from <= latest; from += this.#maxRange) {
       const to = Math.min(from + this.#maxRange - 1, latest);
       const logs = await this.#guard(() =>
         this.#provider.getLogs({ address: this.contract, topics, fromBlock: from, toBlock: to }),
@@ -333,7 +341,11 @@ export class Watchtower {
       for (const event of decodePaymentChannelEvents({ logs, address: this.contract })) await this.#apply(event);
       this.#block = to;
     }
-    if (this.#block !== cursor) await this.#append([{ type: "wt-block", block: this.#block }], false);
+    await this.#append([{ type: "wt-block", block: this.#block }], false);
+    this.#defendAll();
+  }
+
+  #defendAll(): void {
     for (const w of this.#watched.values()) this.#defend(w);
   }
 
@@ -348,11 +360,16 @@ export class Watchtower {
         this.#log(`${w.channelId} updated by ${event.submitter} for ${event.sender}'s direction`);
       } else if (event.type === "ChannelSettled" || event.type === "ChannelCooperativelyClosed") {
         w.chain = { status: "Settled" };
-        const released = { type: "wt-released", channelId: w.channelId, participant: w.participant };
-        await this.#append([released], false, () => this.#watched.delete(watchKey(w.channelId, w.participant)));
-        this.#log(`${w.channelId} settled: no longer watched for ${w.participant}`);
+        await this.#release(w);
       }
     }
+  }
+
+  /** Forgets a settled channel: nothing left to defend. */
+  async #release(w: WatchedChannel): Promise<void> {
+    const released = { type: "wt-released", channelId: w.channelId, participant: w.participant };
+    await this.#append([released], false, () => this.#watched.delete(watchKey(w.channelId, w.participant)));
+    this.#log(`${w.channelId} settled: no longer watched for ${w.participant}`);
   }
 
   /** Reads a channel's status (and after a close its record) from the chain. */
@@ -406,8 +423,12 @@ export class Watchtower {
       await this.#append([{ type: "wt-submitted", channelId: w.channelId, hash: result.hash }], false);
       this.#log(`${w.channelId}: updateFor mined in ${result.hash}`);
     } catch (err) {
-      // The next sync retries while the record is still older and the challenge not over.
+      // The next sync retries while the record is still older and the challenge not over. The chain is read again
+      // in case what we knew was wrong (a close or update in a block a reorganisation removed).
       this.#log(`${w.channelId}: updateFor failed: ${err instanceof Error ? err.message : String(err)}`);
+      await this.#readChain(w)
+        .then(() => (w.chain.status === "Settled" ? this.#release(w) : undefined))
+        .catch(() => undefined);
     }
   }
 

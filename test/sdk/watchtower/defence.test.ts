@@ -212,6 +212,37 @@ describe("Watchtower: answering stale closes (PC-E6)", function () {
     expect(await bob.flush()).to.equal(0);
   });
 
+  it("PC-E6 with polling on, the server finds and answers the stale close by itself", async function () {
+    const f = await loadFixture(watchtowerFixture);
+    const t = await startTower(f, { pollInterval: 50 });
+    await bobHandsIn(f, t);
+    await aliceClosesStale(f);
+
+    const deadline = Date.now() + 20_000;
+    let nonce = 0n;
+    while (nonce !== 2n) {
+      if (Date.now() > deadline) expect.fail("the watchtower did not answer within 20 s");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      nonce = (await f.client(f.bob).getChannel({ channel: f.channel })).record!.d12.nonce;
+    }
+    expect(t.submitter.requests.map((r) => r.label)).to.deep.equal(["updateFor"]);
+  });
+
+  it("stops watching a channel once it is settled", async function () {
+    const f = await loadFixture(watchtowerFixture);
+    const t = await startTower(f);
+    await bobHandsIn(f, t);
+    const closesAt = await aliceClosesStale(f);
+    await t.tower.sync();
+    await t.tower.idle();
+    await settle(f, closesAt);
+
+    await t.tower.sync();
+
+    expect(t.tower.watched(f.channelId, f.bob.address)).to.equal(undefined);
+    expect((await t.store.load()).map((r) => r.type)).to.include("wt-released");
+  });
+
   it("compacts its log into a snapshot that a restarted server replays to the same state", async function () {
     const f = await loadFixture(watchtowerFixture);
     const store = new MemoryPeerStore();
