@@ -75,10 +75,16 @@ export class WatchtowerServer {
     const tower = await Watchtower.open(params);
     await tower.sync();
     const server = new WatchtowerServer(tower, params);
-    await new Promise<void>((resolve, reject) => {
-      server.#http.once("error", reject);
-      server.#http.listen(params.port ?? 0, params.host ?? "127.0.0.1", () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.#http.once("error", reject);
+        server.#http.listen(params.port ?? 0, params.host ?? "127.0.0.1", () => resolve());
+      });
+    } catch (err) {
+      // The port is taken (or the host unknown): release the store, which another attempt will want to open.
+      await tower.close();
+      throw err;
+    }
     const interval = params.pollInterval ?? 4_000;
     if (interval > 0) server.#poll(interval, params.log);
     return server;
