@@ -265,6 +265,14 @@ export {
 } from "./transport/websocket";
 export type { WebSocketLike } from "./transport/connection";
 export type { PeerSessionKeys } from "./transport/handshake";
+// ------------------------------------------------------------------ watchtower client (PC-E6)
+export { WatchtowerClient, type SubmitProofParameters, type WatchtowerClientParameters } from "./watchtower/client";
+export {
+  WATCHTOWER_REGISTRATION_TYPES,
+  buildWatchtowerRegistrationTypedData,
+  type WatchtowerRegistration,
+} from "./watchtower/messages";
+export { WATCHTOWER_HTTP_STATUS, WatchtowerError, type WatchtowerErrorCode } from "./errors/watchtower";
 
 // ------------------------------------------------------------------ signing
 export {

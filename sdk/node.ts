@@ -10,3 +10,5 @@
  */
 export { FileVoucherStore, type FileVoucherStoreParameters } from "./store/file";
 export { WebSocketPeerServer, type WebSocketPeerServerParameters } from "./transport/ws-server";
+export { WatchtowerServer, type WatchtowerServerParameters } from "./watchtower/server";
+export { Watchtower, type WatchtowerParameters } from "./watchtower/tower";

@@ -118,6 +118,35 @@ export const PeerPayErrorCode = {
   TRANSPORT_TIMEOUT: "TRANSPORT_TIMEOUT",
   /** The connection was lost or closed by the peer (or could not be made); the client side reconnects. */
   TRANSPORT_CLOSED: "TRANSPORT_CLOSED",
+  // ---------------------------------------------------------------- raised by the SDK: the watchtower (PC-E6)
+  /** The request's body is not JSON, or a field is missing or malformed (HTTP 400). */
+  WATCHTOWER_MALFORMED_REQUEST: "WATCHTOWER_MALFORMED_REQUEST",
+  /** The request's body is larger than the watchtower accepts (HTTP 413). */
+  WATCHTOWER_BODY_TOO_LARGE: "WATCHTOWER_BODY_TOO_LARGE",
+  /** No such path, or a method the path does not serve (HTTP 404 / 405). */
+  WATCHTOWER_NOT_FOUND: "WATCHTOWER_NOT_FOUND",
+  /** The registration is expired, names another watchtower or deployment, or its expiry is too far ahead (HTTP 400). */
+  WATCHTOWER_REGISTRATION_INVALID: "WATCHTOWER_REGISTRATION_INVALID",
+  /** The registration's signature is neither the named participant's nor one of its current keys' (HTTP 403). */
+  WATCHTOWER_NOT_PARTICIPANT: "WATCHTOWER_NOT_PARTICIPANT",
+  /** The channel is not open or closed on-chain (unknown, or settled): nothing to watch (HTTP 409). */
+  WATCHTOWER_CHANNEL_NOT_WATCHABLE: "WATCHTOWER_CHANNEL_NOT_WATCHABLE",
+  /** A proof for a channel no client registered with this watchtower (HTTP 404). */
+  WATCHTOWER_NOT_REGISTERED: "WATCHTOWER_NOT_REGISTERED",
+  /** The proof is not signed by the client's counterparty (or its key), or a field is out of range (HTTP 400). */
+  WATCHTOWER_INVALID_PROOF: "WATCHTOWER_INVALID_PROOF",
+  /** The `Reward` signature is not the client's over this channel, proof, watchtower and amount (HTTP 400). */
+  WATCHTOWER_INVALID_REWARD: "WATCHTOWER_INVALID_REWARD",
+  /** The proof's nonce is not above the one the watchtower holds for the channel; nothing stored (HTTP 409). */
+  WATCHTOWER_STALE_PROOF: "WATCHTOWER_STALE_PROOF",
+  /** The client already has as many channels registered as its quota allows (HTTP 429). */
+  WATCHTOWER_QUOTA_CHANNELS: "WATCHTOWER_QUOTA_CHANNELS",
+  /** Storing this would take the client over its quota of stored bytes (HTTP 429). */
+  WATCHTOWER_QUOTA_BYTES: "WATCHTOWER_QUOTA_BYTES",
+  /** Too many requests per second from this client or address; retry after `details.retryAfter` seconds (HTTP 429). */
+  WATCHTOWER_RATE_LIMITED: "WATCHTOWER_RATE_LIMITED",
+  /** The watchtower failed (its store or its chain connection); the request may be retried (HTTP 5xx). */
+  WATCHTOWER_UNAVAILABLE: "WATCHTOWER_UNAVAILABLE",
 
   // ---------------------------------------------------------------- IEscrow custom errors
   ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",

@@ -54,6 +54,10 @@ const VALUES = [
   "VoucherError",
   "VoucherVerifier",
   "WebSocketTransport",
+  "WATCHTOWER_HTTP_STATUS",
+  "WATCHTOWER_REGISTRATION_TYPES",
+  "WatchtowerClient",
+  "WatchtowerError",
   "addLock",
   "addressBookFromRecord",
   "balanceProofHash",
@@ -63,6 +67,7 @@ const VALUES = [
   "buildReleaseTypedData",
   "buildSettleTypedData",
   "buildVoucherTypedData",
+  "buildWatchtowerRegistrationTypedData",
   "computeChannelId",
   "computeDealId",
   "computePaymentChannelId",
@@ -233,6 +238,7 @@ const TYPES = [
   "SignedTypedData",
   "SignedVoucher",
   "SkippedClaim",
+  "SubmitProofParameters",
   "TokenParameters",
   "TransactionOverrides",
   "TypedData",
@@ -250,6 +256,9 @@ const TYPES = [
   "WebSocketConstructor",
   "WebSocketLike",
   "WebSocketTransportParameters",
+  "WatchtowerClientParameters",
+  "WatchtowerErrorCode",
+  "WatchtowerRegistration",
   "WithdrawParameters",
   "WriteParameters",
   "WriteReturnType",
@@ -332,7 +341,12 @@ describe("sdk/index.ts export surface", function () {
 describe("sdk/node.ts export surface (Node-only additions)", function () {
   it("exports exactly the pinned runtime values, and nothing that sdk/index.ts already exports", async function () {
     const node = await import("../../sdk/node");
-    expect(Object.keys(node).sort()).to.deep.equal(["FileVoucherStore", "WebSocketPeerServer"]);
+    expect(Object.keys(node).sort()).to.deep.equal([
+      "FileVoucherStore",
+      "Watchtower",
+      "WatchtowerServer",
+      "WebSocketPeerServer",
+    ]);
     expect(Object.keys(node).filter((name) => name in sdk)).to.deep.equal([]);
   });
 });
