@@ -49,6 +49,7 @@ export {
   RecordUnavailableError,
 } from "./errors/payment-channels";
 export { decodeChannelsError, decodeEscrowError, decodePaymentChannelsError } from "./internal/revert";
+export { SubmitterError, type SubmitterErrorCode } from "./errors/submitter";
 
 // ------------------------------------------------------------------ shared types
 export type { Address, EventLocation, PreparedTransaction, TransactionOverrides, WriteParameters } from "./core/types";
@@ -287,3 +288,9 @@ export {
   type SignPermitParameters,
   type SignPermitReturnType,
 } from "./signing/permit";
+
+// ------------------------------------------------------------------ transaction submitter
+export type { SubmitRequest, SubmitResult, TransactionSubmitter } from "./submitter/types";
+export { Submitter } from "./submitter/submitter";
+export type { SubmitterEvent, SubmitterParameters } from "./submitter/parameters";
+export type { RpcEndpoint } from "./submitter/rpc";
