@@ -57,9 +57,9 @@ export type BumpSchedule = { intervalMs: number; blocks: number; bumpBps: bigint
 
 /**
  * The bump schedule for a transaction with `leftMs` until its deadline (Infinity without one). Far from the deadline
- * it is the configured one; within `3 × bumpAfterMs` of it the raise doubles and every block counts, and the interval
- * shrinks to a third of the time left, so at least three replacements go out before the deadline (never more often
- * than the polling interval).
+ * it is the configured one; within `3 × bumpAfterMs` of it the raise doubles, every block counts and the interval
+ * shrinks to a third of the time left (never under the polling interval). The caller adds the rule that bounds the
+ * compounding: a scheduled bump needs a new block since the last attempt.
  */
 export function bumpSchedule({
   leftMs,

@@ -27,6 +27,8 @@ type Slot = {
   mined?: Mined;
   confirmations: number;
   cancelled: boolean;
+  /** The payload changed (cancelled): replace the last attempt in this round, whatever the schedule. */
+  replaceNow: boolean;
   /** Rounds the nonce has been seen used with none of our hashes mined (a lagging endpoint gets a few). */
   unexplained: number;
   settled: boolean;
@@ -44,9 +46,11 @@ const UNEXPLAINED_ROUNDS = 3;
  * while unmined, every hash of a nonce watched, confirmations awaited and a transaction re-sent when a reorg drops
  * it, a call that would revert refused before a nonce is taken, and failover to a second endpoint. A request with a
  * `deadline` (unix seconds, compared with the later of the clock and the head block's timestamp) is bumped harder as
- * it nears (every third of the time left, twice the raise, every block in the last `3 × bumpAfterMs`); once it has
- * passed unmined, `submit` rejects with `SUBMITTER_DEADLINE_MISSED` and the nonce is replaced by a 0-value
- * self-transfer (21,000 gas), bumped like any transaction, so that the queue behind it does not stall. Browser-safe.
+ * it nears (in the last `3 × bumpAfterMs`: twice the raise, after every block that left it out); once it has passed
+ * unmined, `submit` rejects with `SUBMITTER_DEADLINE_MISSED` and the nonce is replaced by a 0-value self-transfer
+ * (21,000 gas), bumped like any transaction, so that the queue behind it does not stall. Scheduled bumps come at most
+ * once per block (a replacement only helps once a block has left the last attempt out); an attempt priced under the
+ * next block's base fee is bumped at once. Browser-safe.
  *
  * @example
  * ```ts
@@ -176,6 +180,7 @@ export class Submitter implements TransactionSubmitter {
         clock: { ms: Date.now(), block: head.number },
         confirmations: 0,
         cancelled: false,
+        replaceNow: false,
         unexplained: 0,
         settled: false,
         resolve,
@@ -299,10 +304,8 @@ export class Submitter implements TransactionSubmitter {
   /** An unmined slot: cancel it past its deadline, price and send it, or bump it when due. */
   async #drive(slot: Slot, head: Head, tip: bigint): Promise<void> {
     const now = nowSeconds(head);
-    let replaceNow = false;
     if (!slot.cancelled && slot.deadline !== undefined && now > slot.deadline) {
       this.#cancel(slot, "SUBMITTER_DEADLINE_MISSED", `deadline ${slot.deadline} passed unmined`);
-      replaceNow = true;
     }
     const last = slot.attempts[slot.attempts.length - 1];
     if (last === undefined) {
@@ -320,9 +323,11 @@ export class Submitter implements TransactionSubmitter {
       bumpBps: this.#bumpBps,
     });
     const due =
-      replaceNow ||
+      slot.replaceNow ||
       head.nextBaseFee > last.maxFeePerGas ||
+      // A replacement only helps if a block came and left the last attempt out: at most one per block.
       (isLowest &&
+        head.number > slot.clock.block &&
         (Date.now() - slot.clock.ms >= schedule.intervalMs || head.number - slot.clock.block >= schedule.blocks));
     if (!due) return;
     const fees = bumpedFees({
@@ -337,16 +342,17 @@ export class Submitter implements TransactionSubmitter {
   }
 
   async #sign(slot: Slot, head: Head, fees: Fees): Promise<void> {
-    const raw = await this.#signer.signTransaction({
-      type: 2,
-      chainId: await this.#rpc.chainId(),
-      nonce: slot.nonce,
-      to: slot.call.to,
-      data: slot.call.data,
-      value: slot.call.value,
-      gasLimit: slot.call.gasLimit,
-      ...fees,
-    });
+    let raw: string;
+    try {
+      raw = await this.#signTransaction(slot, fees);
+    } catch (error) {
+      // A signer that cannot sign (a browser wallet refusing eth_signTransaction, a remote signer down) fails the
+      // request rather than retrying it silently; its nonce is still filled by a cancellation, signed the same way.
+      if (slot.cancelled) throw error;
+      this.#cancel(slot, "SUBMITTER_SEND_REJECTED", `the signer failed: ${String(error)}`);
+      return;
+    }
+    slot.replaceNow = false;
     const attempt = { ...fees, raw, hash: Transaction.from(raw).hash! };
     slot.attempts.push(attempt);
     slot.clock = { ms: Date.now(), block: head.number };
@@ -362,6 +368,19 @@ export class Submitter implements TransactionSubmitter {
     await this.#broadcast(slot, attempt);
   }
 
+  async #signTransaction(slot: Slot, fees: Fees): Promise<string> {
+    return this.#signer.signTransaction({
+      type: 2,
+      chainId: await this.#rpc.chainId(),
+      nonce: slot.nonce,
+      to: slot.call.to,
+      data: slot.call.data,
+      value: slot.call.value,
+      gasLimit: slot.call.gasLimit,
+      ...fees,
+    });
+  }
+
   async #broadcast(slot: Slot, attempt: Attempt | undefined): Promise<void> {
     if (attempt === undefined) return;
     try {
@@ -371,7 +390,8 @@ export class Submitter implements TransactionSubmitter {
       // Known, already mined, or priced under the pool or the market: the next round sees which and acts.
       if (/known|nonce too low|underpriced|base fee|fee cap|fee too low|replacement/i.test(error.message)) return;
       // Anything else (insufficient funds, a malformed transaction) no fee can fix: the request fails, and its
-      // nonce is filled by the cheapest transaction there is, retried each round, so the queue behind it goes on.
+      // nonce is filled by the cheapest transaction there is, re-sent on the bump schedule until it lands, so the
+      // queue behind it goes on.
       if (!slot.cancelled) this.#cancel(slot, "SUBMITTER_SEND_REJECTED", `the node refused: ${error.message}`);
       this.#onEvent({ type: "error", error });
     }
@@ -380,6 +400,7 @@ export class Submitter implements TransactionSubmitter {
   /** Fails the slot's request and turns its nonce into a 0-value self-transfer. */
   #cancel(slot: Slot, code: SubmitterErrorCode, reason: string): void {
     slot.cancelled = true;
+    slot.replaceNow = true;
     slot.call = { to: this.address, data: "0x", value: 0n, gasLimit: CANCEL_GAS };
     this.#fail(slot, code, reason, slot.deadline === undefined ? {} : { deadline: slot.deadline });
   }

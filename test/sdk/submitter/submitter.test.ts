@@ -3,7 +3,16 @@
 // anvil_reorg, and a dead primary endpoint is an HTTP proxy the test switches off. Every wait is on an event or a
 // chain condition, with a timeout; nothing asserts a duration.
 import { expect } from "chai";
-import { HDNodeWallet, Interface, Mnemonic, ZeroHash, concat, toBeHex } from "ethers";
+import {
+  HDNodeWallet,
+  Interface,
+  Mnemonic,
+  Transaction,
+  ZeroHash,
+  concat,
+  toBeHex,
+  type TransactionRequest,
+} from "ethers";
 import {
   ContractRevertError,
   Submitter,
@@ -126,6 +135,38 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     const tx = await node.rpc<RawTx>("eth_getTransactionByHash", [result.hash]);
     expect(Number(tx.nonce)).to.equal(first.nonce);
     expect(await node.rpc("eth_getTransactionReceipt", [first.hash])).to.equal(null);
+  });
+
+  it("bumps a transaction that a block left out, after bumpAfterBlocks, on the same nonce (PC-E7)", async function () {
+    // Blocks of 30,000 gas hold one transfer: a competitor paying a higher tip takes the block.
+    await node.stop();
+    node = await startAnvil({ args: ["--gas-limit", "30000"] });
+    await node.rpc("evm_setAutomine", [false]);
+    const s = start({ bumpAfterBlocks: 1 });
+    const pending = s.submit({ to: RECIPIENT, data: "0x", label: "outbid" });
+    await waitForEvent("the first attempt", () => sent().length === 1);
+    const [first] = sent();
+    const competitor = account(4);
+    const rival = await competitor.signTransaction({
+      type: 2,
+      chainId: BigInt(node.chainId),
+      nonce: 0,
+      to: RECIPIENT,
+      gasLimit: 21_000n,
+      maxFeePerGas: 100n * first.maxFeePerGas,
+      maxPriorityFeePerGas: 100n * first.maxPriorityFeePerGas,
+    });
+    await node.rpc("eth_sendRawTransaction", [rival]);
+    await mine();
+    const block = await node.rpc<{ transactions: string[] }>("eth_getBlockByNumber", ["latest", false]);
+    expect(block.transactions).to.deep.equal([Transaction.from(rival).hash]);
+
+    await waitForEvent("the bump after a block without it", () => sent().length === 2);
+    const [, second] = sent();
+    expect(second.nonce).to.equal(first.nonce);
+    expect(second.maxPriorityFeePerGas >= raise(first.maxPriorityFeePerGas, 1_250n)).to.equal(true);
+    await mine();
+    expect((await pending).hash).to.equal(second.hash);
   });
 
   it("gives 20 queued transactions from one key consecutive nonces in submit order, no gap, no duplicate", async function () {
@@ -290,6 +331,27 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
       "0x",
     ]);
     expect(await node.rpc("eth_getTransactionReceipt", [lastOriginal.hash])).to.equal(null);
+  });
+
+  it("rejects with SUBMITTER_SEND_REJECTED when the signer refuses, and still fills the nonce for the next one", async function () {
+    const signer = {
+      address: SENDER.address,
+      signTransaction: async (tx: TransactionRequest) => {
+        if (tx.data === "0xdead") throw new Error("the signer refuses this payload");
+        return SENDER.signTransaction(tx);
+      },
+    } as unknown as SubmitterParameters["signer"];
+    const s = start({ signer });
+    const refused = s.submit({ to: RECIPIENT, data: "0xdead", label: "refused" });
+    const next = s.submit({ to: RECIPIENT, data: "0x", label: "next" });
+    const error = (await refused.catch((e: unknown) => e)) as SubmitterError;
+    expect(error.code).to.equal("SUBMITTER_SEND_REJECTED");
+    expect(error.details).to.include({ nonce: 0, label: "refused" });
+    const result = await mineUntil(next);
+    expect(Number((await node.rpc<RawTx>("eth_getTransactionByHash", [result.hash])).nonce)).to.equal(1);
+    const filler = sent((e) => e.nonce === 0);
+    expect(filler.map((e) => e.cancellation)).to.deep.equal([true]);
+    expect(await node.rpc("eth_getTransactionReceipt", [filler[0].hash])).to.not.equal(null);
   });
 
   it("refuses a request whose deadline has passed, and a cap under the base fee for a deadline, taking no nonce", async function () {
