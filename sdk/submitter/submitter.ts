@@ -356,16 +356,14 @@ export class Submitter implements TransactionSubmitter {
     const attempt = { ...fees, raw, hash: Transaction.from(raw).hash! };
     slot.attempts.push(attempt);
     slot.clock = { ms: Date.now(), block: head.number };
-    this.#onEvent({
-      type: "sent",
-      nonce: slot.nonce,
-      hash: attempt.hash,
-      attempt: slot.attempts.length,
-      cancellation: slot.cancelled,
-      label: slot.label,
-      ...fees,
-    });
-    await this.#broadcast(slot, attempt);
+    const event = { nonce: slot.nonce, hash: attempt.hash, attempt: slot.attempts.length, label: slot.label, ...fees };
+    const cancellation = slot.cancelled;
+    try {
+      await this.#broadcast(slot, attempt);
+    } finally {
+      // Reported once the node has answered (or failed to), so that a listener finds it in the pool if it was taken.
+      this.#onEvent({ type: "sent", cancellation, ...event });
+    }
   }
 
   async #signTransaction(slot: Slot, fees: Fees): Promise<string> {

@@ -297,6 +297,8 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     const error = await failing.catch((e: unknown) => e);
     expect(error).to.be.instanceOf(SubmitterError);
     expect((error as SubmitterError).code).to.equal("SUBMITTER_REVERTED");
+    // The revert is decoded by replaying the call (anvil applies anvil_setCode to the state the replay reads).
+    expect(((error as SubmitterError).cause as ContractRevertError).code).to.equal("PAYMENT_CHANNEL_NOT_FOUND");
     expect((error as SubmitterError).details).to.include({ nonce: 0, hash: sent()[0].hash, label: "turns bad" });
     const result = await next;
     expect(Number((await node.rpc<RawTx>("eth_getTransactionByHash", [result.hash])).nonce)).to.equal(1);
