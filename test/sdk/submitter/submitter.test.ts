@@ -6,6 +6,7 @@ import { expect } from "chai";
 import {
   HDNodeWallet,
   Interface,
+  JsonRpcProvider,
   Mnemonic,
   Transaction,
   ZeroHash,
@@ -354,6 +355,32 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     const filler = sent((e) => e.nonce === 0);
     expect(filler.map((e) => e.cancellation)).to.deep.equal([true]);
     expect(await node.rpc("eth_getTransactionReceipt", [filler[0].hash])).to.not.equal(null);
+  });
+
+  it("rejects with SUBMITTER_NONCE_CONFLICT when the key, used elsewhere, fills the nonce; the next one still lands", async function () {
+    // The endpoint given as an ethers provider rather than a URL.
+    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
+    const s = start({ rpc: [provider] });
+    const ours = s.submit({ to: RECIPIENT, data: "0x", label: "ours" });
+    await waitForEvent("our attempt", () => sent().length === 1);
+    const [first] = sent();
+    const foreign = await SENDER.signTransaction({
+      type: 2,
+      chainId: BigInt(node.chainId),
+      nonce: first.nonce,
+      to: account(5).address,
+      gasLimit: 21_000n,
+      maxFeePerGas: 2n * first.maxFeePerGas,
+      maxPriorityFeePerGas: 2n * first.maxPriorityFeePerGas,
+    });
+    await node.rpc("eth_sendRawTransaction", [foreign]);
+    await mine();
+    const error = (await ours.catch((e: unknown) => e)) as SubmitterError;
+    expect(error.code).to.equal("SUBMITTER_NONCE_CONFLICT");
+    expect(error.details).to.include({ nonce: first.nonce });
+    const next = await mineUntil(s.submit({ to: RECIPIENT, data: "0x", label: "next" }));
+    expect(Number((await node.rpc<RawTx>("eth_getTransactionByHash", [next.hash])).nonce)).to.equal(first.nonce + 1);
+    provider.destroy();
   });
 
   it("refuses a request whose deadline has passed, and a cap under the base fee for a deadline, taking no nonce", async function () {
