@@ -50,6 +50,7 @@ export {
 } from "./errors/payment-channels";
 export { TransportError } from "./errors/transport";
 export { decodeChannelsError, decodeEscrowError, decodePaymentChannelsError } from "./internal/revert";
+export { SubmitterError, type SubmitterErrorCode } from "./errors/submitter";
 
 // ------------------------------------------------------------------ shared types
 export type { Address, EventLocation, PreparedTransaction, TransactionOverrides, WriteParameters } from "./core/types";
@@ -305,3 +306,9 @@ export {
   type SignPermitParameters,
   type SignPermitReturnType,
 } from "./signing/permit";
+
+// ------------------------------------------------------------------ transaction submitter
+export type { SubmitRequest, SubmitResult, TransactionSubmitter } from "./submitter/types";
+export { Submitter } from "./submitter/submitter";
+export type { SubmitterEvent, SubmitterParameters } from "./submitter/parameters";
+export type { RpcEndpoint } from "./submitter/rpc";

@@ -147,6 +147,21 @@ export const PeerPayErrorCode = {
   WATCHTOWER_RATE_LIMITED: "WATCHTOWER_RATE_LIMITED",
   /** The watchtower failed (its store or its chain connection); the request may be retried (HTTP 5xx). */
   WATCHTOWER_UNAVAILABLE: "WATCHTOWER_UNAVAILABLE",
+  // ---------------------------------------------------------------- raised by the SDK: the transaction submitter
+  /** The transaction was mined and reverted (its nonce is used; the queue goes on). `details.hash` is the mined one. */
+  SUBMITTER_REVERTED: "SUBMITTER_REVERTED",
+  /** The deadline passed before the transaction was mined; its nonce is being filled by a 0-value self-transfer. */
+  SUBMITTER_DEADLINE_MISSED: "SUBMITTER_DEADLINE_MISSED",
+  /** `maxFeePerGasCap` is below the next block's base fee, so a transaction with a deadline would not be mined. */
+  SUBMITTER_FEE_CAP_TOO_LOW: "SUBMITTER_FEE_CAP_TOO_LOW",
+  /** No RPC endpoint answered (the primary and the secondary both failed or timed out); nothing was sent. */
+  SUBMITTER_RPC_UNAVAILABLE: "SUBMITTER_RPC_UNAVAILABLE",
+  /** The node refused the signed transaction for a reason a higher fee cannot fix (e.g. insufficient funds). */
+  SUBMITTER_SEND_REJECTED: "SUBMITTER_SEND_REJECTED",
+  /** The nonce was used by a transaction this submitter did not send (the key is used elsewhere). */
+  SUBMITTER_NONCE_CONFLICT: "SUBMITTER_NONCE_CONFLICT",
+  /** The submitter was closed before the transaction landed. */
+  SUBMITTER_CLOSED: "SUBMITTER_CLOSED",
 
   // ---------------------------------------------------------------- IEscrow custom errors
   ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",
