@@ -9,17 +9,18 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { JsonRpcProvider, Wallet } from "ethers";
-import { getDeployment } from "../sdk";
+import { Submitter, getDeployment } from "../sdk";
 import { WatchtowerServer } from "../sdk/node";
 import type { PeerStore } from "../sdk/payment-channels/engine/types";
 import { MemoryPeerStore } from "../sdk/store/memory-peer";
 import type { TransactionSubmitter } from "../sdk/submitter/types";
-import { SignerSubmitter } from "../test/helpers/signer-submitter";
 
 const FLAGS = {
   port: { type: "string", default: "8546" },
   host: { type: "string", default: "127.0.0.1" },
   rpc: { type: "string" },
+  rpc2: { type: "string" },
+  confirmations: { type: "string", default: "1" },
   key: { type: "string", default: "env:WATCHTOWER_KEY" },
   data: { type: "string", default: "./watchtower-data" },
   contract: { type: "string" },
@@ -65,10 +66,26 @@ async function openStore({ path: file }: { path: string }): Promise<PeerStore> {
   return new MemoryPeerStore();
 }
 
-/** The submitter sending the watchtower's transactions. Wired at merge to the real one (sdk/submitter). */
-async function createSubmitter({ wallet }: { wallet: Wallet }): Promise<TransactionSubmitter> {
-  return SignerSubmitter.of(wallet);
+/**
+ * The submitter sending the watchtower's transactions (docs/payment-channels.md §8.8): EIP-1559 fees bumped until
+ * mined, confirmations, and failover to `--rpc2` when given.
+ */
+function createSubmitter({ wallet, o }: { wallet: Wallet; o: Options }): TransactionSubmitter {
+  const rpc = o.rpc2 === undefined ? ([o.rpc!] as const) : ([o.rpc!, o.rpc2] as const);
+  return new Submitter({
+    signer: wallet,
+    rpc,
+    confirmations: integer("confirmations", o.confirmations),
+    onEvent: (event) =>
+      console.log(
+        `${new Date().toISOString()} submitter ${
+          event.type === "error" ? `error: ${String(event.error)}` : JSON.stringify(event, jsonSafe)
+        }`,
+      ),
+  });
 }
+
+const jsonSafe = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 async function main(): Promise<void> {
   const o = options();
@@ -82,7 +99,7 @@ async function main(): Promise<void> {
   const dir = path.resolve(o.data!);
   mkdirSync(dir, { recursive: true });
   const store = await openStore({ path: path.join(dir, "watchtower.log") });
-  const submitter = await createSubmitter({ wallet });
+  const submitter = createSubmitter({ wallet, o });
   const balance = await provider.getBalance(wallet.address);
   console.log(`watchtower ${wallet.address} (balance ${balance} wei) on chain ${chainId}, PaymentChannels ${contract}`);
   const server = await WatchtowerServer.start({
