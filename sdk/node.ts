@@ -9,4 +9,10 @@
  * @packageDocumentation
  */
 export { FileVoucherStore, type FileVoucherStoreParameters } from "./store/file";
+export {
+  FilePeerStore,
+  type FilePeerStoreParameters,
+  type FilePeerStoreRange,
+  type FilePeerStoreRecovery,
+} from "./store/peer-log";
 export { WebSocketPeerServer, type WebSocketPeerServerParameters } from "./transport/ws-server";

@@ -332,7 +332,7 @@ describe("sdk/index.ts export surface", function () {
 describe("sdk/node.ts export surface (Node-only additions)", function () {
   it("exports exactly the pinned runtime values, and nothing that sdk/index.ts already exports", async function () {
     const node = await import("../../sdk/node");
-    expect(Object.keys(node).sort()).to.deep.equal(["FileVoucherStore", "WebSocketPeerServer"]);
+    expect(Object.keys(node).sort()).to.deep.equal(["FilePeerStore", "FileVoucherStore", "WebSocketPeerServer"]);
     expect(Object.keys(node).filter((name) => name in sdk)).to.deep.equal([]);
   });
 });
