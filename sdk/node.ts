@@ -9,6 +9,12 @@
  * @packageDocumentation
  */
 export { FileVoucherStore, type FileVoucherStoreParameters } from "./store/file";
+export {
+  FilePeerStore,
+  type FilePeerStoreParameters,
+  type FilePeerStoreRange,
+  type FilePeerStoreRecovery,
+} from "./store/peer-log";
 export { WebSocketPeerServer, type WebSocketPeerServerParameters } from "./transport/ws-server";
 export { WatchtowerServer, type WatchtowerServerParameters } from "./watchtower/server";
 export { Watchtower, type WatchtowerParameters } from "./watchtower/tower";

@@ -351,6 +351,7 @@ describe("sdk/node.ts export surface (Node-only additions)", function () {
   it("exports exactly the pinned runtime values, and nothing that sdk/index.ts already exports", async function () {
     const node = await import("../../sdk/node");
     expect(Object.keys(node).sort()).to.deep.equal([
+      "FilePeerStore",
       "FileVoucherStore",
       "Watchtower",
       "WatchtowerServer",
