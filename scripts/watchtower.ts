@@ -10,9 +10,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { Submitter, getDeployment } from "../sdk";
-import { WatchtowerServer } from "../sdk/node";
+import { FilePeerStore, WatchtowerServer } from "../sdk/node";
 import type { PeerStore } from "../sdk/payment-channels/engine/types";
-import { MemoryPeerStore } from "../sdk/store/memory-peer";
 import type { TransactionSubmitter } from "../sdk/submitter/types";
 
 const FLAGS = {
@@ -60,10 +59,11 @@ function privateKey(spec: string): string {
   return value;
 }
 
-/** The watchtower's durable log under `dir`. Wired at merge to FilePeerStore (sdk/store/peer-log.ts). */
+/** The watchtower's durable log (docs/payment-channels.md §8.4): kept across restarts, one process at a time. */
 async function openStore({ path: file }: { path: string }): Promise<PeerStore> {
-  console.log(`store: ${file} (in memory until FilePeerStore is merged: nothing survives a restart)`);
-  return new MemoryPeerStore();
+  const store = await FilePeerStore.open({ path: file });
+  console.log(`store: ${file}`);
+  return store;
 }
 
 /**
