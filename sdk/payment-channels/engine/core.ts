@@ -9,8 +9,8 @@ import type { PaymentChannelsClient } from "../client";
 import { computePaymentChannelId, normalizePaymentChannel } from "../hashing";
 import type { Lock, PaymentChannel, PaymentChannelId } from "../types";
 import { CooperativeDesk } from "./cooperative";
-import { checkIncomingProof } from "./inbound";
-import { PeerLedger, type PeerBalances, type ProofEntry } from "./ledger";
+import { checkIncomingProof, signerOf } from "./inbound";
+import { parseEntry, PeerLedger, type PeerBalances, type ProofEntry } from "./ledger";
 import type { ChannelPeerEvents, ChannelPeerParameters } from "./options";
 import { applyChange, ProofSigner } from "./proofs";
 import type { PeerLogRecord, PeerMessage, PeerStore, PeerTransport, ProofChange } from "./types";
@@ -319,6 +319,16 @@ export abstract class ChannelPeerCore {
     let ackRepeat = false;
     let gap = false;
     let acked = false;
+    const savedIn = this.ledger.in;
+    const context = {
+      ledger: this.ledger,
+      digest: (proof: ProofEntry["proof"]) => this.#signer.digest(proof),
+      keys: this.#keys,
+      now: 0,
+      minLockSeconds: this.minLockSeconds,
+      client: this.client,
+      trustedBelow: this.#params.verifyEvery === true ? 0n : this.#trustedBelow(frame),
+    };
     const refuse = (error: unknown, ref?: string) => {
       if (!(error instanceof PeerMessageError)) throw error;
       refusals.push(error);
@@ -337,17 +347,7 @@ export abstract class ChannelPeerCore {
         switch (message.type) {
           case "proof": {
             if (gap) break;
-            const outcome = await checkIncomingProof(
-              {
-                ledger: this.ledger,
-                digest: (proof) => this.#signer.digest(proof),
-                keys: this.#keys,
-                now: this.now(),
-                minLockSeconds: this.minLockSeconds,
-                client: this.client,
-              },
-              message,
-            );
+            const outcome = await checkIncomingProof({ ...context, now: this.now() }, message);
             if (outcome === "repeat") ackRepeat = true;
             else {
               records.push(this.ledger.recordReceived(outcome.entry, outcome.locks));
@@ -372,16 +372,31 @@ export abstract class ChannelPeerCore {
         refuse(error, ref ?? (message as { id?: string }).id);
       }
     }
+    const last = accepted[accepted.length - 1];
+    if (last !== undefined && last.nonce < context.trustedBelow) {
+      // The run stopped before the proof whose signature vouched for it: check the last one kept, or keep none.
+      const signer = signerOf(context, last.proof, last.signature);
+      if (signer === undefined || !this.#keys.has(signer)) {
+        this.ledger.in = savedIn;
+        for (const entry of accepted) this.ledger.recentIn.delete(entry.nonce);
+        refuse(
+          new PeerMessageError({ code: "PEER_INVALID_SIGNATURE", message: "A proof of the frame is not signed" }),
+          last.nonce.toString(),
+        );
+        accepted.length = 0;
+        records.length = 0;
+      }
+    }
     if (acked) {
       this.#lastProgress = Date.now();
       void this.append([{ type: "acked", channelId: this.channelId, nonce: this.ledger.acked.toString() }], false);
       if (this.queue.length > 0) this.scheduleFlush();
     }
     if (records.length > 0) {
-      const last = accepted[accepted.length - 1].nonce;
+      const lastNonce = accepted[accepted.length - 1].nonce;
       // Acknowledged only once stored durably: an ack means the payment is done (PC-E1).
       void this.append(records, true).then(() => {
-        this.#durableIn = last;
+        this.#durableIn = lastNonce;
         this.send([this.#ackMessage()]);
         for (const entry of accepted) this.emit("received", entry);
       });
@@ -389,6 +404,19 @@ export abstract class ChannelPeerCore {
     if (replies.length > 0) this.send(replies);
     for (const error of refusals) this.emit("refused", error);
     return refusals;
+  }
+
+  /** The nonce of a frame's last proof when the frame holds several and that one is signed by the counterparty. */
+  #trustedBelow(frame: PeerMessage[]): bigint {
+    const proofs = Array.isArray(frame) ? frame.filter((m) => m?.type === "proof" && m.channelId === this.channelId) : [];
+    if (proofs.length < 2) return 0n;
+    try {
+      const entry = parseEntry(proofs[proofs.length - 1] as Extract<PeerMessage, { type: "proof" }>);
+      const signer = signerOf({ digest: (proof) => this.#signer.digest(proof) }, entry.proof, entry.signature);
+      return signer !== undefined && this.#keys.has(signer) ? entry.nonce : 0n;
+    } catch {
+      return 0n;
+    }
   }
 
   #onAck(nonceText: string): boolean {

@@ -15,12 +15,26 @@ import {
 import type { PeerLogRecord, PeerMessage, ProofChange, WireChange, WireProof } from "./types";
 import { secretHash as sha256Of } from "../hashing";
 
-/** A proof message as sent or received, with its parsed content. */
+/**
+ * A proof as sent or received, parsed: its nonce, the change that produced it, the proof and its signature.
+ *
+ * @example
+ * ```ts
+ * peer.on("received", ({ nonce, change }: ProofEntry) => console.log(nonce, change.kind));
+ * ```
+ */
 export type ProofEntry = { nonce: bigint; change: ProofChange; proof: BalanceProof; signature: string };
 
 type ProofMessage = Extract<PeerMessage, { type: "proof" }>;
 
-/** One peer's view of both directions' balances (§8.1), all in the channel's token's base units. */
+/**
+ * One peer's view of both directions' balances (§8.1), all in the channel's token's base units.
+ *
+ * @example
+ * ```ts
+ * const { spendable, received, sent }: PeerBalances = peer.balances();
+ * ```
+ */
 export type PeerBalances = {
   /** The most this peer's next proof may commit in all (the §8.1 rule). */
   spendable: bigint;

@@ -12,7 +12,10 @@ import type { PeerStore, PeerTransport } from "./types";
  * `now` gives unix seconds (default the system clock; pass the chain's time in tests); `minLockSeconds` the shortest
  * lock this peer accepts or sends (default 600); `resendMs` how long unacknowledged proofs wait before a resend
  * (default 2,000); `compactEvery` how many records between log compactions (default 20,000); `counterpartyKeys`
- * session keys accepted for the counterparty besides those read from the chain at `start`.
+ * session keys accepted for the counterparty besides those read from the chain at `start`. `verifyEvery` checks the
+ * signature of every incoming proof; by default a frame of consecutive proofs has its last proof's signature checked
+ * (it commits to the cumulative result of every change before it, each of which is still recomputed and checked), and
+ * the others' only when the run stops before that proof.
  *
  * @example
  * ```ts
@@ -32,6 +35,7 @@ export type ChannelPeerParameters = {
   resendMs?: number;
   compactEvery?: number;
   counterpartyKeys?: readonly Address[];
+  verifyEvery?: boolean;
 };
 
 /**

@@ -69,8 +69,9 @@ export class ChannelPeer extends ChannelPeerCore {
    * await peer.reveal({ secret });
    * ```
    */
-  async reveal({ secret }: { secret: string }): Promise<void> {
+  async reveal({ secret: given }: { secret: string }): Promise<void> {
     this.requireRunning();
+    const secret = given.toLowerCase();
     const hash = sha256Of(secret);
     if (!this.ledger.in.locks.some((lock) => lock.secretHash === hash)) {
       if (this.ledger.secrets.get(hash) !== undefined && !this.ledger.revealed.has(hash)) return;
@@ -189,6 +190,7 @@ export class ChannelPeer extends ChannelPeerCore {
     if (typeof secret !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(secret)) {
       throw new PeerMessageError({ code: "PEER_MALFORMED_MESSAGE", message: "secret must be 32 bytes of hex" });
     }
+    secret = secret.toLowerCase();
     const hash = sha256Of(secret);
     const known = this.ledger.secrets.has(hash);
     if (!this.ledger.out.locks.some((lock) => lock.secretHash === hash)) {
