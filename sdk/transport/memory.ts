@@ -6,7 +6,7 @@ import type { PaymentChannelId } from "../payment-channels/types";
 
 /**
  * What happens to the frames one end sends: each probability is drawn per frame from `random` (default
- * `Math.random`; pass a seeded one for reproducible runs); `hold` keeps every frame until {@link MemoryTransport.release}.
+ * `Math.random`; pass a seeded one for reproducible runs); `hold` keeps every frame until `release`.
  *
  * @example
  * ```ts

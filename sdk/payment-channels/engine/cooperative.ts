@@ -70,7 +70,13 @@ export class CooperativeDesk {
   // ---------------------------------------------------------------- requesting
 
   /** Asks the counterparty to co-sign a withdrawal of `amount` by this peer, then withdraws on-chain. */
-  async withdraw({ amount, validFor = 600 }: { amount: bigint; validFor?: number }): Promise<PaymentChannelWriteReturnType> {
+  async withdraw({
+    amount,
+    validFor = 600,
+  }: {
+    amount: bigint;
+    validFor?: number;
+  }): Promise<PaymentChannelWriteReturnType> {
     const { ledger } = this.#p;
     await this.#p.peer.refresh();
     if (amount <= 0n || amount > ledger.spendable()) {

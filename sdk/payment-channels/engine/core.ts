@@ -408,7 +408,9 @@ export abstract class ChannelPeerCore {
 
   /** The nonce of a frame's last proof when the frame holds several and that one is signed by the counterparty. */
   #trustedBelow(frame: PeerMessage[]): bigint {
-    const proofs = Array.isArray(frame) ? frame.filter((m) => m?.type === "proof" && m.channelId === this.channelId) : [];
+    const proofs = Array.isArray(frame)
+      ? frame.filter((m) => m?.type === "proof" && m.channelId === this.channelId)
+      : [];
     if (proofs.length < 2) return 0n;
     try {
       const entry = parseEntry(proofs[proofs.length - 1] as Extract<PeerMessage, { type: "proof" }>);
@@ -495,4 +497,3 @@ export abstract class ChannelPeerCore {
     return new PeerRequestError({ code: "PEER_STOPPED", message: "The peer is not running" });
   }
 }
-

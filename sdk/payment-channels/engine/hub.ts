@@ -48,7 +48,7 @@ export type HubParameters = {
 /**
  * Forwards hash-locked payments from one channel to another (PC-E5) and makes sure it never pays downstream what it
  * cannot collect upstream: it unlocks downstream only on learning the secret, reveals it upstream at once, and calls
- * {@link Hub.checkDeadlines} (run it periodically) to register the secret on-chain and close before T1 if the payer
+ * `checkDeadlines` (run it periodically) to register the secret on-chain and close before T1 if the payer
  * does not unlock, and to take back downstream locks that expired.
  *
  * @example

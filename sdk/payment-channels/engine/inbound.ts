@@ -68,7 +68,11 @@ export async function checkIncomingProof(
   if (p.transferred >= PAYMENT_CHANNEL_LIMITS.proofAmountBound || p.nonce >= PAYMENT_CHANNEL_LIMITS.nonceBound) {
     throw new PeerMessageError({ code: "PEER_INVALID_CHANGE", message: "The proof is out of range", details: facts });
   }
-  if (next.proof.transferred !== p.transferred || next.proof.locked !== p.locked || next.proof.locksRoot !== p.locksRoot) {
+  if (
+    next.proof.transferred !== p.transferred ||
+    next.proof.locked !== p.locked ||
+    next.proof.locksRoot !== p.locksRoot
+  ) {
     throw new PeerMessageError({
       code: "PEER_INVALID_CHANGE",
       message: "The proof is not what its change makes of the stored proof",

@@ -94,12 +94,7 @@ export class PeerLedger {
   closing: { balance1: bigint; balance2: bigint; expiry: bigint } | undefined;
   readonly #recentLimit: number;
 
-  constructor(params: {
-    channel: PaymentChannel;
-    channelId: PaymentChannelId;
-    me: Address;
-    recentLimit: number;
-  }) {
+  constructor(params: { channel: PaymentChannel; channelId: PaymentChannelId; me: Address; recentLimit: number }) {
     this.channel = params.channel;
     this.channelId = params.channelId;
     this.me = params.me;

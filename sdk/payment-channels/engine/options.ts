@@ -55,4 +55,3 @@ export type ChannelPeerEvents = {
   secret: { secret: string; secretHash: string };
   failed: unknown;
 };
-

@@ -44,8 +44,16 @@ describe("ChannelPeer: faults, reconnects and restarts (PC-E1, PC-E4)", function
       ]);
     }
     expect(alice.transport.sentFrames + bob.transport.sentFrames).to.be.greaterThan(20);
-    expect(alice.peer.balances()).to.deep.include({ sent: 3n * BigInt(n), ackedNonce: BigInt(n), received: 5n * BigInt(n) });
-    expect(bob.peer.balances()).to.deep.include({ sent: 5n * BigInt(n), ackedNonce: BigInt(n), received: 3n * BigInt(n) });
+    expect(alice.peer.balances()).to.deep.include({
+      sent: 3n * BigInt(n),
+      ackedNonce: BigInt(n),
+      received: 5n * BigInt(n),
+    });
+    expect(bob.peer.balances()).to.deep.include({
+      sent: 5n * BigInt(n),
+      ackedNonce: BigInt(n),
+      received: 3n * BigInt(n),
+    });
     expect(alice.peer.balances().spendable).to.equal(DEPOSIT - 3n * BigInt(n) + 5n * BigInt(n));
     expect(expectOneStatePerNonce(await bob.store.load(), "received")).to.equal(n);
     expect(expectOneStatePerNonce(await alice.store.load(), "received")).to.equal(n);

@@ -116,11 +116,22 @@ async function connect(params: {
 async function route(f: HubFixture) {
   const clock = new ChainClock();
   await clock.sync();
-  const [alice, hubA] = await connect({ f, channel: f.channel, ends: [[f.alice, f.aliceKey], [f.bob, f.bobKey]], clock });
+  const [alice, hubA] = await connect({
+    f,
+    channel: f.channel,
+    ends: [
+      [f.alice, f.aliceKey],
+      [f.bob, f.bobKey],
+    ],
+    clock,
+  });
   const [hubC, carol] = await connect({
     f,
     channel: f.channelHC,
-    ends: [[f.bob, f.bobKey], [f.stranger, f.carolKey]],
+    ends: [
+      [f.bob, f.bobKey],
+      [f.stranger, f.carolKey],
+    ],
     clock,
   });
   const hub = new Hub({ incoming: hubA, outgoing: hubC, fee: 1n, margin: HOUR });
@@ -208,7 +219,11 @@ describe("Hub: mediated transfer A → H → C (PC-E5)", function () {
     const deployer = f.client(f.deployer);
     const settled = await deployer.settle({ channel: f.channel });
     expect(eventOf(settled.events, "ChannelSettled")).to.deep.include({ amount1: DEPOSIT - 101n, amount2: DEPOSIT });
-    const unlocked = await deployer.unlock({ channel: f.channel, sender: f.alice.address, locks: hubA.incoming().locks });
+    const unlocked = await deployer.unlock({
+      channel: f.channel,
+      sender: f.alice.address,
+      locks: hubA.incoming().locks,
+    });
     expect(eventOf(unlocked.events, "LocksUnlocked")).to.deep.include({ toReceiver: 101n, toSender: 0n });
     await stop();
   });

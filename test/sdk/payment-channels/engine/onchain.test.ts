@@ -92,7 +92,10 @@ describe("ChannelPeer: on-chain acts (PC-W1, PC-C1, PC-U1, PC-U2, PC-S1)", funct
     expect(state.record!.d21.nonce).to.be.greaterThan(stale.proof.nonce);
     await time.increase(HOUR + 1);
     const { events } = await f.client(f.deployer).settle({ channel: f.channel });
-    expect(eventOf(events, "ChannelSettled")).to.deep.include({ amount1: DEPOSIT - 5n + 50n, amount2: DEPOSIT + 5n - 50n });
+    expect(eventOf(events, "ChannelSettled")).to.deep.include({
+      amount1: DEPOSIT - 5n + 50n,
+      amount2: DEPOSIT + 5n - 50n,
+    });
     await alice.peer.stop();
     await bob.peer.stop();
   });

@@ -13,7 +13,14 @@ import {
   type ProofChange,
   type BalanceProof,
 } from "../../../../sdk";
-import { ChainClock, DEPOSIT, engineChannelFixture, startPeer, until, type EngineFixture } from "../../../helpers/engine";
+import {
+  ChainClock,
+  DEPOSIT,
+  engineChannelFixture,
+  startPeer,
+  until,
+  type EngineFixture,
+} from "../../../helpers/engine";
 
 const SECRET = "0x" + "5e".repeat(32);
 
@@ -24,8 +31,15 @@ async function aliceFacingTest(f: EngineFixture) {
   const [aliceEnd, bobEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
   const replies: PeerMessage[] = [];
   bobEnd.onMessages((frame) => replies.push(...frame));
-  const side = await startPeer({ f, channel: f.channel, who: "alice", store: new MemoryPeerStore(), transport: aliceEnd, clock });
-  const sign = async (proof: BalanceProof, key: Wallet = f.bobKey) =>
+  const side = await startPeer({
+    f,
+    channel: f.channel,
+    who: "alice",
+    store: new MemoryPeerStore(),
+    transport: aliceEnd,
+    clock,
+  });
+  const sign = async (proof: BalanceProof, key: { privateKey: string } = f.bobKey) =>
     (
       await signPaymentChannelMessage({
         chainId: f.chainId,
@@ -38,7 +52,7 @@ async function aliceFacingTest(f: EngineFixture) {
   const proofMessage = async (
     change: PeerMessage & { type: "proof" } extends { change: infer C } ? C : never,
     proof: BalanceProof,
-    key?: Wallet,
+    key?: { privateKey: string },
   ): Promise<PeerMessage> => ({
     type: "proof",
     channelId: f.channelId,
