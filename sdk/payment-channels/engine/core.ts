@@ -9,8 +9,8 @@ import type { PaymentChannelsClient } from "../client";
 import { computePaymentChannelId, normalizePaymentChannel } from "../hashing";
 import type { Lock, PaymentChannel, PaymentChannelId } from "../types";
 import { CooperativeDesk } from "./cooperative";
-import { checkIncomingProof, signerOf } from "./inbound";
-import { parseEntry, PeerLedger, type PeerBalances, type ProofEntry } from "./ledger";
+import { checkIncomingProof, signerOf, trustedBelow } from "./inbound";
+import { PeerLedger, type PeerBalances, type ProofEntry } from "./ledger";
 import type { ChannelPeerEvents, ChannelPeerParameters } from "./options";
 import { applyChange, ProofSigner } from "./proofs";
 import type { PeerLogRecord, PeerMessage, PeerStore, PeerTransport, ProofChange } from "./types";
@@ -126,7 +126,8 @@ export abstract class ChannelPeerCore {
 
   /**
    * Stops serving: timers end, queued and unacknowledged requests are rejected with `PEER_STOPPED`; the store and
-   * transport stay open (their owner closes them). A new peer on the same store resumes where this one stopped.
+   * transport stay open (their owner closes them). A new peer on the same store resumes where this one stopped, and
+   * resends the proofs already logged: a pay rejected here may still complete then (read `balances()`).
    *
    * @example
    * ```ts
@@ -144,9 +145,11 @@ export abstract class ChannelPeerCore {
     await this.#writes.catch(() => {});
   }
 
-  /** Subscribes to an event. @example `peer.on("refused", (err) => log(err.code));` */
-  on<E extends keyof ChannelPeerEvents>(event: E, listener: Listener<E>): void {
-    ((this.#listeners[event] ??= []) as Listener<E>[]).push(listener);
+  /** Subscribes to an event; returns the unsubscriber. @example `const off = peer.on("refused", (e) => log(e.code));` */
+  on<E extends keyof ChannelPeerEvents>(event: E, listener: Listener<E>): () => void {
+    const listeners = (this.#listeners[event] ??= []) as Listener<E>[];
+    listeners.push(listener);
+    return () => void listeners.splice(listeners.indexOf(listener) >>> 0, 1);
   }
 
   /** Both directions' balances as this peer sees them (§8.1). @example `const { spendable } = peer.balances();` */
@@ -327,8 +330,9 @@ export abstract class ChannelPeerCore {
       now: 0,
       minLockSeconds: this.minLockSeconds,
       client: this.client,
-      trustedBelow: this.#params.verifyEvery === true ? 0n : this.#trustedBelow(frame),
+      trustedBelow: 0n,
     };
+    if (this.#params.verifyEvery !== true) context.trustedBelow = trustedBelow(context, this.channelId, frame);
     const refuse = (error: unknown, ref?: string) => {
       if (!(error instanceof PeerMessageError)) throw error;
       refusals.push(error);
@@ -404,21 +408,6 @@ export abstract class ChannelPeerCore {
     if (replies.length > 0) this.send(replies);
     for (const error of refusals) this.emit("refused", error);
     return refusals;
-  }
-
-  /** The nonce of a frame's last proof when the frame holds several and that one is signed by the counterparty. */
-  #trustedBelow(frame: PeerMessage[]): bigint {
-    const proofs = Array.isArray(frame)
-      ? frame.filter((m) => m?.type === "proof" && m.channelId === this.channelId)
-      : [];
-    if (proofs.length < 2) return 0n;
-    try {
-      const entry = parseEntry(proofs[proofs.length - 1] as Extract<PeerMessage, { type: "proof" }>);
-      const signer = signerOf({ digest: (proof) => this.#signer.digest(proof) }, entry.proof, entry.signature);
-      return signer !== undefined && this.#keys.has(signer) ? entry.nonce : 0n;
-    } catch {
-      return 0n;
-    }
   }
 
   #onAck(nonceText: string): boolean {

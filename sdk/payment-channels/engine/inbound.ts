@@ -116,3 +116,23 @@ export async function checkIncomingProof(
 export function signerOf(context: Pick<InboundContext, "digest">, proof: BalanceProof, signature: string) {
   return recoverPaymentChannelSigner({ digest: context.digest(proof), signature });
 }
+
+/**
+ * The nonce of a frame's last proof when the frame holds several proofs and that one is signed by the counterparty
+ * (or its key), else 0: the proofs below it may skip their own signature check (see `InboundContext.trustedBelow`).
+ */
+export function trustedBelow(
+  context: Pick<InboundContext, "digest" | "keys">,
+  channelId: string,
+  frame: readonly PeerMessage[],
+): bigint {
+  const proofs = Array.isArray(frame) ? frame.filter((m) => m?.type === "proof" && m.channelId === channelId) : [];
+  if (proofs.length < 2) return 0n;
+  try {
+    const entry = parseEntry(proofs[proofs.length - 1] as Extract<PeerMessage, { type: "proof" }>);
+    const signer = signerOf(context, entry.proof, entry.signature);
+    return signer !== undefined && context.keys.has(signer) ? entry.nonce : 0n;
+  } catch {
+    return 0n;
+  }
+}

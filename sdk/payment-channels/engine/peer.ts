@@ -5,7 +5,6 @@ import { PeerMessageError, PeerRequestError } from "../../errors/peer";
 import type { PaymentChannelWriteReturnType } from "../parameters";
 import { secretHash as sha256Of } from "../hashing";
 import { ChannelPeerCore } from "./core";
-import type { ProofEntry } from "./ledger";
 import type { PeerMessage } from "./types";
 
 /**
@@ -21,6 +20,8 @@ import type { PeerMessage } from "./types";
  * ```
  */
 export class ChannelPeer extends ChannelPeerCore {
+  #resendQueued = false;
+
   // ---------------------------------------------------------------- sending (PC-E1, PC-E2)
 
   /**
@@ -80,12 +81,13 @@ export class ChannelPeer extends ChannelPeerCore {
     this.ledger.secrets.set(hash, secret);
     this.ledger.revealed.add(hash);
     await this.append([{ type: "secret", channelId: this.channelId, secret, revealed: true }], true);
-    const unlocked = new Promise<void>((resolve) => {
-      const check = (entry: ProofEntry) => {
-        const change = entry.change;
-        if ((change.kind === "unlock" || change.kind === "expire") && change.secretHash === hash) resolve();
-      };
-      this.on("received", check);
+    const unlocked = new Promise<void>((resolve, reject) => {
+      const off = this.on("received", ({ change }) => {
+        if ((change.kind !== "unlock" && change.kind !== "expire") || change.secretHash !== hash) return;
+        off();
+        if (change.kind === "unlock") resolve();
+        else reject(new PeerRequestError({ code: "PEER_UNKNOWN_LOCK", message: "The lock expired unrevealed" }));
+      });
     });
     this.send([{ type: "secret", channelId: this.channelId, secret }]);
     return unlocked;
@@ -213,7 +215,14 @@ export class ChannelPeer extends ChannelPeerCore {
     });
     this.emit("remoteError", error);
     if (message.code === "PEER_OUT_OF_ORDER") {
-      queueMicrotask(() => this.resend());
+      // Coalesced: a burst of out-of-order errors (one per frame of a reordered window) causes one resend.
+      if (!this.#resendQueued) {
+        this.#resendQueued = true;
+        setTimeout(() => {
+          this.#resendQueued = false;
+          this.resend();
+        }, 0);
+      }
       return;
     }
     if (this.desk.reject(message.ref, error)) return;

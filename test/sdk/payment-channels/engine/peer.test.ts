@@ -29,13 +29,10 @@ describe("ChannelPeer: paying (PC-E1, PC-E2)", function () {
     const f = await loadFixture(engineChannelFixture);
     const { alice, bob } = await startPair(f);
     const n = 500;
-    const started = Date.now();
     await Promise.all([
       ...Array.from({ length: n }, (_, i) => alice.peer.pay({ amount: BigInt(i + 1) })),
       ...Array.from({ length: n }, (_, i) => bob.peer.pay({ amount: BigInt(2 * (i + 1)) })),
     ]);
-    const seconds = (Date.now() - started) / 1000;
-    console.log(`      (${2 * n} payments both ways in ${seconds.toFixed(2)} s: ${Math.round((2 * n) / seconds)}/s)`);
     const a = alice.peer.balances();
     const b = bob.peer.balances();
     expect(a).to.deep.include({ sent: triangle(n), sentNonce: BigInt(n), ackedNonce: BigInt(n) });
