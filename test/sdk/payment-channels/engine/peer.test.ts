@@ -58,4 +58,19 @@ describe("ChannelPeer: paying (PC-E1, PC-E2)", function () {
     await alice.peer.stop();
     await bob.peer.stop();
   });
+
+  it("§8.1: each side may spend what it received once stored: money goes round twice the deposit, conserved", async function () {
+    const f = await loadFixture(engineChannelFixture);
+    const { alice, bob } = await startPair(f);
+    await alice.peer.pay({ amount: DEPOSIT });
+    await bob.peer.pay({ amount: 2n * DEPOSIT });
+    await alice.peer.pay({ amount: 2n * DEPOSIT });
+    const a = alice.peer.balances();
+    const b = bob.peer.balances();
+    expect([a.spendable, b.spendable]).to.deep.equal([0n, 2n * DEPOSIT]);
+    expect([b.received, a.received]).to.deep.equal([3n * DEPOSIT, 2n * DEPOSIT]);
+    await expectSdkError(alice.peer.pay({ amount: 1n }), PeerRequestError, "PEER_OVERSPEND");
+    await alice.peer.stop();
+    await bob.peer.stop();
+  });
 });

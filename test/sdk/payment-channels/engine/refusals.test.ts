@@ -190,6 +190,64 @@ describe("ChannelPeer: refusing messages (PC-E3, §8.3)", function () {
     await expectRefused(side, [soon], "PEER_UNSAFE_EXPIRY");
   });
 
+  it("PC-W1: a withdraw-request with a bad signature, for the wrong participant, or beyond the deposit is refused", async function () {
+    const { f } = side;
+    const expiry = BigInt(side.clock.now() + 600);
+    const request = async (participant: string, totalWithdrawn: bigint, key: { privateKey: string } = f.bobKey) => {
+      const { signature } = await signPaymentChannelMessage({
+        chainId: f.chainId,
+        contract: f.contract,
+        privateKey: key.privateKey,
+        primaryType: "Withdraw",
+        message: { channelId: f.channelId, participant, totalWithdrawn, expiry },
+      });
+      const message: PeerMessage = {
+        type: "withdraw-request",
+        channelId: f.channelId,
+        id: "w1",
+        participant,
+        totalWithdrawn: totalWithdrawn.toString(),
+        expiry: expiry.toString(),
+        signature,
+      };
+      return message;
+    };
+    await expectRefused(side, [await request(f.bob.address, 10n, Wallet.createRandom())], "PEER_INVALID_SIGNATURE");
+    await expectRefused(side, [await request(f.alice.address, 10n)], "PEER_REQUEST_REFUSED");
+    // Bob committed 5 to Alice: withdrawing his whole deposit would leave nothing to cover it.
+    await expectRefused(side, [await request(f.bob.address, DEPOSIT)], "PEER_OVERSPEND");
+  });
+
+  it("PC-C1: a close-request whose balances differ from the peer's view is refused", async function () {
+    const { f } = side;
+    const message = {
+      channelId: f.channelId,
+      balance1: DEPOSIT,
+      balance2: DEPOSIT,
+      expiry: BigInt(side.clock.now() + 600),
+    };
+    const { signature } = await signPaymentChannelMessage({
+      chainId: f.chainId,
+      contract: f.contract,
+      privateKey: f.bobKey.privateKey,
+      primaryType: "CooperativeClose",
+      message,
+    });
+    const request: PeerMessage = {
+      type: "close-request",
+      channelId: f.channelId,
+      id: "c1",
+      balance1: DEPOSIT.toString(),
+      balance2: DEPOSIT.toString(),
+      expiry: message.expiry.toString(),
+      signature,
+    };
+    await expectRefused(side, [request], "PEER_REQUEST_REFUSED");
+    // Refusing signed nothing: Alice still pays.
+    void side.peer.pay({ amount: 1n }).catch(() => undefined);
+    await until(() => side.peer.balances().sentNonce === 1n, 5_000, "Alice's next proof");
+  });
+
   it("the engine's proofs carry EIP-712 signatures that validateBalanceProof accepts (the hand-encoded digest)", async function () {
     const f = side.f;
     void side.peer.pay({ amount: 3n }).catch(() => undefined); // never acknowledged: the test plays Bob
