@@ -118,7 +118,9 @@ export class Hub {
   /**
    * The hub's duties that depend on time (PC-E5): for a route whose secret it knows but whose incoming lock is still
    * pending within `registerBefore` of T1, registers the secret on-chain and closes the incoming channel (settle and
-   * unlock after the challenge period); for a downstream lock past T2 that was never unlocked, takes it back.
+   * unlock after the challenge period); for a route whose secret someone registered on-chain in time (C claiming
+   * without revealing off-chain), closes the incoming channel; for a downstream lock past T2 never unlocked or
+   * registered, takes it back. Reads the chain once per open route.
    *
    * @returns the secret hashes acted on.
    * @example
@@ -141,6 +143,16 @@ export class Hub {
           acted.push(secretHash);
         }
         continue;
+      }
+      if (route.status === "forwarded" && pendingIn) {
+        // C may claim on-chain without telling the hub: the registry is shared, so the hub's lock from A pays too.
+        const at = await this.incoming.client.secretRegisteredAt({ secretHash });
+        if (at !== 0 && at <= route.incoming.expiry) {
+          await this.incoming.close();
+          this.#set(secretHash, "enforced");
+          acted.push(secretHash);
+          continue;
+        }
       }
       const pendingOut = this.outgoing.outgoing().locks.some((lock) => lock.secretHash === secretHash);
       if (route.status === "forwarded" && pendingOut && route.outgoing !== undefined && now > route.outgoing.expiry) {

@@ -227,4 +227,25 @@ describe("Hub: mediated transfer A → H → C (PC-E5)", function () {
     expect(eventOf(unlocked.events, "LocksUnlocked")).to.deep.include({ toReceiver: 101n, toSender: 0n });
     await stop();
   });
+
+  it("PC-E5: if C registers the secret on-chain instead of revealing it, the hub closes upstream and is paid there", async function () {
+    const f = await loadFixture(hubFixture);
+    const { clock, alice, hubA, carol, hub, stop } = await route(f);
+    const t1 = clock.now() + 3 * HOUR;
+    await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
+    await until(() => carol.balances().lockedIn === 100n, 5_000, "Carol's incoming lock");
+    await f.client(f.stranger).registerSecret({ secret: SECRET }); // Carol claims on-chain, tells nobody
+    expect(await hub.checkDeadlines()).to.deep.equal([HASH]);
+    expect(hub.route(HASH)!.status).to.equal("enforced");
+    await time.increase(HOUR + 1);
+    const deployer = f.client(f.deployer);
+    await deployer.settle({ channel: f.channel });
+    const unlocked = await deployer.unlock({
+      channel: f.channel,
+      sender: f.alice.address,
+      locks: hubA.incoming().locks,
+    });
+    expect(eventOf(unlocked.events, "LocksUnlocked")).to.deep.include({ toReceiver: 101n, toSender: 0n });
+    await stop();
+  });
 });
