@@ -96,6 +96,21 @@ export class ChannelPeer extends ChannelPeerCore {
   // ---------------------------------------------------------------- on-chain acts
 
   /**
+   * Deposits `amount` more for this peer on-chain (through the client), then reads the new deposit: the spendable
+   * amount grows at once, and the counterparty's view once it refreshes.
+   *
+   * @example
+   * ```ts
+   * await peer.deposit({ amount: 1_000n });
+   * ```
+   */
+  async deposit({ amount, approve }: { amount: bigint; approve?: boolean }): Promise<PaymentChannelWriteReturnType> {
+    const result = await this.client.deposit({ channel: this.channel, participant: this.self, amount, approve });
+    await this.refresh();
+    return result;
+  }
+
+  /**
    * Withdraws `amount` while the channel stays open: the counterparty co-signs (withdraw-request / -signature), then
    * `cooperativeWithdraw` runs from the client's signer.
    *

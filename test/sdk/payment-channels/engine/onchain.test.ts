@@ -31,6 +31,18 @@ describe("ChannelPeer: on-chain acts (PC-W1, PC-C1, PC-U1, PC-U2, PC-S1)", funct
     await bob.peer.stop();
   });
 
+  it("PC-D1: a deposit raises the depositor's spendable amount, and the counterparty accepts it after a refresh", async function () {
+    const f = await loadFixture(engineChannelFixture);
+    const { alice, bob } = await startPair(f);
+    await alice.peer.deposit({ amount: 500n });
+    expect(alice.peer.balances().spendable).to.equal(DEPOSIT + 500n);
+    await bob.peer.refresh();
+    await alice.peer.pay({ amount: DEPOSIT + 500n });
+    expect(bob.peer.balances().received).to.equal(DEPOSIT + 500n);
+    await alice.peer.stop();
+    await bob.peer.stop();
+  });
+
   it("PC-W1: a withdrawal above the spendable amount is refused before anything is signed", async function () {
     const f = await loadFixture(engineChannelFixture);
     const { alice, bob } = await startPair(f);
