@@ -274,6 +274,26 @@ export {
   type WatchtowerRegistration,
 } from "./watchtower/messages";
 export { WATCHTOWER_HTTP_STATUS, WatchtowerError, type WatchtowerErrorCode } from "./errors/watchtower";
+// ------------------------------------------------------------------ payment channel engine (docs/payment-channels.md §8)
+export { ChannelPeer } from "./payment-channels/engine/peer";
+export { Hub, type HubParameters, type HubRoute } from "./payment-channels/engine/hub";
+export type { ChannelPeerEvents, ChannelPeerParameters } from "./payment-channels/engine/options";
+export type { PeerBalances, ProofEntry } from "./payment-channels/engine/ledger";
+export type { PeerSigner } from "./payment-channels/engine/proofs";
+export type {
+  PeerLogRecord,
+  PeerMessage,
+  PeerSession,
+  PeerStore,
+  PeerTransport,
+  ProofChange,
+  SignedProof,
+  WireChange,
+  WireProof,
+} from "./payment-channels/engine/types";
+export { MemoryTransport, type MemoryTransportFaults } from "./transport/memory";
+export { MemoryPeerStore } from "./store/memory-peer";
+export { PeerMessageError, PeerRequestError } from "./errors/peer";
 
 // ------------------------------------------------------------------ signing
 export {
