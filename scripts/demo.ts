@@ -25,6 +25,7 @@ import {
   step,
   totalGasUsed,
 } from "./demo/common";
+import { channelNetwork } from "./demo/channel-network";
 import { twoWayChannels } from "./demo/payment-channels";
 
 const USD = 6; // decimals of the demo stablecoin
@@ -202,10 +203,11 @@ async function main() {
 
   await streamPayments(app, api, suite("MicropaymentChannels"));
   await twoWayChannels({ ann: app, ben: api, watchtower: relayer, anyone: desk }, suite("PaymentChannels"));
+  await channelNetwork(operator, suite("PaymentChannels"));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `\nDone: 3 deals, 1 micropayment channel and 1 two-way channel, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
+    `\nDone: 3 deals, 1 micropayment channel and 4 two-way channels, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
   );
 }
 

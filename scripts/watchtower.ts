@@ -37,7 +37,8 @@ type Options = { [K in keyof typeof FLAGS]: string | undefined };
 function options(): Options {
   const { values } = parseArgs({ options: FLAGS, strict: true });
   const read = (name: keyof typeof FLAGS): string | undefined => {
-    const env = process.env[`WATCHTOWER_${name.toUpperCase().replace(/-/g, "_")}`];
+    // WATCHTOWER_KEY is the key itself (named by --key env:WATCHTOWER_KEY), never a setting of --key.
+    const env = name === "key" ? undefined : process.env[`WATCHTOWER_${name.toUpperCase().replace(/-/g, "_")}`];
     return process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`))
       ? values[name]
       : (env ?? values[name]);
