@@ -27,11 +27,21 @@ function literalType(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** What the ES modules import and must not carry: the peer dependency ethers, and Node's built-ins (`peerpay/node`). */
+/** The package's runtime dependencies (`ws`, which `peerpay/node`'s WebSocket server imports): npm installs them. */
+const DEPENDENCIES = Object.keys(
+  (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> })
+    .dependencies ?? {},
+);
+
+/**
+ * What the ES modules import and must not carry: the peer dependency ethers, the runtime dependencies, and Node's
+ * built-ins (`peerpay/node`).
+ */
 function isExternal(id: string): boolean {
   return (
     id === "ethers" ||
     id.startsWith("ethers/") ||
+    DEPENDENCIES.some((name) => id === name || id.startsWith(`${name}/`)) ||
     id.startsWith("node:") ||
     builtinModules.includes(id.split("/")[0]) ||
     builtinModules.includes(id)

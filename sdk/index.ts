@@ -48,7 +48,9 @@ export {
   PaymentChannelStateError,
   RecordUnavailableError,
 } from "./errors/payment-channels";
+export { TransportError } from "./errors/transport";
 export { decodeChannelsError, decodeEscrowError, decodePaymentChannelsError } from "./internal/revert";
+export { SubmitterError, type SubmitterErrorCode } from "./errors/submitter";
 
 // ------------------------------------------------------------------ shared types
 export type { Address, EventLocation, PreparedTransaction, TransactionOverrides, WriteParameters } from "./core/types";
@@ -276,6 +278,22 @@ export type {
 export { MemoryTransport, type MemoryTransportFaults } from "./transport/memory";
 export { MemoryPeerStore } from "./store/memory-peer";
 export { PeerMessageError, PeerRequestError } from "./errors/peer";
+// ------------------------------------------------------------------ peer transport (payment channel engine)
+export {
+  WebSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketTransportParameters,
+} from "./transport/websocket";
+export type { WebSocketLike } from "./transport/connection";
+export type { PeerSessionKeys } from "./transport/handshake";
+// ------------------------------------------------------------------ watchtower client (PC-E6)
+export { WatchtowerClient, type SubmitProofParameters, type WatchtowerClientParameters } from "./watchtower/client";
+export {
+  WATCHTOWER_REGISTRATION_TYPES,
+  buildWatchtowerRegistrationTypedData,
+  type WatchtowerRegistration,
+} from "./watchtower/messages";
+export { WATCHTOWER_HTTP_STATUS, WatchtowerError, type WatchtowerErrorCode } from "./errors/watchtower";
 
 // ------------------------------------------------------------------ signing
 export {
@@ -308,3 +326,9 @@ export {
   type SignPermitParameters,
   type SignPermitReturnType,
 } from "./signing/permit";
+
+// ------------------------------------------------------------------ transaction submitter
+export type { SubmitRequest, SubmitResult, TransactionSubmitter } from "./submitter/types";
+export { Submitter } from "./submitter/submitter";
+export type { SubmitterEvent, SubmitterParameters } from "./submitter/parameters";
+export type { RpcEndpoint } from "./submitter/rpc";

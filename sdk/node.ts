@@ -1,6 +1,6 @@
 /**
- * PeerPay SDK, Node-only additions: what needs the file system. Import from here on a server; `sdk/index.ts` stays
- * loadable in browsers.
+ * PeerPay SDK, Node-only additions: what needs the file system or a listening socket (the `ws` package). Import from
+ * here on a server; `sdk/index.ts` stays loadable in browsers.
  *
  * @example
  * ```ts
@@ -9,3 +9,12 @@
  * @packageDocumentation
  */
 export { FileVoucherStore, type FileVoucherStoreParameters } from "./store/file";
+export {
+  FilePeerStore,
+  type FilePeerStoreParameters,
+  type FilePeerStoreRange,
+  type FilePeerStoreRecovery,
+} from "./store/peer-log";
+export { WebSocketPeerServer, type WebSocketPeerServerParameters } from "./transport/ws-server";
+export { WatchtowerServer, type WatchtowerServerParameters } from "./watchtower/server";
+export { Watchtower, type WatchtowerParameters } from "./watchtower/tower";

@@ -6,9 +6,9 @@ import { decodeChannelsError } from "../internal/revert";
 import type { EventLocation } from "../core/types";
 import type { Address } from "../core/types";
 import { channelsInterface } from "../internal/abi";
-import { scanLogs, type ScanPage, type ScanRangeParameters } from "../internal/scan";
+import { requireRoles, scanLogs, type ScanPage, type ScanRangeParameters } from "../internal/scan";
 import { guarded } from "../internal/transactions";
-import { requireAddress, requireThat } from "../internal/validate";
+import { requireAddress } from "../internal/validate";
 import { decodeChannelEvents } from "./events";
 import type { ChannelState } from "./parameters";
 import type { Channel, ChannelId, ChannelStatus } from "./types";
@@ -98,7 +98,7 @@ export async function findChannelsOf(
 ): Promise<ChannelsOfReturnType> {
   const address = requireAddress("address", params.address);
   const account = requireAddress("account", params.account);
-  const roles = requireRoles(params.roles);
+  const roles = requireRoles({ roles: params.roles, all: CHANNEL_ROLES });
   const event = channelsInterface.getEvent("ChannelOpened")!.topicHash;
   const padded = channelsInterface.getAbiCoder().encode(["address"], [account]);
   const topicSets = roles.map((role) => (role === "payer" ? [event, null, padded] : [event, null, null, padded]));
@@ -145,13 +145,4 @@ export async function findChannelsOf(
     });
   }
   return { ...page, channels: found };
-}
-
-function requireRoles(roles: readonly ChannelRole[] | undefined): ChannelRole[] {
-  if (roles === undefined) return [...CHANNEL_ROLES];
-  requireThat(Array.isArray(roles) && roles.length > 0, "roles", roles, "must be a non-empty array of roles");
-  for (const role of roles) {
-    requireThat(CHANNEL_ROLES.includes(role), "roles", roles, `unknown role ${String(role)}; use ${CHANNEL_ROLES}`);
-  }
-  return CHANNEL_ROLES.filter((role) => roles.includes(role));
 }

@@ -1,7 +1,7 @@
-import type { Log, LogDescription, Result, TransactionReceipt } from "ethers";
+import type { Result } from "ethers";
 import type { Address, EventLocation } from "../core/types";
 import { channelsInterface } from "../internal/abi";
-import { requireAddress } from "../internal/validate";
+import { decodeContractEvents, type EventSource } from "../internal/events";
 import { toChannelId, type Channel, type ChannelId } from "./types";
 import { normalizeChannel } from "./voucher";
 
@@ -28,8 +28,6 @@ type Payload =
   | { type: "PaymentCredited"; account: Address; token: Address; amount: bigint }
   | { type: "CreditWithdrawn"; account: Address; token: Address; to: Address; amount: bigint };
 
-type RawLog = Pick<Log, "address" | "topics" | "data" | "blockNumber" | "transactionHash" | "index">;
-
 /**
  * Where {@link decodeChannelEvents} reads from: a receipt or logs, and the contract's address (logs from any other
  * address are skipped, so a token cannot forge channel events).
@@ -39,9 +37,7 @@ type RawLog = Pick<Log, "address" | "topics" | "data" | "blockNumber" | "transac
  * const params: DecodeChannelEventsParameters = { logs, address: channelsAddress };
  * ```
  */
-export type DecodeChannelEventsParameters = { address: Address } & (
-  { receipt: Pick<TransactionReceipt, "logs"> } | { logs: readonly RawLog[] }
-);
+export type DecodeChannelEventsParameters = EventSource;
 
 /**
  * Decodes the channels contract's events in a receipt or a list of logs, in log order.
@@ -52,28 +48,11 @@ export type DecodeChannelEventsParameters = { address: Address } & (
  * ```
  */
 export function decodeChannelEvents(params: DecodeChannelEventsParameters): ChannelEvent[] {
-  const address = requireAddress("address", params.address);
-  const logs: readonly RawLog[] = "receipt" in params ? params.receipt.logs : params.logs;
-  const events: ChannelEvent[] = [];
-  for (const log of logs) {
-    if (log.address.toLowerCase() !== address.toLowerCase()) continue;
-    let description: LogDescription | null;
-    try {
-      description = channelsInterface.parseLog({ topics: [...log.topics], data: log.data });
-    } catch {
-      description = null;
-    }
-    if (description === null) continue;
-    const location = {
-      address,
-      blockNumber: log.blockNumber,
-      transactionHash: log.transactionHash,
-      logIndex: log.index,
-    };
-    const event = toEvent(description.name, description.args);
-    if (event !== null) events.push({ ...event, log: location } as ChannelEvent);
-  }
-  return events;
+  return decodeContractEvents({
+    source: params,
+    contractInterface: channelsInterface,
+    toEvent: (description) => toEvent(description.name, description.args),
+  });
 }
 
 function toEvent(name: string, a: Result): Payload | null {

@@ -104,6 +104,65 @@ export const PeerPayErrorCode = {
    */
   PAYMENT_CHANNEL_RECORD_UNAVAILABLE: "PAYMENT_CHANNEL_RECORD_UNAVAILABLE",
 
+  // ---------------------------------------------------------------- raised by the SDK: the peer transport (WebSocket)
+  /**
+   * The peer's handshake failed (docs/payment-channels.md §8.6): a signature that is not the expected participant's
+   * (nor its session key's), over another challenge or another peer, or a channel the two do not share.
+   */
+  TRANSPORT_AUTH_FAILED: "TRANSPORT_AUTH_FAILED",
+  /** The peer broke the wire protocol: malformed JSON, a frame that is not an array of messages, an unexpected message. */
+  TRANSPORT_PROTOCOL: "TRANSPORT_PROTOCOL",
+  /** A frame is larger than the transport's `maxPayload`: refused before sending, or the connection closed on receipt. */
+  TRANSPORT_FRAME_TOO_LARGE: "TRANSPORT_FRAME_TOO_LARGE",
+  /** The handshake did not complete within the transport's `handshakeTimeoutMs`. */
+  TRANSPORT_TIMEOUT: "TRANSPORT_TIMEOUT",
+  /** The connection was lost or closed by the peer (or could not be made); the client side reconnects. */
+  TRANSPORT_CLOSED: "TRANSPORT_CLOSED",
+  // ---------------------------------------------------------------- raised by the SDK: the watchtower (PC-E6)
+  /** The request's body is not JSON, or a field is missing or malformed (HTTP 400). */
+  WATCHTOWER_MALFORMED_REQUEST: "WATCHTOWER_MALFORMED_REQUEST",
+  /** The request's body is larger than the watchtower accepts (HTTP 413). */
+  WATCHTOWER_BODY_TOO_LARGE: "WATCHTOWER_BODY_TOO_LARGE",
+  /** No such path, or a method the path does not serve (HTTP 404 / 405). */
+  WATCHTOWER_NOT_FOUND: "WATCHTOWER_NOT_FOUND",
+  /** The registration is expired, names another watchtower or deployment, or its expiry is too far ahead (HTTP 400). */
+  WATCHTOWER_REGISTRATION_INVALID: "WATCHTOWER_REGISTRATION_INVALID",
+  /** The registration's signature is neither the named participant's nor one of its current keys' (HTTP 403). */
+  WATCHTOWER_NOT_PARTICIPANT: "WATCHTOWER_NOT_PARTICIPANT",
+  /** The channel is not open or closed on-chain (unknown, or settled): nothing to watch (HTTP 409). */
+  WATCHTOWER_CHANNEL_NOT_WATCHABLE: "WATCHTOWER_CHANNEL_NOT_WATCHABLE",
+  /** A proof for a channel no client registered with this watchtower (HTTP 404). */
+  WATCHTOWER_NOT_REGISTERED: "WATCHTOWER_NOT_REGISTERED",
+  /** The proof is not signed by the client's counterparty (or its key), or a field is out of range (HTTP 400). */
+  WATCHTOWER_INVALID_PROOF: "WATCHTOWER_INVALID_PROOF",
+  /** The `Reward` signature is not the client's over this channel, proof, watchtower and amount (HTTP 400). */
+  WATCHTOWER_INVALID_REWARD: "WATCHTOWER_INVALID_REWARD",
+  /** The proof's nonce is not above the one the watchtower holds for the channel; nothing stored (HTTP 409). */
+  WATCHTOWER_STALE_PROOF: "WATCHTOWER_STALE_PROOF",
+  /** The client already has as many channels registered as its quota allows (HTTP 429). */
+  WATCHTOWER_QUOTA_CHANNELS: "WATCHTOWER_QUOTA_CHANNELS",
+  /** Storing this would take the client over its quota of stored bytes (HTTP 429). */
+  WATCHTOWER_QUOTA_BYTES: "WATCHTOWER_QUOTA_BYTES",
+  /** Too many requests per second from this client or address; retry after `details.retryAfter` seconds (HTTP 429). */
+  WATCHTOWER_RATE_LIMITED: "WATCHTOWER_RATE_LIMITED",
+  /** The watchtower failed (its store or its chain connection); the request may be retried (HTTP 5xx). */
+  WATCHTOWER_UNAVAILABLE: "WATCHTOWER_UNAVAILABLE",
+  // ---------------------------------------------------------------- raised by the SDK: the transaction submitter
+  /** The transaction was mined and reverted (its nonce is used; the queue goes on). `details.hash` is the mined one. */
+  SUBMITTER_REVERTED: "SUBMITTER_REVERTED",
+  /** The deadline passed before the transaction was mined; its nonce is being filled by a 0-value self-transfer. */
+  SUBMITTER_DEADLINE_MISSED: "SUBMITTER_DEADLINE_MISSED",
+  /** `maxFeePerGasCap` is below the next block's base fee, so a transaction with a deadline would not be mined. */
+  SUBMITTER_FEE_CAP_TOO_LOW: "SUBMITTER_FEE_CAP_TOO_LOW",
+  /** No RPC endpoint answered (the primary and the secondary both failed or timed out); nothing was sent. */
+  SUBMITTER_RPC_UNAVAILABLE: "SUBMITTER_RPC_UNAVAILABLE",
+  /** The node refused the signed transaction for a reason a higher fee cannot fix (e.g. insufficient funds). */
+  SUBMITTER_SEND_REJECTED: "SUBMITTER_SEND_REJECTED",
+  /** The nonce was used by a transaction this submitter did not send (the key is used elsewhere). */
+  SUBMITTER_NONCE_CONFLICT: "SUBMITTER_NONCE_CONFLICT",
+  /** The submitter was closed before the transaction landed. */
+  SUBMITTER_CLOSED: "SUBMITTER_CLOSED",
+
   // ---------------------------------------------------------------- IEscrow custom errors
   ESCROW_CREATION_PAUSED: "ESCROW_CREATION_PAUSED",
   ESCROW_INVALID_BENEFICIARY: "ESCROW_INVALID_BENEFICIARY",

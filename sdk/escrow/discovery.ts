@@ -4,9 +4,9 @@ import { getAddress, toNumber, type Provider } from "ethers";
 import { IEscrow__factory } from "../../typechain-types/factories/contracts/interfaces/IEscrow__factory";
 import { decodeEscrowError } from "../internal/revert";
 import { escrowInterface } from "../internal/abi";
-import { scanLogs, type ScanPage, type ScanRangeParameters } from "../internal/scan";
+import { requireRoles, scanLogs, type ScanPage, type ScanRangeParameters } from "../internal/scan";
 import { guarded } from "../internal/transactions";
-import { requireAddress, requireThat } from "../internal/validate";
+import { requireAddress } from "../internal/validate";
 import { decodeEscrowEvents } from "./events";
 import type { ListedDeal } from "./parameters";
 import { computeDealId } from "./terms";
@@ -87,7 +87,7 @@ export async function findDealsOf(
 ): Promise<DealsOfReturnType> {
   const address = requireAddress("address", params.address);
   const account = requireAddress("account", params.account);
-  const roles = requireRoles(params.roles);
+  const roles = requireRoles({ roles: params.roles, all: DEAL_ROLES });
   const event = escrowInterface.getEvent("DealCreated")!.topicHash;
   const padded = escrowInterface.getAbiCoder().encode(["address"], [account]);
   // The arbiter is not indexed: one unfiltered query per chunk covers every role; otherwise one query per role.
@@ -136,14 +136,4 @@ export async function findDealsOf(
     });
   }
   return { ...page, deals: found };
-}
-
-function requireRoles(roles: readonly DealRole[] | undefined): DealRole[] {
-  if (roles === undefined) return [...DEAL_ROLES];
-  requireThat(Array.isArray(roles) && roles.length > 0, "roles", roles, "must be a non-empty array of roles");
-  for (const role of roles) {
-    requireThat(DEAL_ROLES.includes(role), "roles", roles, `unknown role ${String(role)}; use ${DEAL_ROLES}`);
-  }
-  // In the order of DEAL_ROLES, once each.
-  return DEAL_ROLES.filter((role) => roles.includes(role));
 }

@@ -1,4 +1,5 @@
-// Chunked event scans for the discovery functions (sdk/escrow/discovery.ts, sdk/channels/discovery.ts). Public RPC
+// Chunked event scans for the discovery functions (sdk/escrow/discovery.ts, sdk/channels/discovery.ts,
+// sdk/payment-channels/discovery.ts), and the roles they take. Public RPC
 // endpoints cap the block span (and result size) of `eth_getLogs`, so a scan walks its range in chunks of at most
 // `blockRange` blocks, and may stop early (`limit`) so that an app pages through a long history.
 import type { Log, Provider } from "ethers";
@@ -115,4 +116,25 @@ export async function scanLogs(params: {
     scannedTo = chunkTo;
   }
   return { fromBlock, toBlock, scannedTo, nextFromBlock: scannedTo < toBlock ? scannedTo + 1 : null };
+}
+
+/**
+ * The roles a discovery call asks for, among `all`: every one when `roles` is not given, else those listed, in the
+ * order of `all` and once each.
+ *
+ * @throws {InvalidParameterError} `roles` is not a non-empty array, or names a role not in `all`.
+ */
+export function requireRoles<Role extends string>({
+  roles,
+  all,
+}: {
+  roles: readonly Role[] | undefined;
+  all: readonly Role[];
+}): Role[] {
+  if (roles === undefined) return [...all];
+  requireThat(Array.isArray(roles) && roles.length > 0, "roles", roles, "must be a non-empty array of roles");
+  for (const role of roles) {
+    requireThat(all.includes(role), "roles", roles, `unknown role ${String(role)}; use ${all}`);
+  }
+  return all.filter((role) => roles.includes(role));
 }

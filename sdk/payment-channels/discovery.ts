@@ -5,9 +5,9 @@ import { IPaymentChannels__factory } from "../../typechain-types/factories/contr
 import type { Address, EventLocation } from "../core/types";
 import { paymentChannelsInterface } from "../internal/abi";
 import { decodePaymentChannelsError } from "../internal/revert";
-import { scanLogs, type ScanPage, type ScanRangeParameters } from "../internal/scan";
+import { requireRoles, scanLogs, type ScanPage, type ScanRangeParameters } from "../internal/scan";
 import { guarded } from "../internal/transactions";
-import { requireAddress, requireThat } from "../internal/validate";
+import { requireAddress } from "../internal/validate";
 import { decodePaymentChannelEvents } from "./events";
 import { computePaymentChannelId } from "./hashing";
 import type { PaymentChannel, PaymentChannelId, PaymentChannelStatus } from "./types";
@@ -86,7 +86,7 @@ export async function findPaymentChannelsOf(
 ): Promise<PaymentChannelsOfReturnType> {
   const address = requireAddress("address", params.address);
   const account = requireAddress("account", params.account);
-  const roles = requireRoles(params.roles);
+  const roles = requireRoles({ roles: params.roles, all: ROLES });
   const event = paymentChannelsInterface.getEvent("ChannelOpened")!.topicHash;
   const padded = paymentChannelsInterface.getAbiCoder().encode(["address"], [account]);
   const topicSets = roles.map((role) =>
@@ -128,13 +128,4 @@ export async function findPaymentChannelsOf(
     found.forEach((item, i) => (item.status = toNumber(infos[i].status) as PaymentChannelStatus));
   }
   return { ...page, channels: found };
-}
-
-function requireRoles(roles: readonly PaymentChannelRole[] | undefined): PaymentChannelRole[] {
-  if (roles === undefined) return [...ROLES];
-  requireThat(Array.isArray(roles) && roles.length > 0, "roles", roles, "must be a non-empty array of roles");
-  for (const role of roles) {
-    requireThat(ROLES.includes(role), "roles", roles, `unknown role ${String(role)}; use ${ROLES}`);
-  }
-  return ROLES.filter((role) => roles.includes(role));
 }

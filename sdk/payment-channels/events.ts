@@ -1,9 +1,9 @@
 // Decoding the two-way payment channels' events, from a receipt or from logs. ChannelClosed and ChannelUpdated carry
 // the whole record a closed channel's commitment stands for, which is how the client rebuilds it (actions/read.ts).
-import type { Log, LogDescription, Result, TransactionReceipt } from "ethers";
+import type { Result } from "ethers";
 import type { Address, EventLocation } from "../core/types";
 import { paymentChannelsInterface } from "../internal/abi";
-import { requireAddress } from "../internal/validate";
+import { decodeContractEvents, type EventSource } from "../internal/events";
 import { normalizePaymentChannel, normalizePendingLocks, normalizeRecord } from "./hashing";
 import {
   toPaymentChannelId,
@@ -59,8 +59,6 @@ type PaymentChannelEventPayload =
   | { type: "PaymentCredited"; account: Address; token: Address; amount: bigint }
   | { type: "CreditWithdrawn"; account: Address; token: Address; to: Address; amount: bigint };
 
-type RawLog = Pick<Log, "address" | "topics" | "data" | "blockNumber" | "transactionHash" | "index">;
-
 /**
  * Where {@link decodePaymentChannelEvents} reads from: a receipt or logs, and the contract's address (logs of any
  * other address are skipped, so a token cannot forge channel events).
@@ -70,9 +68,7 @@ type RawLog = Pick<Log, "address" | "topics" | "data" | "blockNumber" | "transac
  * const params: DecodePaymentChannelEventsParameters = { logs, address: paymentChannelsAddress };
  * ```
  */
-export type DecodePaymentChannelEventsParameters = { address: Address } & (
-  { receipt: Pick<TransactionReceipt, "logs"> } | { logs: readonly RawLog[] }
-);
+export type DecodePaymentChannelEventsParameters = EventSource;
 
 /**
  * Decodes the two-way payment channels contract's events in a receipt or a list of logs, in log order.
@@ -83,28 +79,11 @@ export type DecodePaymentChannelEventsParameters = { address: Address } & (
  * ```
  */
 export function decodePaymentChannelEvents(params: DecodePaymentChannelEventsParameters): PaymentChannelEvent[] {
-  const address = requireAddress("address", params.address);
-  const logs: readonly RawLog[] = "receipt" in params ? params.receipt.logs : params.logs;
-  const events: PaymentChannelEvent[] = [];
-  for (const log of logs) {
-    if (log.address.toLowerCase() !== address.toLowerCase()) continue;
-    let description: LogDescription | null;
-    try {
-      description = paymentChannelsInterface.parseLog({ topics: [...log.topics], data: log.data });
-    } catch {
-      description = null;
-    }
-    if (description === null) continue;
-    const location = {
-      address,
-      blockNumber: log.blockNumber,
-      transactionHash: log.transactionHash,
-      logIndex: log.index,
-    };
-    const event = toEvent(description.name, description.args);
-    if (event !== null) events.push({ ...event, log: location } as PaymentChannelEvent);
-  }
-  return events;
+  return decodeContractEvents({
+    source: params,
+    contractInterface: paymentChannelsInterface,
+    toEvent: (description) => toEvent(description.name, description.args),
+  });
 }
 
 /** A `Record` tuple as ethers decodes it. */

@@ -1,13 +1,13 @@
 // Node only: an append-only log of length-prefixed, tagged records, made durable by group commit.
 import { randomBytes } from "node:crypto";
-import { open as openFile, readFile, rename, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
+import { open as openFile, type FileHandle } from "node:fs/promises";
 import { toChannelId, type ChannelId, type Voucher } from "../channels/types";
 import { checkVoucher } from "../channels/validate";
 import type { VoucherStore } from "../channels/voucher-store";
 import { StoreError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import { requireInteger } from "../internal/validate";
+import { readOrEmpty, replaceFile, writeAll } from "./durable-file";
 import { FileLock } from "./lock";
 import { KEY_SIZE, encode, encodeHeader, replay, type FileVoucherStoreRecovery, type Replayed } from "./log-format";
 
@@ -337,41 +337,5 @@ export class FileVoucherStore implements VoucherStore {
 
 /** Writes a version-3 log of `vouchers` to a temporary file, syncs it and renames it over `path` (atomic). */
 async function writeLog(path: string, key: Buffer, vouchers: readonly Voucher[]): Promise<void> {
-  const temporary = `${path}.compact`;
-  const out = await openFile(temporary, "w");
-  try {
-    await writeAll(out, Buffer.concat([encodeHeader(key), ...vouchers.map((voucher) => encode(voucher, key))]));
-    await out.datasync();
-  } finally {
-    await out.close();
-  }
-  await rename(temporary, path);
-  await syncDirectory(path);
-}
-
-async function readOrEmpty(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === "ENOENT") return Buffer.alloc(0);
-    throw error;
-  }
-}
-
-async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
-  let written = 0;
-  while (written < buffer.length) {
-    const { bytesWritten } = await handle.write(buffer, written, buffer.length - written);
-    written += bytesWritten;
-  }
-}
-
-/** Makes the creation or renaming of the log itself durable. */
-async function syncDirectory(path: string): Promise<void> {
-  const directory = await openFile(dirname(path), "r");
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
+  await replaceFile(path, Buffer.concat([encodeHeader(key), ...vouchers.map((voucher) => encode(voucher, key))]));
 }

@@ -1,5 +1,6 @@
-// Node only: the exclusive lock of a FileVoucherStore. Two processes appending to one log would interleave their
-// records and each keep its own view of the best vouchers; the lock makes the second one fail at open instead.
+// Node only: the exclusive lock of a file store (FileVoucherStore, FilePeerStore). Two processes appending to one log
+// would interleave their records and each keep its own view of the state; the lock makes the second one fail at open
+// instead.
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
 import { link, readFile, rename, unlink, writeFile } from "node:fs/promises";
@@ -213,7 +214,7 @@ function parseOwner(raw: string): LockOwner | undefined {
 function locked(storePath: string, lockPath: string, holder: LockOwner | undefined): StoreError {
   return new StoreError({
     code: PeerPayErrorCode.STORE_LOCKED,
-    message: `The voucher store ${storePath} is locked by process ${holder?.pid ?? "?"} on ${holder?.host ?? "?"}`,
+    message: `The store ${storePath} is locked by process ${holder?.pid ?? "?"} on ${holder?.host ?? "?"}`,
     details: { path: storePath, lockPath, pid: holder?.pid, host: holder?.host },
   });
 }

@@ -44,7 +44,10 @@ export type SubmitResult = { hash: string; receipt: TransactionReceipt; attempts
 export interface TransactionSubmitter {
   /** The sending account. */
   readonly address: Address;
-  /** Resolves once mined with the configured confirmations; rejects with a `SubmitterError`. */
+  /**
+   * Resolves once mined with the configured confirmations; rejects with a `SubmitterError`, or, before any nonce is
+   * taken, with an `InvalidParameterError` or the decoded revert of a call that would revert.
+   */
   submit(request: SubmitRequest): Promise<SubmitResult>;
   /** Stops the queue: waits for nothing more, rejects what has not landed. */
   close(): Promise<void>;

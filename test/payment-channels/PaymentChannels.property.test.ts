@@ -31,16 +31,15 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
+import { Wallet, ZeroAddress, id as hashId, type Interface, type Signer, type TransactionReceipt } from "ethers";
 import {
-  TypedDataEncoder,
-  Wallet,
-  ZeroAddress,
-  id as hashId,
-  type Interface,
-  type Signer,
-  type TransactionReceipt,
-  type TypedDataDomain,
-} from "ethers";
+  balanceProofHash,
+  signPaymentChannelMessage,
+  toPaymentChannelId,
+  type PaymentChannelMessages,
+  type PaymentChannelPayload,
+  type PaymentChannelsDeployment,
+} from "../../sdk";
 import {
   PaymentChannelsModel,
   STATUS_NAMES,
@@ -86,35 +85,6 @@ const MAX_CHANNELS = 4;
 const KEY_COUNT = 2;
 const SECRET_COUNT = 6;
 const EVE = 5;
-
-const TYPES = {
-  BalanceProof: [
-    { name: "channelId", type: "bytes32" },
-    { name: "nonce", type: "uint64" },
-    { name: "transferred", type: "uint256" },
-    { name: "locked", type: "uint256" },
-    { name: "locksRoot", type: "bytes32" },
-  ],
-  Withdraw: [
-    { name: "channelId", type: "bytes32" },
-    { name: "participant", type: "address" },
-    { name: "totalWithdrawn", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-  CooperativeClose: [
-    { name: "channelId", type: "bytes32" },
-    { name: "balance1", type: "uint256" },
-    { name: "balance2", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-  Reward: [
-    { name: "channelId", type: "bytes32" },
-    { name: "balanceProofHash", type: "bytes32" },
-    { name: "watchtower", type: "address" },
-    { name: "amount", type: "uint256" },
-  ],
-} as const;
-const typesOf = (name: keyof typeof TYPES) => ({ [name]: [...TYPES[name]] });
 
 // ------------------------------------------------------------------ the world
 
@@ -464,7 +434,7 @@ const EXTRA_ERRORS = [
 
 class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
   protected readonly targetName = "channels";
-  private readonly domain: TypedDataDomain;
+  private readonly deployment: PaymentChannelsDeployment;
   /** Per actor: the EOA that signs for it (null: the contract account, which cannot sign). */
   private readonly ownKeys: (string | null)[];
   private readonly donated = new Map<string, bigint>();
@@ -481,12 +451,7 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
       ),
     });
     super(w, model, errors, ENV, stats, "channel");
-    this.domain = {
-      name: "PeerPay PaymentChannels",
-      version: "1",
-      chainId: w.chainId,
-      verifyingContract: w.channelsAddress,
-    };
+    this.deployment = { chainId: w.chainId, contract: w.channelsAddress };
     this.ownKeys = w.actors.map((a) => (a.kind === "account" ? null : a.signer.address));
   }
 
@@ -537,8 +502,15 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
     return { key: this.party(c, side).signer.address, valid: false };
   }
 
-  private async sign(key: string, type: keyof typeof TYPES, value: Record<string, unknown>): Promise<string> {
-    return this.signerFor(key).signTypedData(this.domain, typesOf(type), value);
+  /** Signs as the SDK does (its EIP-712 types and domain), with the key's signer. */
+  private async sign<K extends keyof PaymentChannelMessages>(
+    key: string,
+    primaryType: K,
+    message: PaymentChannelMessages[K],
+  ): Promise<string> {
+    const payload = { primaryType, message } as PaymentChannelPayload<K>;
+    const signed = await signPaymentChannelMessage<K>({ ...this.deployment, ...payload, signer: this.signerFor(key) });
+    return signed.signature;
   }
 
   private async signProof(
@@ -553,9 +525,9 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
   ): Promise<SignedProof> {
     const locked = lockedOverride ?? locks.reduce((s, l) => s + l.amount, 0n);
     const locksRoot = locksRootOf(locks);
-    const value = { channelId: c.id, nonce, transferred, locked, locksRoot };
-    const signature = await this.sign(key, "BalanceProof", value);
-    const hash = TypedDataEncoder.hashStruct("BalanceProof", typesOf("BalanceProof"), value);
+    const channelId = toPaymentChannelId(c.id);
+    const signature = await this.sign(key, "BalanceProof", { channelId, nonce, transferred, locked, locksRoot });
+    const hash = balanceProofHash({ channelId, proof: { nonce, transferred, locked, locksRoot } });
     return { dir, nonce, transferred, locked, locksRoot, locks, key, rogue, hash, signature };
   }
 
@@ -1004,7 +976,12 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
       if (action.flaw === "unsigned" && s !== side) key = this.w.actors[EVE].signer.address;
       if (action.flaw === "session" && s === 0) key = this.w.keys[KEY_COUNT - 1].address;
       keys[s] = key;
-      sigs[s] = await this.sign(key, "Withdraw", { channelId: c.id, participant, totalWithdrawn: total, expiry });
+      sigs[s] = await this.sign(key, "Withdraw", {
+        channelId: toPaymentChannelId(c.id),
+        participant,
+        totalWithdrawn: total,
+        expiry,
+      });
     }
     const overdraw = total - c.withdrawn[side] > available;
     const expected = m.cooperativeWithdraw(from.address, c, participant, total, expiry, keys, now);
@@ -1038,7 +1015,12 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
       let { key } = this.keyOf(c, s);
       if (action.flaw === "unsigned" && s === 1) key = this.w.actors[EVE].signer.address;
       keys[s] = key;
-      sigs[s] = await this.sign(key, "CooperativeClose", { channelId: c.id, balance1: b1, balance2: b2, expiry });
+      sigs[s] = await this.sign(key, "CooperativeClose", {
+        channelId: toPaymentChannelId(c.id),
+        balance1: b1,
+        balance2: b2,
+        expiry,
+      });
     }
     const expected = m.cooperativeClose(from.address, c, b1, b2, expiry, keys, now);
     return this.channelCall(
@@ -1096,7 +1078,7 @@ class Run extends PropertyRun<Action, World, PaymentChannelsModel> {
       amount: f === "otherAmount" ? amount + 1n : amount,
     };
     const rewardSig = await this.sign(auth.key, "Reward", {
-      channelId: c.id,
+      channelId: toPaymentChannelId(c.id),
       balanceProofHash: auth.proofHash,
       watchtower: auth.watchtower,
       amount: auth.amount,

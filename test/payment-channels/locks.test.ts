@@ -251,6 +251,31 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
       await expectBalanceChanges(tx, asset, [p2, p1], [A, 0n]);
     });
 
+    // Mutation survivor PaymentChannels.sol:411 [<=] -> [<]: the suite tried the return long before the expiry and
+    // one second after it, never at it; at the expiry itself the receiver may still register (PC-L1: t pays).
+    it("PC-L1: returns an unregistered lock to its sender only after its expiry: refused at t−1 and at t, returned at t+1", async function () {
+      const fx = await loadFixture(fixture);
+      const { pc, p1, p2, channel, channelId, asset } = fx;
+      const expiry = (await now()) + 30n * 86_400n; // far beyond the challenge period
+      const locks = [lockOf(A, expiry, secretOf("never"))];
+      const { record, closesAt } = await closeChannel(fx, p2, proofOf(1n, 0n, A, locksRootOf(locks)));
+      await atTime(closesAt + 1n);
+      await pc.settle(channel, record);
+      const pending = { ...NO_PENDING, locksRoot12: locksRootOf(locks), held12: A };
+      for (const at of [expiry - 1n, expiry]) {
+        await atTime(at);
+        await expect(pc.connect(p1).unlock(channel, p1.address, locks, pending))
+          .to.be.revertedWithCustomError(pc, "PaymentChannelLockNotExpired")
+          .withArgs(channelId, expiry);
+      }
+      await atTime(expiry + 1n);
+      const tx = await pc.connect(p1).unlock(channel, p1.address, locks, pending);
+      expect(await blockTimeOf(tx)).to.equal(expiry + 1n);
+      await expect(tx).to.emit(pc, "LocksUnlocked").withArgs(channelId, p1.address, 0n, A);
+      await expectBalanceChanges(tx, asset, [p2, p1], [0n, A]);
+      await expectSolvent(pc, [asset]);
+    });
+
     it("pays only what was held when the lock list promises more than `locked`", async function () {
       const fx = await loadFixture(fixture);
       const { pc, p1, p2, pcAddress, channel, channelId, asset } = fx;

@@ -4,16 +4,18 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { atTime, blockTimeOf, now } from "../helpers/escrow";
+import { ETH, atTime, blockTimeOf, highS, now } from "../helpers/escrow";
 import {
   CHANNEL_ASSETS,
   NO_PROOF,
   PERIOD,
   PcStatus,
   closeChannel,
+  openChannel,
   proofOf,
   signProof,
   signWithdraw,
+  termsOf,
   type ChannelFixture,
 } from "../helpers/payment-channels";
 
@@ -35,6 +37,20 @@ async function closeWithP2ProofBy(fx: ChannelFixture, signer: { address: string 
   return fx.pc.connect(fx.p1).close(fx.channel, proof, await signProof(wallet, fx.domain, fx.channelId, proof));
 }
 
+/**
+ * Signatures of `proof` that Signatures.recover turns into address(0) (no bytes, v = 29, r = 0, a high s), made from a
+ * real one so that only the defect differs.
+ */
+async function unrecoverableSignatures(fx: ChannelFixture, channelId: string, proof: ReturnType<typeof proofOf>) {
+  const sig = await signProof(fx.p1, fx.domain, channelId, proof);
+  return [
+    "0x",
+    ethers.concat([ethers.dataSlice(sig, 0, 64), "0x1d"]),
+    ethers.concat([ethers.ZeroHash, ethers.dataSlice(sig, 32)]),
+    highS(sig),
+  ];
+}
+
 async function rotatedFixture() {
   const fx = await fixture();
   const tx = await fx.pc.connect(fx.p1).setSessionKey(fx.channel, fx.newKey.address);
@@ -48,6 +64,37 @@ describe("§7 session keys", function () {
     await expect(closeWithP2ProofBy(fx, fx.key1))
       .to.be.revertedWithCustomError(fx.pc, "PaymentChannelInvalidSignature")
       .withArgs(fx.channelId, fx.p2.address);
+  });
+
+  // Mutation survivor PaymentChannels.sol:711 [0] -> [1]: with `recovered != address(1)` a signature that recovers
+  // no one was compared with the keys, and the key slots hold address(0) when no key is named (key1 = 0, a revoked
+  // key, p2's "previous" before its first rotation), so it passed as the participant's.
+  it("refuses a signature that recovers no one for each empty key slot: key1 = 0 at open, a revoked key, p2's previous before its first key", async function () {
+    const fx = await loadFixture(fixture);
+    const { pc, p1, p2, key2 } = fx;
+    const proof = proofOf(1n, 5n);
+    // A second channel of the pair whose participant1 named no session key.
+    const keyless = await openChannel(pc, p1, termsOf(fx, ETH, { key1: ethers.ZeroAddress, salt: 2n }), 10n);
+    for (const bad of await unrecoverableSignatures(fx, keyless.channelId, proof)) {
+      await expect(pc.connect(p2).close(keyless.channel, proof, bad))
+        .to.be.revertedWithCustomError(pc, "PaymentChannelInvalidSignature")
+        .withArgs(keyless.channelId, p1.address);
+    }
+    // p1 revokes its key; p2 names its first key, so its previous key is address(0) during the grace.
+    await pc.connect(p1).setSessionKey(fx.channel, ethers.ZeroAddress);
+    await pc.connect(p2).setSessionKey(fx.channel, key2.address);
+    for (const bad of await unrecoverableSignatures(fx, fx.channelId, proof)) {
+      await expect(pc.connect(p2).close(fx.channel, proof, bad))
+        .to.be.revertedWithCustomError(pc, "PaymentChannelInvalidSignature")
+        .withArgs(fx.channelId, p1.address);
+      await expect(pc.connect(p1).close(fx.channel, proof, bad))
+        .to.be.revertedWithCustomError(pc, "PaymentChannelInvalidSignature")
+        .withArgs(fx.channelId, p2.address);
+    }
+    // The participants' own signatures still pass on both channels.
+    const signed = await signProof(p1, fx.domain, keyless.channelId, proof);
+    await expect(pc.connect(p2).close(keyless.channel, proof, signed)).to.emit(pc, "ChannelClosed");
+    await expect(closeWithP2ProofBy(fx, p2)).to.emit(pc, "ChannelClosed");
   });
 
   it("setSessionKey by participant1: emits SessionKeyChanged(id, participant, previous = key1, current, graceEndsAt), records it", async function () {

@@ -149,6 +149,44 @@ for (const { name, fixture } of CHANNEL_ASSETS) {
       await expectSolvent(pc, [asset]);
     });
 
+    // Mutation survivor PaymentChannels.sol:343 [0] -> [1]: the root of a direction that holds nothing must be zeroed
+    // in the pending locks (and so in the commitment) even while the other direction holds something.
+    for (const senderIsFirst of [true, false]) {
+      const [spent, kept] = senderIsFirst ? ["1→2", "2→1"] : ["2→1", "1→2"];
+      it(`zeroes the locks root of direction ${spent} whose sender paid its whole share (hold clamped to 0) while ${kept} holds its lock`, async function () {
+        const fx = await loadFixture(fixture);
+        const { pc, p1, p2, channel, channelId, domain, asset } = fx;
+        // The spent side transferred all it had and still signed a lock; the other side locked 100 and sent nothing.
+        const spentProof = proofOf(2n, senderIsFirst ? DEPOSIT1 : DEPOSIT2, 50n, senderIsFirst ? ROOT12 : ROOT21);
+        const keptProof = proofOf(3n, 0n, 100n, senderIsFirst ? ROOT21 : ROOT12);
+        const [spender, keeper] = senderIsFirst ? [p1, p2] : [p2, p1];
+        // The keeper closes with the spender's proof; the spender answers with the keeper's.
+        const closed = await closeChannel(fx, keeper, spentProof);
+        await pc
+          .connect(spender)
+          .update(
+            channel,
+            closed.record,
+            keeper.address,
+            keptProof,
+            await signProof(keeper, domain, channelId, keptProof),
+          );
+        const record = withDirection(closed.record, !senderIsFirst, directionOf(keptProof));
+        const pending: PendingLocks = senderIsFirst
+          ? { locksRoot12: ethers.ZeroHash, held12: 0n, locksRoot21: ROOT21, held21: 100n }
+          : { locksRoot12: ROOT12, held12: 100n, locksRoot21: ethers.ZeroHash, held21: 0n };
+        const s = settlementModel(record);
+        expect(pendingOf(record, s)).to.deep.equal(pending);
+        const [amount1, amount2] = senderIsFirst ? [0n, TOTAL - 100n] : [TOTAL - 100n, 0n];
+        expect([s.amount1, s.amount2]).to.deep.equal([amount1, amount2]);
+        await atTime(closed.closesAt + 1n);
+        const tx = await pc.settle(channel, record);
+        await expect(tx).to.emit(pc, "ChannelSettled").withArgs(channelId, amount1, amount2, pendingTuple(pending));
+        expect((await pc.channelInfo(channelId)).commitment).to.equal(pendingCommitmentOf(pending));
+        await expectSolvent(pc, [asset]);
+      });
+    }
+
     it("settles a close without proofs: each side gets its deposit back", async function () {
       const fx = await loadFixture(fixture);
       const { pc, p1, p2, channel, asset } = fx;

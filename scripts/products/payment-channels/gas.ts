@@ -2,10 +2,22 @@
 // and the unilateral close, updates, settlement, hash locks and session keys, per asset. The scenario and its
 // determinism: scripts/lib/gas/harness.ts.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { AbiCoder, Signature, ZeroAddress, keccak256, parseUnits, sha256, type Wallet } from "ethers";
+import { Signature, ZeroAddress, keccak256, parseUnits, type Wallet } from "ethers";
 import { MockERC20__factory, PaymentChannels__factory } from "../../../typechain-types";
 import type { IPaymentChannels } from "../../../typechain-types/contracts/PaymentChannels";
-import { signPermit } from "../../../sdk";
+import {
+  balanceProofHash,
+  locksRootOf,
+  secretHash,
+  signPaymentChannelMessage,
+  signPermit,
+  toPaymentChannelId,
+  type BalanceProof,
+  type Lock,
+  type PaymentChannelMessages,
+  type PaymentChannelPayload,
+  type PaymentChannelsDeployment,
+} from "../../../sdk";
 import {
   BENCH_SALT,
   BENCH_START_TIME,
@@ -17,45 +29,23 @@ import {
 } from "../../lib/gas/harness";
 
 const CHALLENGE_PERIOD = 24n * 3600n;
-const TYPES = {
-  BalanceProof: [
-    { name: "channelId", type: "bytes32" },
-    { name: "nonce", type: "uint64" },
-    { name: "transferred", type: "uint256" },
-    { name: "locked", type: "uint256" },
-    { name: "locksRoot", type: "bytes32" },
-  ],
-  Withdraw: [
-    { name: "channelId", type: "bytes32" },
-    { name: "participant", type: "address" },
-    { name: "totalWithdrawn", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-  CooperativeClose: [
-    { name: "channelId", type: "bytes32" },
-    { name: "balance1", type: "uint256" },
-    { name: "balance2", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-  Reward: [
-    { name: "channelId", type: "bytes32" },
-    { name: "balanceProofHash", type: "bytes32" },
-    { name: "watchtower", type: "address" },
-    { name: "amount", type: "uint256" },
-  ],
+/**
+ * Signs as the SDK submits: the SDK's typed data, in the 64-byte EIP-2098 form (about 140 gas of calldata less than
+ * 65 bytes padded).
+ */
+const sign = async <K extends keyof PaymentChannelMessages>(
+  signer: Wallet,
+  deployment: PaymentChannelsDeployment,
+  primaryType: K,
+  message: PaymentChannelMessages[K],
+): Promise<string> => {
+  const payload = { primaryType, message } as PaymentChannelPayload<K>;
+  const { signature } = await signPaymentChannelMessage<K>({ ...deployment, ...payload, signer });
+  return Signature.from(signature).compactSerialized;
 };
-const pick = (name: keyof typeof TYPES) => ({ [name]: TYPES[name] });
-/** Signs as the SDK submits: the 64-byte EIP-2098 form (about 140 gas of calldata less than 65 bytes padded). */
-const sign = async (signer: Wallet, domain: object, name: keyof typeof TYPES, value: object): Promise<string> =>
-  Signature.from(await signer.signTypedData(domain, pick(name), value)).compactSerialized;
 
 type Channel = IPaymentChannels.ChannelStruct;
-type Proof = IPaymentChannels.BalanceProofStruct;
 type Record = IPaymentChannels.RecordStruct;
-type Lock = IPaymentChannels.LockStruct;
-
-const LOCK_TUPLE = "tuple(uint96 amount,uint40 expiry,bytes32 secretHash)[]";
-const abi = AbiCoder.defaultAbiCoder();
 
 /**
  * Measures every PaymentChannels operation as the other products' are measured: the second channel of its kind in a
@@ -88,7 +78,7 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
   const pcAddress = await pc.getAddress();
   const tokenAddress = await token.getAddress();
   const { chainId } = await provider.getNetwork();
-  const domain = { name: "PeerPay PaymentChannels", version: "1", chainId, verifyingContract: pcAddress };
+  const deployment: PaymentChannelsDeployment = { chainId, contract: pcAddress };
 
   for (const h of [alice, bob, watchtower, permitOpener]) {
     await tick();
@@ -119,7 +109,7 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
     salt: salt++,
   });
   const valueOf = (kind: Kind) => (kind.token === ZeroAddress ? kind.amount : 0n);
-  const idOf = (channel: Channel) => pc.computeChannelId(channel);
+  const idOf = async (channel: Channel) => toPaymentChannelId(await pc.computeChannelId(channel));
   /** Opens a channel funded by both sides (not measured) and returns its terms. */
   const newChannel = async (kind: Kind): Promise<Channel> => {
     const channel = termsOf(kind);
@@ -127,14 +117,19 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
     await step(null, () => pc.connect(bob).deposit(channel, bob.address, kind.amount, { value: valueOf(kind) }));
     return channel;
   };
-  const proofOf = (nonce: bigint, transferred: bigint, locked = 0n, locksRoot = `0x${"00".repeat(32)}`): Proof => ({
+  const proofOf = (
+    nonce: bigint,
+    transferred: bigint,
+    locked = 0n,
+    locksRoot = `0x${"00".repeat(32)}`,
+  ): BalanceProof => ({
     nonce,
     transferred,
     locked,
     locksRoot,
   });
-  const signProof = async (signer: Wallet, channel: Channel, proof: Proof) =>
-    sign(signer, domain, "BalanceProof", { channelId: await idOf(channel), ...proof });
+  const signProof = async (signer: Wallet, channel: Channel, proof: BalanceProof) =>
+    sign(signer, deployment, "BalanceProof", { channelId: await idOf(channel), ...proof });
   const emptyDirection = () => ({
     nonce: 0n,
     transferred: 0n,
@@ -143,9 +138,14 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
     rewardee: ZeroAddress,
     reward: 0n,
   });
-  const directionOf = (proof: Proof) => ({ ...proof, rewardee: ZeroAddress, reward: 0n });
+  const directionOf = (proof: BalanceProof) => ({ ...proof, rewardee: ZeroAddress, reward: 0n });
   /** Alice closes with Bob's proof (Bob sent her `transferred`); returns the record the close committed to. */
-  const closeByAlice = async (kind: Kind, channel: Channel, fromBob: Proof, measured: Parameters<typeof step>[0]) => {
+  const closeByAlice = async (
+    kind: Kind,
+    channel: Channel,
+    fromBob: BalanceProof,
+    measured: Parameters<typeof step>[0],
+  ) => {
     const sig = await signProof(bob, channel, fromBob);
     await step(measured, () => pc.connect(alice).close(channel, fromBob, sig));
     const record: Record = {
@@ -209,7 +209,7 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
         [2n, "withdraw.later"],
       ] as const) {
         const total = (kind.amount * i) / 4n;
-        const sig = await sign(bob, domain, "Withdraw", {
+        const sig = await sign(bob, deployment, "Withdraw", {
           channelId,
           participant: alice.address,
           totalWithdrawn: total,
@@ -227,7 +227,7 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
       const expiry = bench.now() + 3600n;
       const balance1 = (kind.amount * 7n) / 10n;
       const balance2 = 2n * kind.amount - balance1;
-      const sig = await sign(bob, domain, "CooperativeClose", {
+      const sig = await sign(bob, deployment, "CooperativeClose", {
         channelId: await idOf(channel),
         balance1,
         balance2,
@@ -258,27 +258,11 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
       // A watchtower holding a still newer proof for Bob, with Bob's reward signature.
       const newer = proofOf(10n, kind.amount / 4n);
       const newerSig = await signProof(alice, channel, newer);
-      const balanceProofHash = keccak256(
-        abi.encode(
-          ["bytes32", "bytes32", "uint64", "uint256", "uint256", "bytes32"],
-          [
-            keccak256(
-              Buffer.from(
-                "BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot)",
-              ),
-            ),
-            channelId,
-            newer.nonce,
-            newer.transferred,
-            newer.locked,
-            newer.locksRoot,
-          ],
-        ),
-      );
+      const newerHash = balanceProofHash({ channelId, proof: newer });
       const reward = kind.amount / 100n;
-      const rewardSig = await sign(bob, domain, "Reward", {
+      const rewardSig = await sign(bob, deployment, "Reward", {
         channelId,
-        balanceProofHash,
+        balanceProofHash: newerHash,
         watchtower: watchtower.address,
         amount: reward,
       });
@@ -302,8 +286,9 @@ export async function measurePaymentChannelGas(hre: HardhatRuntimeEnvironment) {
     await second(async (m) => {
       const channel = await newChannel(kind);
       const secret = keccak256(Buffer.from(`secret ${salt}`));
-      const locks: Lock[] = [{ amount: kind.amount / 10n, expiry: bench.now() + 7200n, secretHash: sha256(secret) }];
-      const locksRoot = keccak256(abi.encode([LOCK_TUPLE], [locks.map((l) => [l.amount, l.expiry, l.secretHash])]));
+      const expiry = Number(bench.now() + 7200n);
+      const locks: Lock[] = [{ amount: kind.amount / 10n, expiry, secretHash: secretHash(secret) }];
+      const locksRoot = locksRootOf(locks);
       const record = await closeByAlice(
         kind,
         channel,

@@ -1,14 +1,12 @@
 // What every channel action works on: the deployment, the runner, and the caches that the client keeps between
 // calls. The clients (PayerClient, PayeeClient) are façades that hold one context and pass it to the actions.
-import type { ContractRunner, Interface } from "ethers";
+import type { Interface } from "ethers";
 import type { IMicropaymentChannels } from "../../../typechain-types/contracts/interfaces/IMicropaymentChannels";
 import { IMicropaymentChannels__factory } from "../../../typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory";
 import { decodeChannelsError } from "../../internal/revert";
 import type { PreparedTransaction } from "../../core/types";
-import type { Address } from "../../core/types";
 import { channelsInterface } from "../../internal/abi";
-import { TransactionRunner } from "../../internal/transactions";
-import { requireAddress, requireInteger } from "../../internal/validate";
+import { createContractContextBase, type ContractContextBase } from "../../internal/context";
 import type { ChannelEvent } from "../events";
 import type { ChannelsClientParameters } from "../parameters";
 import type { Channel, ChannelId } from "../types";
@@ -17,15 +15,8 @@ import type { Channel, ChannelId } from "../types";
  * A channels client's context. Every field is a reference shared by the contexts derived from it (a payer's or a
  * payee's context spreads this one), so a cache filled through one is seen through the others.
  */
-export type ChannelsContext = {
-  readonly address: Address;
-  readonly runner: ContractRunner | null;
+export type ChannelsContext = ContractContextBase & {
   readonly contract: IMicropaymentChannels;
-  readonly fromBlock: number;
-  readonly confirmations: number;
-  readonly tx: TransactionRunner;
-  /** The chain id of the runner's provider, read once. */
-  readonly chainId: () => Promise<bigint>;
   /** Terms by id: immutable, and kept only once checked against their id. */
   readonly terms: Map<ChannelId, Channel>;
   /** Told the events of each transaction the client sends (the payee drops the cached states they change). */
@@ -33,25 +24,11 @@ export type ChannelsContext = {
 };
 
 /** Checks the client parameters and builds the context of a client. */
-export function createChannelsContext({
-  address,
-  runner,
-  fromBlock = 0,
-  confirmations = 1,
-}: ChannelsClientParameters): ChannelsContext {
-  const contractAddress = requireAddress("address", address);
-  const firstBlock = requireInteger("fromBlock", fromBlock, 0, Number.MAX_SAFE_INTEGER);
-  const blocks = requireInteger("confirmations", confirmations, 1, 1_000);
-  const tx = new TransactionRunner(runner, blocks, decodeChannelsError);
-  let chainId: Promise<bigint> | undefined;
+export function createChannelsContext(params: ChannelsClientParameters): ChannelsContext {
+  const base = createContractContextBase({ ...params, decodeError: decodeChannelsError });
   return {
-    address: contractAddress,
-    runner,
-    contract: IMicropaymentChannels__factory.connect(contractAddress, runner),
-    fromBlock: firstBlock,
-    confirmations: blocks,
-    tx,
-    chainId: () => (chainId ??= tx.guard(() => tx.provider().getNetwork()).then((network) => network.chainId)),
+    ...base,
+    contract: IMicropaymentChannels__factory.connect(base.address, base.runner),
     terms: new Map(),
   };
 }

@@ -1,29 +1,21 @@
 // What every payment channel action works on: the deployment, the runner, and the caches the client keeps between
 // calls (terms by id, the session keys signing for this client). PaymentChannelsClient is a façade over one context.
-import type { ContractRunner, Interface } from "ethers";
+import type { Interface } from "ethers";
 import type { IPaymentChannels } from "../../../typechain-types/contracts/interfaces/IPaymentChannels";
 import { IPaymentChannels__factory } from "../../../typechain-types/factories/contracts/interfaces/IPaymentChannels__factory";
-import type { Address, PreparedTransaction, TransactionOverrides } from "../../core/types";
+import type { PreparedTransaction, TransactionOverrides } from "../../core/types";
 import { InvalidParameterError } from "../../errors/base";
 import { paymentChannelsInterface } from "../../internal/abi";
+import { createContractContextBase, type ContractContextBase } from "../../internal/context";
 import { decodePaymentChannelsError } from "../../internal/revert";
-import { TransactionRunner } from "../../internal/transactions";
-import { requireAddress, requireInteger } from "../../internal/validate";
 import { decodePaymentChannelEvents } from "../events";
 import { computePaymentChannelId, normalizePaymentChannel } from "../hashing";
 import type { PaymentChannelRef, PaymentChannelWriteReturnType, PaymentChannelsClientParameters } from "../parameters";
 import { toPaymentChannelId, type PaymentChannel, type PaymentChannelId } from "../types";
 
 /** A payment channels client's context. */
-export type PaymentChannelsContext = {
-  readonly address: Address;
-  readonly runner: ContractRunner | null;
+export type PaymentChannelsContext = ContractContextBase & {
   readonly contract: IPaymentChannels;
-  readonly fromBlock: number;
-  readonly confirmations: number;
-  readonly tx: TransactionRunner;
-  /** The chain id of the runner's provider, read once. */
-  readonly chainId: () => Promise<bigint>;
   /** Terms by id: immutable, and kept only once checked against their id. */
   readonly terms: Map<PaymentChannelId, PaymentChannel>;
   /** The session key (private key) signing this client's messages on a channel, when one is in use. */
@@ -31,25 +23,11 @@ export type PaymentChannelsContext = {
 };
 
 /** Checks the client parameters and builds the context of a client. */
-export function createPaymentChannelsContext({
-  address,
-  runner,
-  fromBlock = 0,
-  confirmations = 1,
-}: PaymentChannelsClientParameters): PaymentChannelsContext {
-  const contractAddress = requireAddress("address", address);
-  const firstBlock = requireInteger("fromBlock", fromBlock, 0, Number.MAX_SAFE_INTEGER);
-  const blocks = requireInteger("confirmations", confirmations, 1, 1_000);
-  const tx = new TransactionRunner(runner, blocks, decodePaymentChannelsError);
-  let chainId: Promise<bigint> | undefined;
+export function createPaymentChannelsContext(params: PaymentChannelsClientParameters): PaymentChannelsContext {
+  const base = createContractContextBase({ ...params, decodeError: decodePaymentChannelsError });
   return {
-    address: contractAddress,
-    runner,
-    contract: IPaymentChannels__factory.connect(contractAddress, runner),
-    fromBlock: firstBlock,
-    confirmations: blocks,
-    tx,
-    chainId: () => (chainId ??= tx.guard(() => tx.provider().getNetwork()).then((network) => network.chainId)),
+    ...base,
+    contract: IPaymentChannels__factory.connect(base.address, base.runner),
     terms: new Map(),
     sessionKeys: new Map(),
   };
