@@ -258,6 +258,26 @@ export type {
   UpdateParameters,
 } from "./payment-channels/parameters";
 
+// ------------------------------------------------------------------ payment channel engine (docs/payment-channels.md §8)
+export { ChannelPeer } from "./payment-channels/engine/peer";
+export { Hub, type HubParameters, type HubRoute } from "./payment-channels/engine/hub";
+export type { ChannelPeerEvents, ChannelPeerParameters } from "./payment-channels/engine/options";
+export type { PeerBalances, ProofEntry } from "./payment-channels/engine/ledger";
+export type { PeerSigner } from "./payment-channels/engine/proofs";
+export type {
+  PeerLogRecord,
+  PeerMessage,
+  PeerSession,
+  PeerStore,
+  PeerTransport,
+  ProofChange,
+  SignedProof,
+  WireChange,
+  WireProof,
+} from "./payment-channels/engine/types";
+export { MemoryTransport, type MemoryTransportFaults } from "./transport/memory";
+export { MemoryPeerStore } from "./store/memory-peer";
+export { PeerMessageError, PeerRequestError } from "./errors/peer";
 // ------------------------------------------------------------------ peer transport (payment channel engine)
 export {
   WebSocketTransport,

@@ -242,6 +242,32 @@ export const PeerPayErrorCode = {
   PAYMENT_CHANNEL_NOTHING_TO_UNLOCK: "PAYMENT_CHANNEL_NOTHING_TO_UNLOCK",
   PAYMENT_CHANNEL_LOCK_NOT_EXPIRED: "PAYMENT_CHANNEL_LOCK_NOT_EXPIRED",
 
+  // ---------------------------------------------------------------- payment channel engine (docs/payment-channels.md §8)
+  /** A peer message names another channel than the one this peer serves. */
+  PEER_WRONG_CHANNEL: "PEER_WRONG_CHANNEL",
+  /** A peer message is malformed (a field missing, not a decimal string, not hex). */
+  PEER_MALFORMED_MESSAGE: "PEER_MALFORMED_MESSAGE",
+  /** A proof's nonce is more than one above the last stored: the sender resends from its acknowledged nonce. */
+  PEER_OUT_OF_ORDER: "PEER_OUT_OF_ORDER",
+  /** A proof at or below the stored nonce differs from the one stored: the sender signed two states with one nonce. */
+  PEER_EQUIVOCATION: "PEER_EQUIVOCATION",
+  /** A proof, withdrawal or close signature is not the counterparty's (nor its session key's). */
+  PEER_INVALID_SIGNATURE: "PEER_INVALID_SIGNATURE",
+  /** A proof is not what its change makes of the previous proof, or the change breaks its rule (§8.2). */
+  PEER_INVALID_CHANGE: "PEER_INVALID_CHANGE",
+  /** A proof, lock or withdrawal commits more than the sender may spend (§8.1). */
+  PEER_OVERSPEND: "PEER_OVERSPEND",
+  /** A secret, expiry or unlock names no pending lock. */
+  PEER_UNKNOWN_LOCK: "PEER_UNKNOWN_LOCK",
+  /** A lock's expiry is too close (or, at a hub, the next hop's expiry would not leave the safety margin). */
+  PEER_UNSAFE_EXPIRY: "PEER_UNSAFE_EXPIRY",
+  /** A cooperative withdrawal or close request was refused (balances differ, locks pending, payments in flight). */
+  PEER_REQUEST_REFUSED: "PEER_REQUEST_REFUSED",
+  /** The counterparty answered with an `error` message; `details.remoteCode` holds its code. */
+  PEER_REMOTE_ERROR: "PEER_REMOTE_ERROR",
+  /** The peer was stopped, is closing, or its store failed: it takes no more payments. */
+  PEER_STOPPED: "PEER_STOPPED",
+
   // ---------------------------------------------------------------- IPullPayments custom errors
   PULL_PAYMENTS_NOTHING_TO_WITHDRAW: "PULL_PAYMENTS_NOTHING_TO_WITHDRAW",
   PULL_PAYMENTS_INVALID_RECIPIENT: "PULL_PAYMENTS_INVALID_RECIPIENT",

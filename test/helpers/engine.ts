@@ -1,0 +1,110 @@
+// Fixtures of the payment channel engine tests: an open, funded channel between Alice (session key named at open)
+// and Bob (session key set on-chain), and a factory of connected ChannelPeers over a MemoryTransport pair, on a
+// clock that follows the chain's time.
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { Wallet } from "ethers";
+import {
+  ChannelPeer,
+  MemoryPeerStore,
+  MemoryTransport,
+  type PaymentChannel,
+  type PeerMessageError,
+  type PeerStore,
+} from "../../sdk";
+import type { ChannelPeerParameters } from "../../sdk/payment-channels/engine/options";
+import { HOUR, paymentChannelsFixture, type PaymentChannelsFixture } from "./payment-channels-sdk";
+
+export const DEPOSIT = 1_000_000n;
+
+/** Alice opens an ETH channel with her session key; Bob deposits the same and names his key. */
+export async function engineChannelFixture() {
+  const f = await paymentChannelsFixture();
+  const opened = await f.client(f.alice).open({
+    participant2: f.bob.address,
+    amount: DEPOSIT,
+    challengePeriod: HOUR,
+    key1: f.aliceKey.address,
+    salt: 7,
+  });
+  const bobClient = f.client(f.bob);
+  await bobClient.deposit({ channel: opened.channel, amount: DEPOSIT });
+  await bobClient.setSessionKey({ channel: opened.channel, key: f.bobKey.address });
+  return { ...f, channel: opened.channel, channelId: opened.channelId };
+}
+
+export type EngineFixture = Awaited<ReturnType<typeof engineChannelFixture>>;
+
+/** A clock in unix seconds that tests move with the chain (`sync` reads the latest block's time). */
+export class ChainClock {
+  value = 0;
+  now = (): number => this.value;
+  async sync(): Promise<number> {
+    this.value = await time.latest();
+    return this.value;
+  }
+}
+
+export type PeerSide<S extends PeerStore = MemoryPeerStore> = {
+  peer: ChannelPeer;
+  store: S;
+  transport: MemoryTransport;
+  refused: PeerMessageError[];
+  params: ChannelPeerParameters;
+};
+
+/** Builds, and starts, a peer for `self` with its key, store and transport end. */
+export async function startPeer<S extends PeerStore = MemoryPeerStore>(params: {
+  f: PaymentChannelsFixture;
+  channel: PaymentChannel;
+  who: "alice" | "bob";
+  store: S;
+  transport: MemoryTransport;
+  clock: ChainClock;
+  options?: Partial<ChannelPeerParameters>;
+}): Promise<PeerSide<S>> {
+  const { f, who } = params;
+  const account = who === "alice" ? f.alice : f.bob;
+  const key: Wallet = who === "alice" ? f.aliceKey : f.bobKey;
+  const peerParams: ChannelPeerParameters = {
+    client: f.client(account),
+    channel: params.channel,
+    self: account.address,
+    signer: { privateKey: key.privateKey },
+    store: params.store,
+    transport: params.transport,
+    now: params.clock.now,
+    minLockSeconds: 60,
+    resendMs: 25,
+    ...params.options,
+  };
+  const peer = new ChannelPeer(peerParams);
+  const refused: PeerMessageError[] = [];
+  await peer.start();
+  peer.on("refused", (error) => refused.push(error));
+  return { peer, store: params.store, transport: params.transport, refused, params: peerParams };
+}
+
+/** Alice's and Bob's peers, connected. */
+export async function startPair(
+  f: EngineFixture,
+  options: Partial<ChannelPeerParameters> = {},
+): Promise<{ alice: PeerSide; bob: PeerSide; clock: ChainClock }> {
+  const clock = new ChainClock();
+  await clock.sync();
+  const [aliceEnd, bobEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
+  const common = { f, channel: f.channel, clock, options };
+  const alice = await startPeer({ ...common, who: "alice", store: new MemoryPeerStore(), transport: aliceEnd });
+  const bob = await startPeer({ ...common, who: "bob", store: new MemoryPeerStore(), transport: bobEnd });
+  return { alice, bob, clock };
+}
+
+/** Waits until `condition` holds, polling on timers (never a fixed sleep); fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 20_000, what = "condition"): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export { HOUR };

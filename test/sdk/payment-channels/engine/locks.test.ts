@@ -1,0 +1,251 @@
+import { expect } from "chai";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { Wallet } from "ethers";
+import {
+  ChannelPeer,
+  Hub,
+  MemoryPeerStore,
+  MemoryTransport,
+  PeerRequestError,
+  secretHash,
+  type PaymentChannel,
+  type PaymentChannelEvent,
+} from "../../../../sdk";
+import { expectSdkError } from "../../../helpers/sdk";
+import { ChainClock, DEPOSIT, HOUR, engineChannelFixture, startPair, until } from "../../../helpers/engine";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+const SECRET = "0x" + "5e".repeat(32);
+const HASH = secretHash(SECRET);
+
+describe("ChannelPeer: hash locks (§8.2)", function () {
+  this.timeout(60_000);
+
+  it("a lock is paid once the receiver reveals its secret: the sender answers with its unlock proof", async function () {
+    const f = await loadFixture(engineChannelFixture);
+    const { alice, bob, clock } = await startPair(f);
+    await alice.peer.payWithLock({ amount: 70n, secretHash: HASH, expiry: clock.now() + HOUR });
+    expect(bob.peer.balances()).to.deep.include({ received: 0n, lockedIn: 70n });
+    expect(alice.peer.balances().spendable).to.equal(DEPOSIT - 70n);
+    await bob.peer.reveal({ secret: SECRET });
+    expect(bob.peer.balances()).to.deep.include({ received: 70n, lockedIn: 0n, receivedNonce: 2n });
+    expect(alice.peer.balances()).to.deep.include({ sent: 70n, lockedOut: 0n });
+    await alice.peer.stop();
+    await bob.peer.stop();
+  });
+
+  it("a lock expires back to its sender after its expiry, not before", async function () {
+    const f = await loadFixture(engineChannelFixture);
+    const { alice, bob, clock } = await startPair(f);
+    const expiry = clock.now() + HOUR;
+    await alice.peer.payWithLock({ amount: 70n, secretHash: HASH, expiry });
+    await expectSdkError(alice.peer.expireLock({ secretHash: HASH }), PeerRequestError, "PEER_INVALID_CHANGE");
+    clock.value = expiry + 1;
+    await alice.peer.expireLock({ secretHash: HASH });
+    expect(bob.peer.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
+    expect(alice.peer.balances().spendable).to.equal(DEPOSIT);
+    await alice.peer.stop();
+    await bob.peer.stop();
+  });
+
+  it("PC-L1: the receiver refuses to let a lock expire whose secret was registered on-chain in time", async function () {
+    const f = await loadFixture(engineChannelFixture);
+    const { alice, bob, clock } = await startPair(f);
+    const expiry = clock.now() + HOUR;
+    await alice.peer.payWithLock({ amount: 70n, secretHash: HASH, expiry });
+    await f.client(f.bob).registerSecret({ secret: SECRET });
+    clock.value = expiry + 1;
+    const refused = await alice.peer.expireLock({ secretHash: HASH }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).to.be.instanceOf(PeerRequestError);
+    expect((refused as PeerRequestError).details.remoteCode).to.equal("PEER_INVALID_CHANGE");
+    expect(bob.peer.balances()).to.deep.include({ lockedIn: 70n, receivedNonce: 1n });
+    await alice.peer.stop();
+    await bob.peer.stop();
+  });
+});
+
+/** A second channel, Bob (the hub) to Carol (the fixture's `stranger`), with both session keys. */
+async function hubFixture() {
+  const f = await engineChannelFixture();
+  const carolKey = new Wallet("0x" + "c3".repeat(32));
+  const opened = await f.client(f.bob).open({
+    participant2: f.stranger.address,
+    amount: DEPOSIT,
+    challengePeriod: HOUR,
+    key1: f.bobKey.address,
+    salt: 8,
+  });
+  await f.client(f.stranger).deposit({ channel: opened.channel, amount: DEPOSIT });
+  await f.client(f.stranger).setSessionKey({ channel: opened.channel, key: carolKey.address });
+  return { ...f, carolKey, channelHC: opened.channel };
+}
+
+type HubFixture = Awaited<ReturnType<typeof hubFixture>>;
+
+async function connect(params: {
+  f: HubFixture;
+  channel: PaymentChannel;
+  ends: [[HardhatEthersSigner, Wallet], [HardhatEthersSigner, Wallet]];
+  clock: ChainClock;
+}): Promise<[ChannelPeer, ChannelPeer]> {
+  const { f, channel, ends, clock } = params;
+  const channelId = await f.client(ends[0][0]).channelIdOf({ channel });
+  const transports = MemoryTransport.pair({ peers: [ends[0][0].address, ends[1][0].address], channels: [channelId] });
+  const peers = ends.map(
+    ([account, key], i) =>
+      new ChannelPeer({
+        client: f.client(account),
+        channel,
+        self: account.address,
+        signer: { privateKey: key.privateKey },
+        store: new MemoryPeerStore(),
+        transport: transports[i],
+        now: clock.now,
+        minLockSeconds: 60,
+        resendMs: 25,
+      }),
+  ) as [ChannelPeer, ChannelPeer];
+  await Promise.all(peers.map((peer) => peer.start()));
+  return peers;
+}
+
+/** Alice → Hub (Bob) → Carol, with a fee of 1 and a margin of one hour. */
+async function route(f: HubFixture) {
+  const clock = new ChainClock();
+  await clock.sync();
+  const [alice, hubA] = await connect({
+    f,
+    channel: f.channel,
+    ends: [
+      [f.alice, f.aliceKey],
+      [f.bob, f.bobKey],
+    ],
+    clock,
+  });
+  const [hubC, carol] = await connect({
+    f,
+    channel: f.channelHC,
+    ends: [
+      [f.bob, f.bobKey],
+      [f.stranger, f.carolKey],
+    ],
+    clock,
+  });
+  const hub = new Hub({ incoming: hubA, outgoing: hubC, fee: 1n, margin: HOUR });
+  hub.start();
+  const stop = () => Promise.all([alice, hubA, hubC, carol].map((peer) => peer.stop()));
+  return { clock, alice, hubA, hubC, carol, hub, stop };
+}
+
+function eventOf<T extends PaymentChannelEvent["type"]>(events: PaymentChannelEvent[], type: T) {
+  return events.find((e) => e.type === type) as Extract<PaymentChannelEvent, { type: T }>;
+}
+
+describe("Hub: mediated transfer A → H → C (PC-E5)", function () {
+  this.timeout(60_000);
+
+  it("PC-E5: routes a lock with its fee; A is charged only once C was paid", async function () {
+    const f = await loadFixture(hubFixture);
+    const { clock, alice, hubA, hubC, carol, hub, stop } = await route(f);
+    const t1 = clock.now() + 3 * HOUR;
+    await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
+    const forwarded = await hub.waitFor({ secretHash: HASH, statuses: ["forwarded", "refused"] });
+    expect(forwarded.status).to.equal("forwarded");
+    expect(forwarded.outgoing).to.deep.equal({ amount: 100n, expiry: t1 - HOUR, secretHash: HASH });
+    await until(() => carol.balances().lockedIn === 100n, 5_000, "Carol's incoming lock");
+    // Before Carol reveals, nothing moved unconditionally.
+    expect([alice.balances().sent, hubA.balances().received, hubC.balances().sent]).to.deep.equal([0n, 0n, 0n]);
+    await carol.reveal({ secret: SECRET });
+    await hub.waitFor({ secretHash: HASH, statuses: ["paid"] });
+    expect(carol.balances()).to.deep.include({ received: 100n, lockedIn: 0n });
+    expect(hubC.balances()).to.deep.include({ sent: 100n, lockedOut: 0n });
+    expect(hubA.balances()).to.deep.include({ received: 101n, lockedIn: 0n });
+    expect(alice.balances()).to.deep.include({ sent: 101n, lockedOut: 0n });
+    await stop();
+  });
+
+  it("PC-E5: refuses to forward a lock whose expiry leaves no safe margin; it expires back to A", async function () {
+    const f = await loadFixture(hubFixture);
+    const { clock, alice, carol, hub, stop } = await route(f);
+    const t1 = clock.now() + HOUR + 30; // T1 − margin is sooner than the next hop's minimum lock time
+    await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
+    const refused = await hub.waitFor({ secretHash: HASH, statuses: ["refused", "forwarded"] });
+    expect(refused.status).to.equal("refused");
+    expect(carol.balances().lockedIn).to.equal(0n);
+    clock.value = t1 + 1;
+    await alice.expireLock({ secretHash: HASH });
+    expect(alice.balances()).to.deep.include({ sent: 0n, lockedOut: 0n, spendable: DEPOSIT });
+    await stop();
+  });
+
+  it("PC-E5: if C never reveals, the hub takes its lock back after T2 and A takes hers back after T1", async function () {
+    const f = await loadFixture(hubFixture);
+    const { clock, alice, hubA, carol, hub, stop } = await route(f);
+    const t1 = clock.now() + 3 * HOUR;
+    await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
+    await until(() => carol.balances().lockedIn === 100n, 5_000, "Carol's incoming lock");
+    clock.value = t1 - HOUR + 1;
+    expect(await hub.checkDeadlines()).to.deep.equal([HASH]);
+    expect(carol.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
+    clock.value = t1 + 1;
+    await alice.expireLock({ secretHash: HASH });
+    expect(hubA.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
+    expect(alice.balances().spendable).to.equal(DEPOSIT);
+    await stop();
+  });
+
+  it("PC-E5: if A does not unlock, the hub registers the secret before T1, closes, and is paid on-chain", async function () {
+    const f = await loadFixture(hubFixture);
+    const { clock, alice, hubA, carol, hub, stop } = await route(f);
+    const t1 = clock.now() + 3 * HOUR;
+    await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
+    await until(() => carol.balances().lockedIn === 100n, 5_000, "Carol's incoming lock");
+    await alice.stop(); // A goes silent: she will never send her unlock proof
+    await carol.reveal({ secret: SECRET });
+    expect(carol.balances().received).to.equal(100n); // C was paid off-chain by the hub
+    await hub.waitFor({ secretHash: HASH, statuses: ["revealed"] });
+    expect(hubA.balances().received).to.equal(0n);
+
+    await time.increaseTo(t1 - HOUR / 4);
+    await clock.sync();
+    expect(await hub.checkDeadlines()).to.deep.equal([HASH]);
+    expect(hub.route(HASH)!.status).to.equal("enforced");
+    expect(await f.client(f.bob).secretRegisteredAt({ secretHash: HASH })).to.be.within(1, t1);
+    await time.increase(HOUR + 1);
+    // Anyone may settle and unlock; the deployer does, so the hub's payouts are not blurred by its gas.
+    const deployer = f.client(f.deployer);
+    const settled = await deployer.settle({ channel: f.channel });
+    expect(eventOf(settled.events, "ChannelSettled")).to.deep.include({ amount1: DEPOSIT - 101n, amount2: DEPOSIT });
+    const unlocked = await deployer.unlock({
+      channel: f.channel,
+      sender: f.alice.address,
+      locks: hubA.incoming().locks,
+    });
+    expect(eventOf(unlocked.events, "LocksUnlocked")).to.deep.include({ toReceiver: 101n, toSender: 0n });
+    await stop();
+  });
+
+  it("PC-E5: if C registers the secret on-chain instead of revealing it, the hub closes upstream and is paid there", async function () {
+    const f = await loadFixture(hubFixture);
+    const { clock, alice, hubA, carol, hub, stop } = await route(f);
+    const t1 = clock.now() + 3 * HOUR;
+    await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
+    await until(() => carol.balances().lockedIn === 100n, 5_000, "Carol's incoming lock");
+    await f.client(f.stranger).registerSecret({ secret: SECRET }); // Carol claims on-chain, tells nobody
+    expect(await hub.checkDeadlines()).to.deep.equal([HASH]);
+    expect(hub.route(HASH)!.status).to.equal("enforced");
+    await time.increase(HOUR + 1);
+    const deployer = f.client(f.deployer);
+    await deployer.settle({ channel: f.channel });
+    const unlocked = await deployer.unlock({
+      channel: f.channel,
+      sender: f.alice.address,
+      locks: hubA.incoming().locks,
+    });
+    expect(eventOf(unlocked.events, "LocksUnlocked")).to.deep.include({ toReceiver: 101n, toSender: 0n });
+    await stop();
+  });
+});
