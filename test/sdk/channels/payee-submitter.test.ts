@@ -3,7 +3,7 @@
 // re-priced on the same nonce and still land before the close deadline. Every wait is on an event or a chain
 // condition with a timeout; nothing asserts a duration.
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, toBeHex } from "ethers";
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, toBeHex } from "ethers";
 import {
   InvalidParameterError,
   MemoryVoucherStore,
@@ -84,8 +84,11 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
     await node.stop();
   });
 
-  /** A channel from account 1 to account 2 with a stored voucher of 120, then automine off. */
-  async function opened() {
+  /**
+   * A channel from account 1 to account 2 with a stored voucher of 120 (signed by `session` when given, then the
+   * channel's session key), then automine off.
+   */
+  async function opened({ session }: { session?: Wallet } = {}) {
     const payerWallet = account(1).connect(provider);
     const payeeWallet = account(2).connect(provider);
     const channels = await (
@@ -97,7 +100,9 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
       payee: payeeWallet.address,
       amount: 1_000n,
       challengePeriod: HOUR,
+      ...(session === undefined ? {} : { signer: session.address }),
     });
+    if (session !== undefined) await payer.useSessionKey({ channel, privateKey: session.privateKey });
     submitter = new RecordingSubmitter(
       new Submitter({
         signer: account(2),
@@ -192,6 +197,19 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
     expect(submitter.requests.map(({ deadline, label }) => ({ deadline, label }))).to.deep.equal([
       { deadline: Number(closesAt), label: `claimMany ${f.channel.token} (1)` },
     ]);
+    expect((await f.channels.getChannelState(f.channelId)).claimed).to.equal(120n);
+  });
+
+  it("a claim of a voucher signed by the rotated-out session key is submitted by the end of that key's grace (M-K2)", async function () {
+    const f = await opened({ session: new Wallet("0x" + "5e".repeat(32)) });
+    const next = new Wallet("0x" + "6f".repeat(32));
+    const { events: rotation } = await mineUntil(f.payer.setSigner({ channel: f.channel, signer: next.address }));
+    const changed = rotation.find((e) => e.type === "SignerChanged");
+    if (changed?.type !== "SignerChanged") throw new Error("no SignerChanged event");
+
+    const { receipt } = await mineUntil(f.payee.claim({ channel: f.channel }));
+    expect(receipt.status).to.equal(1);
+    expect(submitter.requests.map(({ deadline }) => deadline)).to.deep.equal([Number(changed.graceEndsAt)]);
     expect((await f.channels.getChannelState(f.channelId)).claimed).to.equal(120n);
   });
 
