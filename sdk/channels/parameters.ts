@@ -1,6 +1,7 @@
 // The parameter and return types of PayerClient's and PayeeClient's methods.
 import type { ContractRunner, TransactionReceipt } from "ethers";
 import type { Address, PreparedTransaction, TransactionOverrides } from "../core/types";
+import type { TransactionSubmitter } from "../submitter/types";
 import type { ChannelEvent } from "./events";
 import type { Channel, ChannelId, ChannelStatus, Voucher } from "./types";
 import type { VoucherStore } from "./voucher-store";
@@ -268,11 +269,15 @@ export type WatchParameters = {
 export type Watcher = { stop(): Promise<void> };
 
 /**
- * How to reach a deployment as the payee: the client parameters, the voucher store, and acceptance options.
+ * How to reach a deployment as the payee: the client parameters, the voucher store, acceptance options, and
+ * optionally the submitter that sends the payee's claims and closes.
  *
  * @example
  * ```ts
  * const payee = new PayeeClient({ address, runner: wallet, store: await FileVoucherStore.open({ path }) });
+ * // Claims that must land before a close deadline: fee bumping, confirmations, a second endpoint.
+ * const submitter = new Submitter({ signer: wallet, rpc: [primaryUrl, secondaryUrl], decodeRevert: decodeChannelsError });
+ * const onTime = new PayeeClient({ address, runner: provider, payee: wallet.address, store, submitter });
  * ```
  */
 export type PayeeClientParameters = ChannelsClientParameters & {
@@ -291,4 +296,12 @@ export type PayeeClientParameters = ChannelsClientParameters & {
    * the claim margin, so that a close request is always seen in time.
    */
   cacheTtl?: number;
+  /**
+   * Sends `claim`, `close`, `claimMany` and the watcher's claims (docs/micropayments.md §5) instead of the runner,
+   * each with the last second the contract accepts it as its `deadline` (the close request's `closesAt`, or the
+   * grace end of the voucher's rotated-out key). Build it with `decodeRevert: decodeChannelsError`, so that a
+   * refused claim is decoded as this contract's error, and give it a key of its own (or send nothing else from its
+   * key: it counts nonces locally). Its `confirmations` apply to these transactions instead of the client's.
+   */
+  submitter?: TransactionSubmitter;
 };

@@ -2,6 +2,8 @@ import type { PreparedTransaction } from "../core/types";
 import { decodeChannelsError } from "../internal/revert";
 import { connectParameters, type ConnectParameters } from "../deployments";
 import { requireAddress, requireInteger } from "../internal/validate";
+import { requireSubmitter } from "../submitter/prepared";
+import type { TransactionSubmitter } from "../submitter/types";
 import type { VoucherStore } from "./voucher-store";
 import { send } from "./actions/send";
 import { acceptVoucher } from "./actions/payee/acceptVoucher";
@@ -52,6 +54,8 @@ export class PayeeClient extends ChannelsClientBase {
   readonly store: VoucherStore;
   readonly claimMargin: number;
   readonly cacheTtl: number;
+  /** Sends the claims and closes when given; see `PayeeClientParameters.submitter`. */
+  readonly submitter: TransactionSubmitter | undefined;
   readonly #payee: PayeeContext;
 
   constructor(params: PayeeClientParameters) {
@@ -63,6 +67,7 @@ export class PayeeClient extends ChannelsClientBase {
     const native = params.native ?? true;
     const payee = params.payee === undefined ? undefined : requireAddress("payee", params.payee);
     const chain = new PayeeChainView(this.context, this.cacheTtl);
+    this.submitter = requireSubmitter(params.submitter);
     let verifier: Promise<VoucherVerifier> | undefined;
     this.#payee = {
       ...this.context,
@@ -75,6 +80,7 @@ export class PayeeClient extends ChannelsClientBase {
           .then((chainId) => new VoucherVerifier({ chainId, contract: this.address, native }))),
       chain,
       acceptances: new Map(),
+      submitter: this.submitter,
       // The client's own transactions change channel states: their cached states are dropped.
       observe: (events) => {
         for (const event of events) if ("channelId" in event) chain.drop(event.channelId);
@@ -162,12 +168,16 @@ export class PayeeClient extends ChannelsClientBase {
   }
 
   /**
-   * Sends {@link PayeeClient.buildClaim}.
+   * Sends {@link PayeeClient.buildClaim}: from the runner, or through the client's `submitter` with the last second
+   * the contract accepts the voucher as its deadline (then only `overrides.gasLimit` may be set).
    *
    * @throws {ChannelClaimError} `CHANNEL_NOTHING_TO_CLAIM` when the best voucher was already claimed.
+   * @throws {SubmitterError} through a submitter: e.g. `SUBMITTER_DEADLINE_MISSED` when it could not land in time.
    * @example
    * ```ts
    * const { events } = await payee.claim({ channel });
+   * // With new PayeeClient({ ..., submitter }): fee bumping until it lands before the close deadline.
+   * const { receipt } = await payeeWithSubmitter.claim({ channel });
    * ```
    */
   async claim(params: { channel: ChannelRef } & ChannelWriteParameters): Promise<ChannelWriteReturnType> {
@@ -188,7 +198,8 @@ export class PayeeClient extends ChannelsClientBase {
   }
 
   /**
-   * Sends {@link PayeeClient.buildClose}.
+   * Sends {@link PayeeClient.buildClose}: from the runner, or through the client's `submitter` as
+   * {@link PayeeClient.claim} does (its key must then be the payee's).
    *
    * @example
    * ```ts
@@ -234,7 +245,8 @@ export class PayeeClient extends ChannelsClientBase {
 
   /**
    * Sends the transactions of {@link PayeeClient.buildClaimMany}, one after the other (the channels left out are
-   * reported by {@link PayeeClient.planClaimMany}).
+   * reported by {@link PayeeClient.planClaimMany}); through the client's `submitter`, if any, each batch with the
+   * earliest deadline of its channels.
    *
    * @example
    * ```ts
@@ -251,10 +263,12 @@ export class PayeeClient extends ChannelsClientBase {
    * Watches the chain (by polling logs) for `ChannelCloseRequested` and `SignerChanged` on the channels with a
    * stored voucher, and claims with the best voucher at once, then again `margin` seconds before the close or the
    * grace period ends (vouchers accepted meanwhile are claimed too). Other events of those channels refresh the
-   * cached state. Needs a Signer runner to claim.
+   * cached state. Claims through the client's `submitter` when it has one (fee bumping until the claim lands
+   * before its deadline), else needs a Signer runner.
    *
    * @example
    * ```ts
+   * const payee = new PayeeClient({ address, runner: provider, payee: me, store, submitter });
    * const watcher = payee.watch({ onClaim: ({ channelId, reason }) => log(reason, channelId), onError: console.error });
    * // ...
    * await watcher.stop();

@@ -3,6 +3,7 @@ import type { IPaymentChannels } from "../../typechain-types/contracts/interface
 import type { Address, PreparedTransaction, WriteParameters } from "../core/types";
 import { connectParameters, type ConnectParameters } from "../deployments";
 import { decodePaymentChannelsError } from "../internal/revert";
+import type { TransactionSubmitter } from "../submitter/types";
 import type { SignedTypedData } from "../signing/eip712";
 import * as cooperative from "./actions/cooperative";
 import {
@@ -48,6 +49,8 @@ export class PaymentChannelsClient {
   readonly contract: IPaymentChannels;
   readonly fromBlock: number;
   readonly confirmations: number;
+  /** Sends the transactions that must land on time when given; see `PaymentChannelsClientParameters.submitter`. */
+  readonly submitter: TransactionSubmitter | undefined;
   readonly #context: PaymentChannelsContext;
 
   constructor(params: P.PaymentChannelsClientParameters) {
@@ -57,6 +60,7 @@ export class PaymentChannelsClient {
     this.contract = this.#context.contract;
     this.fromBlock = this.#context.fromBlock;
     this.confirmations = this.#context.confirmations;
+    this.submitter = this.#context.submitter;
   }
 
   /**
@@ -225,7 +229,18 @@ export class PaymentChannelsClient {
     return dispute.buildUpdate(this.#context, params);
   }
 
-  /** Sends {@link PaymentChannelsClient.buildUpdate}. @example `await client.update({ channel, sender: counterparty, proof, signature });` */
+  /**
+   * Sends {@link PaymentChannelsClient.buildUpdate}: from the runner, or through the client's `submitter` by the
+   * channel's `closesAt` (then only `overrides.gasLimit` may be set).
+   *
+   * @throws {SubmitterError} through a submitter: e.g. `SUBMITTER_DEADLINE_MISSED` when it could not land in time.
+   * @example
+   * ```ts
+   * await client.update({ channel, sender: counterparty, proof, signature });
+   * // With new PaymentChannelsClient({ ..., submitter }): fees bumped until it lands by closesAt.
+   * const { receipt } = await clientWithSubmitter.update({ channel, sender: counterparty, proof, signature });
+   * ```
+   */
   update(params: P.UpdateParameters): Promise<P.PaymentChannelWriteReturnType> {
     return dispute.update(this.#context, params);
   }
@@ -235,7 +250,16 @@ export class PaymentChannelsClient {
     return dispute.buildUpdateFor(this.#context, params);
   }
 
-  /** Sends {@link PaymentChannelsClient.buildUpdateFor}. @example `await tower.updateFor({ channel, sender, proof, signature, reward: 0n, rewardSignature });` */
+  /**
+   * Sends {@link PaymentChannelsClient.buildUpdateFor}: from the runner, or through the client's `submitter` by the
+   * channel's `closesAt`.
+   *
+   * @example
+   * ```ts
+   * const tower = new PaymentChannelsClient({ address, runner: provider, submitter });
+   * await tower.updateFor({ channel, sender, proof, signature, reward: 0n, rewardSignature });
+   * ```
+   */
   updateFor(params: P.UpdateForParameters): Promise<P.PaymentChannelWriteReturnType> {
     return dispute.updateFor(this.#context, params);
   }
@@ -245,7 +269,14 @@ export class PaymentChannelsClient {
     return dispute.buildSettle(this.#context, params);
   }
 
-  /** Sends {@link PaymentChannelsClient.buildSettle}. @example `await client.settle({ channel });` */
+  /**
+   * Sends {@link PaymentChannelsClient.buildSettle}: from the runner, or through the client's `submitter`.
+   *
+   * @example
+   * ```ts
+   * await client.settle({ channel }); // through the submitter when the client was given one
+   * ```
+   */
   settle(params: P.SettlePaymentChannelParameters): Promise<P.PaymentChannelWriteReturnType> {
     return dispute.settle(this.#context, params);
   }
@@ -257,9 +288,19 @@ export class PaymentChannelsClient {
     return locks.buildRegisterSecret(this.#context, params);
   }
 
-  /** Sends {@link PaymentChannelsClient.buildRegisterSecret}. @example `await client.registerSecret({ secret });` */
-  registerSecret(params: { secret: string } & WriteParameters): Promise<P.PaymentChannelWriteReturnType> {
-    return send(this.#context, locks.buildRegisterSecret(this.#context, params), params.overrides);
+  /**
+   * Sends {@link PaymentChannelsClient.buildRegisterSecret}: from the runner, or through the client's `submitter`
+   * with `deadline` (unix seconds: the expiry of the locks the secret pays; ignored without a submitter).
+   *
+   * @example
+   * ```ts
+   * await client.registerSecret({ secret, deadline: lock.expiry });
+   * ```
+   */
+  registerSecret(
+    params: { secret: string; deadline?: number } & WriteParameters,
+  ): Promise<P.PaymentChannelWriteReturnType> {
+    return locks.registerSecret(this.#context, params);
   }
 
   /** The `registerSecrets` call. @example `const request = client.buildRegisterSecrets({ secrets });` */
@@ -267,9 +308,19 @@ export class PaymentChannelsClient {
     return locks.buildRegisterSecrets(this.#context, params);
   }
 
-  /** Sends {@link PaymentChannelsClient.buildRegisterSecrets}. @example `await client.registerSecrets({ secrets: [a, b] });` */
-  registerSecrets(params: { secrets: readonly string[] } & WriteParameters): Promise<P.PaymentChannelWriteReturnType> {
-    return send(this.#context, locks.buildRegisterSecrets(this.#context, params), params.overrides);
+  /**
+   * Sends {@link PaymentChannelsClient.buildRegisterSecrets}: from the runner, or through the client's `submitter`
+   * with `deadline` (the earliest expiry of the locks the secrets pay; ignored without a submitter).
+   *
+   * @example
+   * ```ts
+   * await client.registerSecrets({ secrets: [a, b], deadline: Math.min(lockA.expiry, lockB.expiry) });
+   * ```
+   */
+  registerSecrets(
+    params: { secrets: readonly string[]; deadline?: number } & WriteParameters,
+  ): Promise<P.PaymentChannelWriteReturnType> {
+    return locks.registerSecrets(this.#context, params);
   }
 
   /** The `unlock` call (pending locks rebuilt from events unless given). @example `const request = await client.buildUnlock({ channel, sender, locks });` */
@@ -277,7 +328,14 @@ export class PaymentChannelsClient {
     return locks.buildUnlock(this.#context, params);
   }
 
-  /** Sends {@link PaymentChannelsClient.buildUnlock}. @example `await client.unlock({ channel, sender: channel.participant1, locks });` */
+  /**
+   * Sends {@link PaymentChannelsClient.buildUnlock}: from the runner, or through the client's `submitter`.
+   *
+   * @example
+   * ```ts
+   * await client.unlock({ channel, sender: channel.participant1, locks });
+   * ```
+   */
   unlock(params: P.UnlockParameters): Promise<P.PaymentChannelWriteReturnType> {
     return locks.unlock(this.#context, params);
   }

@@ -1,6 +1,7 @@
 // The parameter and return types of PaymentChannelsClient's methods.
 import type { ContractRunner, TransactionReceipt } from "ethers";
 import type { Address, PreparedTransaction, WriteParameters } from "../core/types";
+import type { TransactionSubmitter } from "../submitter/types";
 import type { PaymentChannelEvent } from "./events";
 import type {
   BalanceProof,
@@ -18,6 +19,8 @@ import type {
  * @example
  * ```ts
  * const params: PaymentChannelsClientParameters = { address: PAYMENT_CHANNELS, runner: wallet, fromBlock: 21_000_000 };
+ * // The transactions that must land on time (update, updateFor, settle, unlock, registerSecret) through a submitter:
+ * const tower: PaymentChannelsClientParameters = { address: PAYMENT_CHANNELS, runner: provider, submitter };
  * ```
  */
 export type PaymentChannelsClientParameters = {
@@ -29,6 +32,14 @@ export type PaymentChannelsClientParameters = {
   fromBlock?: number;
   /** Confirmations each sending method waits for. Default 1. */
   confirmations?: number;
+  /**
+   * Sends `update`, `updateFor`, `settle`, `unlock`, `registerSecret` and `registerSecrets` instead of the runner
+   * (docs/payment-channels.md §8.8): `update` and `updateFor` with the channel's `closesAt` as the deadline,
+   * `registerSecret(s)` with the `deadline` given to them (the expiry of the locks the secret pays). The other
+   * methods still send from the runner: give the submitter a key of its own, or send nothing else from its key (it
+   * counts nonces locally). Its `confirmations` apply to these transactions instead of the client's.
+   */
+  submitter?: TransactionSubmitter;
 };
 
 /**

@@ -1,19 +1,20 @@
 // The unilateral path (rules PC-U1..U3, PC-S1): a participant closes with its incoming proof, the receiver of a
 // direction (or a watchtower it authorised) answers with newer proofs, anyone settles after the challenge period.
 // `update`, `updateFor` and `settle` take the record the slot commits to; omitted, it is rebuilt from events.
-import { ZeroHash } from "ethers";
+import { ZeroHash, toNumber } from "ethers";
 import type { Address, PreparedTransaction } from "../../core/types";
 import { requireAddress, requireBigInt, requireHex, requireThat } from "../../internal/validate";
 import { channelTuple, normalizeBalanceProof, recordTuple } from "../hashing";
 import type {
   ClosePaymentChannelParameters,
+  PaymentChannelRef,
   PaymentChannelWriteReturnType,
   SettlePaymentChannelParameters,
   UpdateForParameters,
   UpdateParameters,
 } from "../parameters";
-import type { BalanceProof, PaymentChannel } from "../types";
-import { encodeCall, resolveChannel, send, type PaymentChannelsContext } from "./context";
+import { PaymentChannelStatus, type BalanceProof, type PaymentChannel } from "../types";
+import { encodeCall, resolveChannel, send, sendOnTime, type PaymentChannelsContext } from "./context";
 import { currentRecord } from "./read";
 
 const NO_PROOF: BalanceProof = { nonce: 0n, transferred: 0n, locked: 0n, locksRoot: ZeroHash };
@@ -76,12 +77,17 @@ export async function buildUpdate(
   ]);
 }
 
-/** Sends {@link buildUpdate}. */
+/** Sends {@link buildUpdate}; through the client's submitter, if any, by the channel's `closesAt`. */
 export async function update(
   context: PaymentChannelsContext,
   params: UpdateParameters,
 ): Promise<PaymentChannelWriteReturnType> {
-  return send(context, await buildUpdate(context, params), params.overrides);
+  return sendOnTime(context, {
+    request: await buildUpdate(context, params),
+    overrides: params.overrides,
+    label: `update ${(await resolveChannel(context, params.channel)).channelId}`,
+    deadline: () => closesAtOf(context, params.channel),
+  });
 }
 
 /** `updateFor(channel, record, sender, proof, signature, reward, rewardSignature)`: a watchtower's update. */
@@ -103,12 +109,17 @@ export async function buildUpdateFor(
   ]);
 }
 
-/** Sends {@link buildUpdateFor}. */
+/** Sends {@link buildUpdateFor}; through the client's submitter, if any, by the channel's `closesAt`. */
 export async function updateFor(
   context: PaymentChannelsContext,
   params: UpdateForParameters,
 ): Promise<PaymentChannelWriteReturnType> {
-  return send(context, await buildUpdateFor(context, params), params.overrides);
+  return sendOnTime(context, {
+    request: await buildUpdateFor(context, params),
+    overrides: params.overrides,
+    label: `updateFor ${(await resolveChannel(context, params.channel)).channelId}`,
+    deadline: () => closesAtOf(context, params.channel),
+  });
 }
 
 /** `settle(channel, record)`. */
@@ -121,10 +132,25 @@ export async function buildSettle(
   return encodeCall(context, "settle", [channelTuple(channel), recordTuple(record)]);
 }
 
-/** Sends {@link buildSettle}. */
+/** Sends {@link buildSettle}; through the client's submitter, if any (settling has no deadline). */
 export async function settle(
   context: PaymentChannelsContext,
   params: SettlePaymentChannelParameters,
 ): Promise<PaymentChannelWriteReturnType> {
-  return send(context, await buildSettle(context, params), params.overrides);
+  return sendOnTime(context, {
+    request: await buildSettle(context, params),
+    overrides: params.overrides,
+    label: `settle ${(await resolveChannel(context, params.channel)).channelId}`,
+  });
+}
+
+/**
+ * The last second at which `update` and `updateFor` are accepted: the closed channel's `closesAt` (PC-U3). Undefined
+ * for a channel not `Closed`, so that the submitter's estimate reports the contract's own error rather than a
+ * missed deadline.
+ */
+async function closesAtOf(context: PaymentChannelsContext, ref: PaymentChannelRef): Promise<number | undefined> {
+  const { channelId } = await resolveChannel(context, ref);
+  const info = await context.tx.guard(() => context.contract.channelInfo(channelId));
+  return toNumber(info.status) === PaymentChannelStatus.Closed ? toNumber(info.closesAt) : undefined;
 }

@@ -1,11 +1,11 @@
 // Hash locks after settlement (rules PC-L1..L3), session keys (§7) and pull-payment credits.
 import { Wallet, ZeroAddress } from "ethers";
 import type { Address, PreparedTransaction, WriteParameters } from "../../core/types";
-import { requireAddress, requireHex, requireThat } from "../../internal/validate";
+import { requireAddress, requireHex, requireInteger, requireThat } from "../../internal/validate";
 import { channelTuple, normalizeLock, normalizePendingLocks, pendingTuple } from "../hashing";
 import type { PaymentChannelRef, PaymentChannelWriteReturnType, UnlockParameters } from "../parameters";
-import { PaymentChannelStatus } from "../types";
-import { encodeCall, resolveChannel, send, type PaymentChannelsContext } from "./context";
+import { PAYMENT_CHANNEL_LIMITS, PaymentChannelStatus } from "../types";
+import { encodeCall, resolveChannel, send, sendOnTime, type PaymentChannelsContext } from "./context";
 import { getChannel } from "./read";
 
 /** `registerSecret(secret)`: reveals a 32-byte secret on-chain, now. */
@@ -23,6 +23,41 @@ export function buildRegisterSecrets(
 ): PreparedTransaction {
   requireThat(Array.isArray(secrets) && secrets.length > 0, "secrets", secrets, "must be a non-empty array");
   return encodeCall(context, "registerSecrets", [secrets.map((s, i) => requireHex(`secrets[${i}]`, s, 32))]);
+}
+
+/**
+ * Sends {@link buildRegisterSecret}; through the client's submitter, if any, by `deadline` (the expiry of the locks
+ * the secret pays: a secret registered after it pays nothing, PC-L2).
+ */
+export async function registerSecret(
+  context: PaymentChannelsContext,
+  params: { secret: string; deadline?: number } & WriteParameters,
+): Promise<PaymentChannelWriteReturnType> {
+  return sendOnTime(context, {
+    request: buildRegisterSecret(context, params),
+    overrides: params.overrides,
+    label: "registerSecret",
+    deadline: async () => deadlineOf(params.deadline),
+  });
+}
+
+/** Sends {@link buildRegisterSecrets}; through the client's submitter, if any, by `deadline` (the earliest expiry). */
+export async function registerSecrets(
+  context: PaymentChannelsContext,
+  params: { secrets: readonly string[]; deadline?: number } & WriteParameters,
+): Promise<PaymentChannelWriteReturnType> {
+  return sendOnTime(context, {
+    request: buildRegisterSecrets(context, params),
+    overrides: params.overrides,
+    label: `registerSecrets (${params.secrets.length})`,
+    deadline: async () => deadlineOf(params.deadline),
+  });
+}
+
+function deadlineOf(deadline: number | undefined): number | undefined {
+  return deadline === undefined
+    ? undefined
+    : requireInteger("deadline", deadline, 0, PAYMENT_CHANNEL_LIMITS.lockExpiryMax);
 }
 
 /** `unlock(channel, sender, locks, pending)`; `pending` defaults to the one rebuilt from the channel's events. */
@@ -54,12 +89,16 @@ export async function buildUnlock(
   ]);
 }
 
-/** Sends {@link buildUnlock}. */
+/** Sends {@link buildUnlock}; through the client's submitter, if any (unlocking has no deadline). */
 export async function unlock(
   context: PaymentChannelsContext,
   params: UnlockParameters,
 ): Promise<PaymentChannelWriteReturnType> {
-  return send(context, await buildUnlock(context, params), params.overrides);
+  return sendOnTime(context, {
+    request: await buildUnlock(context, params),
+    overrides: params.overrides,
+    label: `unlock ${(await resolveChannel(context, params.channel)).channelId}`,
+  });
 }
 
 /** `setSessionKey(channel, key)`: the caller's new key (`ZeroAddress` revokes); the previous one keeps its grace. */

@@ -2,7 +2,7 @@
 // not a participant's, proofs that are forged, stale or of another channel (nothing stored), quotas (429), oversized
 // (413) and malformed (400) bodies. Every refusal reaches the client as a typed WatchtowerError.
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { type Signer } from "ethers";
 import {
   WatchtowerClient,
@@ -130,7 +130,8 @@ describe("Watchtower HTTP API: refusals (PC-E6)", function () {
       channel: f.channel,
       balance1: 1_000n,
       balance2: 500n,
-      expiry: BigInt(Math.floor(Date.now() / 1000) + 600),
+      // The contract judges the expiry by the chain's clock, which earlier test files may have moved ahead.
+      expiry: BigInt((await time.latest()) + 600),
     };
     const { signature: signature2 } = await f.client(f.bob).signCooperativeClose(terms);
     await f.client(f.alice).cooperativeClose({ ...terms, signature2 });

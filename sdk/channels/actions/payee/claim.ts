@@ -3,8 +3,8 @@ import type { PreparedTransaction } from "../../../core/types";
 import type { ChannelRef, ChannelWriteParameters, ChannelWriteReturnType } from "../../parameters";
 import { encodeCall } from "../context";
 import { resolveChannel } from "../resolveChannel";
-import { send } from "../send";
 import type { PayeeContext } from "./context";
+import { claimDeadline, sendOnTime } from "./submit";
 
 /** `claim(channel, amount, signature)` with the channel's best stored voucher. */
 export async function buildClaim(
@@ -19,10 +19,17 @@ export async function buildClaim(
   return encodeCall(context, "claim", [terms, best.amount, best.signature]);
 }
 
-/** Sends {@link buildClaim}. */
+/** Sends {@link buildClaim}: through the client's submitter, if any, with the voucher's last valid second. */
 export async function claim(
   context: PayeeContext,
   params: { channel: ChannelRef } & ChannelWriteParameters,
 ): Promise<ChannelWriteReturnType> {
-  return send(context, { request: await buildClaim(context, params), overrides: params.overrides });
+  const request = await buildClaim(context, params);
+  const { channelId } = await resolveChannel(context, params.channel);
+  return sendOnTime(context, {
+    request,
+    overrides: params.overrides,
+    label: `claim ${channelId}`,
+    deadline: () => claimDeadline(context, channelId),
+  });
 }

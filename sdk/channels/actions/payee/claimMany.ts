@@ -15,9 +15,9 @@ import type {
 import { ChannelStatus, type Channel, type ChannelId, type Voucher } from "../../types";
 import { encodeCall } from "../context";
 import { resolveChannel } from "../resolveChannel";
-import { send } from "../send";
 import { isAuthorizedAt, walletAccepts } from "./checks";
 import type { PayeeContext } from "./context";
+import { claimDeadline, sendOnTime } from "./submit";
 
 /**
  * The `claimMany(payee, token, claims)` transactions for the best vouchers of `channels`, one per token, and the
@@ -81,14 +81,24 @@ export async function buildClaimMany(context: PayeeContext, params: ClaimManyPar
   return (await planClaimMany(context, params)).batches;
 }
 
-/** Sends the batches of {@link planClaimMany}, one after the other. */
+/**
+ * Sends the batches of {@link planClaimMany}, one after the other. Through the client's submitter, if any, a batch's
+ * deadline is the earliest of its channels': one claim refused would revert the whole batch (M-C3).
+ */
 export async function claimMany(
   context: PayeeContext,
   params: ClaimManyParameters & ChannelWriteParameters,
 ): Promise<ChannelWriteReturnType[]> {
   const results: ChannelWriteReturnType[] = [];
-  for (const { to, data, value } of await buildClaimMany(context, params)) {
-    results.push(await send(context, { request: { to, data, value }, overrides: params.overrides }));
+  for (const { to, data, value, token, channelIds } of await buildClaimMany(context, params)) {
+    const deadline = async () => {
+      const each = await Promise.all(channelIds.map((channelId) => claimDeadline(context, channelId)));
+      const known = each.filter((at): at is number => at !== undefined);
+      return known.length === 0 ? undefined : Math.min(...known);
+    };
+    const request = { to, data, value };
+    const label = `claimMany ${token} (${channelIds.length})`;
+    results.push(await sendOnTime(context, { request, overrides: params.overrides, label, deadline }));
   }
   return results;
 }

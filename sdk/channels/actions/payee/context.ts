@@ -1,4 +1,5 @@
 import type { Address } from "../../../core/types";
+import type { TransactionSubmitter } from "../../../submitter/types";
 import type { VoucherStore } from "../../voucher-store";
 import type { ChannelId } from "../../types";
 import type { VoucherVerifier } from "../../verifier";
@@ -17,4 +18,6 @@ export type PayeeContext = ChannelsContext & {
   readonly chain: PayeeChainView;
   /** Per channel, the tail of the acceptances in progress: each waits for the one before it. */
   readonly acceptances: Map<ChannelId, Promise<unknown>>;
+  /** Sends the claims and closes when given (`PayeeClientParameters.submitter`); else the runner does. */
+  readonly submitter?: TransactionSubmitter;
 };
