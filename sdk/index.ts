@@ -258,22 +258,6 @@ export type {
   UpdateParameters,
 } from "./payment-channels/parameters";
 
-// ------------------------------------------------------------------ peer transport (payment channel engine)
-export {
-  WebSocketTransport,
-  type WebSocketConstructor,
-  type WebSocketTransportParameters,
-} from "./transport/websocket";
-export type { WebSocketLike } from "./transport/connection";
-export type { PeerSessionKeys } from "./transport/handshake";
-// ------------------------------------------------------------------ watchtower client (PC-E6)
-export { WatchtowerClient, type SubmitProofParameters, type WatchtowerClientParameters } from "./watchtower/client";
-export {
-  WATCHTOWER_REGISTRATION_TYPES,
-  buildWatchtowerRegistrationTypedData,
-  type WatchtowerRegistration,
-} from "./watchtower/messages";
-export { WATCHTOWER_HTTP_STATUS, WatchtowerError, type WatchtowerErrorCode } from "./errors/watchtower";
 // ------------------------------------------------------------------ payment channel engine (docs/payment-channels.md §8)
 export { ChannelPeer } from "./payment-channels/engine/peer";
 export { Hub, type HubParameters, type HubRoute } from "./payment-channels/engine/hub";
@@ -294,6 +278,22 @@ export type {
 export { MemoryTransport, type MemoryTransportFaults } from "./transport/memory";
 export { MemoryPeerStore } from "./store/memory-peer";
 export { PeerMessageError, PeerRequestError } from "./errors/peer";
+// ------------------------------------------------------------------ peer transport (payment channel engine)
+export {
+  WebSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketTransportParameters,
+} from "./transport/websocket";
+export type { WebSocketLike } from "./transport/connection";
+export type { PeerSessionKeys } from "./transport/handshake";
+// ------------------------------------------------------------------ watchtower client (PC-E6)
+export { WatchtowerClient, type SubmitProofParameters, type WatchtowerClientParameters } from "./watchtower/client";
+export {
+  WATCHTOWER_REGISTRATION_TYPES,
+  buildWatchtowerRegistrationTypedData,
+  type WatchtowerRegistration,
+} from "./watchtower/messages";
+export { WATCHTOWER_HTTP_STATUS, WatchtowerError, type WatchtowerErrorCode } from "./errors/watchtower";
 
 // ------------------------------------------------------------------ signing
 export {

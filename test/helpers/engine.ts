@@ -3,7 +3,14 @@
 // clock that follows the chain's time.
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Wallet } from "ethers";
-import { ChannelPeer, MemoryPeerStore, MemoryTransport, type PaymentChannel, type PeerMessageError } from "../../sdk";
+import {
+  ChannelPeer,
+  MemoryPeerStore,
+  MemoryTransport,
+  type PaymentChannel,
+  type PeerMessageError,
+  type PeerStore,
+} from "../../sdk";
 import type { ChannelPeerParameters } from "../../sdk/payment-channels/engine/options";
 import { HOUR, paymentChannelsFixture, type PaymentChannelsFixture } from "./payment-channels-sdk";
 
@@ -37,24 +44,24 @@ export class ChainClock {
   }
 }
 
-export type PeerSide = {
+export type PeerSide<S extends PeerStore = MemoryPeerStore> = {
   peer: ChannelPeer;
-  store: MemoryPeerStore;
+  store: S;
   transport: MemoryTransport;
   refused: PeerMessageError[];
   params: ChannelPeerParameters;
 };
 
 /** Builds, and starts, a peer for `self` with its key, store and transport end. */
-export async function startPeer(params: {
+export async function startPeer<S extends PeerStore = MemoryPeerStore>(params: {
   f: PaymentChannelsFixture;
   channel: PaymentChannel;
   who: "alice" | "bob";
-  store: MemoryPeerStore;
+  store: S;
   transport: MemoryTransport;
   clock: ChainClock;
   options?: Partial<ChannelPeerParameters>;
-}): Promise<PeerSide> {
+}): Promise<PeerSide<S>> {
   const { f, who } = params;
   const account = who === "alice" ? f.alice : f.bob;
   const key: Wallet = who === "alice" ? f.aliceKey : f.bobKey;
