@@ -249,7 +249,8 @@ async function main(): Promise<void> {
   console.log(
     `\nlatency of one payment (pay() → acknowledged), Ann → Ben paced at ${fmt(PACED_RATE)}/s for ${PACED_SECONDS} s ` +
       `(${fmt(p.payments)} payments, achieved ${fmt(rate(paced))}/s): p50 ${p.p50.toFixed(2)} ms, ` +
-      `p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms, mean ${p.mean.toFixed(2)} ms`,
+      `p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms, mean ${p.mean.toFixed(2)} ms; ` +
+      `${paced.syncsPerPayment.toFixed(2)} fsyncs and ${paced.cpuMsPerPayment.toFixed(3)} CPU ms per payment (both)`,
   );
 
   // Every payment counted exactly once: the sender's proof, the receiver's, live and after replaying each log.
