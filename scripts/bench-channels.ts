@@ -11,7 +11,8 @@
 // Speed is printed, never asserted; the run fails only if the peers' balances disagree with the payments made.
 //
 // Environment: BENCH_PAYMENTS (per direction, default 20,000), BENCH_WARMUP (2,000), BENCH_NAIVE_SECONDS (3),
-// BENCH_PACED_RATE (1,000), BENCH_PACED_SECONDS (3), BENCH_CPU_PROF (a directory: the peers write --cpu-prof there).
+// BENCH_PACED_RATE (1,000), BENCH_PACED_SECONDS (3), BENCH_CPU_PROF (a directory: the peers write --cpu-prof there),
+// BENCH_VERIFY_EVERY=1 (the receivers check every proof's signature, not only the last of each frame).
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -28,6 +29,7 @@ const NAIVE_SECONDS = Number(process.env.BENCH_NAIVE_SECONDS ?? 3);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 1_000);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 3);
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+const VERIFY_EVERY = process.env.BENCH_VERIFY_EVERY === "1";
 const TARGET = 5_000;
 /** A hung peer must not hang the run (or CI): everything is torn down after this. */
 const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 180_000);
@@ -152,7 +154,14 @@ async function main(): Promise<void> {
   await clientOf(ben).deposit({ channel, participant: ben.address, amount: parseEther("1") });
   provider.destroy();
 
-  const common = { rpc: anvil.url, chainId: String(anvil.chainId), contract: address, fromBlock, channel };
+  const common = {
+    rpc: anvil.url,
+    chainId: String(anvil.chainId),
+    contract: address,
+    fromBlock,
+    channel,
+    verifyEvery: VERIFY_EVERY,
+  };
   const benPeer = new Peer("Ben", {
     ...common,
     role: "ben",
@@ -215,7 +224,10 @@ async function main(): Promise<void> {
       `\nnode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average (1/5/15 min) ` +
       `at start ${loadAtStart}, at end ${load()}` +
       `\neach payment signed by its sender inside the timed window; counted once the receiver stored it durably and ` +
-      `acknowledged it; receiver checks every proof, and the signature of the last proof of each frame (engine default)\n`,
+      `acknowledged it; the receiver checks every proof, and ` +
+      (VERIFY_EVERY
+        ? "every proof's signature (BENCH_VERIFY_EVERY=1)\n"
+        : "the signature of the last proof of each frame (the engine's default; BENCH_VERIFY_EVERY=1 checks each)\n"),
   );
   const header = [
     "run".padEnd(32),

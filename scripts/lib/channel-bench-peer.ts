@@ -23,6 +23,8 @@ export type PeerInit = {
   dir: string;
   /** Ann only: Ben's server. */
   url?: string;
+  /** Check the signature of every incoming proof, not only the last of each frame (the engine's default). */
+  verifyEvery: boolean;
 };
 
 /** The parent's commands after `init`; each is answered by a `done` with the same id. */
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
       store,
       transport,
       window,
+      verifyEvery: init.verifyEvery,
     });
     peer.on("failed", (error) => {
       console.error(`${init.role}: the peer failed`, error);
