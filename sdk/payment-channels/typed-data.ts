@@ -7,6 +7,8 @@ import {
   SigningKey,
   ZeroAddress,
   dataLength,
+  getAddress,
+  getBytes,
   keccak256,
   recoverAddress,
   toUtf8Bytes,
@@ -16,6 +18,7 @@ import {
 } from "ethers";
 import { IERC1271__factory } from "../../typechain-types/factories/@openzeppelin/contracts/interfaces/IERC1271__factory";
 import type { Address } from "../core/types";
+import { loadNativeSecp256k1 } from "../internal/secp256k1";
 import { requireAddress, requireBigInt, requireHex } from "../internal/validate";
 import { hashTypedData, signTypedData, type SignedTypedData, type TypedData } from "../signing/eip712";
 import { normalizeBalanceProof } from "./hashing";
@@ -270,6 +273,13 @@ export function recoverPaymentChannelSigner({
       return undefined;
     }
     if (s > HALF_N || s === 0n || BigInt(r) === 0n || (v !== 27 && v !== 28)) return undefined;
+    const native = loadNativeSecp256k1();
+    if (native !== null) {
+      // libsecp256k1 when installed (Node): the same signer, at a fraction of ethers' pure-JS cost per recovery.
+      const rs = getBytes(r + s.toString(16).padStart(64, "0"));
+      const publicKey = native.ecdsaRecover(rs, v - 27, getBytes(digest), false, new Uint8Array(65));
+      return getAddress("0x" + keccak256(publicKey.subarray(1)).slice(26)) as Address;
+    }
     return recoverAddress(digest, Signature.from({ r, s: "0x" + s.toString(16).padStart(64, "0"), v }));
   } catch {
     return undefined;

@@ -4,6 +4,8 @@
 import { getBytes, id, keccak256, SigningKey, TypedDataEncoder, ZeroHash, type Signer } from "ethers";
 import type { Address } from "../../core/types";
 import { PeerMessageError } from "../../errors/peer";
+import { bytesToHex } from "../../internal/bytes";
+import { loadNativeSecp256k1, type NativeSecp256k1 } from "../../internal/secp256k1";
 import { paymentChannelsDomain, signPaymentChannelMessage } from "../typed-data";
 import { locksRootOf, secretHash as sha256Of } from "../hashing";
 import { PAYMENT_CHANNEL_LIMITS, type BalanceProof, type Lock, type PaymentChannelId } from "../types";
@@ -217,6 +219,8 @@ export class ProofSigner {
   readonly #struct = new Uint8Array(192);
   readonly #outer = new Uint8Array(66);
   readonly #key: SigningKey | undefined;
+  /** libsecp256k1 when installed (Node): the same RFC 6979, low-s signature as ethers' at a fraction of the cost. */
+  readonly #native: { lib: NativeSecp256k1; key: Uint8Array } | undefined;
   readonly #signer: Signer | undefined;
   readonly #deployment: { chainId: bigint; contract: Address };
   readonly #channelId: PaymentChannelId;
@@ -236,6 +240,8 @@ export class ProofSigner {
       if (key instanceof SigningKey) this.#key = key;
       else this.#signer = signer.signer;
     }
+    const lib = this.#key === undefined ? null : loadNativeSecp256k1();
+    if (lib !== null) this.#native = { lib, key: getBytes(this.#key!.privateKey) };
   }
 
   /**
@@ -254,6 +260,10 @@ export class ProofSigner {
 
   /** The signature of a proof, synchronously when the key is local. */
   sign(proof: BalanceProof): string | Promise<string> {
+    if (this.#native !== undefined) {
+      const { signature, recid } = this.#native.lib.ecdsaSign(getBytes(this.digest(proof)), this.#native.key);
+      return bytesToHex(signature) + (27 + recid).toString(16);
+    }
     if (this.#key !== undefined) return this.#key.sign(this.digest(proof)).serialized;
     if (this.#signer === undefined) throw new Error("ProofSigner has no signer");
     return signPaymentChannelMessage({
