@@ -35,7 +35,14 @@ class PeerProcess {
     readonly url: string | undefined,
   ) {
     child.on("message", (answer: Answer) => this.#waiting.get(answer.id)?.(answer));
+    // A process that is gone answers nothing more: every command still waiting fails instead of hanging.
+    child.once("exit", (code, signal) => {
+      this.#exited = true;
+      for (const [id, answer] of this.#waiting) answer({ id, ok: false, error: `exited (${signal ?? code})` });
+    });
   }
+
+  #exited = false;
 
   static start(config: PeerConfig): Promise<PeerProcess> {
     const child = fork(join(__dirname, "channel-peer.ts"), [], {
@@ -53,6 +60,7 @@ class PeerProcess {
   }
 
   async run(command: Record<string, unknown> & { cmd: Command["cmd"] }): Promise<Record<string, string>> {
+    if (this.#exited) throw new Error(`${this.name}: ${command.cmd} failed: the process has exited`);
     const id = ++this.#next;
     const answer = await new Promise<Answer>((resolve) => {
       this.#waiting.set(id, resolve);
@@ -63,16 +71,22 @@ class PeerProcess {
     return answer.result!;
   }
 
-  /** Goes offline at once: no goodbye, no flush (kill -9). */
-  kill(): void {
+  /** Goes offline at once: no goodbye, no flush (kill -9); resolves once the process is gone. */
+  async kill(): Promise<void> {
+    if (this.#exited) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
     this.child.kill("SIGKILL");
+    await exited;
   }
 
+  /** Stops the peer cleanly (its logs closed); one that does not answer within 10 s is killed. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (this.#exited) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    await this.run({ cmd: "stop" });
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
+    await this.run({ cmd: "stop" }).catch(() => this.child.kill("SIGKILL"));
     await exited;
+    clearTimeout(timer);
   }
 }
 
@@ -223,7 +237,7 @@ export async function channelNetwork(funder: Signer, deployment: { address: stri
     ];
     const before = await ethBalances(peers);
     await Ben.run({ cmd: "syncWatchtower" });
-    Ben.kill();
+    await Ben.kill();
     const annClose = await Ann.run({ cmd: "close", channel: "annBen" });
     gasUsed(BigInt(annClose.gasUsed), "Ann's unilateral close");
     step(
@@ -260,8 +274,14 @@ export async function channelNetwork(funder: Signer, deployment: { address: stri
         "Ann's close won her nothing",
     );
   } finally {
-    await Promise.all(processes.map((p) => p.stop().catch(() => p.kill())));
-    tower?.kill("SIGTERM");
+    await Promise.all(processes.map((p) => p.stop()));
+    if (tower !== undefined && tower.exitCode === null && tower.signalCode === null) {
+      const exited = new Promise((resolve) => tower!.once("exit", resolve));
+      const timer = setTimeout(() => tower!.kill("SIGKILL"), 10_000);
+      tower.kill("SIGTERM");
+      await exited;
+      clearTimeout(timer);
+    }
     await rpc.close();
     await rm(dataDir, { recursive: true, force: true });
   }
