@@ -28,6 +28,13 @@ const MAX_BASE_FEE = 10n ** 15n;
 
 type Sent = { type: "sent"; nonce: number; hash: string; attempt: number; label?: string; maxFeePerGas: string };
 
+// Every watchtower process this test started and has not seen exit: killed when the test process exits, however it
+// exits (they are detached, in their own process groups, so nothing else would stop them).
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) process.kill(-child.pid!, "SIGKILL");
+});
+
 /** One run of the watchtower process: its output lines as they come, its URL once it listens. */
 class TowerProcess {
   readonly lines: string[] = [];
@@ -51,7 +58,13 @@ class TowerProcess {
     };
     this.child.stdout!.on("data", take);
     this.child.stderr!.on("data", (d: Buffer) => this.lines.push(`stderr: ${d.toString().trim()}`));
-    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+    running.add(this.child);
+    this.exited = new Promise((resolve) =>
+      this.child.once("exit", () => {
+        running.delete(this.child);
+        resolve();
+      }),
+    );
   }
 
   async url(): Promise<string> {
@@ -87,6 +100,8 @@ class TowerProcess {
   }
 }
 
+// The three tests run in order on one node and one --data dir: the second SIGKILLs the process the first started and
+// restarts it, the third kills the primary endpoint under the restarted one.
 describe("Watchtower process against anvil, automine off, rising base fee (PC-E6, PC-E7; test/integration)", function () {
   this.timeout(120_000);
   let node: Anvil;
