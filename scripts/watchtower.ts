@@ -3,15 +3,24 @@
 //   WATCHTOWER_KEY=0x… npm run watchtower -- --port 8546 --rpc http://127.0.0.1:8545 --key env:WATCHTOWER_KEY \
 //     --data ./watchtower-data [--contract 0x…] [--from-block N] [--safety-margin 600] [--poll 4000]
 //
-// Every flag also reads from the environment (WATCHTOWER_PORT, WATCHTOWER_RPC, ...). The key is only ever taken from
-// the environment (`env:NAME`), never from the command line, where `ps` would show it. It prints what it does.
+// Every flag but --key also reads from the environment (WATCHTOWER_PORT, WATCHTOWER_RPC, ...): WATCHTOWER_KEY holds
+// the key itself, not a --key value. The key is only ever taken from the environment (`env:NAME`), never from the
+// command line, where `ps` would show it. Reads and sends both fail over to --rpc2 when given. It prints what it does.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { JsonRpcProvider, Wallet } from "ethers";
+import {
+  JsonRpcApiProvider,
+  Network,
+  Wallet,
+  type JsonRpcError,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+} from "ethers";
 import { Submitter, getDeployment } from "../sdk";
 import { FilePeerStore, WatchtowerServer } from "../sdk/node";
 import type { PeerStore } from "../sdk/payment-channels/engine/types";
+import { FailoverRpc, RpcResponseError } from "../sdk/submitter/rpc";
 import type { TransactionSubmitter } from "../sdk/submitter/types";
 
 const FLAGS = {
@@ -37,7 +46,7 @@ type Options = { [K in keyof typeof FLAGS]: string | undefined };
 function options(): Options {
   const { values } = parseArgs({ options: FLAGS, strict: true });
   const read = (name: keyof typeof FLAGS): string | undefined => {
-    // WATCHTOWER_KEY is the key itself (named by --key env:WATCHTOWER_KEY), never a setting of --key.
+    // WATCHTOWER_KEY is where the key itself lives (the default `env:WATCHTOWER_KEY`), so it is no --key value.
     const env = name === "key" ? undefined : process.env[`WATCHTOWER_${name.toUpperCase().replace(/-/g, "_")}`];
     return process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`))
       ? values[name]
@@ -86,12 +95,56 @@ function createSubmitter({ wallet, o }: { wallet: Wallet; o: Options }): Transac
   });
 }
 
+/**
+ * The watchtower's reads (blocks, logs, channel state) through the same failover as the submitter's sends: with only
+ * the submitter failing over, a dead primary would leave the process blind to the very close it must answer.
+ */
+class FailoverProvider extends JsonRpcApiProvider {
+  readonly #rpc: FailoverRpc;
+
+  private constructor(rpc: FailoverRpc, network: Network) {
+    super(network, { staticNetwork: network, batchMaxCount: 1 });
+    this.#rpc = rpc;
+  }
+
+  static async connect({ urls }: { urls: readonly string[] }): Promise<FailoverProvider> {
+    const rpc = new FailoverRpc({
+      endpoints: urls,
+      timeoutMs: 10_000,
+      failbackAfterMs: 30_000,
+      onSwitch: ({ from, to, reason }) =>
+        console.log(`${new Date().toISOString()} reads: ${from} -> ${to} (${reason})`),
+    });
+    return new FailoverProvider(rpc, Network.from(await rpc.chainId()));
+  }
+
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {
+    const calls = Array.isArray(payload) ? payload : [payload];
+    return Promise.all(
+      calls.map(async ({ id, method, params }) => {
+        try {
+          return { id, result: await this.#rpc.call(method, params as unknown[]) };
+        } catch (err) {
+          // The node's verdict (a revert...) goes back as a JSON-RPC error; no endpoint answering stays a throw.
+          if (!(err instanceof RpcResponseError)) throw err;
+          return { id, error: { code: err.code, message: err.message, data: err.data } };
+        }
+      }),
+    );
+  }
+
+  override destroy(): void {
+    this.#rpc.destroy();
+    super.destroy();
+  }
+}
+
 const jsonSafe = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 async function main(): Promise<void> {
   const o = options();
   if (o.rpc === undefined) throw new Error("--rpc (or WATCHTOWER_RPC) is required");
-  const provider = new JsonRpcProvider(o.rpc);
+  const provider = await FailoverProvider.connect({ urls: o.rpc2 === undefined ? [o.rpc] : [o.rpc, o.rpc2] });
   const { chainId } = await provider.getNetwork();
   const wallet = new Wallet(privateKey(o.key!), provider);
   const deployment = o.contract === undefined ? getDeployment(chainId, "PaymentChannels") : undefined;
@@ -122,6 +175,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: stopping (waiting for transactions in flight)`);
     await server.close();
     await submitter.close();
+    provider.destroy();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));

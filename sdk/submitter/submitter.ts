@@ -168,7 +168,9 @@ export class Submitter implements TransactionSubmitter {
         }
       }
       const gasLimit = await this.#gasLimit({ ...request, value });
-      if (this.#nextNonce === undefined) {
+      // With the queue empty the chain is asked again: a reorganisation deeper than the confirmations may have freed
+      // a nonce counted here as used (a gap no later transaction could pass), or the key was used elsewhere.
+      if (this.#nextNonce === undefined || this.#slots.length === 0) {
         this.#nextNonce = Number(await this.#rpc.call<string>("eth_getTransactionCount", [this.address, "pending"]));
       }
       const slot: Slot = {

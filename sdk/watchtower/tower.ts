@@ -341,6 +341,9 @@ export class Watchtower {
       for (const event of decodePaymentChannelEvents({ logs, address: this.contract })) await this.#apply(event);
       this.#block = to;
     }
+    // A reorg removes an update (ours too) with no event to say so: the chain is asked again, and answered again.
+    const recheck = [...this.#watched.values()].filter((w) => w.chain.status === "Closed" && w.best && !w.inFlight);
+    for (const w of recheck) await this.#readChain(w);
     await this.#append([{ type: "wt-block", block: this.#block }], false);
     this.#defendAll();
   }

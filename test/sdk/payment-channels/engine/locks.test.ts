@@ -248,4 +248,41 @@ describe("Hub: mediated transfer A → H → C (PC-E5)", function () {
     expect(eventOf(unlocked.events, "LocksUnlocked")).to.deep.include({ toReceiver: 101n, toSender: 0n });
     await stop();
   });
+
+  it("PC-E5: a hub that keeps both ends (takes A's payment, never pays C off-chain) loses C's lock on-chain: C is paid", async function () {
+    const f = await loadFixture(hubFixture);
+    const { clock, alice, hubA, hubC, carol, hub, stop } = await route(f);
+    const t1 = clock.now() + 3 * HOUR;
+    await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
+    await until(() => carol.balances().lockedIn === 100n, 5_000, "Carol's incoming lock");
+    // The hub turns rogue towards Carol: whatever it sends her is lost, so her reveal earns no unlock proof...
+    (hubC.transport as MemoryTransport).faults({ drop: 1 });
+    const revealed = carol.reveal({ secret: SECRET }).then(
+      () => "unlocked",
+      () => "refused",
+    );
+    // ...while it collects upstream: it learnt the secret and Alice pays it.
+    await hub.waitFor({ secretHash: HASH, statuses: ["paid", "revealed"] });
+    await until(() => hubA.balances().received === 101n, 5_000, "Alice's unlock to the hub");
+    expect(carol.balances()).to.deep.include({ received: 0n, lockedIn: 100n });
+    // Carol enforces before T2: the secret on-chain, then her close records the hub's proof with the lock pending.
+    const t2 = t1 - HOUR;
+    await f.client(f.stranger).registerSecret({ secret: SECRET });
+    expect(await f.client(f.stranger).secretRegisteredAt({ secretHash: HASH })).to.be.within(1, t2);
+    await carol.close();
+    await time.increase(HOUR + 1);
+    const deployer = f.client(f.deployer);
+    const settled = await deployer.settle({ channel: f.channelHC });
+    expect(eventOf(settled.events, "ChannelSettled")).to.deep.include({ amount1: DEPOSIT - 100n, amount2: DEPOSIT });
+    const unlocked = await deployer.unlock({
+      channel: f.channelHC,
+      sender: f.bob.address,
+      locks: carol.incoming().locks,
+    });
+    expect(eventOf(unlocked.events, "LocksUnlocked")).to.deep.include({ toReceiver: 100n, toSender: 0n });
+    // The hub kept its fee and nothing more; Carol's off-chain reveal was never answered.
+    expect(hubA.balances().received - 100n).to.equal(1n);
+    expect(await Promise.race([revealed, Promise.resolve("pending")])).to.not.equal("unlocked");
+    await stop();
+  });
 });
