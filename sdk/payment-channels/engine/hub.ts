@@ -91,6 +91,31 @@ export class Hub {
       if (change.kind === "unlock" && this.#routes.has(change.secretHash)) this.#set(change.secretHash, "paid");
     });
     this.outgoing.on("secret", ({ secret, secretHash }) => this.#onSecret(secretHash, secret));
+    this.#resume();
+  }
+
+  /**
+   * Rebuilds the routes still open from both peers' logs, so that a restarted hub keeps its duties: a route whose
+   * secret it knows is revealed upstream again (a crash may have come between paying downstream and asking
+   * upstream) and enforced before T1; a forwarded one is watched as before. An incoming lock never forwarded (a crash
+   * before the downstream lock was logged) is left to expire back to the payer.
+   */
+  #resume(): void {
+    for (const incoming of this.incoming.incoming().locks) {
+      const { secretHash } = incoming;
+      if (this.#routes.has(secretHash)) continue;
+      const outgoing = this.outgoing.outgoing().locks.find((lock) => lock.secretHash === secretHash);
+      const secret = this.outgoing.secretOf(secretHash) ?? this.incoming.secretOf(secretHash);
+      if (secret !== undefined) {
+        this.#routes.set(secretHash, { secretHash, incoming, outgoing, status: "revealed" });
+        this.incoming.reveal({ secret }).catch((error: unknown) => {
+          if (!(error instanceof PeerRequestError)) throw error;
+        });
+      } else if (outgoing !== undefined) {
+        this.#routes.set(secretHash, { secretHash, incoming, outgoing, status: "forwarded" });
+      }
+    }
+    this.#notify();
   }
 
   /** The route of a secret hash, if the hub saw its lock. @example `const route = hub.route(secretHash);` */
