@@ -101,6 +101,16 @@ export async function checkIncomingProof(
   if (entry.change.kind === "expire") {
     const hash = entry.change.secretHash;
     const lock = stored.locks.find((l) => l.secretHash === hash)!;
+    // Past the expiry by this peer's clock is not enough: a registration in a block stamped at or before the expiry
+    // may not be visible yet. Once the chain's head is past the expiry, every such block is below it.
+    const head = await context.client.runner?.provider?.getBlock("latest");
+    if (head === null || head === undefined || head.timestamp <= lock.expiry) {
+      throw new PeerMessageError({
+        code: "PEER_INVALID_CHANGE",
+        message: `The chain has not passed the lock's expiry ${lock.expiry} yet`,
+        details: { ...facts, expiry: lock.expiry, chainTime: head?.timestamp },
+      });
+    }
     const at = await context.client.secretRegisteredAt({ secretHash: hash });
     if (at !== 0 && at <= lock.expiry) {
       throw new PeerMessageError({

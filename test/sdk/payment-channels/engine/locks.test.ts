@@ -30,7 +30,8 @@ describe("ChannelPeer: hash locks (§8.2)", function () {
     const expiry = clock.now() + HOUR;
     await alice.peer.payWithLock({ amount: 70n, secretHash: HASH, expiry });
     await expectSdkError(alice.peer.expireLock({ secretHash: HASH }), PeerRequestError, "PEER_INVALID_CHANGE");
-    clock.value = expiry + 1;
+    await time.increaseTo(expiry + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     await alice.peer.expireLock({ secretHash: HASH });
     expect(bob.peer.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
     expect(alice.peer.balances().spendable).to.equal(DEPOSIT);
@@ -44,7 +45,8 @@ describe("ChannelPeer: hash locks (§8.2)", function () {
     const expiry = clock.now() + HOUR;
     await alice.peer.payWithLock({ amount: 70n, secretHash: HASH, expiry });
     await f.client(f.bob).registerSecret({ secret: SECRET });
-    clock.value = expiry + 1;
+    await time.increaseTo(expiry + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     const refused = await alice.peer.expireLock({ secretHash: HASH }).then(
       () => undefined,
       (error: unknown) => error,
@@ -92,7 +94,8 @@ describe("Hub: mediated transfer A → H → C (PC-E5)", function () {
     const refused = await hub.waitFor({ secretHash: HASH, statuses: ["refused", "forwarded"] });
     expect(refused.status).to.equal("refused");
     expect(carol.balances().lockedIn).to.equal(0n);
-    clock.value = t1 + 1;
+    await time.increaseTo(t1 + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     await alice.expireLock({ secretHash: HASH });
     expect(alice.balances()).to.deep.include({ sent: 0n, lockedOut: 0n, spendable: DEPOSIT });
     await stop();
@@ -104,10 +107,12 @@ describe("Hub: mediated transfer A → H → C (PC-E5)", function () {
     const t1 = clock.now() + 3 * HOUR;
     await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
     await until(() => carol.balances().lockedIn === 100n, 5_000, "Carol's incoming lock");
-    clock.value = t1 - HOUR + 1;
+    await time.increaseTo(t1 - HOUR + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     expect(await hub.checkDeadlines()).to.deep.equal([HASH]);
     expect(carol.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
-    clock.value = t1 + 1;
+    await time.increaseTo(t1 + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     await alice.expireLock({ secretHash: HASH });
     expect(hubA.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
     expect(alice.balances().spendable).to.equal(DEPOSIT);
