@@ -449,13 +449,21 @@ export abstract class ChannelPeerCore {
     return write;
   }
 
-  /** Replaces the log by one snapshot once the writes before it landed (the snapshot covers them). */
+  /**
+   * Replaces the log by one snapshot once the writes before it landed (the snapshot covers them). The snapshot is
+   * taken between frames: inside one, the ledger may hold a proof of a run whose signature is not checked yet, which
+   * the frame may still roll back (PC-E3); a snapshot must never make it durable.
+   */
   async #compact(after: Promise<void>): Promise<void> {
     this.#sinceCompaction = 0;
     await after;
-    if (this.#state !== "running") return;
-    const snapshot = this.ledger.snapshot();
-    await this.store.compact([snapshot]).catch((error) => this.#fail(error));
+    let compaction: Promise<void> | undefined;
+    const taken = this.#inbox.then(() => {
+      if (this.#state === "running") compaction = this.store.compact([this.ledger.snapshot()]);
+    });
+    this.#inbox = taken;
+    await taken;
+    await compaction?.catch((error) => this.#fail(error));
   }
 
   protected send(messages: PeerMessage[]): void {
