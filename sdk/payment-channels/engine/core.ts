@@ -119,9 +119,9 @@ export abstract class ChannelPeerCore {
   async refresh(): Promise<void> {
     const state = await this.client.getChannel({ channel: this.channel });
     this.ledger.setOnChain(state);
-    for (const key of await this.client.sessionKeysOf({ channel: this.channel, participant: this.ledger.other })) {
-      this.#keys.add(key);
-    }
+    const keys = await this.client.sessionKeysOf({ channel: this.channel, participant: this.ledger.other });
+    // Rebuilt, not accumulated: a key rotated out more than a challenge period ago signs nothing the contract takes.
+    this.#keys = new Set([this.ledger.other, ...(this.#params.counterpartyKeys ?? []), ...keys]);
   }
 
   /**
