@@ -24,7 +24,7 @@ describe("finding: a session key rotated out still signed payments the receiver 
       transport: aliceEnd,
       clock,
     });
-    const payMessage = async (key: Wallet): Promise<PeerMessage> => {
+    const payMessage = async (key: { privateKey: string }): Promise<PeerMessage> => {
       const proof = { nonce: 1n, transferred: 5n, locked: 0n, locksRoot: ZeroHash };
       const { signature } = await signPaymentChannelMessage({
         chainId: f.chainId,

@@ -30,6 +30,7 @@ export abstract class ChannelPeerCore {
   readonly window: number;
   readonly now: () => number;
   readonly minLockSeconds: number;
+  readonly maxLockSeconds: number;
   #params: ChannelPeerParameters;
   protected ledger!: PeerLedger;
   #signer!: ProofSigner;
@@ -59,6 +60,7 @@ export abstract class ChannelPeerCore {
     this.window = params.window ?? 1_024;
     this.now = params.now ?? (() => Math.floor(Date.now() / 1_000));
     this.minLockSeconds = params.minLockSeconds ?? 600;
+    this.maxLockSeconds = params.maxLockSeconds ?? 7 * 86_400;
   }
 
   /** The channel id (after `start`). @example `const id = peer.channelId;` */
@@ -242,7 +244,8 @@ export abstract class ChannelPeerCore {
     }
     let next: ReturnType<typeof applyChange>;
     try {
-      next = applyChange({ previous: this.ledger.out, change, now: this.now(), minLockSeconds: this.minLockSeconds });
+      const { minLockSeconds, maxLockSeconds } = this;
+      next = applyChange({ previous: this.ledger.out, change, now: this.now(), minLockSeconds, maxLockSeconds });
     } catch (error) {
       const e = error as PeerMessageError;
       throw new PeerRequestError({ code: e.code as "PEER_INVALID_CHANGE", message: e.message, details: e.details });
@@ -329,6 +332,7 @@ export abstract class ChannelPeerCore {
       keys: this.#keys,
       now: 0,
       minLockSeconds: this.minLockSeconds,
+      maxLockSeconds: this.maxLockSeconds,
       client: this.client,
       trustedBelow: 0n,
     };
@@ -450,9 +454,8 @@ export abstract class ChannelPeerCore {
   }
 
   /**
-   * Replaces the log by one snapshot once the writes before it landed (the snapshot covers them). The snapshot is
-   * taken between frames: inside one, the ledger may hold a proof of a run whose signature is not checked yet, which
-   * the frame may still roll back (PC-E3); a snapshot must never make it durable.
+   * Replaces the log by one snapshot once the writes before it landed (the snapshot covers them), taken between
+   * frames: inside one, the ledger may hold an unchecked proof the frame may still roll back (PC-E3).
    */
   async #compact(after: Promise<void>): Promise<void> {
     this.#sinceCompaction = 0;

@@ -17,6 +17,7 @@ export type InboundContext = {
   keys: ReadonlySet<Address>;
   now: number;
   minLockSeconds: number;
+  maxLockSeconds: number;
   client: PaymentChannelsClient;
   /**
    * Proofs with a nonce below this skip the signature check: a later proof of the same frame was checked first, and
@@ -64,6 +65,7 @@ export async function checkIncomingProof(
     change: entry.change,
     now: context.now,
     minLockSeconds: context.minLockSeconds,
+    maxLockSeconds: context.maxLockSeconds,
   });
   const p = entry.proof;
   if (p.transferred >= PAYMENT_CHANNEL_LIMITS.proofAmountBound || p.nonce >= PAYMENT_CHANNEL_LIMITS.nonceBound) {
