@@ -66,6 +66,7 @@ export class Hub {
   readonly registerBefore: number;
   readonly #routes = new Map<string, HubRoute>();
   readonly #waiters: (() => void)[] = [];
+  #closing: Promise<unknown> | undefined;
 
   constructor(params: HubParameters) {
     this.incoming = params.incoming;
@@ -163,7 +164,7 @@ export class Hub {
       if (route.status === "revealed" && pendingIn && secret !== undefined) {
         if (now >= route.incoming.expiry - this.registerBefore && now <= route.incoming.expiry) {
           await this.incoming.registerSecret({ secret });
-          await this.incoming.close();
+          await this.#closeIncoming();
           this.#set(secretHash, "enforced");
           acted.push(secretHash);
         }
@@ -173,7 +174,7 @@ export class Hub {
         // C may claim on-chain without telling the hub: the registry is shared, so the hub's lock from A pays too.
         const at = await this.incoming.client.secretRegisteredAt({ secretHash });
         if (at !== 0 && at <= route.incoming.expiry) {
-          await this.incoming.close();
+          await this.#closeIncoming();
           this.#set(secretHash, "enforced");
           acted.push(secretHash);
           continue;
@@ -181,12 +182,30 @@ export class Hub {
       }
       const pendingOut = this.outgoing.outgoing().locks.some((lock) => lock.secretHash === secretHash);
       if (route.status === "forwarded" && pendingOut && route.outgoing !== undefined && now > route.outgoing.expiry) {
-        await this.outgoing.expireLock({ secretHash });
+        // The payee may refuse (or not yet accept) the expiry: retried on the next run, and the other routes' duties
+        // (registering before T1) are not held up by it.
+        const refused = await this.outgoing.expireLock({ secretHash }).then(
+          () => false,
+          (error: unknown) => {
+            if (error instanceof PeerRequestError) return true;
+            throw error;
+          },
+        );
+        if (refused) continue;
         this.#set(secretHash, "expired");
         acted.push(secretHash);
       }
     }
     return acted;
+  }
+
+  /** Closes the incoming channel once, however many routes call for it. */
+  #closeIncoming(): Promise<unknown> {
+    this.#closing ??= this.incoming.close().catch((error: unknown) => {
+      this.#closing = undefined; // a failed close is tried again by the next run
+      throw error;
+    });
+    return this.#closing;
   }
 
   #forward(lock: Lock): void {
