@@ -222,8 +222,10 @@ export class Hub {
     this.#routes.set(lock.secretHash, route);
     this.#notify();
     this.outgoing.payWithLock(route.outgoing).catch((error: unknown) => {
-      // A lock that was never stored downstream cannot be claimed by C: the upstream lock simply expires back.
-      if (this.#routes.get(lock.secretHash)?.status === "forwarded") {
+      // A lock that was never signed cannot be claimed by C: the upstream lock simply expires back. One that was
+      // signed may be held by C whatever it answered (an `error` rejects the pay), so the route stays watched.
+      const signed = this.outgoing.outgoing().locks.some((pending) => pending.secretHash === lock.secretHash);
+      if (!signed && this.#routes.get(lock.secretHash)?.status === "forwarded") {
         this.#refuse(route, error instanceof Error ? error.message : String(error));
       }
     });
