@@ -25,11 +25,7 @@ describe("finding: a payee's error message made the hub drop a forwarded route, 
     await until(() => hubC.outgoing().locks.length === 1, 5_000, "the hub's downstream lock");
     const channelId = hubC.channelId;
     await hubC.receive([{ type: "error", channelId, code: "PEER_INVALID_CHANGE", message: "no", ref: "1" }]);
-    await until(
-      () => hub.route(HASH)!.status !== "forwarded" || hubC.balances().sentNonce === 1n,
-      5_000,
-      "the refusal",
-    );
+    await new Promise((resolve) => setImmediate(resolve)); // the hub handles the rejected pay first
     expect(hub.route(HASH)!.status).to.equal("forwarded");
     // Carol reveals after all: the hub pays her, and must collect from Alice.
     await hubC.receive([{ type: "secret", channelId, secret: SECRET }]);
