@@ -30,6 +30,7 @@ export abstract class ChannelPeerCore {
   readonly window: number;
   readonly now: () => number;
   readonly minLockSeconds: number;
+  readonly maxLockSeconds: number;
   #params: ChannelPeerParameters;
   protected ledger!: PeerLedger;
   #signer!: ProofSigner;
@@ -59,6 +60,7 @@ export abstract class ChannelPeerCore {
     this.window = params.window ?? 1_024;
     this.now = params.now ?? (() => Math.floor(Date.now() / 1_000));
     this.minLockSeconds = params.minLockSeconds ?? 600;
+    this.maxLockSeconds = params.maxLockSeconds ?? 7 * 86_400;
   }
 
   /** The channel id (after `start`). @example `const id = peer.channelId;` */
@@ -119,9 +121,9 @@ export abstract class ChannelPeerCore {
   async refresh(): Promise<void> {
     const state = await this.client.getChannel({ channel: this.channel });
     this.ledger.setOnChain(state);
-    for (const key of await this.client.sessionKeysOf({ channel: this.channel, participant: this.ledger.other })) {
-      this.#keys.add(key);
-    }
+    const keys = await this.client.sessionKeysOf({ channel: this.channel, participant: this.ledger.other });
+    // Rebuilt, not accumulated: a key rotated out more than a challenge period ago signs nothing the contract takes.
+    this.#keys = new Set([this.ledger.other, ...(this.#params.counterpartyKeys ?? []), ...keys]);
   }
 
   /**
@@ -242,7 +244,8 @@ export abstract class ChannelPeerCore {
     }
     let next: ReturnType<typeof applyChange>;
     try {
-      next = applyChange({ previous: this.ledger.out, change, now: this.now(), minLockSeconds: this.minLockSeconds });
+      const { minLockSeconds, maxLockSeconds } = this;
+      next = applyChange({ previous: this.ledger.out, change, now: this.now(), minLockSeconds, maxLockSeconds });
     } catch (error) {
       const e = error as PeerMessageError;
       throw new PeerRequestError({ code: e.code as "PEER_INVALID_CHANGE", message: e.message, details: e.details });
@@ -329,6 +332,7 @@ export abstract class ChannelPeerCore {
       keys: this.#keys,
       now: 0,
       minLockSeconds: this.minLockSeconds,
+      maxLockSeconds: this.maxLockSeconds,
       client: this.client,
       trustedBelow: 0n,
     };
@@ -449,13 +453,20 @@ export abstract class ChannelPeerCore {
     return write;
   }
 
-  /** Replaces the log by one snapshot once the writes before it landed (the snapshot covers them). */
+  /**
+   * Replaces the log by one snapshot once the writes before it landed (the snapshot covers them), taken between
+   * frames: inside one, the ledger may hold an unchecked proof the frame may still roll back (PC-E3).
+   */
   async #compact(after: Promise<void>): Promise<void> {
     this.#sinceCompaction = 0;
     await after;
-    if (this.#state !== "running") return;
-    const snapshot = this.ledger.snapshot();
-    await this.store.compact([snapshot]).catch((error) => this.#fail(error));
+    let compaction: Promise<void> | undefined;
+    const taken = this.#inbox.then(() => {
+      if (this.#state === "running") compaction = this.store.compact([this.ledger.snapshot()]);
+    });
+    this.#inbox = taken;
+    await taken;
+    await compaction?.catch((error) => this.#fail(error));
   }
 
   protected send(messages: PeerMessage[]): void {

@@ -66,6 +66,7 @@ export class Hub {
   readonly registerBefore: number;
   readonly #routes = new Map<string, HubRoute>();
   readonly #waiters: (() => void)[] = [];
+  #closing: Promise<unknown> | undefined;
 
   constructor(params: HubParameters) {
     this.incoming = params.incoming;
@@ -91,6 +92,31 @@ export class Hub {
       if (change.kind === "unlock" && this.#routes.has(change.secretHash)) this.#set(change.secretHash, "paid");
     });
     this.outgoing.on("secret", ({ secret, secretHash }) => this.#onSecret(secretHash, secret));
+    this.#resume();
+  }
+
+  /**
+   * Rebuilds the routes still open from both peers' logs, so that a restarted hub keeps its duties: a route whose
+   * secret it knows is revealed upstream again (a crash may have come between paying downstream and asking
+   * upstream) and enforced before T1; a forwarded one is watched as before. An incoming lock never forwarded (a crash
+   * before the downstream lock was logged) is left to expire back to the payer.
+   */
+  #resume(): void {
+    for (const incoming of this.incoming.incoming().locks) {
+      const { secretHash } = incoming;
+      if (this.#routes.has(secretHash)) continue;
+      const outgoing = this.outgoing.outgoing().locks.find((lock) => lock.secretHash === secretHash);
+      const secret = this.outgoing.secretOf(secretHash) ?? this.incoming.secretOf(secretHash);
+      if (secret !== undefined) {
+        this.#routes.set(secretHash, { secretHash, incoming, outgoing, status: "revealed" });
+        this.incoming.reveal({ secret }).catch((error: unknown) => {
+          if (!(error instanceof PeerRequestError)) throw error;
+        });
+      } else if (outgoing !== undefined) {
+        this.#routes.set(secretHash, { secretHash, incoming, outgoing, status: "forwarded" });
+      }
+    }
+    this.#notify();
   }
 
   /** The route of a secret hash, if the hub saw its lock. @example `const route = hub.route(secretHash);` */
@@ -138,7 +164,7 @@ export class Hub {
       if (route.status === "revealed" && pendingIn && secret !== undefined) {
         if (now >= route.incoming.expiry - this.registerBefore && now <= route.incoming.expiry) {
           await this.incoming.registerSecret({ secret });
-          await this.incoming.close();
+          await this.#closeIncoming();
           this.#set(secretHash, "enforced");
           acted.push(secretHash);
         }
@@ -148,7 +174,7 @@ export class Hub {
         // C may claim on-chain without telling the hub: the registry is shared, so the hub's lock from A pays too.
         const at = await this.incoming.client.secretRegisteredAt({ secretHash });
         if (at !== 0 && at <= route.incoming.expiry) {
-          await this.incoming.close();
+          await this.#closeIncoming();
           this.#set(secretHash, "enforced");
           acted.push(secretHash);
           continue;
@@ -156,12 +182,30 @@ export class Hub {
       }
       const pendingOut = this.outgoing.outgoing().locks.some((lock) => lock.secretHash === secretHash);
       if (route.status === "forwarded" && pendingOut && route.outgoing !== undefined && now > route.outgoing.expiry) {
-        await this.outgoing.expireLock({ secretHash });
+        // The payee may refuse (or not yet accept) the expiry: retried on the next run, and the other routes' duties
+        // (registering before T1) are not held up by it.
+        const refused = await this.outgoing.expireLock({ secretHash }).then(
+          () => false,
+          (error: unknown) => {
+            if (error instanceof PeerRequestError) return true;
+            throw error;
+          },
+        );
+        if (refused) continue;
         this.#set(secretHash, "expired");
         acted.push(secretHash);
       }
     }
     return acted;
+  }
+
+  /** Closes the incoming channel once, however many routes call for it. */
+  #closeIncoming(): Promise<unknown> {
+    this.#closing ??= this.incoming.close().catch((error: unknown) => {
+      this.#closing = undefined; // a failed close is tried again by the next run
+      throw error;
+    });
+    return this.#closing;
   }
 
   #forward(lock: Lock): void {
@@ -178,8 +222,10 @@ export class Hub {
     this.#routes.set(lock.secretHash, route);
     this.#notify();
     this.outgoing.payWithLock(route.outgoing).catch((error: unknown) => {
-      // A lock that was never stored downstream cannot be claimed by C: the upstream lock simply expires back.
-      if (this.#routes.get(lock.secretHash)?.status === "forwarded") {
+      // A lock that was never signed cannot be claimed by C: the upstream lock simply expires back. One that was
+      // signed may be held by C whatever it answered (an `error` rejects the pay), so the route stays watched.
+      const signed = this.outgoing.outgoing().locks.some((pending) => pending.secretHash === lock.secretHash);
+      if (!signed && this.#routes.get(lock.secretHash)?.status === "forwarded") {
         this.#refuse(route, error instanceof Error ? error.message : String(error));
       }
     });

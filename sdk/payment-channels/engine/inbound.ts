@@ -5,7 +5,7 @@ import type { Address } from "../../core/types";
 import { PeerMessageError } from "../../errors/peer";
 import type { PaymentChannelsClient } from "../client";
 import { recoverPaymentChannelSigner } from "../typed-data";
-import { PAYMENT_CHANNEL_LIMITS, type BalanceProof, type Lock } from "../types";
+import { PAYMENT_CHANNEL_LIMITS, PaymentChannelStatus, type BalanceProof, type Lock } from "../types";
 import { canonicalProof, parseEntry, type PeerLedger, type ProofEntry } from "./ledger";
 import { applyChange } from "./proofs";
 import type { PeerMessage } from "./types";
@@ -17,6 +17,7 @@ export type InboundContext = {
   keys: ReadonlySet<Address>;
   now: number;
   minLockSeconds: number;
+  maxLockSeconds: number;
   client: PaymentChannelsClient;
   /**
    * Proofs with a nonce below this skip the signature check: a later proof of the same frame was checked first, and
@@ -57,12 +58,14 @@ export async function checkIncomingProof(
       details: facts,
     });
   }
+  await refuseWhileClosing(context, facts);
   // The receiver recomputes the proof from its stored one and the change (§8.2) instead of trusting the sender.
   const next = applyChange({
     previous: stored,
     change: entry.change,
     now: context.now,
     minLockSeconds: context.minLockSeconds,
+    maxLockSeconds: context.maxLockSeconds,
   });
   const p = entry.proof;
   if (p.transferred >= PAYMENT_CHANNEL_LIMITS.proofAmountBound || p.nonce >= PAYMENT_CHANNEL_LIMITS.nonceBound) {
@@ -100,6 +103,16 @@ export async function checkIncomingProof(
   if (entry.change.kind === "expire") {
     const hash = entry.change.secretHash;
     const lock = stored.locks.find((l) => l.secretHash === hash)!;
+    // Past the expiry by this peer's clock is not enough: a registration in a block stamped at or before the expiry
+    // may not be visible yet. Once the chain's head is past the expiry, every such block is below it.
+    const head = await context.client.runner?.provider?.getBlock("latest");
+    if (head === null || head === undefined || head.timestamp <= lock.expiry) {
+      throw new PeerMessageError({
+        code: "PEER_INVALID_CHANGE",
+        message: `The chain has not passed the lock's expiry ${lock.expiry} yet`,
+        details: { ...facts, expiry: lock.expiry, chainTime: head?.timestamp },
+      });
+    }
     const at = await context.client.secretRegisteredAt({ secretHash: hash });
     if (at !== 0 && at <= lock.expiry) {
       throw new PeerMessageError({
@@ -110,6 +123,38 @@ export async function checkIncomingProof(
     }
   }
   return { entry: { ...entry, proof: next.proof }, locks: next.locks };
+}
+
+/**
+ * Refuses an incoming proof once this peer signed a close: a cooperative close pays the balances it names, so a
+ * payment stored after signing it would be voided by it (the payer could pay, get the ack, then submit the close).
+ * Proofs are taken again only once the close can no longer land: its expiry passed by the chain's clock and the
+ * channel is still open. A unilateral close (expiry never) refuses them for good: the channel is ending.
+ */
+async function refuseWhileClosing(context: InboundContext, facts: Record<string, unknown>): Promise<void> {
+  const { ledger, client } = context;
+  const closing = ledger.closing;
+  if (closing === undefined) return;
+  if (BigInt(context.now) > closing.expiry) {
+    const [state, head] = await Promise.all([
+      client.getChannel({ channel: ledger.channel }),
+      client.runner?.provider?.getBlock("latest"),
+    ]);
+    if (
+      state.status === PaymentChannelStatus.Open &&
+      head !== null &&
+      head !== undefined &&
+      BigInt(head.timestamp) > closing.expiry
+    ) {
+      ledger.closing = undefined;
+      return;
+    }
+  }
+  throw new PeerMessageError({
+    code: "PEER_REQUEST_REFUSED",
+    message: "A close was signed: no payment is taken until it can no longer land",
+    details: { ...facts, closingExpiry: closing.expiry },
+  });
 }
 
 /** Who signed `proof` (undefined for a malformed signature). */

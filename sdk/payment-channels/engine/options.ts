@@ -10,7 +10,9 @@ import type { PeerStore, PeerTransport } from "./types";
 /**
  * What a {@link ChannelPeer} is built from. `window` bounds the unacknowledged proofs in flight (default 1,024);
  * `now` gives unix seconds (default the system clock; pass the chain's time in tests); `minLockSeconds` the shortest
- * lock this peer accepts or sends (default 600); `resendMs` how long unacknowledged proofs wait before a resend
+ * lock this peer accepts or sends (default 600); `maxLockSeconds` the longest (default 7 days: on-chain, a direction's
+ * locks are unlocked together, only once each is registered or expired, so one far-off expiry would hold every other
+ * lock of that direction); `resendMs` how long unacknowledged proofs wait before a resend
  * (default 2,000); `compactEvery` how many records between log compactions (default 20,000); `counterpartyKeys`
  * session keys accepted for the counterparty besides those read from the chain at `start`. `verifyEvery` checks the
  * signature of every incoming proof; by default a frame of consecutive proofs has its last proof's signature checked
@@ -32,6 +34,7 @@ export type ChannelPeerParameters = {
   window?: number;
   now?: () => number;
   minLockSeconds?: number;
+  maxLockSeconds?: number;
   resendMs?: number;
   compactEvery?: number;
   counterpartyKeys?: readonly Address[];

@@ -210,13 +210,24 @@ export class ChannelPeer extends ChannelPeerCore {
     secret = secret.toLowerCase();
     const hash = sha256Of(secret);
     const known = this.ledger.secrets.has(hash);
-    if (!this.ledger.out.locks.some((lock) => lock.secretHash === hash)) {
+    const lock = this.ledger.out.locks.find((pending) => pending.secretHash === hash);
+    if (lock === undefined) {
       if (known) return; // Already unlocked: the unlock proof is resent until acknowledged.
       throw new PeerMessageError({ code: "PEER_UNKNOWN_LOCK", message: "No outgoing lock has this secret's hash" });
     }
     const queued = this.queue.some((r) => r.change.kind === "unlock" && r.change.secretHash === hash);
     if (queued) return;
     this.ledger.secrets.set(hash, secret);
+    if (this.now() > lock.expiry) {
+      // Past its expiry the receiver can no longer claim the lock on-chain, so an unlock would be a gift; for a hub,
+      // a loss, its own lock upstream having expired too (PC-E5). The secret is still learnt (a hub asks upstream).
+      this.emit("secret", { secret, secretHash: hash });
+      throw new PeerMessageError({
+        code: "PEER_UNSAFE_EXPIRY",
+        message: `The lock expired at ${lock.expiry}: its secret comes too late to be paid off-chain`,
+        details: { expiry: lock.expiry },
+      });
+    }
     // The unlock's own `sent` record carries the secret durably before the proof leaves.
     this.request({ kind: "unlock", secretHash: hash, secret }).catch((error) => this.emit("failed", error));
     this.emit("secret", { secret, secretHash: hash });

@@ -59,11 +59,14 @@ export function applyChange({
   change,
   now,
   minLockSeconds,
+  maxLockSeconds = Infinity,
 }: {
   previous: DirectionState;
   change: ProofChange;
   now: number;
   minLockSeconds: number;
+  /** The latest a lock may expire, from `now` (§8.2); replaying a log passes none. */
+  maxLockSeconds?: number;
 }): { proof: BalanceProof; locks: Lock[] } {
   const { proof } = previous;
   const nonce = proof.nonce + 1n;
@@ -85,6 +88,14 @@ export function applyChange({
       }
       if (lock.expiry < now + minLockSeconds) {
         throw refuse("PEER_UNSAFE_EXPIRY", `The lock expires at ${lock.expiry}, before ${now + minLockSeconds}`, {
+          nonce,
+          expiry: lock.expiry,
+        });
+      }
+      if (lock.expiry > now + maxLockSeconds) {
+        // On-chain a direction's locks unlock together, once each is registered or expired (PC-L1): a lock expiring
+        // far off would hold the receiver's other locks of this direction, already paid downstream, until then.
+        throw refuse("PEER_UNSAFE_EXPIRY", `The lock expires at ${lock.expiry}, after ${now + maxLockSeconds}`, {
           nonce,
           expiry: lock.expiry,
         });

@@ -1,19 +1,9 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { Wallet } from "ethers";
-import {
-  ChannelPeer,
-  Hub,
-  MemoryPeerStore,
-  MemoryTransport,
-  PeerRequestError,
-  secretHash,
-  type PaymentChannel,
-  type PaymentChannelEvent,
-} from "../../../../sdk";
+import { PeerRequestError, secretHash, type PaymentChannelEvent } from "../../../../sdk";
 import { expectSdkError } from "../../../helpers/sdk";
-import { ChainClock, DEPOSIT, HOUR, engineChannelFixture, startPair, until } from "../../../helpers/engine";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { DEPOSIT, HOUR, engineChannelFixture, startPair, until } from "../../../helpers/engine";
+import { hubFixture, route } from "../../../helpers/hub";
 
 const SECRET = "0x" + "5e".repeat(32);
 const HASH = secretHash(SECRET);
@@ -40,7 +30,8 @@ describe("ChannelPeer: hash locks (§8.2)", function () {
     const expiry = clock.now() + HOUR;
     await alice.peer.payWithLock({ amount: 70n, secretHash: HASH, expiry });
     await expectSdkError(alice.peer.expireLock({ secretHash: HASH }), PeerRequestError, "PEER_INVALID_CHANGE");
-    clock.value = expiry + 1;
+    await time.increaseTo(expiry + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     await alice.peer.expireLock({ secretHash: HASH });
     expect(bob.peer.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
     expect(alice.peer.balances().spendable).to.equal(DEPOSIT);
@@ -54,7 +45,8 @@ describe("ChannelPeer: hash locks (§8.2)", function () {
     const expiry = clock.now() + HOUR;
     await alice.peer.payWithLock({ amount: 70n, secretHash: HASH, expiry });
     await f.client(f.bob).registerSecret({ secret: SECRET });
-    clock.value = expiry + 1;
+    await time.increaseTo(expiry + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     const refused = await alice.peer.expireLock({ secretHash: HASH }).then(
       () => undefined,
       (error: unknown) => error,
@@ -66,79 +58,6 @@ describe("ChannelPeer: hash locks (§8.2)", function () {
     await bob.peer.stop();
   });
 });
-
-/** A second channel, Bob (the hub) to Carol (the fixture's `stranger`), with both session keys. */
-async function hubFixture() {
-  const f = await engineChannelFixture();
-  const carolKey = new Wallet("0x" + "c3".repeat(32));
-  const opened = await f.client(f.bob).open({
-    participant2: f.stranger.address,
-    amount: DEPOSIT,
-    challengePeriod: HOUR,
-    key1: f.bobKey.address,
-    salt: 8,
-  });
-  await f.client(f.stranger).deposit({ channel: opened.channel, amount: DEPOSIT });
-  await f.client(f.stranger).setSessionKey({ channel: opened.channel, key: carolKey.address });
-  return { ...f, carolKey, channelHC: opened.channel };
-}
-
-type HubFixture = Awaited<ReturnType<typeof hubFixture>>;
-
-async function connect(params: {
-  f: HubFixture;
-  channel: PaymentChannel;
-  ends: [[HardhatEthersSigner, Wallet], [HardhatEthersSigner, Wallet]];
-  clock: ChainClock;
-}): Promise<[ChannelPeer, ChannelPeer]> {
-  const { f, channel, ends, clock } = params;
-  const channelId = await f.client(ends[0][0]).channelIdOf({ channel });
-  const transports = MemoryTransport.pair({ peers: [ends[0][0].address, ends[1][0].address], channels: [channelId] });
-  const peers = ends.map(
-    ([account, key], i) =>
-      new ChannelPeer({
-        client: f.client(account),
-        channel,
-        self: account.address,
-        signer: { privateKey: key.privateKey },
-        store: new MemoryPeerStore(),
-        transport: transports[i],
-        now: clock.now,
-        minLockSeconds: 60,
-        resendMs: 25,
-      }),
-  ) as [ChannelPeer, ChannelPeer];
-  await Promise.all(peers.map((peer) => peer.start()));
-  return peers;
-}
-
-/** Alice → Hub (Bob) → Carol, with a fee of 1 and a margin of one hour. */
-async function route(f: HubFixture) {
-  const clock = new ChainClock();
-  await clock.sync();
-  const [alice, hubA] = await connect({
-    f,
-    channel: f.channel,
-    ends: [
-      [f.alice, f.aliceKey],
-      [f.bob, f.bobKey],
-    ],
-    clock,
-  });
-  const [hubC, carol] = await connect({
-    f,
-    channel: f.channelHC,
-    ends: [
-      [f.bob, f.bobKey],
-      [f.stranger, f.carolKey],
-    ],
-    clock,
-  });
-  const hub = new Hub({ incoming: hubA, outgoing: hubC, fee: 1n, margin: HOUR });
-  hub.start();
-  const stop = () => Promise.all([alice, hubA, hubC, carol].map((peer) => peer.stop()));
-  return { clock, alice, hubA, hubC, carol, hub, stop };
-}
 
 function eventOf<T extends PaymentChannelEvent["type"]>(events: PaymentChannelEvent[], type: T) {
   return events.find((e) => e.type === type) as Extract<PaymentChannelEvent, { type: T }>;
@@ -175,7 +94,8 @@ describe("Hub: mediated transfer A → H → C (PC-E5)", function () {
     const refused = await hub.waitFor({ secretHash: HASH, statuses: ["refused", "forwarded"] });
     expect(refused.status).to.equal("refused");
     expect(carol.balances().lockedIn).to.equal(0n);
-    clock.value = t1 + 1;
+    await time.increaseTo(t1 + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     await alice.expireLock({ secretHash: HASH });
     expect(alice.balances()).to.deep.include({ sent: 0n, lockedOut: 0n, spendable: DEPOSIT });
     await stop();
@@ -187,10 +107,12 @@ describe("Hub: mediated transfer A → H → C (PC-E5)", function () {
     const t1 = clock.now() + 3 * HOUR;
     await alice.payWithLock({ amount: 101n, secretHash: HASH, expiry: t1 });
     await until(() => carol.balances().lockedIn === 100n, 5_000, "Carol's incoming lock");
-    clock.value = t1 - HOUR + 1;
+    await time.increaseTo(t1 - HOUR + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     expect(await hub.checkDeadlines()).to.deep.equal([HASH]);
     expect(carol.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
-    clock.value = t1 + 1;
+    await time.increaseTo(t1 + 1);
+    await clock.sync(); // the receiver accepts expire once the chain is past the expiry
     await alice.expireLock({ secretHash: HASH });
     expect(hubA.balances()).to.deep.include({ received: 0n, lockedIn: 0n });
     expect(alice.balances().spendable).to.equal(DEPOSIT);

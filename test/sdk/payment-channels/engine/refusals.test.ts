@@ -180,6 +180,31 @@ describe("ChannelPeer: refusing messages (PC-E3, §8.3)", function () {
     await expectRefused(side, [malformed as PeerMessage], "PEER_MALFORMED_MESSAGE");
   });
 
+  it("§2, §8.2: transferred ≥ 2^128, a lock amount ≥ 2^96, an expiry ≥ 2^40 and a pending secret hash are refused", async function () {
+    const huge = 2n ** 128n;
+    const over = await side.proofMessage(
+      { kind: "pay", amount: (huge - 5n).toString() },
+      { ...pay1, nonce: 2n, transferred: huge },
+    );
+    await expectRefused(side, [over], "PEER_INVALID_CHANGE");
+    const expiry = side.clock.now() + 3_600;
+    const hash = secretHash(SECRET);
+    const bad = [
+      { amount: (2n ** 96n).toString(), expiry, secretHash: hash },
+      { amount: "10", expiry: 2 ** 40, secretHash: hash },
+    ];
+    for (const lock of bad) {
+      const proof = { nonce: 2n, transferred: 5n, locked: BigInt(lock.amount), locksRoot: ZeroHash };
+      await expectRefused(side, [await side.proofMessage({ kind: "lock", lock }, proof)], "PEER_INVALID_CHANGE");
+    }
+    const lock = { amount: 10n, expiry, secretHash: hash };
+    const wire = { amount: "10", expiry, secretHash: hash };
+    const first = { nonce: 2n, transferred: 5n, locked: 10n, locksRoot: locksRootOf([lock]) };
+    expect(await side.peer.receive([await side.proofMessage({ kind: "lock", lock: wire }, first)])).to.deep.equal([]);
+    const twice = { nonce: 3n, transferred: 5n, locked: 20n, locksRoot: locksRootOf([lock, lock]) };
+    await expectRefused(side, [await side.proofMessage({ kind: "lock", lock: wire }, twice)], "PEER_INVALID_CHANGE");
+  });
+
   it("§8.2: a lock expiring sooner than the minimum is refused (PEER_UNSAFE_EXPIRY)", async function () {
     const lock = { amount: 10n, expiry: side.clock.now() + 10, secretHash: secretHash(SECRET) };
     const proof: BalanceProof = { nonce: 2n, transferred: 5n, locked: 10n, locksRoot: locksRootOf([lock]) };
