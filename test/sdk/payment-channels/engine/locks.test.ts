@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { PeerRequestError, secretHash, type PaymentChannelEvent } from "../../../../sdk";
+import { MemoryTransport, PeerRequestError, secretHash, type PaymentChannelEvent } from "../../../../sdk";
 import { expectSdkError } from "../../../helpers/sdk";
 import { DEPOSIT, HOUR, engineChannelFixture, startPair, until } from "../../../helpers/engine";
 import { hubFixture, route } from "../../../helpers/hub";
