@@ -9,18 +9,17 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, ZeroHash, toBeHex } from "ethers";
+import { Wallet, ZeroHash, toBeHex, type HDNodeWallet, type JsonRpcProvider } from "ethers";
 import { PaymentChannelsClient, WatchtowerClient, type BalanceProof, type PaymentChannelEvent } from "../../sdk";
 import { PaymentChannels__factory } from "../../typechain-types";
 import { startAnvil, type Anvil } from "../helpers/anvil";
 import { underCoverage } from "../helpers/coverage";
 import { waitFor } from "../helpers/deploy";
 import { startRpcProxy, type RpcProxy } from "../helpers/rpc-proxy";
+import { account, anvilProvider } from "../helpers/submitter";
 
 const ROOT = join(__dirname, "..", "..");
 const TS_NODE = join(ROOT, "node_modules", ".bin", "ts-node");
-const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const account = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
 const HOUR = 3_600;
 const SAFETY_MARGIN = 600;
 const REWARD = 10n;
@@ -209,7 +208,7 @@ describe("Watchtower process against anvil, automine off, rising base fee (PC-E6
   before(async function () {
     if (underCoverage()) this.skip();
     node = await startAnvil();
-    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
+    provider = anvilProvider(node, { pollingInterval: 50 });
     const deployed = await new PaymentChannels__factory(new Wallet(deployer.privateKey, provider)).deploy();
     contract = await deployed.getAddress();
     fromBlock = (await deployed.deploymentTransaction()!.wait())!.blockNumber;

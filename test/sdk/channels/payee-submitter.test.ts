@@ -3,7 +3,7 @@
 // re-priced on the same nonce and still land before the close deadline. Every wait is on an event or a chain
 // condition with a timeout; nothing asserts a duration.
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, toBeHex } from "ethers";
+import { type JsonRpcProvider, Wallet, toBeHex } from "ethers";
 import {
   InvalidParameterError,
   MemoryVoucherStore,
@@ -12,37 +12,17 @@ import {
   Submitter,
   decodeChannelsError,
   type ChannelId,
-  type SubmitRequest,
-  type SubmitResult,
   type SubmitterEvent,
-  type TransactionSubmitter,
 } from "../../../sdk";
 import { raise } from "../../../sdk/submitter/fees";
 import { MicropaymentChannels__factory } from "../../../typechain-types";
 import { startAnvil, type Anvil } from "../../helpers/anvil";
 import { waitFor } from "../../helpers/deploy";
 import { underCoverage } from "../../helpers/coverage";
+import { RecordingSubmitter, account, anvilProvider, mineUntil, sentEvents } from "../../helpers/submitter";
 
-const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const account = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
 const GWEI = 10n ** 9n;
 const HOUR = 3_600;
-
-/** A submitter that keeps every request it is given, then hands it to the real one. */
-class RecordingSubmitter implements TransactionSubmitter {
-  readonly requests: SubmitRequest[] = [];
-  constructor(readonly inner: Submitter) {}
-  get address() {
-    return this.inner.address;
-  }
-  submit(request: SubmitRequest): Promise<SubmitResult> {
-    this.requests.push(request);
-    return this.inner.submit(request);
-  }
-  close() {
-    return this.inner.close();
-  }
-}
 
 describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropayments.md §5, PC-E7)", function () {
   this.timeout(60_000);
@@ -57,29 +37,11 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
   const stops: (() => Promise<unknown>)[] = [];
 
   const mine = () => node.rpc("evm_mine");
-  /** Mines a block every few ms until `done` settles. */
-  const mineUntil = async <T>(done: Promise<T>): Promise<T> => {
-    let settled = false;
-    void done.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    while (!settled) {
-      await mine();
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-    return done;
-  };
-  const sent = () => events.filter((e): e is Extract<SubmitterEvent, { type: "sent" }> => e.type === "sent");
+  const sent = () => sentEvents(events);
 
   beforeEach(async function () {
     node = await startAnvil();
-    provider = new JsonRpcProvider(node.url, undefined, {
-      staticNetwork: true,
-      pollingInterval: 20,
-      // ethers caches identical calls for 250 ms: a nonce read just after a send would be the one before it.
-      cacheTimeout: -1,
-    });
+    provider = anvilProvider(node);
     events = [];
   });
 
@@ -150,7 +112,7 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
     });
     stops.push(() => watcher.stop());
 
-    await mineUntil(f.payer.requestClose({ channel: f.channel }));
+    await mineUntil(node, f.payer.requestClose({ channel: f.channel }));
     const { closesAt } = await f.channels.getChannelState(f.channelId);
     expect(closesAt > 0n).to.equal(true);
 
@@ -183,7 +145,7 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
 
   it("claim through a submitter returns the receipt and decoded events, with no deadline while the channel is open", async function () {
     const f = await opened();
-    const { receipt, events: channelEvents } = await mineUntil(f.payee.claim({ channel: f.channel }));
+    const { receipt, events: channelEvents } = await mineUntil(node, f.payee.claim({ channel: f.channel }));
     expect(receipt.status).to.equal(1);
     expect(receipt.from.toLowerCase()).to.equal(submitter.address.toLowerCase());
     expect(channelEvents.map((e) => e.type)).to.deep.equal(["ChannelClaimed"]);
@@ -194,9 +156,9 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
 
   it("claimMany through a submitter sends one batch with the earliest closesAt of its channels as deadline", async function () {
     const f = await opened();
-    await mineUntil(f.payer.requestClose({ channel: f.channel }));
+    await mineUntil(node, f.payer.requestClose({ channel: f.channel }));
     const { closesAt } = await f.channels.getChannelState(f.channelId);
-    const results = await mineUntil(f.payee.claimMany({ channels: [f.channel] }));
+    const results = await mineUntil(node, f.payee.claimMany({ channels: [f.channel] }));
     expect(results).to.have.length(1);
     expect(results[0].receipt.status).to.equal(1);
     expect(submitter.requests.map(({ deadline, label }) => ({ deadline, label }))).to.deep.equal([
@@ -208,11 +170,11 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
   it("a claim of a voucher signed by the rotated-out session key is submitted by the end of that key's grace (M-K2)", async function () {
     const f = await opened({ session: new Wallet("0x" + "5e".repeat(32)) });
     const next = new Wallet("0x" + "6f".repeat(32));
-    const { events: rotation } = await mineUntil(f.payer.setSigner({ channel: f.channel, signer: next.address }));
+    const { events: rotation } = await mineUntil(node, f.payer.setSigner({ channel: f.channel, signer: next.address }));
     const changed = rotation.find((e) => e.type === "SignerChanged");
     if (changed?.type !== "SignerChanged") throw new Error("no SignerChanged event");
 
-    const { receipt } = await mineUntil(f.payee.claim({ channel: f.channel }));
+    const { receipt } = await mineUntil(node, f.payee.claim({ channel: f.channel }));
     expect(receipt.status).to.equal(1);
     expect(submitter.requests.map(({ deadline }) => deadline)).to.deep.equal([Number(changed.graceEndsAt)]);
     expect((await f.channels.getChannelState(f.channelId)).claimed).to.equal(120n);

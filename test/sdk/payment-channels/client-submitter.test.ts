@@ -2,45 +2,25 @@
 // on a real anvil with automine off: the test mines the blocks and raises the base fee. Every wait is on an event or
 // a chain condition with a timeout; nothing asserts a duration.
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, ZeroHash, toBeHex } from "ethers";
+import { type JsonRpcProvider, ZeroHash, toBeHex } from "ethers";
 import {
   PaymentChannelStatus,
   PaymentChannelsClient,
   Submitter,
   secretHash,
   type BalanceProof,
-  type SubmitRequest,
-  type SubmitResult,
   type SubmitterEvent,
-  type TransactionSubmitter,
 } from "../../../sdk";
 import { raise } from "../../../sdk/submitter/fees";
 import { PaymentChannels__factory } from "../../../typechain-types";
 import { startAnvil, type Anvil } from "../../helpers/anvil";
 import { waitFor } from "../../helpers/deploy";
 import { underCoverage } from "../../helpers/coverage";
+import { RecordingSubmitter, account, anvilProvider, mineUntil, sentEvents } from "../../helpers/submitter";
 
-const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const account = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
 const GWEI = 10n ** 9n;
 const HOUR = 3_600;
 const SECRET = "0x" + "5e".repeat(32);
-
-/** A submitter that keeps every request it is given, then hands it to the real one. */
-class RecordingSubmitter implements TransactionSubmitter {
-  readonly requests: SubmitRequest[] = [];
-  constructor(readonly inner: Submitter) {}
-  get address() {
-    return this.inner.address;
-  }
-  submit(request: SubmitRequest): Promise<SubmitResult> {
-    this.requests.push(request);
-    return this.inner.submit(request);
-  }
-  close() {
-    return this.inner.close();
-  }
-}
 
 describe("PaymentChannelsClient with a Submitter, on anvil with automine off (§8.8, PC-E7)", function () {
   this.timeout(60_000);
@@ -54,25 +34,11 @@ describe("PaymentChannelsClient with a Submitter, on anvil with automine off (§
   let events: SubmitterEvent[];
 
   const mine = () => node.rpc("evm_mine");
-  /** Mines a block every few ms until `done` settles. */
-  const mineUntil = async <T>(done: Promise<T>): Promise<T> => {
-    let settled = false;
-    void done.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    while (!settled) {
-      await mine();
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-    return done;
-  };
-  const sent = () => events.filter((e): e is Extract<SubmitterEvent, { type: "sent" }> => e.type === "sent");
+  const sent = () => sentEvents(events);
 
   beforeEach(async function () {
     node = await startAnvil();
-    // ethers caches identical calls for 250 ms: a nonce read just after a send would be the one before it.
-    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 20, cacheTimeout: -1 });
+    provider = anvilProvider(node);
     events = [];
   });
 
@@ -115,7 +81,7 @@ describe("PaymentChannelsClient with a Submitter, on anvil with automine off (§
 
   it("update after a close without proof is submitted by closesAt, bumped on the same nonce when the base fee jumps, and lands (PC-U2, PC-U3)", async function () {
     const f = await opened();
-    await mineUntil(f.alice.close({ channel: f.channel }));
+    await mineUntil(node, f.alice.close({ channel: f.channel }));
     const { closesAt } = await f.bob.getChannel({ channel: f.channel });
 
     const pending = f.bob.update({
@@ -150,15 +116,16 @@ describe("PaymentChannelsClient with a Submitter, on anvil with automine off (§
 
   it("settle after the challenge period goes through the submitter, without a deadline, and pays by the record (PC-S1)", async function () {
     const f = await opened();
-    await mineUntil(f.alice.close({ channel: f.channel }));
+    await mineUntil(node, f.alice.close({ channel: f.channel }));
     await mineUntil(
+      node,
       f.bob.update({ channel: f.channel, sender: f.channel.participant1, proof: f.proof, signature: f.signature }),
     );
     const { closesAt } = await f.bob.getChannel({ channel: f.channel });
     await node.rpc("evm_setNextBlockTimestamp", [closesAt + 1]);
     await mine();
 
-    const { receipt, events: channelEvents } = await mineUntil(f.bob.settle({ channel: f.channel }));
+    const { receipt, events: channelEvents } = await mineUntil(node, f.bob.settle({ channel: f.channel }));
     expect(receipt.status).to.equal(1);
     expect(receipt.from.toLowerCase()).to.equal(submitter.address.toLowerCase());
     expect(channelEvents.find((e) => e.type === "ChannelSettled")).to.deep.include({ amount1: 900n, amount2: 100n });
@@ -173,7 +140,7 @@ describe("PaymentChannelsClient with a Submitter, on anvil with automine off (§
     const f = await opened();
     const block = await provider.getBlock("latest");
     const expiry = block!.timestamp + HOUR;
-    const { receipt } = await mineUntil(f.bob.registerSecret({ secret: SECRET, deadline: expiry }));
+    const { receipt } = await mineUntil(node, f.bob.registerSecret({ secret: SECRET, deadline: expiry }));
     expect(receipt.status).to.equal(1);
     expect(submitter.requests).to.have.length(1);
     expect(submitter.requests[0]).to.deep.include({ deadline: expiry, label: "registerSecret" });

@@ -2,13 +2,10 @@
 // with automine off: the transaction it resolved is gone from the chain (anvil_reorg does not return it to the pool),
 // so its nonce is free again; the next request must take that nonce rather than leave a gap nothing could pass.
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic } from "ethers";
 import { Submitter } from "../../../sdk";
 import { startAnvil, type Anvil } from "../../helpers/anvil";
 import { underCoverage } from "../../helpers/coverage";
-
-const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const account = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
+import { account, mineUntil } from "../../helpers/submitter";
 
 describe("Submitter after a reorg deeper than its confirmations, on anvil (PC-E7)", function () {
   this.timeout(30_000);
@@ -27,20 +24,6 @@ describe("Submitter after a reorg deeper than its confirmations, on anvil (PC-E7
     await node.stop();
   });
 
-  /** Mines a block every few ms until `done` settles. */
-  const mineUntil = async <T>(done: Promise<T>): Promise<T> => {
-    let settled = false;
-    void done.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    while (!settled) {
-      await node.rpc("evm_mine");
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-    return done;
-  };
-
   const within = <T>(promise: Promise<T>, ms: number): Promise<T> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -52,13 +35,16 @@ describe("Submitter after a reorg deeper than its confirmations, on anvil (PC-E7
   it("PC-E7 gives the next request the nonce a reorg freed after the confirmations, and it lands", async function () {
     const sender = account(1);
     submitter = new Submitter({ signer: sender, rpc: [node.url], confirmations: 1, pollingIntervalMs: 20 });
-    const first = await mineUntil(submitter.submit({ to: account(2).address, data: "0x", value: 1n }));
+    const first = await mineUntil(node, submitter.submit({ to: account(2).address, data: "0x", value: 1n }));
     const head = Number(await node.rpc<string>("eth_blockNumber"));
     await node.rpc("anvil_reorg", [head - first.receipt.blockNumber + 1, []]);
     expect(await node.rpc("eth_getTransactionReceipt", [first.hash])).to.equal(null);
 
     // A gap would leave it unmined for ever: give up after 10 s of blocks.
-    const again = await mineUntil(within(submitter.submit({ to: account(2).address, data: "0x", value: 2n }), 10_000));
+    const again = await mineUntil(
+      node,
+      within(submitter.submit({ to: account(2).address, data: "0x", value: 2n }), 10_000),
+    );
     const tx = await node.rpc<{ nonce: string }>("eth_getTransactionByHash", [again.hash]);
     expect(Number(tx.nonce)).to.equal(0);
     expect(again.receipt.status).to.equal(1);

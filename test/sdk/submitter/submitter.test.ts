@@ -3,17 +3,7 @@
 // anvil_reorg, and a dead primary endpoint is an HTTP proxy the test switches off. Every wait is on an event or a
 // chain condition, with a timeout; nothing asserts a duration.
 import { expect } from "chai";
-import {
-  HDNodeWallet,
-  Interface,
-  JsonRpcProvider,
-  Mnemonic,
-  Transaction,
-  ZeroHash,
-  concat,
-  toBeHex,
-  type TransactionRequest,
-} from "ethers";
+import { Interface, JsonRpcProvider, Transaction, ZeroHash, concat, toBeHex, type TransactionRequest } from "ethers";
 import {
   ContractRevertError,
   Submitter,
@@ -26,9 +16,8 @@ import { raise } from "../../../sdk/submitter/fees";
 import { startAnvil, type Anvil } from "../../helpers/anvil";
 import { waitFor } from "../../helpers/deploy";
 import { startRpcProxy, type RpcProxy } from "../../helpers/rpc-proxy";
+import { account, mineUntil, sentEvents, type SentEvent } from "../../helpers/submitter";
 
-const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const account = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
 const SENDER = account(1);
 const RECIPIENT = account(2).address;
 const GWEI = 10n ** 9n;
@@ -61,8 +50,7 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     const content = await node.rpc<{ pending: Record<string, Record<string, { hash: string }>> }>("txpool_content");
     return Object.values(content.pending).flatMap((byNonce) => Object.values(byNonce).map(({ hash }) => hash));
   };
-  const sent = (filter: (e: Extract<SubmitterEvent, { type: "sent" }>) => boolean = () => true) =>
-    events.filter((e): e is Extract<SubmitterEvent, { type: "sent" }> => e.type === "sent" && filter(e));
+  const sent = (filter?: (e: SentEvent) => boolean) => sentEvents(events, filter);
   const waitForEvent = (what: string, found: (events: SubmitterEvent[]) => boolean) =>
     waitFor(
       () => events,
@@ -82,19 +70,6 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
       ...params,
     });
     return submitter;
-  };
-  /** Mines a block every few ms until `done` settles (the pool fills and drains on its own schedule). */
-  const mineUntil = async <T>(done: Promise<T>): Promise<T> => {
-    let settled = false;
-    void done.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    while (!settled) {
-      await mine();
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-    return done;
   };
 
   beforeEach(async function () {
@@ -174,6 +149,7 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     const startNonce = await nonceOf("pending");
     const s = start();
     const results = await mineUntil(
+      node,
       Promise.all(
         Array.from({ length: 20 }, (_, i) => s.submit({ to: RECIPIENT, data: toBeHex(i + 1, 32), label: `#${i}` })),
       ),
@@ -233,13 +209,13 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
 
     it("fails over to the secondary when the primary dies, lands the transaction there, and returns to the primary", async function () {
       const s = start({ rpc: [proxy.url, node.url], rpcTimeoutMs: 2_000, failbackAfterMs: 200 });
-      await mineUntil(s.submit({ to: RECIPIENT, data: "0x", label: "via primary" }));
+      await mineUntil(node, s.submit({ to: RECIPIENT, data: "0x", label: "via primary" }));
       expect(s.activeEndpoint).to.equal("primary");
       expect(proxy.forwarded).to.be.greaterThan(0);
 
       await proxy.stop();
       const forwarded = proxy.forwarded;
-      const second = await mineUntil(s.submit({ to: RECIPIENT, data: "0x", label: "via secondary" }));
+      const second = await mineUntil(node, s.submit({ to: RECIPIENT, data: "0x", label: "via secondary" }));
       expect(second.receipt.status).to.equal(1);
       expect(events.some((e) => e.type === "failover" && e.from === "primary" && e.to === "secondary")).to.equal(true);
       expect(proxy.forwarded).to.equal(forwarded);
@@ -248,7 +224,7 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
       // The primary is tried again once failbackAfterMs has passed; each submit makes calls, so keep submitting.
       await waitFor(
         async () => {
-          await mineUntil(s.submit({ to: RECIPIENT, data: "0x", label: "after recovery" }));
+          await mineUntil(node, s.submit({ to: RECIPIENT, data: "0x", label: "after recovery" }));
           return s.activeEndpoint;
         },
         (active) => active === "primary",
@@ -282,7 +258,7 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     expect(sent()).to.deep.equal([]);
     expect(await nonceOf("pending")).to.equal(0);
     // The nonce the refused calls would have taken goes to the next transaction.
-    const result = await mineUntil(s.submit({ to: RECIPIENT, data: "0x" }));
+    const result = await mineUntil(node, s.submit({ to: RECIPIENT, data: "0x" }));
     expect(Number((await node.rpc<RawTx>("eth_getTransactionByHash", [result.hash])).nonce)).to.equal(0);
   });
 
@@ -324,7 +300,7 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     expect(cancellation.maxFeePerGas >= raise(lastOriginal.maxFeePerGas, 1_250n)).to.equal(true);
     expect(await poolHashes()).to.include(cancellation.hash);
 
-    const result = await mineUntil(next);
+    const result = await mineUntil(node, next);
     const tx = await node.rpc<RawTx>("eth_getTransactionByHash", [result.hash]);
     expect(Number(tx.nonce)).to.equal(1);
     const filler = await node.rpc<RawTx>("eth_getTransactionByHash", [cancellation.hash]);
@@ -350,7 +326,7 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     const error = (await refused.catch((e: unknown) => e)) as SubmitterError;
     expect(error.code).to.equal("SUBMITTER_SEND_REJECTED");
     expect(error.details).to.include({ nonce: 0, label: "refused" });
-    const result = await mineUntil(next);
+    const result = await mineUntil(node, next);
     expect(Number((await node.rpc<RawTx>("eth_getTransactionByHash", [result.hash])).nonce)).to.equal(1);
     const filler = sent((e) => e.nonce === 0);
     expect(filler.map((e) => e.cancellation)).to.deep.equal([true]);
@@ -378,7 +354,7 @@ describe("Submitter on anvil, automine off (docs/payment-channels.md §8.8, PC-E
     const error = (await ours.catch((e: unknown) => e)) as SubmitterError;
     expect(error.code).to.equal("SUBMITTER_NONCE_CONFLICT");
     expect(error.details).to.include({ nonce: first.nonce });
-    const next = await mineUntil(s.submit({ to: RECIPIENT, data: "0x", label: "next" }));
+    const next = await mineUntil(node, s.submit({ to: RECIPIENT, data: "0x", label: "next" }));
     expect(Number((await node.rpc<RawTx>("eth_getTransactionByHash", [next.hash])).nonce)).to.equal(first.nonce + 1);
     provider.destroy();
   });

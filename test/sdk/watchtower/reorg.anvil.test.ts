@@ -4,7 +4,7 @@
 // pool, as a node that never saw them would not). The defence must land again before closesAt, whether the reorg
 // comes before the submitter counted its confirmations (the submitter re-sends) or after (the watchtower re-submits).
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, ZeroHash, toBeHex } from "ethers";
+import { Wallet, ZeroHash, toBeHex, type HDNodeWallet, type JsonRpcProvider } from "ethers";
 import {
   PaymentChannelsClient,
   Submitter,
@@ -19,9 +19,8 @@ import { PaymentChannels__factory } from "../../../typechain-types";
 import { startAnvil, type Anvil } from "../../helpers/anvil";
 import { underCoverage } from "../../helpers/coverage";
 import { waitFor } from "../../helpers/deploy";
+import { account, anvilProvider, mineUntil, sentEvents } from "../../helpers/submitter";
 
-const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const account = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
 const HOUR = 3_600;
 /** The watchtower's default `reorgDepth`: the blocks every sync scans again. */
 const REORG_DEPTH = 12;
@@ -38,20 +37,7 @@ describe("Watchtower: its updateFor reorganised out, on anvil (PC-E6, PC-E7)", f
   const client = (wallet: HDNodeWallet, contract: string) =>
     new PaymentChannelsClient({ address: contract, runner: new Wallet(wallet.privateKey, provider) });
   const mine = () => node.rpc("evm_mine");
-  /** Mines a block every few ms until `done` settles. */
-  const mineUntil = async <T>(done: Promise<T>): Promise<T> => {
-    let settled = false;
-    void done.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    while (!settled) {
-      await mine();
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-    return done;
-  };
-  const sentUpdates = () => events.filter((e) => e.type === "sent" && e.label === "updateFor" && !e.cancellation);
+  const sentUpdates = () => sentEvents(events, (e) => e.label === "updateFor" && !e.cancellation);
 
   /** A deployment, Alice's channel to Bob, a watchtower holding Bob's proof 2 (300) and Alice's stale close. */
   async function closedChannel({ confirmations }: { confirmations: number }) {
@@ -92,7 +78,7 @@ describe("Watchtower: its updateFor reorganised out, on anvil (PC-E6, PC-E7)", f
     await bobTower.submitProof({ channelId: opened.channelId, proof, signature, reward: { amount: 10n } });
 
     await node.rpc("evm_setAutomine", [false]);
-    const { events: closeEvents } = await mineUntil(client(alice, contract).close({ channel: opened.channel }));
+    const { events: closeEvents } = await mineUntil(node, client(alice, contract).close({ channel: opened.channel }));
     const closed = closeEvents.find((e) => e.type === "ChannelClosed") as Extract<
       PaymentChannelEvent,
       { type: "ChannelClosed" }
@@ -107,7 +93,7 @@ describe("Watchtower: its updateFor reorganised out, on anvil (PC-E6, PC-E7)", f
 
   beforeEach(async function () {
     node = await startAnvil();
-    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 20, cacheTimeout: -1 });
+    provider = anvilProvider(node);
     events = [];
   });
 
@@ -124,7 +110,7 @@ describe("Watchtower: its updateFor reorganised out, on anvil (PC-E6, PC-E7)", f
     const { tower, closesAt, recorded } = await closedChannel({ confirmations: 3 });
     await tower.sync();
     await waitFor(sentUpdates, (sent) => sent.length === 1, { what: "the updateFor attempt" });
-    const [{ hash }] = sentUpdates() as Extract<SubmitterEvent, { type: "sent" }>[];
+    const [{ hash }] = sentUpdates();
     await mine();
     // The submitter has seen it mined (anvil drops a reorganised transaction: one never seen mined is only re-sent
     // when its bump is due).
@@ -141,8 +127,11 @@ describe("Watchtower: its updateFor reorganised out, on anvil (PC-E6, PC-E7)", f
       (list) => list.some((e) => e.type === "reorged" && e.hash === hash),
       { what: "the submitter's reorg event" },
     );
-    await mineUntil(waitFor(recorded, (r) => r.d12.nonce === 2n, { timeoutMs: 20_000, what: "the update again" }));
-    await mineUntil(tower.idle());
+    await mineUntil(
+      node,
+      waitFor(recorded, (r) => r.d12.nonce === 2n, { timeoutMs: 20_000, what: "the update again" }),
+    );
+    await mineUntil(node, tower.idle());
 
     const record = await recorded();
     expect([record.d12.nonce, record.d12.transferred, record.d12.rewardee]).to.deep.equal([2n, 300n, towerKey.address]);
@@ -156,7 +145,7 @@ describe("Watchtower: its updateFor reorganised out, on anvil (PC-E6, PC-E7)", f
     // no event of the close is seen again, only the chain can say that the update is gone.
     await node.rpc("anvil_mine", [toBeHex(REORG_DEPTH + 3)]);
     await tower.sync();
-    await mineUntil(tower.idle());
+    await mineUntil(node, tower.idle());
     expect((await recorded()).d12.nonce).to.equal(2n);
     const mined = events.find((e) => e.type === "mined" && e.label === "updateFor") as Extract<
       SubmitterEvent,
@@ -169,7 +158,10 @@ describe("Watchtower: its updateFor reorganised out, on anvil (PC-E6, PC-E7)", f
     expect((await recorded()).d12.nonce, "the reorg removed the update").to.equal(0n);
     await mine();
     await tower.sync();
-    await mineUntil(waitFor(recorded, (r) => r.d12.nonce === 2n, { timeoutMs: 20_000, what: "the update again" }));
+    await mineUntil(
+      node,
+      waitFor(recorded, (r) => r.d12.nonce === 2n, { timeoutMs: 20_000, what: "the update again" }),
+    );
     await tower.idle();
 
     const record = await recorded();
