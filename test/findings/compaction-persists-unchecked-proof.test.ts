@@ -11,17 +11,14 @@ import { Wallet, ZeroHash } from "ethers";
 import { ethers } from "hardhat";
 import {
   MemoryPeerStore,
-  MemoryTransport,
   locksRootOf,
   recoverPaymentChannelSigner,
   secretHash,
-  signPaymentChannelMessage,
   type BalanceProof,
-  type PeerMessage,
   type PeerLogRecord,
   type WireChange,
 } from "../../sdk";
-import { ChainClock, engineChannelFixture, startPeer } from "../helpers/engine";
+import { aliceFacingTest, engineChannelFixture, proofMessage } from "../helpers/engine";
 
 /** A memory log whose appends wait on a gate while it is set: a slow disk, under the test's control. */
 class GatedStore extends MemoryPeerStore {
@@ -37,65 +34,47 @@ describe("finding: a compaction inside a frame made a proof with no valid signat
 
   it("PC-E3: a frame rolled back for an unsigned proof leaves no trace in the log, even across a compaction", async function () {
     const f = await loadFixture(engineChannelFixture);
-    const clock = new ChainClock();
-    await clock.sync();
     const store = new GatedStore();
-    const pair = () => MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] })[0];
-    const common = { f, channel: f.channel, who: "alice" as const, store, clock, options: { compactEvery: 2 } };
-    const alice = await startPeer({ ...common, transport: pair() });
-    const proofMessage = async (change: WireChange, proof: BalanceProof, key: { privateKey: string }) => {
-      const { signature } = await signPaymentChannelMessage({
-        chainId: f.chainId,
-        contract: f.contract,
-        privateKey: key.privateKey,
-        primaryType: "BalanceProof",
-        message: { channelId: f.channelId, ...proof },
-      });
-      const wire = { nonce: `${proof.nonce}`, transferred: `${proof.transferred}`, locked: `${proof.locked}` };
-      return {
-        type: "proof",
-        channelId: f.channelId,
-        change,
-        proof: { ...wire, locksRoot: proof.locksRoot },
-        signature,
-      };
-    };
+    const options = { compactEvery: 2 };
+    const { alice, clock } = await aliceFacingTest(f, { store, options });
+    const message = (change: WireChange, proof: BalanceProof, key: { privateKey: string }) =>
+      proofMessage({ f, change, proof, key });
     const lock = { amount: 50n, expiry: clock.now() + 120, secretHash: secretHash("0x" + "11".repeat(32)) };
     const root = locksRootOf([lock]);
     const wireLock = { amount: "50", expiry: lock.expiry, secretHash: lock.secretHash };
     // Frame 1, signed: a lock and a payment. Its two records reach the compaction threshold.
     const frame1 = [
-      await proofMessage(
+      await message(
         { kind: "lock", lock: wireLock },
         { nonce: 1n, transferred: 0n, locked: 50n, locksRoot: root },
         f.bobKey,
       ),
-      await proofMessage(
+      await message(
         { kind: "pay", amount: "5" },
         { nonce: 2n, transferred: 5n, locked: 50n, locksRoot: root },
         f.bobKey,
       ),
-    ] as PeerMessage[];
+    ];
     // Frame 2: an unsigned payment, an expire the receiver must check on-chain (and refuses: the chain is not past
     // the expiry), then a signed proof that lends its signature to the run.
     const forger = Wallet.createRandom();
     const frame2 = [
-      await proofMessage(
+      await message(
         { kind: "pay", amount: "7" },
         { nonce: 3n, transferred: 12n, locked: 50n, locksRoot: root },
         forger,
       ),
-      await proofMessage(
+      await message(
         { kind: "expire", secretHash: lock.secretHash },
         { nonce: 4n, transferred: 12n, locked: 0n, locksRoot: ZeroHash },
         forger,
       ),
-      await proofMessage(
+      await message(
         { kind: "pay", amount: "1" },
         { nonce: 5n, transferred: 13n, locked: 0n, locksRoot: ZeroHash },
         f.bobKey,
       ),
-    ] as PeerMessage[];
+    ];
     // Frame 1's records wait on the disk; the compaction they trigger waits for them. The disk completes while frame 2
     // waits for the chain (the expire's check), as a real disk may.
     let open = () => {};
@@ -120,7 +99,7 @@ describe("finding: a compaction inside a frame made a proof with no valid signat
     expect(alice.peer.balances()).to.deep.include({ receivedNonce: 2n, received: 5n });
     await alice.peer.stop();
 
-    const restarted = await startPeer({ ...common, transport: pair() });
+    const { alice: restarted } = await aliceFacingTest(f, { store, options, clock });
     expect(restarted.peer.balances()).to.deep.include({ receivedNonce: 2n, received: 5n });
     const { proof, signature } = restarted.peer.incoming();
     const digest = (await f.client(f.alice).contract.balanceProofDigest(f.channelId, proof)) as string;

@@ -6,17 +6,9 @@
 // `maxLockSeconds` (default 7 days) ahead; the receiver refuses a later one, and the sender never signs one.
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import {
-  MemoryPeerStore,
-  MemoryTransport,
-  PeerRequestError,
-  locksRootOf,
-  secretHash,
-  signPaymentChannelMessage,
-  type PeerMessage,
-} from "../../sdk";
+import { PeerRequestError, locksRootOf, secretHash, type PeerMessage } from "../../sdk";
 import { expectSdkError } from "../helpers/sdk";
-import { ChainClock, engineChannelFixture, startPair, startPeer } from "../helpers/engine";
+import { aliceFacingTest, engineChannelFixture, proofMessage, startPair } from "../helpers/engine";
 
 const DAY = 86_400;
 const HASH = secretHash("0x" + "3d".repeat(32));
@@ -26,34 +18,12 @@ describe("finding: a lock expiring far off froze the receiver's other locks on-c
 
   it("§8.2: a receiver refuses a lock expiring beyond maxLockSeconds (PEER_UNSAFE_EXPIRY), and takes one within", async function () {
     const f = await loadFixture(engineChannelFixture);
-    const clock = new ChainClock();
-    await clock.sync();
-    const [aliceEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
-    const alice = await startPeer({
-      f,
-      channel: f.channel,
-      who: "alice",
-      store: new MemoryPeerStore(),
-      transport: aliceEnd,
-      clock,
-    });
-    const lockMessage = async (expiry: number): Promise<PeerMessage> => {
-      const lock = { amount: 1n, expiry, secretHash: HASH };
-      const proof = { nonce: 1n, transferred: 0n, locked: 1n, locksRoot: locksRootOf([lock]) };
-      const { signature } = await signPaymentChannelMessage({
-        chainId: f.chainId,
-        contract: f.contract,
-        privateKey: f.bobKey.privateKey,
-        primaryType: "BalanceProof",
-        message: { channelId: f.channelId, ...proof },
-      });
-      return {
-        type: "proof",
-        channelId: f.channelId,
-        change: { kind: "lock", lock: { amount: "1", expiry, secretHash: HASH } },
-        proof: { nonce: "1", transferred: "0", locked: "1", locksRoot: proof.locksRoot },
-        signature,
-      };
+    const { alice, clock } = await aliceFacingTest(f);
+    const lockMessage = (expiry: number): Promise<PeerMessage> => {
+      const locksRoot = locksRootOf([{ amount: 1n, expiry, secretHash: HASH }]);
+      const proof = { nonce: 1n, transferred: 0n, locked: 1n, locksRoot };
+      const change = { kind: "lock", lock: { amount: "1", expiry, secretHash: HASH } } as const;
+      return proofMessage({ f, change, proof, key: f.bobKey });
     };
     const refused = await alice.peer.receive([await lockMessage(2 ** 40 - 1)]);
     expect(refused.map((e) => e.code)).to.deep.equal(["PEER_UNSAFE_EXPIRY"]);

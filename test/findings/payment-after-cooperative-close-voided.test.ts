@@ -7,30 +7,19 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroHash } from "ethers";
 import { ethers } from "hardhat";
+import { signPaymentChannelMessage, type PeerMessage } from "../../sdk";
 import {
-  MemoryPeerStore,
-  MemoryTransport,
-  signPaymentChannelMessage,
-  type BalanceProof,
-  type PeerMessage,
-} from "../../sdk";
-import { ChainClock, DEPOSIT, engineChannelFixture, startPeer, until, type EngineFixture } from "../helpers/engine";
+  DEPOSIT,
+  aliceFacingTest,
+  engineChannelFixture,
+  proofMessage,
+  until,
+  type EngineFixture,
+} from "../helpers/engine";
 
 /** Alice's peer; the test plays Bob, a payer who tries to void its payments. */
 async function aliceWithBobPlayedByTheTest(f: EngineFixture) {
-  const clock = new ChainClock();
-  await clock.sync();
-  const [aliceEnd, bobEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
-  const replies: PeerMessage[] = [];
-  bobEnd.onMessages((frame) => replies.push(...frame));
-  const alice = await startPeer({
-    f,
-    channel: f.channel,
-    who: "alice",
-    store: new MemoryPeerStore(),
-    transport: aliceEnd,
-    clock,
-  });
+  const { alice, clock, replies } = await aliceFacingTest(f);
   const sign = async <K extends "BalanceProof" | "CooperativeClose">(primaryType: K, message: object) =>
     (
       await signPaymentChannelMessage({
@@ -41,16 +30,13 @@ async function aliceWithBobPlayedByTheTest(f: EngineFixture) {
         message: { channelId: f.channelId, ...message },
       } as never)
     ).signature;
-  const pay = async (nonce: bigint, transferred: bigint, amount: bigint): Promise<PeerMessage> => {
-    const proof: BalanceProof = { nonce, transferred, locked: 0n, locksRoot: ZeroHash };
-    return {
-      type: "proof",
-      channelId: f.channelId,
+  const pay = (nonce: bigint, transferred: bigint, amount: bigint): Promise<PeerMessage> =>
+    proofMessage({
+      f,
       change: { kind: "pay", amount: amount.toString() },
-      proof: { nonce: `${nonce}`, transferred: `${transferred}`, locked: "0", locksRoot: ZeroHash },
-      signature: await sign("BalanceProof", proof),
-    };
-  };
+      proof: { nonce, transferred, locked: 0n, locksRoot: ZeroHash },
+      key: f.bobKey,
+    });
   return { alice, clock, replies, sign, pay };
 }
 

@@ -5,42 +5,22 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, ZeroHash } from "ethers";
-import { MemoryPeerStore, MemoryTransport, signPaymentChannelMessage, type PeerMessage } from "../../sdk";
-import { ChainClock, HOUR, engineChannelFixture, startPeer } from "../helpers/engine";
+import type { PeerMessage } from "../../sdk";
+import { HOUR, aliceFacingTest, engineChannelFixture, proofMessage } from "../helpers/engine";
 
 describe("finding: a session key rotated out still signed payments the receiver accepted (§7)", function () {
   this.timeout(60_000);
 
   it("PC-E3: once the previous key's grace ended, a refreshed receiver refuses its proofs and takes the new key's", async function () {
     const f = await loadFixture(engineChannelFixture);
-    const clock = new ChainClock();
-    await clock.sync();
-    const [aliceEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
-    const alice = await startPeer({
-      f,
-      channel: f.channel,
-      who: "alice",
-      store: new MemoryPeerStore(),
-      transport: aliceEnd,
-      clock,
-    });
-    const payMessage = async (key: { privateKey: string }): Promise<PeerMessage> => {
-      const proof = { nonce: 1n, transferred: 5n, locked: 0n, locksRoot: ZeroHash };
-      const { signature } = await signPaymentChannelMessage({
-        chainId: f.chainId,
-        contract: f.contract,
-        privateKey: key.privateKey,
-        primaryType: "BalanceProof",
-        message: { channelId: f.channelId, ...proof },
-      });
-      return {
-        type: "proof",
-        channelId: f.channelId,
+    const { alice } = await aliceFacingTest(f);
+    const payMessage = (key: { privateKey: string }): Promise<PeerMessage> =>
+      proofMessage({
+        f,
         change: { kind: "pay", amount: "5" },
-        proof: { nonce: "1", transferred: "5", locked: "0", locksRoot: ZeroHash },
-        signature,
-      };
-    };
+        proof: { nonce: 1n, transferred: 5n, locked: 0n, locksRoot: ZeroHash },
+        key,
+      });
     // Bob rotates from bobKey to a new key (after the fixture's own change is out of its grace), and waits the grace.
     await time.increase(HOUR + 1);
     const newKey = Wallet.createRandom();

@@ -1,15 +1,20 @@
 // Fixtures of the payment channel engine tests: an open, funded channel between Alice (session key named at open)
 // and Bob (session key set on-chain), and a factory of connected ChannelPeers over a MemoryTransport pair, on a
-// clock that follows the chain's time.
+// clock that follows the chain's time; and, for tests that play one side themselves, Alice's peer alone and the proof
+// messages the other side would send.
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Wallet } from "ethers";
 import {
   ChannelPeer,
   MemoryPeerStore,
   MemoryTransport,
+  signPaymentChannelMessage,
+  type BalanceProof,
   type PaymentChannel,
+  type PeerMessage,
   type PeerMessageError,
   type PeerStore,
+  type WireChange,
 } from "../../sdk";
 import type { ChannelPeerParameters } from "../../sdk/payment-channels/engine/options";
 import { HOUR, paymentChannelsFixture, type PaymentChannelsFixture } from "./payment-channels-sdk";
@@ -96,6 +101,50 @@ export async function startPair(
   const alice = await startPeer({ ...common, who: "alice", store: new MemoryPeerStore(), transport: aliceEnd });
   const bob = await startPeer({ ...common, who: "bob", store: new MemoryPeerStore(), transport: bobEnd });
   return { alice, bob, clock };
+}
+
+/**
+ * Alice's peer alone (on a fresh memory store and a clock synced to the chain, unless given), with the test playing
+ * Bob at the other end of her transport: every frame Alice sends him lands in `replies`.
+ */
+export async function aliceFacingTest(
+  f: EngineFixture,
+  params: { store?: PeerStore; options?: Partial<ChannelPeerParameters>; clock?: ChainClock } = {},
+): Promise<{ alice: PeerSide<PeerStore>; clock: ChainClock; replies: PeerMessage[] }> {
+  const clock = params.clock ?? new ChainClock();
+  if (params.clock === undefined) await clock.sync();
+  const [aliceEnd, bobEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
+  const replies: PeerMessage[] = [];
+  bobEnd.onMessages((frame) => replies.push(...frame));
+  const alice = await startPeer<PeerStore>({
+    f,
+    channel: f.channel,
+    who: "alice",
+    store: params.store ?? new MemoryPeerStore(),
+    transport: aliceEnd,
+    clock,
+    options: params.options,
+  });
+  return { alice, clock, replies };
+}
+
+/** The `proof` message a sender's peer sends for `change`: `proof` on the wire, signed by `key` for the channel. */
+export async function proofMessage(params: {
+  f: EngineFixture;
+  change: WireChange;
+  proof: BalanceProof;
+  key: { privateKey: string };
+}): Promise<PeerMessage> {
+  const { f, change, proof, key } = params;
+  const { signature } = await signPaymentChannelMessage({
+    chainId: f.chainId,
+    contract: f.contract,
+    privateKey: key.privateKey,
+    primaryType: "BalanceProof",
+    message: { channelId: f.channelId, ...proof },
+  });
+  const wire = { nonce: `${proof.nonce}`, transferred: `${proof.transferred}`, locked: `${proof.locked}` };
+  return { type: "proof", channelId: f.channelId, change, proof: { ...wire, locksRoot: proof.locksRoot }, signature };
 }
 
 /** Waits until `condition` holds, polling on timers (never a fixed sleep); fails after `timeoutMs`. */

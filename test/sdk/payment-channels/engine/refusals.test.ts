@@ -2,8 +2,6 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, ZeroHash } from "ethers";
 import {
-  MemoryPeerStore,
-  MemoryTransport,
   PeerMessageError,
   locksRootOf,
   secretHash,
@@ -12,63 +10,28 @@ import {
   type PeerMessage,
   type ProofChange,
   type BalanceProof,
+  type WireChange,
 } from "../../../../sdk";
 import {
-  ChainClock,
   DEPOSIT,
+  aliceFacingTest,
   engineChannelFixture,
-  startPeer,
+  proofMessage,
   until,
   type EngineFixture,
 } from "../../../helpers/engine";
 
 const SECRET = "0x" + "5e".repeat(32);
 
-/** Alice's peer, with the test playing Bob at the other end of the transport. */
-async function aliceFacingTest(f: EngineFixture) {
-  const clock = new ChainClock();
-  await clock.sync();
-  const [aliceEnd, bobEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
-  const replies: PeerMessage[] = [];
-  bobEnd.onMessages((frame) => replies.push(...frame));
-  const side = await startPeer({
-    f,
-    channel: f.channel,
-    who: "alice",
-    store: new MemoryPeerStore(),
-    transport: aliceEnd,
-    clock,
-  });
-  const sign = async (proof: BalanceProof, key: { privateKey: string } = f.bobKey) =>
-    (
-      await signPaymentChannelMessage({
-        chainId: f.chainId,
-        contract: f.contract,
-        privateKey: key.privateKey,
-        primaryType: "BalanceProof",
-        message: { channelId: f.channelId, ...proof },
-      })
-    ).signature;
-  const proofMessage = async (
-    change: PeerMessage & { type: "proof" } extends { change: infer C } ? C : never,
-    proof: BalanceProof,
-    key?: { privateKey: string },
-  ): Promise<PeerMessage> => ({
-    type: "proof",
-    channelId: f.channelId,
-    change,
-    proof: {
-      nonce: proof.nonce.toString(),
-      transferred: proof.transferred.toString(),
-      locked: proof.locked.toString(),
-      locksRoot: proof.locksRoot,
-    },
-    signature: await sign(proof, key),
-  });
-  return { ...side, f, clock, replies, proofMessage };
+/** Alice's peer, with the test playing Bob at the other end of the transport; Bob's proofs signed by his key. */
+async function aliceFacing(f: EngineFixture) {
+  const { alice, clock, replies } = await aliceFacingTest(f);
+  const signed = (change: WireChange, proof: BalanceProof, key: { privateKey: string } = f.bobKey) =>
+    proofMessage({ f, change, proof, key });
+  return { ...alice, f, clock, replies, proofMessage: signed };
 }
 
-type Side = Awaited<ReturnType<typeof aliceFacingTest>>;
+type Side = Awaited<ReturnType<typeof aliceFacing>>;
 
 /** Sends one frame and checks it is refused with `code`, answered with an `error` message, and changed nothing. */
 async function expectRefused(
@@ -96,7 +59,7 @@ describe("ChannelPeer: refusing messages (PC-E3, §8.3)", function () {
 
   beforeEach(async function () {
     const f = await loadFixture(engineChannelFixture);
-    side = await aliceFacingTest(f);
+    side = await aliceFacing(f);
     first = await side.proofMessage({ kind: "pay", amount: "5" }, pay1);
     expect(await side.peer.receive([first])).to.deep.equal([]);
     await until(() => side.replies.some((m) => m.type === "ack" && m.nonce === "1"), 5_000, "the ack of nonce 1");
