@@ -2,7 +2,14 @@
 // the node's funded accounts, a submitter that records what it was asked, a miner that runs until a promise settles,
 // a provider that never answers from its cache, and the `sent` events of a Submitter.
 import { HDNodeWallet, JsonRpcProvider, Mnemonic } from "ethers";
-import type { SubmitRequest, SubmitResult, Submitter, SubmitterEvent, TransactionSubmitter } from "../../sdk";
+import {
+  Submitter,
+  type SubmitRequest,
+  type SubmitResult,
+  type SubmitterEvent,
+  type SubmitterParameters,
+  type TransactionSubmitter,
+} from "../../sdk";
 import type { Anvil } from "./anvil";
 
 /** anvil's default mnemonic: its first accounts are funded on every fresh node. */
@@ -25,6 +32,27 @@ export class RecordingSubmitter implements TransactionSubmitter {
   close() {
     return this.inner.close();
   }
+}
+
+/**
+ * A RecordingSubmitter over a real Submitter on `node` that confirms after one block and has no scheduled bump (its
+ * only bump is one a base-fee jump forces), with a tip of 1 gwei; `params` names the signer and adds to the rest.
+ */
+export function unhurriedSubmitter(
+  node: Pick<Anvil, "url">,
+  params: Pick<SubmitterParameters, "signer"> & Partial<SubmitterParameters>,
+): RecordingSubmitter {
+  return new RecordingSubmitter(
+    new Submitter({
+      rpc: [node.url],
+      confirmations: 1,
+      pollingIntervalMs: 20,
+      bumpAfterMs: 600_000,
+      bumpAfterBlocks: 1_000,
+      maxPriorityFeePerGas: 10n ** 9n,
+      ...params,
+    }),
+  );
 }
 
 /**

@@ -9,7 +9,6 @@ import {
   MemoryVoucherStore,
   PayeeClient,
   PayerClient,
-  Submitter,
   decodeChannelsError,
   type ChannelId,
   type SubmitterEvent,
@@ -19,7 +18,14 @@ import { MicropaymentChannels__factory } from "../../../typechain-types";
 import { startAnvil, type Anvil } from "../../helpers/anvil";
 import { waitFor } from "../../helpers/deploy";
 import { underCoverage } from "../../helpers/coverage";
-import { RecordingSubmitter, account, anvilProvider, mineUntil, sentEvents } from "../../helpers/submitter";
+import {
+  account,
+  anvilProvider,
+  mineUntil,
+  sentEvents,
+  unhurriedSubmitter,
+  type RecordingSubmitter,
+} from "../../helpers/submitter";
 
 const GWEI = 10n ** 9n;
 const HOUR = 3_600;
@@ -70,20 +76,12 @@ describe("PayeeClient with a Submitter, on anvil with automine off (docs/micropa
       ...(session === undefined ? {} : { signer: session.address }),
     });
     if (session !== undefined) await payer.useSessionKey({ channel, privateKey: session.privateKey });
-    submitter = new RecordingSubmitter(
-      new Submitter({
-        signer: account(2),
-        rpc: [node.url],
-        confirmations: 1,
-        pollingIntervalMs: 20,
-        // No scheduled bump: the only bump is the one the base-fee jump forces.
-        bumpAfterMs: 600_000,
-        bumpAfterBlocks: 1_000,
-        maxPriorityFeePerGas: GWEI,
-        decodeRevert: decodeChannelsError,
-        onEvent: (event) => events.push(event),
-      }),
-    );
+    // No scheduled bump: the only bump is the one the base-fee jump forces.
+    submitter = unhurriedSubmitter(node, {
+      signer: account(2),
+      decodeRevert: decodeChannelsError,
+      onEvent: (event) => events.push(event),
+    });
     stops.push(() => submitter.close());
     const store = new MemoryVoucherStore();
     // The runner only reads: every transaction of this client goes through the submitter.

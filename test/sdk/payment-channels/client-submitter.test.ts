@@ -6,7 +6,6 @@ import { type JsonRpcProvider, ZeroHash, toBeHex } from "ethers";
 import {
   PaymentChannelStatus,
   PaymentChannelsClient,
-  Submitter,
   secretHash,
   type BalanceProof,
   type SubmitterEvent,
@@ -16,9 +15,15 @@ import { PaymentChannels__factory } from "../../../typechain-types";
 import { startAnvil, type Anvil } from "../../helpers/anvil";
 import { waitFor } from "../../helpers/deploy";
 import { underCoverage } from "../../helpers/coverage";
-import { RecordingSubmitter, account, anvilProvider, mineUntil, sentEvents } from "../../helpers/submitter";
+import {
+  account,
+  anvilProvider,
+  mineUntil,
+  sentEvents,
+  unhurriedSubmitter,
+  type RecordingSubmitter,
+} from "../../helpers/submitter";
 
-const GWEI = 10n ** 9n;
 const HOUR = 3_600;
 const SECRET = "0x" + "5e".repeat(32);
 
@@ -60,19 +65,8 @@ describe("PaymentChannelsClient with a Submitter, on anvil with automine off (§
     const { channel } = await alice.open({ participant2: account(2).address, amount: 1_000n, challengePeriod: HOUR });
     const proof: BalanceProof = { nonce: 1n, transferred: 100n, locked: 0n, locksRoot: ZeroHash };
     const { signature } = await alice.signBalanceProof({ channel, proof });
-    submitter = new RecordingSubmitter(
-      new Submitter({
-        signer: account(2),
-        rpc: [node.url],
-        confirmations: 1,
-        pollingIntervalMs: 20,
-        // No scheduled bump: the only bump is the one a base-fee jump forces.
-        bumpAfterMs: 600_000,
-        bumpAfterBlocks: 1_000,
-        maxPriorityFeePerGas: GWEI,
-        onEvent: (event) => events.push(event),
-      }),
-    );
+    // No scheduled bump: the only bump is the one a base-fee jump forces.
+    submitter = unhurriedSubmitter(node, { signer: account(2), onEvent: (event) => events.push(event) });
     const bob = new PaymentChannelsClient({ address, runner: provider, submitter });
     await node.rpc("evm_setAutomine", [false]);
     expect(await node.rpc("anvil_getAutomine")).to.equal(false);
