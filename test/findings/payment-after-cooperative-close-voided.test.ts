@@ -20,16 +20,6 @@ import {
 /** Alice's peer; the test plays Bob, a payer who tries to void its payments. */
 async function aliceWithBobPlayedByTheTest(f: EngineFixture) {
   const { alice, clock, replies } = await aliceFacingTest(f);
-  const sign = async <K extends "BalanceProof" | "CooperativeClose">(primaryType: K, message: object) =>
-    (
-      await signPaymentChannelMessage({
-        chainId: f.chainId,
-        contract: f.contract,
-        privateKey: f.bobKey.privateKey,
-        primaryType,
-        message: { channelId: f.channelId, ...message },
-      } as never)
-    ).signature;
   const pay = (nonce: bigint, transferred: bigint, amount: bigint): Promise<PeerMessage> =>
     proofMessage({
       f,
@@ -37,7 +27,19 @@ async function aliceWithBobPlayedByTheTest(f: EngineFixture) {
       proof: { nonce, transferred, locked: 0n, locksRoot: ZeroHash },
       key: f.bobKey,
     });
-  return { alice, clock, replies, sign, pay };
+  /** Bob's request for a cooperative close at `close`, signed by him. */
+  const closeRequest = async (close: { balance1: bigint; balance2: bigint; expiry: bigint }): Promise<PeerMessage> => {
+    const { signature } = await signPaymentChannelMessage({
+      chainId: f.chainId,
+      contract: f.contract,
+      privateKey: f.bobKey.privateKey,
+      primaryType: "CooperativeClose",
+      message: { channelId: f.channelId, ...close },
+    });
+    const wire = { balance1: `${close.balance1}`, balance2: `${close.balance2}`, expiry: `${close.expiry}` };
+    return { type: "close-request", channelId: f.channelId, id: "c1", ...wire, signature };
+  };
+  return { alice, clock, replies, pay, closeRequest };
 }
 
 describe("finding: a payer voided its payments with a cooperative close signed before them (PC-C1)", function () {
@@ -45,20 +47,11 @@ describe("finding: a payer voided its payments with a cooperative close signed b
 
   it("PC-C1: after signing a close, the receiver refuses the payer's next proof, also once the close has landed", async function () {
     const f = await loadFixture(engineChannelFixture);
-    const { alice, clock, replies, sign, pay } = await aliceWithBobPlayedByTheTest(f);
+    const { alice, clock, replies, pay, closeRequest } = await aliceWithBobPlayedByTheTest(f);
     expect(await alice.peer.receive([await pay(1n, 5n, 5n)])).to.deep.equal([]);
     // Bob asks for a close at the current balances (Alice is participant1) and gets Alice's signature.
     const close = { balance1: DEPOSIT + 5n, balance2: DEPOSIT - 5n, expiry: BigInt(clock.now() + 600) };
-    const request: PeerMessage = {
-      type: "close-request",
-      channelId: f.channelId,
-      id: "c1",
-      balance1: `${close.balance1}`,
-      balance2: `${close.balance2}`,
-      expiry: `${close.expiry}`,
-      signature: await sign("CooperativeClose", close),
-    };
-    expect(await alice.peer.receive([request])).to.deep.equal([]);
+    expect(await alice.peer.receive([await closeRequest(close)])).to.deep.equal([]);
     await until(() => replies.some((m) => m.type === "close-signature"), 5_000, "Alice's close signature");
     const aliceSignature = (replies.find((m) => m.type === "close-signature") as { signature: string }).signature;
 
@@ -83,18 +76,9 @@ describe("finding: a payer voided its payments with a cooperative close signed b
 
   it("PC-C1: a signed close that expired unused on-chain no longer blocks payments", async function () {
     const f = await loadFixture(engineChannelFixture);
-    const { alice, clock, replies, sign, pay } = await aliceWithBobPlayedByTheTest(f);
+    const { alice, clock, replies, pay, closeRequest } = await aliceWithBobPlayedByTheTest(f);
     const close = { balance1: DEPOSIT, balance2: DEPOSIT, expiry: BigInt(clock.now() + 600) };
-    const request: PeerMessage = {
-      type: "close-request",
-      channelId: f.channelId,
-      id: "c1",
-      balance1: `${close.balance1}`,
-      balance2: `${close.balance2}`,
-      expiry: `${close.expiry}`,
-      signature: await sign("CooperativeClose", close),
-    };
-    expect(await alice.peer.receive([request])).to.deep.equal([]);
+    expect(await alice.peer.receive([await closeRequest(close)])).to.deep.equal([]);
     await until(() => replies.some((m) => m.type === "close-signature"), 5_000, "Alice's close signature");
     expect((await alice.peer.receive([await pay(1n, 5n, 5n)])).map((e) => e.code)).to.deep.equal([
       "PEER_REQUEST_REFUSED",
