@@ -207,11 +207,17 @@ async function within<T>(what: string, promise: Promise<T>): Promise<T> {
   }
 }
 
-/** Every (proof, signature) logged per nonce, by the records of one type (`sent` or `received`) of one log. */
+/**
+ * Every (proof, signature) logged per nonce, by the records of one type (`sent` or `received`) of one log and the
+ * matching direction of its snapshots.
+ */
 function proofsByNonce(records: PeerLogRecord[], type: "sent" | "received"): Map<bigint, Set<string>> {
   const byNonce = new Map<bigint, Set<string>>();
-  for (const record of records) {
-    if (record.type !== type) continue;
+  for (const raw of records) {
+    // A snapshot (compaction) carries the latest proof of each direction.
+    const record = (raw.type === "snapshot" ? raw[type === "sent" ? "out" : "in"] : raw) as PeerLogRecord;
+    if (raw.type !== type && raw.type !== "snapshot") continue;
+    if ((record.proof as { nonce: string }).nonce === "0") continue;
     const proof = record.proof as { nonce: string; transferred: string; locked: string; locksRoot: string };
     const text = JSON.stringify([proof.nonce, proof.transferred, proof.locked, proof.locksRoot, record.signature]);
     const nonce = BigInt(proof.nonce);
@@ -221,12 +227,16 @@ function proofsByNonce(records: PeerLogRecord[], type: "sent" | "received"): Map
   return byNonce;
 }
 
-/** Checks one direction: the sender's log and the receiver's hold one and the same proof per nonce, 1..last. */
+/**
+ * Checks one direction: the sender's log and the receiver's hold one and the same proof per nonce, for every nonce
+ * 1..last when the logs were never compacted.
+ */
 function checkDirection(
   name: string,
   sent: Map<bigint, Set<string>>,
   received: Map<bigint, Set<string>>,
   last: bigint,
+  complete: boolean,
 ) {
   for (const [log, byNonce] of [
     ["sender's sent", sent],
@@ -234,12 +244,16 @@ function checkDirection(
   ] as const) {
     const twice = [...byNonce].filter(([, texts]) => texts.size > 1);
     expect(twice, `${name}: nonces of the ${log} records logged with two different proofs`).to.deep.equal([]);
+    // A compacted log keeps only the proofs logged since its last snapshot (and the snapshot's latest).
+    if (!complete) continue;
     const nonces = [...byNonce.keys()].sort((a, b) => (a < b ? -1 : 1));
     expect(nonces.length, `${name}: ${log} records`).to.equal(Number(last));
     expect(nonces[0], `${name}: first nonce of the ${log} records`).to.equal(1n);
     expect(nonces[nonces.length - 1], `${name}: last nonce of the ${log} records`).to.equal(last);
   }
-  const differ = [...received].filter(([nonce, texts]) => [...texts][0] !== [...(sent.get(nonce) ?? [])][0]);
+  const differ = [...received].filter(
+    ([nonce, texts]) => sent.has(nonce) && [...texts][0] !== [...sent.get(nonce)!][0],
+  );
   expect(differ, `${name}: proofs the receiver stored that differ from what the sender logged`).to.deep.equal([]);
 }
 
@@ -261,10 +275,13 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("PC-E1: after kills of the sender, the receiver and both, nothing acknowledged is lost, both sides agree, no nonce is signed twice, and a cooperative close pays the final balances", async () => {
-    console.log(`      seed ${SEED} (CHANNEL_KILL_SEED=${SEED} replays these kill points)`);
-    const random = prng(SEED);
+  type Victim = "ann" | "ben" | "both";
+  /** One channel, two peer processes, the kills of `rounds`, then every check; `compactEvery` as ChannelPeer's. */
+  async function scenario({ name, compactEvery, rounds }: { name: string; compactEvery: number; rounds: Victim[] }) {
+    const seed = (SEED + compactEvery) >>> 0;
+    const random = prng(seed);
     const s = (ms: number) => (ms / 1_000).toFixed(1);
+    const compacting = compactEvery < Number.MAX_SAFE_INTEGER;
     const t0 = performance.now();
     const provider = new JsonRpcProvider(anvil.url, anvil.chainId, { staticNetwork: true });
     const [deployer, ann, ben] = [0, 1, 2].map(() => Wallet.createRandom(provider));
@@ -288,9 +305,11 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
       channel: channel as PaymentChannel,
       privateKey: wallet.privateKey,
       counterparty: other.address,
-      logPath: path.join(dir, `${role}.log`),
+      logPath: path.join(dir, `${name}-${role}.log`),
+      compactEvery,
     });
     const script = transpileTree(FIXTURE, path.join(dir, "js"));
+    peers.length = 0;
     const annP = new PeerProcess("Ann", script, initOf("ann", ann, ben), random);
     const benP = new PeerProcess("Ben", script, initOf("ben", ben, ann), random);
     peers.push(annP, benP);
@@ -299,7 +318,6 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
       const tStarted = performance.now();
 
       // Each round lets both directions flow (a random number of acknowledged payments each), then kills.
-      const rounds: ("ann" | "ben" | "both")[] = ["ann", "ben", "both", "ben", "ann", "both"];
       const draws: string[] = [];
       for (const victim of rounds) {
         const [a, b] = [50 + Math.floor(random() * 1_500), 50 + Math.floor(random() * 1_500)];
@@ -349,7 +367,7 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
 
       // (2) No nonce logged with two different proofs, and the receiver holds exactly what the sender logged.
       const load = async (role: string) => {
-        const store = await FilePeerStore.open({ path: path.join(dir, `${role}.log`) });
+        const store = await FilePeerStore.open({ path: path.join(dir, `${name}-${role}.log`) });
         try {
           return await store.load();
         } finally {
@@ -357,17 +375,22 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
         }
       };
       const [annLog, benLog] = [await load("ann"), await load("ben")];
+      const snapshots = [annLog, benLog].map((log) => log.filter((r) => r.type === "snapshot").length);
+      // Compacted logs start with a snapshot; otherwise the second scenario would not test compaction.
+      expect(snapshots, "snapshot records in Ann's and Ben's logs").to.deep.equal(compacting ? [1, 1] : [0, 0]);
       checkDirection(
         "Ann → Ben",
         proofsByNonce(annLog, "sent"),
         proofsByNonce(benLog, "received"),
         BigInt(annB.sentNonce),
+        !compacting,
       );
       checkDirection(
         "Ben → Ann",
         proofsByNonce(benLog, "sent"),
         proofsByNonce(annLog, "received"),
         BigInt(benB.sentNonce),
+        !compacting,
       );
 
       console.log(
@@ -383,5 +406,18 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
       for (const p of peers) if (p.stderr !== "") console.error(`--- ${p.name}'s stderr:\n${p.stderr}`);
       throw error;
     }
+  }
+
+  it("PC-E1: after kills of the sender, the receiver and both, nothing acknowledged is lost, both sides agree, no nonce is signed twice, and a cooperative close pays the final balances", async () => {
+    console.log(`      seed ${SEED} (CHANNEL_KILL_SEED=${SEED} replays these kill points)`);
+    await scenario({
+      name: "full",
+      compactEvery: Number.MAX_SAFE_INTEGER,
+      rounds: ["ann", "ben", "both", "ben", "ann", "both"],
+    });
+  });
+
+  it("PC-E1: with the logs compacted every 300 records, kills of the sender, the receiver and both lose nothing acknowledged and reuse no nonce", async () => {
+    await scenario({ name: "compacting", compactEvery: 300, rounds: ["ann", "ben", "both", "both"] });
   });
 });
