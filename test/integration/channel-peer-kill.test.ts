@@ -32,7 +32,6 @@ import type { KillPeerCommand, KillPeerInit } from "./fixtures/channel-kill-peer
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURE = path.join(__dirname, "fixtures", "channel-kill-peer.ts");
 const SEED = Number(process.env.CHANNEL_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const DEPOSIT = parseEther("1");
 /** A condition not met in this long fails the test (a restart, including ts-node's start, takes about 2 s). */
 const WAIT_MS = 30_000;
 
@@ -80,6 +79,7 @@ function prng(seed: number): () => number {
 }
 
 type Balances = Record<"sent" | "received" | "sentNonce" | "ackedNonce" | "receivedNonce", string>;
+type Drained = { balances: Balances; overspent: number };
 
 /** One peer's process across its incarnations: what the parent saw acknowledged survives every kill. */
 class PeerProcess {
@@ -89,7 +89,7 @@ class PeerProcess {
   incarnations = 0;
   /** The refusals the peer logged, by code (a gap after a reconnect is refused and resent: PEER_OUT_OF_ORDER). */
   refusals = new Map<string, number>();
-  /** Refusals that only a PC-E1 violation causes. */
+  /** Refusals that only a PC-E1 violation causes, and exits the test did not cause. */
   forbidden: string[] = [];
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
@@ -97,6 +97,7 @@ class PeerProcess {
   #next = 0;
   #stderr = "";
   #listeners: (() => void)[] = [];
+  #killed = false;
 
   constructor(
     readonly name: string,
@@ -138,6 +139,12 @@ class PeerProcess {
       for (const listener of [...this.#listeners]) listener();
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    this.#killed = false;
+    void exited.then((code) => {
+      if (this.#killed) return;
+      this.forbidden.push(`${this.name} exited by itself (code ${code})`);
+      for (const listener of [...this.#listeners]) listener();
+    });
     this.#exited = exited.then(() => undefined);
     child.on("message", (raw) => {
       const message = raw as { type: string; id?: number };
@@ -155,6 +162,7 @@ class PeerProcess {
 
   /** SIGKILL, then wait until the process is gone (its lock file stays behind, as after a crash). */
   async kill(): Promise<void> {
+    this.#killed = true;
     this.#child?.kill("SIGKILL");
     await this.#exited;
   }
@@ -179,6 +187,7 @@ class PeerProcess {
 
   call<T>(command: Omit<KillPeerCommand, "id">): Promise<T> {
     const id = this.#next++;
+    if (command.type === "finish") this.#killed = true;
     const answer = new Promise<T>((resolve) => {
       this.#pending.set(id, resolve as (value: Record<string, unknown>) => void);
       this.#child!.send({ ...command, id });
@@ -276,9 +285,26 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
   });
 
   type Victim = "ann" | "ben" | "both";
-  /** One channel, two peer processes, the kills of `rounds`, then every check; `compactEvery` as ChannelPeer's. */
-  async function scenario({ name, compactEvery, rounds }: { name: string; compactEvery: number; rounds: Victim[] }) {
-    const seed = (SEED + compactEvery) >>> 0;
+  /**
+   * One channel, two peer processes, the kills of `rounds`, then every check; `compactEvery` as ChannelPeer's. With a
+   * tight `deposit` each side can only go on paying with what the other paid it (and its pays are refused locally,
+   * PEER_OVERSPEND, until then): the receiver's funds check (PC-E3, incoming counted up to the acknowledged nonce)
+   * then runs on every proof across the restarts.
+   */
+  async function scenario({
+    name,
+    compactEvery,
+    rounds,
+    deposit,
+  }: {
+    name: string;
+    compactEvery: number;
+    rounds: Victim[];
+    /** Each side's deposit (wei); payments are 1 to 16 wei. */
+    deposit: bigint;
+  }) {
+    // Each scenario draws its own kill points from the one printed seed.
+    const seed = [...name].reduce((a, c) => (Math.imul(a, 31) + c.charCodeAt(0)) >>> 0, SEED);
     const random = prng(seed);
     const s = (ms: number) => (ms / 1_000).toFixed(1);
     const compacting = compactEvery < Number.MAX_SAFE_INTEGER;
@@ -292,10 +318,10 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
     const clientOf = (runner: Signer) => new PaymentChannelsClient({ address, runner, fromBlock });
     const { channel } = await clientOf(ann).open({
       participant2: ben.address,
-      amount: DEPOSIT,
+      amount: deposit,
       challengePeriod: 86_400,
     });
-    await clientOf(ben).deposit({ channel, participant: ben.address, amount: DEPOSIT });
+    await clientOf(ben).deposit({ channel, participant: ben.address, amount: deposit });
 
     const port = await freePort();
     const common = { rpc: anvil.url, chainId: String(anvil.chainId), contract: address, fromBlock, port, inFlight: 64 };
@@ -335,11 +361,17 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
       // Both stop paying and wait until everything either logged is acknowledged; then both answer again, so each
       // one's view includes the other's last proofs.
       await Promise.all([annP.call({ type: "drain" }), benP.call({ type: "drain" })]);
-      const [annB, benB] = (
-        await Promise.all([annP.call<{ balances: Balances }>({ type: "drain" }), benP.call({ type: "drain" })])
-      ).map((r) => (r as { balances: Balances }).balances);
+      const drained = await Promise.all([annP.call<Drained>({ type: "drain" }), benP.call<Drained>({ type: "drain" })]);
+      const [annB, benB] = drained.map((d) => d.balances);
 
       expect([...annP.forbidden, ...benP.forbidden], "equivocations, or acks of nonces never logged").to.deep.equal([]);
+      // The premise of the tight scenario: Ann paid more than she deposited (at least 250 acknowledged payments of
+      // at least 1 wei each), so Ben's payments funded hers.
+      expect(BigInt(annB.sent), "Ann sent more than her deposit").to.be.gt(deposit < 250n ? deposit : 0n);
+
+      // Refusals other than a gap after a reconnect (which the sender answers with a resend): none.
+      const refused = [...annP.refusals, ...benP.refusals].filter(([code]) => code !== "PEER_OUT_OF_ORDER");
+      expect(refused, "proofs refused by a receiver").to.deep.equal([]);
 
       // (1) Nothing acknowledged lost; both sides agree on both directions.
       expect(BigInt(benB.received), "Ben received ≥ Ann's acknowledged payments").to.be.gte(annP.ackedAmount);
@@ -356,8 +388,8 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
       const ethOf = async (who: string) => BigInt(await anvil.rpc<string>("eth_getBalance", [who, "latest"]));
       const benBefore = await ethOf(ben.address);
       const closed = await annP.call<{ amount1: string; amount2: string }>({ type: "closeCooperatively" });
-      const expected1 = DEPOSIT - BigInt(annB.sent) + BigInt(annB.received);
-      const expected2 = DEPOSIT - BigInt(benB.sent) + BigInt(benB.received);
+      const expected1 = deposit - BigInt(annB.sent) + BigInt(annB.received);
+      const expected2 = deposit - BigInt(benB.sent) + BigInt(benB.received);
       expect(BigInt(closed.amount1), "paid to Ann").to.equal(expected1);
       expect(BigInt(closed.amount2), "paid to Ben").to.equal(expected2);
       expect((await ethOf(ben.address)) - benBefore, "Ben's ETH balance grew by his payout").to.equal(expected2);
@@ -398,7 +430,8 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
           `      acknowledged as seen by the parent: Ann ${annP.acked} payments (${annP.ackedAmount} wei), Ben ` +
           `${benP.acked} (${benP.ackedAmount} wei); refusals Ann ${JSON.stringify([...annP.refusals])}, Ben ` +
           `${JSON.stringify([...benP.refusals])}; final nonces Ann ${annB.sentNonce}, Ben ${benB.sentNonce}; ` +
-          `sent Ann ${annB.sent} wei, Ben ${benB.sent} wei\n` +
+          `sent Ann ${annB.sent} wei, Ben ${benB.sent} wei; pays refused locally for want of funds (last ` +
+          `incarnations) Ann ${drained[0].overspent}, Ben ${drained[1].overspent}\n` +
           `      setup ${s(tStarted - t0)} s, kill rounds ${s(tKills - tStarted)} s, drain+close+logs ` +
           `${s(performance.now() - tKills)} s`,
       );
@@ -414,10 +447,25 @@ describe("ChannelPeer killed with SIGKILL mid-stream, two processes over WebSock
       name: "full",
       compactEvery: Number.MAX_SAFE_INTEGER,
       rounds: ["ann", "ben", "both", "ben", "ann", "both"],
+      deposit: parseEther("1"),
     });
   });
 
   it("PC-E1: with the logs compacted every 300 records, kills of the sender, the receiver and both lose nothing acknowledged and reuse no nonce", async () => {
-    await scenario({ name: "compacting", compactEvery: 300, rounds: ["ann", "ben", "both", "both"] });
+    await scenario({
+      name: "compacting",
+      compactEvery: 300,
+      rounds: ["ann", "ben", "both", "both"],
+      deposit: parseEther("1"),
+    });
+  });
+
+  it("PC-E1, PC-E3: with deposits of 200 wei, so that each side pays on with what the other paid it, kills of the sender, the receiver and both lose nothing acknowledged and no proof is refused (PEER_OVERSPEND or any other refusal but a gap after a reconnect)", async () => {
+    await scenario({
+      name: "tight",
+      compactEvery: Number.MAX_SAFE_INTEGER,
+      rounds: ["ann", "ben", "both"],
+      deposit: 200n,
+    });
   });
 });
