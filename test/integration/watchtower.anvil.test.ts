@@ -144,10 +144,11 @@ describe("Watchtower process against anvil, automine off, rising base fee (PC-E6
           ([from]) => from.toLowerCase() === towerKey.address.toLowerCase(),
         );
         const first = ours === undefined ? undefined : Object.values(ours[1])[0];
-        if (first !== undefined) {
-          spikedAbove = BigInt(first.maxFeePerGas);
-          if (baseFee <= spikedAbove) baseFee = spikedAbove + 1n;
-        }
+        // No block until the first attempt is seen: one mined between this read and the spike would take it at
+        // the old price, and no bump would ever be needed.
+        if (first === undefined) return;
+        spikedAbove = BigInt(first.maxFeePerGas);
+        if (baseFee <= spikedAbove) baseFee = spikedAbove + 1n;
       }
       await node.rpc("anvil_setNextBlockBaseFeePerGas", [toBeHex(baseFee)]);
     }
