@@ -371,12 +371,15 @@ const watchedCloseArb: fc.Arbitrary<Action[]> = fc
       { t: "pay", ch, dir, kind: "lock", share: 1_000, secret, expiresIn: 600 },
       { t: "pay", ch, dir, kind: "transfer", share: 2_000, secret: 0, expiresIn: 600 },
       { t: "ack", ch, dir },
+      // Balances that do not add up to what the channel holds: a cooperative close is refused (PC-C1).
+      { t: "coopClose", ch, by: closer, flaw: "sum" },
       { t: "close", ch, by: closer, pick: "stale" },
       tower
         ? { t: "updateFor", ch, dir, tower: EVE, share, pick: "latest", flaw: null }
         : { t: "update", ch, dir, by: "receiver", pick: "latest", tamper: false },
-      // The same proof again: an equal nonce is refused (PC-U2), whoever recorded it first.
+      // The same proof again, from the receiver and from a watchtower: an equal nonce is refused (PC-U2).
       { t: "update", ch, dir, by: "receiver", pick: "latest", tamper: false },
+      { t: "updateFor", ch, dir, tower: EVE, share, pick: "latest", flaw: null },
       { t: "warpTo", ch, at: "closesAt", offset: 1 },
       { t: "settle", ch, by: EVE, tamper: false },
       // Anyone unlocks at once, before the lock's expiry: an unregistered lock goes back to its sender.
