@@ -128,7 +128,7 @@ export async function twoWayChannels(wallets: Wallets, deployment: Deployment) {
   step(
     `${(2 * PAYMENTS).toLocaleString("en-US")} payments, ${PAYMENTS} each way, signed and verified in ` +
       `${elapsed.toFixed(2)} s: ${Math.round((2 * PAYMENTS) / elapsed).toLocaleString("en-US")} payments/s ` +
-      `(both peers in this one process, no network between them; the engine over WebSocket comes next)`,
+      `(both peers in this one process, no network between them; story 6 runs them as processes over WebSocket)`,
   );
   step(
     `so far Ann has paid Ben ${fmtEth(Ann.sent.proof.transferred)}, Ben has paid Ann ${fmtEth(Ben.sent.proof.transferred)}`,
