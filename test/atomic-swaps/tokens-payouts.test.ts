@@ -386,6 +386,7 @@ describe("HashedTimelocks: lockWithPermit (HT-19)", function () {
     const fx = await loadFixture(htlcFixture);
     const start = await nextTime();
     const terms = termsOf(fx, "ERC20", start);
+    await atTime(start);
     await expect(
       fx.htlc.connect(fx.stranger).lockWithPermit(terms, 0n, 27, ethers.ZeroHash, ethers.ZeroHash),
     ).to.be.revertedWithCustomError(fx.htlc, "HashedTimelockNotSender");
@@ -395,10 +396,11 @@ describe("HashedTimelocks: lockWithPermit (HT-19)", function () {
       publicClaimAt: start + 60n,
       publicRefundAt: terms.timelock,
     };
+    await atTime(start + 1n);
     await expect(fx.htlc.connect(fx.sender).lockWithPermit(withDeposit, 0n, 27, ethers.ZeroHash, ethers.ZeroHash))
       .to.be.revertedWithCustomError(fx.htlc, "HashedTimelockValueMismatch")
       .withArgs(0n, DEPOSIT);
-    await atTime(start);
+    await atTime(start + 2n);
     await fx.htlc
       .connect(fx.sender)
       .lockWithPermit(withDeposit, 0n, 27, ethers.ZeroHash, ethers.ZeroHash, { value: DEPOSIT });
