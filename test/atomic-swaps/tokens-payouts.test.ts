@@ -16,6 +16,7 @@ import type {
   NoReturnToken,
   ReentrantToken,
 } from "../../typechain-types";
+import { underCoverage } from "../helpers/coverage";
 import { ETH, atTime } from "../helpers/escrow";
 import {
   ALLOWANCE,
@@ -166,7 +167,8 @@ describe("HashedTimelocks: payouts cannot be blocked (HT-14)", function () {
     const { terms } = await lockedFixture(fx, "ETH", { receiver: fx.accountAddress });
     const tx = await fx.htlc.connect(fx.stranger).claim(terms, SECRET);
     const receipt = await tx.wait();
-    expect(receipt!.gasUsed).to.be.lessThan(150_000n);
+    // The push forwards ETH_PUSH_GAS (50,000) and no more; instrumented or unoptimized builds spend other gas.
+    if (!underCoverage()) expect(receipt!.gasUsed).to.be.lessThan(120_000n);
     expect(await fx.htlc.creditOf(ETH, fx.accountAddress)).to.equal(AMOUNT);
   });
 
