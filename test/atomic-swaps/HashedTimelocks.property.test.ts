@@ -99,7 +99,7 @@ type Action =
   | { t: "setBlocked"; who: number; on: boolean } // ACTOR_COUNT: the contract itself
   | { t: "donate"; eth: boolean; amount: bigint }
   | { t: "warp"; seconds: number }
-  | { t: "warpTo"; ref: number; at: "timelock" | "publicClaimAt" | "publicRefundAt"; offset: -1 | 0 | 1 };
+  | { t: "warpTo"; ref: number | "latest"; at: "timelock" | "publicClaimAt" | "publicRefundAt"; offset: -1 | 0 | 1 };
 
 const refArb = fc.nat({ max: 15 });
 
@@ -171,7 +171,7 @@ const ACTIONS: Record<Exclude<Action["t"], "lock">, fc.Arbitrary<Action>> = {
 
 const WEIGHTS: Record<Action["t"], number> = {
   lock: 10,
-  relock: 1,
+  relock: 2,
   claim: 8,
   refund: 6,
   withdraw: 3,
@@ -196,25 +196,47 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
  */
 const boundaryArb: fc.Arbitrary<Action[]> = fc
   .record({
-    ref: refArb,
-    at: fc.constantFrom("timelock" as const, "publicClaimAt" as const, "publicRefundAt" as const),
-    offset: fc.constantFrom<-1 | 0 | 1>(-1, 0, 1),
+    ref: fc.nat({ max: 7 }), // among the open locks whose boundary is still ahead
     claim: fc.boolean(),
+    public_: fc.boolean(),
+    offset: fc.constantFrom<-1 | 0 | 1>(-1, 0, 1),
     by: actorArb,
   })
-  .map(({ ref, at, offset, claim, by }): Action[] => [
-    { t: "warpTo", ref, at, offset },
+  .map(({ ref, claim, public_, offset, by }): Action[] => [
+    // A claim around its public time or the timelock; a refund around the timelock or its public time.
+    {
+      t: "warpTo",
+      ref,
+      at: claim ? (public_ ? "publicClaimAt" : "timelock") : public_ ? "publicRefundAt" : "timelock",
+      offset,
+    },
     claim ? { t: "claim", ref: "warped", by, wrongSecret: false } : { t: "refund", ref: "warped", by },
+  ]);
+
+/** A fresh valid lock (two in three with a deposit), then a claim or refund of it at a boundary (t - 1, t, t + 1). */
+const lockLifeArb: fc.Arbitrary<Action[]> = fc
+  .tuple(lockArb, boundaryArb, fc.nat({ max: 2 }))
+  .map(([lock, [warp, finish], d]): Action[] => [
+    { ...(lock as Extract<Action, { t: "lock" }>), deposit: d > 0, flaw: null, timelockIn: 7_200 },
+    { ...(warp as Extract<Action, { t: "warpTo" }>), ref: "latest" },
+    finish,
   ]);
 
 /** A few locks first, then anything; credited accounts take their credits at the end. */
 const sequenceArb: fc.Arbitrary<Action[]> = fc
   .tuple(
     fc.array(lockArb, { minLength: 1, maxLength: 4 }),
-    fc.array(fc.oneof({ weight: 8, arbitrary: actionArb.map((a) => [a]) }, { weight: 2, arbitrary: boundaryArb }), {
-      maxLength: ENV.maxSteps - 1,
-      size: "max",
-    }),
+    fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: actionArb.map((a) => [a]) },
+        { weight: 2, arbitrary: boundaryArb },
+        { weight: 2, arbitrary: lockLifeArb },
+      ),
+      {
+        maxLength: ENV.maxSteps - 1,
+        size: "max",
+      },
+    ),
   )
   .map(([locks, rest]) => [
     ...locks,
@@ -245,9 +267,10 @@ class Run extends PropertyRun<Action, World, HashedTimelocksModel> {
     super(w, new HashedTimelocksModel(w.htlcAddress, w.tokenAddress), errors, ENV, stats, "lock");
   }
 
-  private pickLock(ref: number | "warped", prefers: (l: ModelLock) => boolean): ModelLock | null {
+  private pickLock(ref: number | "warped" | "latest", prefers: (l: ModelLock) => boolean): ModelLock | null {
     if (ref === "warped") return this.warped;
     const all = this.model.locks;
+    if (ref === "latest") return all.length === 0 ? null : all[all.length - 1];
     if (all.length === 0) return null;
     return this.pickIndexed(all, (l) => l.status === HtStatus.Locked, prefers, ref);
   }
@@ -256,7 +279,11 @@ class Run extends PropertyRun<Action, World, HashedTimelocksModel> {
     if (action.t === "warp")
       return { target: this.lastTimestamp + BigInt(action.seconds), desc: `warp ${action.seconds}s` };
     if (action.t !== "warpTo") return null;
-    const lock = this.pickLock(action.ref, (l) => l.terms.safetyDeposit > 0n || action.at === "timelock");
+    // Prefers a lock whose boundary is still ahead (and, for a public time, that has a deposit).
+    const ahead = (l: ModelLock) =>
+      (l.terms.safetyDeposit > 0n || action.at === "timelock") &&
+      l.terms[action.at] + BigInt(action.offset) > this.lastTimestamp;
+    const lock = this.pickLock(action.ref, ahead);
     this.warped = lock;
     if (lock === null) return { target: null, desc: "warpTo (no lock)" };
     const at = lock.terms[action.at];
