@@ -27,7 +27,7 @@ const tokenOf = (fx: HtlcFixture, asset: Asset) => (asset === "ETH" ? ETH : fx.t
 
 for (const asset of ["ETH", "ERC20"] as Asset[]) {
   describe(`HashedTimelocks: claim (${asset})`, function () {
-    it("HT-9: a claim at timelock - 1 pays the receiver the amount and emits the secret", async function () {
+    it("HT-9, HT-15: a claim at timelock - 1 pays the receiver the amount and emits the secret in Claimed", async function () {
       const fx = await loadFixture(htlcFixture);
       const { terms, id } = await lockedFixture(fx, asset);
       await atTime(terms.timelock - 1n);
@@ -118,7 +118,7 @@ for (const asset of ["ETH", "ERC20"] as Asset[]) {
   });
 
   describe(`HashedTimelocks: refund (${asset})`, function () {
-    it("HT-11: a refund at timelock - 1 reverts with HashedTimelockNotExpired; at the timelock it pays the sender", async function () {
+    it("HT-11, HT-15: a refund at timelock - 1 reverts with HashedTimelockNotExpired; at the timelock it pays the sender and emits Refunded", async function () {
       const fx = await loadFixture(htlcFixture);
       const { terms, id } = await lockedFixture(fx, asset);
       await atTime(terms.timelock - 1n);

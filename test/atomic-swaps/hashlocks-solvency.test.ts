@@ -21,7 +21,7 @@ import {
 } from "../helpers/hashed-timelocks";
 
 describe("HashedTimelocks: many locks under one hashlock (HT-16)", function () {
-  it("HT-16: five locks share a hashlock (both assets, other parties and timelocks); each claim or refund touches only its own", async function () {
+  it("HT-16, HT-15: five locks share a hashlock (both assets, other parties and timelocks); each claim or refund touches only its own", async function () {
     const fx = await loadFixture(htlcFixture);
     const start = await nextTime();
     const locks: Lock[] = [

@@ -29,7 +29,7 @@ import {
 const MAX_UINT256 = 2n ** 256n - 1n;
 
 describe("HashedTimelocks: the lock id (HT-1)", function () {
-  it("HT-1: lockId is keccak256(abi.encode(terms)), the id Locked names, and every field changes it", async function () {
+  it("HT-1, HT-15: lockId is keccak256(abi.encode(terms)), the id Locked names with the whole terms, and every field changes it", async function () {
     const fx = await loadFixture(htlcFixture);
     const start = await nextTime();
     const terms = termsOf(fx, "ERC20", start);
