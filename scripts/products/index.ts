@@ -9,10 +9,16 @@
 import type { DeployableContract } from "../../sdk/deployments";
 import type { Product } from "../lib/product";
 import { escrow } from "./escrow";
+import { hashedTimelocks } from "./hashed-timelocks";
 import { micropaymentChannels } from "./micropayment-channels";
 import { paymentChannels } from "./payment-channels";
 
-export const PRODUCTS = [escrow, micropaymentChannels, paymentChannels] as const satisfies readonly Product[];
+export const PRODUCTS = [
+  escrow,
+  micropaymentChannels,
+  paymentChannels,
+  hashedTimelocks,
+] as const satisfies readonly Product[];
 
 // Every contract the SDK can look up has a product, and (through Product's type) every product is one the SDK knows:
 // a missing product makes this a type error that names the contract.
