@@ -95,7 +95,7 @@ export class HashedTimelocksClient {
   /**
    * The `lock` (or `lockWithPermit`) transaction with the lock's terms and id; the sender defaults to the signer.
    *
-   * @throws {InvalidParameterError} the terms break rule HT-L2 (zero receiver, amount or hashlock; public times).
+   * @throws {InvalidParameterError} the terms break rules HT-3 or HT-5 (zero receiver, amount or hashlock; public times).
    * @example
    * ```ts
    * const { lockId, ...request } = await client.buildLock({ sender: alice, receiver: bob, amount, hashlock, timelock, salt: 1n });

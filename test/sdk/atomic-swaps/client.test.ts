@@ -1,4 +1,4 @@
-// HashedTimelocksClient on the Hardhat network (docs/atomic-swaps.md, HT-L*, HT-C*, HT-R*): ids as the contract
+// HashedTimelocksClient on the Hardhat network (docs/atomic-swaps.md, HT-1..HT-12, HT-21..HT-25): ids as the contract
 // computes them, every action as { to, data, value }, the SDK's own refusals before anything is sent, the contract's
 // reverts decoded to typed errors, deposits and permits, an account's locks and a revealed secret from events.
 import { expect } from "chai";
@@ -53,7 +53,7 @@ async function fixture() {
 const setNext = (t: number) => network.provider.send("evm_setNextBlockTimestamp", [t]);
 
 describe("HashedTimelocksClient (docs/atomic-swaps.md)", function () {
-  it("computes lock ids as the contract's lockId view does, and checks them against it (HT-L1)", async function () {
+  it("computes lock ids as the contract's lockId view does, and checks them against it (HT-1)", async function () {
     const { alice, bob, client, now } = await loadFixture(fixture);
     const { hashlock } = createSecret();
     const lock: HashedTimelock = {
@@ -73,7 +73,7 @@ describe("HashedTimelocksClient (docs/atomic-swaps.md)", function () {
     expect(computeHashedTimelockId({ ...lock, salt: lock.salt + 1n })).to.not.equal(id);
   });
 
-  it("draws 32 random bytes with WebCrypto and hashes them with SHA-256 (the BIP-199 hash)", function () {
+  it("draws 32 random bytes with WebCrypto and hashes them with SHA-256 (the BIP-199 hash, HT-25)", function () {
     const a = createSecret();
     const b = createSecret();
     expect(a.secret).to.match(/^0x[0-9a-f]{64}$/);
@@ -117,7 +117,7 @@ describe("HashedTimelocksClient (docs/atomic-swaps.md)", function () {
     );
   });
 
-  it("refuses malformed terms before sending: zero receiver, amount or hashlock, public times without or outside a deposit (HT-L2)", async function () {
+  it("refuses malformed terms before sending: zero receiver, amount or hashlock, public times without or outside a deposit (HT-3, HT-5)", async function () {
     const { alice, bob, client, now } = await loadFixture(fixture);
     const c = client(alice);
     const ok = { receiver: bob.address, amount: 1n, hashlock: createSecret().hashlock, timelock: now + 100 };
@@ -135,7 +135,7 @@ describe("HashedTimelocksClient (docs/atomic-swaps.md)", function () {
     expect(eth.details.parameter).to.equal("funding");
   });
 
-  it("decodes the contract's refusals: a timelock in the past (HT-L2), a claim with a wrong secret, a refund before the timelock", async function () {
+  it("decodes the contract's refusals: a timelock in the past (HT-3, HT-5), a claim with a wrong secret, a refund before the timelock", async function () {
     const { alice, bob, client, now } = await loadFixture(fixture);
     const c = client(alice);
     const { secret, hashlock } = createSecret();
@@ -164,7 +164,7 @@ describe("HashedTimelocksClient (docs/atomic-swaps.md)", function () {
     expect(error.details).to.deep.include({ timelock: 5n });
   });
 
-  it("locks dUSD with a permit and a safety deposit; a stranger's claim after publicClaimAt pays him the deposit, the receiver the amount (HT-C1)", async function () {
+  it("locks dUSD with a permit and a safety deposit; a stranger's claim after publicClaimAt pays him the deposit, the receiver the amount (HT-10)", async function () {
     const { alice, bob, carol, client, token, tokenAddress, now } = await loadFixture(fixture);
     const { secret, hashlock } = createSecret();
     const deposit = parseEther("0.01");
@@ -226,7 +226,7 @@ describe("HashedTimelocksClient (docs/atomic-swaps.md)", function () {
     expect(decodeHashedTimelockEvents({ receipt: toAlice.receipt, address: carol.address })).to.deep.equal([]);
   });
 
-  it("plans timelocks: margin = both confirmation times + claim window + skew; the pair at margin passes, at margin - 1 fails (HT-S1)", function () {
+  it("plans timelocks: margin = both confirmation times + claim window + skew; the pair at margin passes, at margin - 1 fails (HT-21, HT-22)", function () {
     const timing = {
       chainA: { blockTime: 12, confirmations: 3 },
       chainB: { blockTime: 2, confirmations: 10 },
@@ -237,16 +237,23 @@ describe("HashedTimelocksClient (docs/atomic-swaps.md)", function () {
     expect(m).to.deep.equal({
       confirmTimeA: 36,
       confirmTimeB: 20,
-      margin: 1_076,
-      minTimeB: 1_040,
-      minDurationB: 1_976,
+      claimWindowA: 900,
+      claimWindowB: 900,
+      margin: 20 + 36 + 900 + 120,
+      minTimeB: 20 + 900,
+      minDurationB: 36 + 900 + 920,
     });
     const plan = planAtomicSwapTimelocks({ timing, now: 1_000_000 });
     expect(plan).to.deep.equal({
-      timelockB: 1_000_000 + 2 * 1_976,
-      timelockA: 1_000_000 + 2 * 1_976 + 1_076,
+      timelockB: 1_000_000 + 2 * 1_856,
+      timelockA: 1_000_000 + 2 * 1_856 + 1_076,
       margin: 1_076,
     });
+    // A chain's own claim window: A's enters the margin, B's the time left on B.
+    const slowA = atomicSwapMargins({ ...timing, chainA: { ...timing.chainA, claimWindow: 3_600 } });
+    const slowB = atomicSwapMargins({ ...timing, chainB: { ...timing.chainB, claimWindow: 3_600 } });
+    expect([slowA.margin, slowA.minTimeB]).to.deep.equal([20 + 36 + 3_600 + 120, 920]);
+    expect([slowB.margin, slowB.minTimeB]).to.deep.equal([1_076, 20 + 3_600]);
     checkAtomicSwapTimelocks({ timing, timelockA: 2_076, timelockB: 1_000 });
     expect(() => checkAtomicSwapTimelocks({ timing, timelockA: 2_075, timelockB: 1_000 })).to.throw(AtomicSwapError);
     expect(() => planAtomicSwapTimelocks({ timing, now: 0, durationB: 30 * 86_400 })).to.throw(AtomicSwapError);
