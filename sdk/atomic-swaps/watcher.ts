@@ -32,6 +32,8 @@ export type AtomicSwapWatchParameters = {
   pollIntervalMs?: number;
   refundOnExpiry?: boolean;
   onProgress?: (progress: { nextFromBlock: number }) => void | Promise<void>;
+  /** Told of each provider failure (`PROVIDER_ERROR`) that `start` rides out by polling again. */
+  onError?: (error: PeerPayError) => void;
 };
 
 /**
@@ -119,11 +121,20 @@ export class AtomicSwapWatcher {
     return undefined;
   }
 
-  /** Polls until an outcome (or `stop()`); a failure of a round ends it with that error. */
+  /**
+   * Polls until an outcome (or `stop()`). A provider failure (`PROVIDER_ERROR`: a node down, a timeout) is reported
+   * to `onError` and the next round tries again; any other failure (e.g. `ATOMIC_SWAP_CLAIM_TOO_LATE`) ends it.
+   */
   async start(): Promise<AtomicSwapWatchOutcome | undefined> {
     const interval = this.#params.pollIntervalMs ?? 1_000;
     while (!this.#stopped) {
-      const outcome = await this.poll();
+      let outcome: AtomicSwapWatchOutcome | undefined;
+      try {
+        outcome = await this.poll();
+      } catch (error) {
+        if (!(error instanceof PeerPayError) || error.code !== PeerPayErrorCode.PROVIDER_ERROR) throw error;
+        this.#params.onError?.(error);
+      }
       if (outcome !== undefined) return outcome;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, interval);
