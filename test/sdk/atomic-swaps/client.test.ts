@@ -73,6 +73,28 @@ describe("HashedTimelocksClient (docs/atomic-swaps.md)", function () {
     expect(computeHashedTimelockId({ ...lock, salt: lock.salt + 1n })).to.not.equal(id);
   });
 
+  it("refuses an id the deployment computes differently (HASHED_TIMELOCK_ID_MISMATCH): every id the SDK shows would be wrong", async function () {
+    const { alice, bob, address, now } = await loadFixture(fixture);
+    const other = "0x" + "11".repeat(32);
+    // A runner whose node answers every call with another hash: a deployment of another build behind the address.
+    const lying = { provider: null, call: async () => other };
+    const client = new HashedTimelocksClient({ address, runner: lying as never });
+    const lock = {
+      sender: alice.address,
+      receiver: bob.address,
+      token: ZeroAddress,
+      amount: 1n,
+      hashlock: createSecret().hashlock,
+      timelock: now + 100,
+      safetyDeposit: 0n,
+      publicClaimAt: 0,
+      publicRefundAt: 0,
+      salt: 0n,
+    };
+    const error = await expectCode(client.lockId({ lock }), "HASHED_TIMELOCK_ID_MISMATCH");
+    expect(error.details).to.deep.include({ local: computeHashedTimelockId(lock), remote: other });
+  });
+
   it("draws 32 random bytes with WebCrypto and hashes them with SHA-256 (the BIP-199 hash, HT-25)", function () {
     const a = createSecret();
     const b = createSecret();

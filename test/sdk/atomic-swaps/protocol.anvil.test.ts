@@ -3,18 +3,32 @@
 // (chain A, the longer timelock), Bob answers (chain B, the shorter) and runs the watcher. Time is moved on each
 // chain by evm_setNextBlockTimestamp; every deadline is tried at t-1 and t (and t+1 where a later block could differ).
 import { expect } from "chai";
-import { ZeroAddress, parseEther, type TransactionReceipt } from "ethers";
+import { JsonRpcProvider, Wallet, ZeroAddress, parseEther, type TransactionReceipt } from "ethers";
 import {
   AtomicSwap,
   AtomicSwapError,
   HashedTimelockStateError,
   HashedTimelockStatus,
+  HashedTimelocksClient,
   PeerPayError,
   type AtomicSwapLegTerms,
   type LockParameters,
 } from "../../../sdk";
 import { underCoverage } from "../../helpers/coverage";
-import { CLOCK_SKEW, TwoChains, USD, latest, mine, mineAt, nextBlockAt, type Chain } from "../../helpers/atomic-swaps";
+import { waitFor } from "../../helpers/deploy";
+import { startRpcProxy } from "../../helpers/rpc-proxy";
+import { account } from "../../helpers/submitter";
+import {
+  CLAIM_WINDOW,
+  CLOCK_SKEW,
+  TwoChains,
+  USD,
+  latest,
+  mine,
+  mineAt,
+  nextBlockAt,
+  type Chain,
+} from "../../helpers/atomic-swaps";
 
 async function expectCode(action: Promise<unknown>, code: string): Promise<PeerPayError> {
   try {
@@ -175,6 +189,59 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     const outcome = await running;
     expect(outcome?.outcome).to.equal("claimed");
     expect(await A.token.balanceOf(A.bob.address)).to.equal(1_000_000n * USD + legs.amountA);
+  });
+
+  it("keeps the watcher's loop through an outage of chain B's endpoint: each failure is reported, and it claims once the endpoint is back (§6.3)", async function () {
+    const { A, B, legs } = dusdForEth();
+    const s = await bothLocked(A, B, legs);
+    const proxy = await startRpcProxy(two.node.url);
+    try {
+      const provider = new JsonRpcProvider(proxy.url, undefined, {
+        staticNetwork: true,
+        cacheTimeout: -1,
+        pollingInterval: 20,
+      });
+      const bobOnB = new HashedTimelocksClient({
+        address: B.htlc,
+        runner: new Wallet(account(2).privateKey, provider),
+        fromBlock: B.fromBlock,
+      });
+      const bob = new AtomicSwap({
+        chainA: s.bob.chainA,
+        chainB: { client: bobOnB, timing: B.timing },
+        claimWindow: CLAIM_WINDOW,
+        clockSkew: CLOCK_SKEW,
+      });
+      const errors: PeerPayError[] = [];
+      let polled = 0;
+      const watcher = bob.watch({
+        lockA: s.lockedA.lockId,
+        lockB: s.lockedB.lockId,
+        pollIntervalMs: 20,
+        onProgress: () => void polled++,
+        onError: (error) => errors.push(error),
+      });
+      const running = watcher.start();
+      await waitFor(
+        () => polled,
+        (n) => n > 0,
+        { what: "the watcher's first round" },
+      );
+      await proxy.stop();
+      await waitFor(
+        () => errors.length,
+        (n) => n >= 2,
+        { what: "the watcher to see the outage" },
+      );
+      expect(errors.every((e) => e.code === "PROVIDER_ERROR")).to.equal(true);
+      await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
+      await proxy.start();
+      const outcome = await running;
+      expect(outcome?.outcome).to.equal("claimed");
+      expect(await A.token.balanceOf(A.bob.address)).to.equal(1_000_000n * USD + legs.amountA);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   // ---------------------------------------------------------------- stalls and refunds
