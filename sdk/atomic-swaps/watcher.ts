@@ -73,7 +73,10 @@ export class AtomicSwapWatcher {
   #revealed: RevealedSecret | undefined;
   #stopped = false;
   #wake: (() => void) | undefined;
-  /** The next block of chain B to scan (undefined until the first poll when no `fromBlock` was given). */
+  /**
+   * The next block of chain B to scan (undefined until the first poll when no `fromBlock` was given); once the secret
+   * is found, the block that revealed it, so that a watcher restarted from it finds the secret again.
+   */
   nextFromBlock: number | undefined;
 
   constructor(params: AtomicSwapWatchParameters & { clientA: HashedTimelocksClient; clientB: HashedTimelocksClient }) {
@@ -104,7 +107,8 @@ export class AtomicSwapWatcher {
         toBlock: head.number,
       });
       this.#revealed = found.revealed;
-      this.nextFromBlock = head.number + 1;
+      // The stored cursor never passes the reveal: a watcher that dies before its claim lands finds it again.
+      this.nextFromBlock = found.revealed?.log.blockNumber ?? head.number + 1;
       await this.#params.onProgress?.({ nextFromBlock: this.nextFromBlock });
     }
     if (this.#revealed !== undefined) return this.#claimA(a, this.#revealed);

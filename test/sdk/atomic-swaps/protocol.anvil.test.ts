@@ -351,7 +351,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
 
   // ---------------------------------------------------------------- the watcher offline
 
-  it("the watcher offline through the reveal and back at its deadline (watchDeadline >= tB + B's confirmations) catches up from its stored block and claims (§6.3, HT-21)", async function () {
+  it("the watcher offline through the reveal and back at its deadline (watchDeadline >= tB + B's confirmations) catches up from its stored block (kept at the reveal's block across a crash) and claims (§6.3, HT-21)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
     let stored: number | undefined;
@@ -371,6 +371,22 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     await mineAt(A, deadline);
     await mineAt(B, deadline);
     // Back online: a new watcher resumes from the stored block.
+    // The first round back finds the secret but dies before its claim: the cursor it stored is the reveal's block.
+    const dies = s.bob.watch({
+      lockA: s.lockedA.lockId,
+      lockB: s.lockedB.lockId,
+      fromBlock: stored,
+      onProgress: (p) => {
+        stored = p.nextFromBlock;
+        throw new Error("killed after storing its cursor");
+      },
+    });
+    await dies.poll().then(
+      () => expect.fail("the round should have died"),
+      (error: Error) => expect(error.message).to.equal("killed after storing its cursor"),
+    );
+    const { revealed } = await s.bob.chainB.client.findSecret({ hashlock: s.hashlock });
+    expect(stored).to.equal(revealed!.log.blockNumber);
     const back = s.bob.watch({ lockA: s.lockedA.lockId, lockB: s.lockedB.lockId, fromBlock: stored });
     const outcome = await back.poll();
     expect(outcome?.outcome).to.equal("claimed");
