@@ -138,7 +138,13 @@ export async function crossChainDeskTrade(
     gas(claimedB.receipt, "claim (chain B)");
 
     // ---- 4. The watcher claims on A
-    const outcome = await watching;
+    // A demo never hangs: the watcher has a minute to see the reveal and claim (it needs a few polls).
+    const outcome = await Promise.race([
+      watching,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("the watcher did not claim within 60 s")), 60_000).unref(),
+      ),
+    ]);
     if (outcome?.outcome !== "claimed") throw new Error(`the watcher ended with ${outcome?.outcome ?? "nothing"}`);
     step(
       `Bea's watcher finds the secret in chain B's block ${outcome.revealed.log.blockNumber} and claims the 1,000 dUSD on chain A with it`,

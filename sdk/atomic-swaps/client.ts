@@ -78,9 +78,16 @@ export class HashedTimelocksClient {
     return this.#context.tx.guard(() => this.#context.tx.provider().getBlockNumber());
   }
 
-  /** The latest block's number and timestamp, read together. @example `const { number, timestamp } = await client.head();` */
-  head(): Promise<{ number: number; timestamp: number }> {
-    return chainHead(this.#context);
+  /**
+   * The latest block's number and timestamp, read together (or those of block `blockNumber`).
+   *
+   * @example
+   * ```ts
+   * const { number, timestamp } = await client.head();
+   * ```
+   */
+  head(params: { blockNumber?: number } = {}): Promise<{ number: number; timestamp: number }> {
+    return chainHead(this.#context, params.blockNumber);
   }
 
   /**

@@ -99,27 +99,26 @@ export class AtomicSwapWatcher {
    */
   async poll(): Promise<AtomicSwapWatchOutcome | undefined> {
     const { a, b } = await this.#resolve();
-    const head = await this.#clientB.head();
-    if (this.#revealed === undefined && this.nextFromBlock! <= head.number) {
-      const found = await this.#clientB.findSecret({
-        hashlock: b.lock.hashlock,
-        fromBlock: this.nextFromBlock,
-        toBlock: head.number,
-      });
-      this.#revealed = found.revealed;
-      // The stored cursor never passes the reveal: a watcher that dies before its claim lands finds it again.
-      this.nextFromBlock = found.revealed?.log.blockNumber ?? head.number + 1;
-      await this.#params.onProgress?.({ nextFromBlock: this.nextFromBlock });
+    if (this.#revealed === undefined) {
+      // The range ends at the block number the scan itself checks against: a provider's cached head may lag a
+      // `getBlock("latest")`, and a range past it would be refused.
+      const latest = await this.#clientB.blockNumber();
+      if (this.nextFromBlock! <= latest) {
+        const found = await this.#clientB.findSecret({ hashlock: b.lock.hashlock, fromBlock: this.nextFromBlock });
+        this.#revealed = found.revealed;
+        // The stored cursor never passes the reveal: a watcher that dies before its claim lands finds it again.
+        this.nextFromBlock = found.revealed?.log.blockNumber ?? found.scannedTo + 1;
+        await this.#params.onProgress?.({ nextFromBlock: this.nextFromBlock });
+      }
     }
     if (this.#revealed !== undefined) return this.#claimA(a, this.#revealed);
     const statusB = await this.#clientB.status({ lock: b.lockId });
     if (statusB === HashedTimelockStatus.Refunded) return { outcome: "refunded", refund: undefined };
-    // Every later block has a timestamp at or above the head's: from tB on, no claim on B can reveal the secret.
-    if (
-      statusB === HashedTimelockStatus.Locked &&
-      head.timestamp >= b.lock.timelock &&
-      this.#params.refundOnExpiry !== false
-    ) {
+    if (statusB !== HashedTimelockStatus.Locked || this.#params.refundOnExpiry === false) return undefined;
+    // Every block after the last one scanned has a timestamp at or above its own: once that reaches tB, no claim on B
+    // can reveal the secret any more, and none did up to it.
+    const scanned = await this.#clientB.head({ blockNumber: this.nextFromBlock! - 1 });
+    if (scanned.timestamp >= b.lock.timelock) {
       return { outcome: "refunded", refund: await this.#clientB.refund({ lock: b.lock }) };
     }
     return undefined;

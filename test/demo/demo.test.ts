@@ -33,8 +33,8 @@ function runDemo(env: NodeJS.ProcessEnv, args: string[] = []): Promise<DemoRun> 
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`the demo did not finish in 240 s:\n${stdout}\n${stderr}`));
-    }, 240_000);
+      reject(new Error(`the demo did not finish in 300 s:\n${stdout}\n${stderr}`));
+    }, 300_000);
     child.on("error", reject);
     child.on("exit", (code) => {
       clearTimeout(timer);

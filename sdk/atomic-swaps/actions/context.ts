@@ -7,6 +7,7 @@ import type { PreparedTransaction, TransactionOverrides } from "../../core/types
 import { AtomicSwapError } from "../../errors/atomic-swaps";
 import { PeerPayErrorCode } from "../../errors/codes";
 import { createContractContextBase, type ContractContextBase } from "../../internal/context";
+import { requireInteger } from "../../internal/validate";
 import { decodeHashedTimelocksError, hashedTimelocksInterface } from "../abi";
 import { decodeHashedTimelockEvents } from "../events";
 import { computeHashedTimelockId, normalizeHashedTimelock } from "../hashing";
@@ -50,12 +51,17 @@ export async function send(
   return { receipt, events: decodeHashedTimelockEvents({ receipt, address: context.address }) };
 }
 
-/** The latest block's number and timestamp: the clock the contract's timelocks are compared with. */
-export async function chainHead(context: HashedTimelocksContext): Promise<{ number: number; timestamp: number }> {
+/** The latest block's (or block `blockNumber`'s) number and timestamp: the clock timelocks are compared with. */
+export async function chainHead(
+  context: HashedTimelocksContext,
+  blockNumber?: number,
+): Promise<{ number: number; timestamp: number }> {
+  const tag =
+    blockNumber === undefined ? "latest" : requireInteger("blockNumber", blockNumber, 0, Number.MAX_SAFE_INTEGER);
   const block = await context.tx.guard(async () => {
-    const latest = await context.tx.provider().getBlock("latest");
-    if (latest === null) throw new Error("The provider returned no latest block");
-    return latest;
+    const found = await context.tx.provider().getBlock(tag);
+    if (found === null) throw new Error(`The provider returned no block ${tag}`);
+    return found;
   });
   return { number: block.number, timestamp: block.timestamp };
 }
