@@ -4,7 +4,7 @@
 // chains' clocks apart by up to the skew, all before tA. Hence HT-21:
 //   tA - tB >= confirmTimeB + confirmTimeA + claimWindowA + clockSkew,   confirmTime = confirmations * blockTime.
 // And the counterparty's lock must leave the initiator time to see it confirmed and claim, on B's own clock (HT-22):
-//   tB - now_B >= confirmTimeB + claimWindowB.
+//   tB - now_B >= confirmTimeB + claimWindowB when C locks,   tB - now_B >= claimWindowB when I reveals.
 import { AtomicSwapError } from "../errors/atomic-swaps";
 import { PeerPayErrorCode } from "../errors/codes";
 import { requireInteger } from "../internal/validate";
@@ -43,9 +43,9 @@ export type AtomicSwapTiming = {
 
 /**
  * The durations the rules derive from an {@link AtomicSwapTiming}, in seconds: each chain's confirmation time and
- * claim window, the least `tA - tB` (`margin`, HT-21), the least `tB - now` when the counterparty locks and when the
- * initiator claims (`minTimeB`, HT-22), and the least `tB - now` when the initiator locks (`minDurationB`: A's
- * confirmations and the counterparty's lock on B on top of `minTimeB`).
+ * claim window, the least `tA - tB` (`margin`, HT-21), the least `tB - now_B` when the counterparty locks (`minTimeB`,
+ * HT-22; when the initiator reveals, B's claim window is the least), and the least `tB - now` when the initiator locks
+ * (`minDurationB`: A's confirmations and the counterparty's lock on B on top of `minTimeB`).
  *
  * @example
  * ```ts

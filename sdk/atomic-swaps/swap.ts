@@ -245,52 +245,64 @@ export class AtomicSwap {
 
   /**
    * Step 3a, the initiator: reads the counterparty's lock on B and checks it (HT-23 with the roles swapped: status,
-   * agreed fields, B's confirmations) and that the time left lets its claim land and confirm before tB (HT-22).
+   * agreed fields, B's confirmations; with `timelockA`, its own tA, HT-21 against it) and that a claim can still land
+   * before tB (HT-22: `tB - now_B >= claimWindowB`).
    *
    * @throws {AtomicSwapError} `ATOMIC_SWAP_TERMS_MISMATCH`, `ATOMIC_SWAP_LOCK_NOT_ACTIVE`, `ATOMIC_SWAP_LOCK_UNCONFIRMED`,
-   * `ATOMIC_SWAP_TIMELOCK_TOO_SOON`.
+   * `ATOMIC_SWAP_UNSAFE_TIMELOCKS`, `ATOMIC_SWAP_TIMELOCK_TOO_SOON`.
    * @example
    * ```ts
-   * await alice.verifyLockB({ lockId: lockIdB, expected: { sender: bobOnB, receiver: alice, amount: parseEther("0.5"), hashlock } });
+   * await alice.verifyLockB({ lockId: lockIdB, expected: { sender: bobOnB, receiver: alice, amount: parseEther("0.5"), hashlock }, timelockA });
    * ```
    */
-  async verifyLockB(params: { lockId: HashedTimelockId; expected: AtomicSwapLegTerms }): Promise<HashedTimelockState> {
+  async verifyLockB(params: {
+    lockId: HashedTimelockId;
+    expected: AtomicSwapLegTerms;
+    timelockA?: number;
+  }): Promise<HashedTimelockState> {
     const state = await verifyHashedTimelock({
       client: this.chainB.client,
       lockId: params.lockId,
       expected: params.expected,
       confirmations: this.chainB.timing.confirmations,
     });
-    const nowB = await this.chainB.client.chainTime();
-    requireTimeLeft({ timelock: state.lock.timelock, now: nowB, required: this.margins.minTimeB, party: "initiator" });
+    if (params.timelockA !== undefined)
+      this.checkTimelocks({ timelockA: params.timelockA, timelockB: state.lock.timelock });
+    await this.#requireRevealTime(state.lock.timelock);
     return state;
   }
 
   /**
    * Step 3b, the initiator: claims the counterparty's lock on B with the secret (after `verifyLockB` when `expected`
-   * is given), which reveals the secret on B. Refused, without revealing anything, when less than `minTimeB` is left
-   * before tB on B's clock (HT-22): a claim that fails at tB would hand the counterparty the secret, and it could then
-   * refund B and claim A. (The contract itself accepts any claim mined before tB: `HashedTimelocksClient.claim`.)
+   * is given), which reveals the secret on B. Refused, without revealing anything, when less than B's claim window is
+   * left before tB on B's clock (HT-22): a claim that fails at tB would hand the counterparty the secret, and it could
+   * then refund B and claim A. (The contract itself accepts any claim mined before tB: `HashedTimelocksClient.claim`.)
    *
    * @throws {AtomicSwapError} `ATOMIC_SWAP_TIMELOCK_TOO_SOON` (HT-22), and as `verifyLockB` with `expected`.
    * @throws {HashedTimelockStateError} `HASHED_TIMELOCK_EXPIRED` if the claim still lands at or after tB.
    * @example
    * ```ts
-   * await alice.claim({ lockIdB, secret, expected: { sender: bobOnB, receiver: alice, amount: parseEther("0.5"), hashlock } });
+   * await alice.claim({ lockIdB, secret, expected: { sender: bobOnB, receiver: alice, amount: parseEther("0.5"), hashlock }, timelockA });
    * ```
    */
   async claim(params: {
     lockIdB: HashedTimelockId;
     secret: string;
     expected?: AtomicSwapLegTerms;
+    timelockA?: number;
   }): Promise<HashedTimelockWriteReturnType> {
-    if (params.expected !== undefined) await this.verifyLockB({ lockId: params.lockIdB, expected: params.expected });
-    const [{ lock }, nowB] = await Promise.all([
-      this.chainB.client.resolveLock({ lock: params.lockIdB }),
-      this.chainB.client.chainTime(),
-    ]);
-    requireTimeLeft({ timelock: lock.timelock, now: nowB, required: this.margins.minTimeB, party: "initiator" });
+    if (params.expected !== undefined) {
+      await this.verifyLockB({ lockId: params.lockIdB, expected: params.expected, timelockA: params.timelockA });
+    }
+    const { lock } = await this.chainB.client.resolveLock({ lock: params.lockIdB });
+    await this.#requireRevealTime(lock.timelock);
     return this.chainB.client.claim({ lock, secret: params.secret });
+  }
+
+  /** HT-22 at the reveal: the claim must still be expected to land before tB. */
+  async #requireRevealTime(timelockB: number): Promise<void> {
+    const nowB = await this.chainB.client.chainTime();
+    requireTimeLeft({ timelock: timelockB, now: nowB, required: this.margins.claimWindowB, party: "initiator" });
   }
 
   /**

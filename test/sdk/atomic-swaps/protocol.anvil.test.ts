@@ -328,22 +328,25 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     });
   }
 
-  it("the initiator's AtomicSwap.claim refuses to reveal the secret with less than minTimeB left before tB, and reveals at exactly minTimeB (HT-22)", async function () {
+  it("the initiator's AtomicSwap.claim refuses to reveal the secret with less than B's claim window left before tB, and reveals with exactly that left (HT-22)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
-    const { minTimeB } = s.alice.margins;
-    await mineAt(B, s.timelockB - minTimeB + 1);
+    const { claimWindowB } = s.alice.margins;
+    await mineAt(B, s.timelockB - claimWindowB + 1);
     const error = await expectCode(
       s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret }),
       "ATOMIC_SWAP_TIMELOCK_TOO_SOON",
     );
-    expect(error.details).to.include({ party: "initiator", left: minTimeB - 1, required: minTimeB });
+    expect(error.details).to.include({ party: "initiator", left: claimWindowB - 1, required: claimWindowB });
     expect((await s.bob.chainB.client.findSecret({ hashlock: s.hashlock })).revealed).to.equal(undefined);
     await two.revert();
     await two.syncClocks();
     const again = await bothLocked(A, B, legs);
-    await mineAt(B, again.timelockB - minTimeB);
-    await again.alice.claim({ lockIdB: again.lockedB.lockId, secret: again.secret, expected: again.expectedB });
+    await mineAt(B, again.timelockB - claimWindowB);
+    const params = { lockIdB: again.lockedB.lockId, secret: again.secret, expected: again.expectedB };
+    // With its own tA, the initiator also checks HT-21 against it: a tA it did not pick fails.
+    await expectCode(again.alice.claim({ ...params, timelockA: again.timelockB }), "ATOMIC_SWAP_UNSAFE_TIMELOCKS");
+    await again.alice.claim({ ...params, timelockA: again.timelockA });
     expect((await again.bob.chainB.client.findSecret({ hashlock: again.hashlock })).revealed?.secret).to.equal(
       again.secret,
     );
