@@ -133,7 +133,7 @@ export async function crossChainDeskTrade(
     watching.catch(() => undefined);
     step("Bea starts her watcher on chain B's Claimed events and goes about her day");
     const expectedB = { sender: bea.b, receiver: sam.b, amount: ETH, hashlock };
-    const claimedB = await samSwap.claim({ lockIdB: lockedB.lockId, secret, expected: expectedB });
+    const claimedB = await samSwap.claim({ lockIdB: lockedB.lockId, secret, expected: expectedB, timelockA });
     step("Sam checks Bea's lock on chain B and claims the 0.4 ETH with the secret, which reveals it on chain B");
     gas(claimedB.receipt, "claim (chain B)");
 

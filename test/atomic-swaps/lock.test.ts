@@ -85,8 +85,7 @@ describe("HashedTimelocks: the lock id (HT-1)", function () {
         fx.sender.sendTransaction({ to: fx.htlcAddress, data: dirty(word), value: valueOf(terms) }),
       ).to.be.revertedWithoutReason();
     }
-    // The clean calldata locks.
-    await atTime(start);
+    // The clean calldata locks (at whatever time the reverted attempts left: the timelock is an hour ahead).
     await fx.sender.sendTransaction({ to: fx.htlcAddress, data, value: valueOf(terms) });
     await expectStatus(fx.htlc, terms, HtStatus.Locked);
   });
@@ -193,13 +192,16 @@ for (const asset of ["ETH", "ERC20"] as Asset[]) {
         const start = await nextTime();
         const terms = deposit ? depositTermsOf(fx, asset, start) : termsOf(fx, asset, start);
         const expected = valueOf(terms);
+        // Each attempt at its own time: a refused lock mines its block too.
+        let t = start;
         for (const sent of [expected - 1n, expected + 1n, ...(expected > 0n ? [0n] : [])]) {
           if (sent < 0n) continue;
+          await atTime(t++);
           await expect(fx.htlc.connect(fx.sender).lock(terms, { value: sent }))
             .to.be.revertedWithCustomError(fx.htlc, "HashedTimelockValueMismatch")
             .withArgs(sent, expected);
         }
-        await lockAt(fx, terms, start);
+        await lockAt(fx, terms, t);
         await expectStatus(fx.htlc, terms, HtStatus.Locked);
       }
       await expectSolvent(fx.htlc);

@@ -16,6 +16,7 @@ import type {
   NoReturnToken,
   ReentrantToken,
 } from "../../typechain-types";
+import { underCoverage } from "../helpers/coverage";
 import { ETH, atTime } from "../helpers/escrow";
 import {
   ALLOWANCE,
@@ -146,13 +147,28 @@ describe("HashedTimelocks: payouts cannot be blocked (HT-14)", function () {
     await expectSolvent(fx.htlc);
   });
 
+  it("HT-14: a credit withdrawn to the zero address reverts with PullPaymentsInvalidRecipient; the credit stays", async function () {
+    const fx = await loadFixture(accountFixture);
+    await fx.account.setRejectEth(true);
+    const { terms } = await lockedFixture(fx, "ETH", { receiver: fx.accountAddress });
+    await fx.htlc.connect(fx.stranger).claim(terms, SECRET);
+    const data = fx.htlc.interface.encodeFunctionData("withdraw", [ETH, ethers.ZeroAddress]);
+    await expect(fx.account.connect(fx.other).execute(fx.htlcAddress, 0n, data)).to.be.revertedWithCustomError(
+      fx.htlc,
+      "PullPaymentsInvalidRecipient",
+    );
+    expect(await fx.htlc.creditOf(ETH, fx.accountAddress)).to.equal(AMOUNT);
+    await expectSolvent(fx.htlc);
+  });
+
   it("HT-14: a receiver that burns all forwarded gas is credited; the claim costs the caller a bounded amount", async function () {
     const fx = await loadFixture(accountFixture);
     await fx.account.setBurnGas(true);
     const { terms } = await lockedFixture(fx, "ETH", { receiver: fx.accountAddress });
     const tx = await fx.htlc.connect(fx.stranger).claim(terms, SECRET);
     const receipt = await tx.wait();
-    expect(receipt!.gasUsed).to.be.lessThan(150_000n);
+    // The push forwards ETH_PUSH_GAS (50,000) and no more; instrumented or unoptimized builds spend other gas.
+    if (!underCoverage()) expect(receipt!.gasUsed).to.be.lessThan(120_000n);
     expect(await fx.htlc.creditOf(ETH, fx.accountAddress)).to.equal(AMOUNT);
   });
 
@@ -372,6 +388,7 @@ describe("HashedTimelocks: lockWithPermit (HT-19)", function () {
     const fx = await loadFixture(htlcFixture);
     const start = await nextTime();
     const terms = termsOf(fx, "ERC20", start);
+    await atTime(start);
     await expect(
       fx.htlc.connect(fx.stranger).lockWithPermit(terms, 0n, 27, ethers.ZeroHash, ethers.ZeroHash),
     ).to.be.revertedWithCustomError(fx.htlc, "HashedTimelockNotSender");
@@ -381,10 +398,11 @@ describe("HashedTimelocks: lockWithPermit (HT-19)", function () {
       publicClaimAt: start + 60n,
       publicRefundAt: terms.timelock,
     };
+    await atTime(start + 1n);
     await expect(fx.htlc.connect(fx.sender).lockWithPermit(withDeposit, 0n, 27, ethers.ZeroHash, ethers.ZeroHash))
       .to.be.revertedWithCustomError(fx.htlc, "HashedTimelockValueMismatch")
       .withArgs(0n, DEPOSIT);
-    await atTime(start);
+    await atTime(start + 2n);
     await fx.htlc
       .connect(fx.sender)
       .lockWithPermit(withDeposit, 0n, 27, ethers.ZeroHash, ethers.ZeroHash, { value: DEPOSIT });

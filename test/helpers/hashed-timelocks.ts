@@ -131,9 +131,9 @@ export function depositTermsOf(
   };
 }
 
-/** The time of the next block a test schedules: a little after the chain's latest. */
+/** The time of the next block a test schedules: after the chain's latest, with room for a few blocks mined at wall-clock pace in between. */
 export async function nextTime(): Promise<bigint> {
-  return (await now()) + 10n;
+  return (await now()) + 60n;
 }
 
 /** Locks `terms` at time `at` (if given), sent by `signer` (default: the terms' sender) with the right value. */
