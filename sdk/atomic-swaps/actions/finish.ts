@@ -1,0 +1,62 @@
+// Finishing a lock (rules HT-C1, HT-R1): a claim with the secret before the timelock, a refund from it on; anyone may
+// send either, and the money always goes where the terms say. Credits of failed pushes are withdrawn here too.
+import { ZeroAddress } from "ethers";
+import type { Address, PreparedTransaction } from "../../core/types";
+import { AtomicSwapError } from "../../errors/atomic-swaps";
+import { PeerPayErrorCode } from "../../errors/codes";
+import { requireAddress, requireHex } from "../../internal/validate";
+import { hashedTimelockTuple, hashlockOf } from "../hashing";
+import type { ClaimParameters, HashedTimelockWriteReturnType, RefundParameters } from "../parameters";
+import { encodeCall, resolveLock, send, type HashedTimelocksContext } from "./context";
+
+/** `claim(lock, secret)`, refused before sending when the secret does not hash to the hashlock. */
+export async function buildClaim(
+  context: HashedTimelocksContext,
+  params: Omit<ClaimParameters, "overrides">,
+): Promise<PreparedTransaction> {
+  const { lock, lockId } = await resolveLock(context, params.lock);
+  const secret = requireHex("secret", params.secret, 32);
+  if (hashlockOf(secret) !== lock.hashlock) {
+    throw new AtomicSwapError({
+      code: PeerPayErrorCode.ATOMIC_SWAP_WRONG_SECRET,
+      message: `The secret does not hash to lock ${lockId}'s hashlock`,
+      details: { lockId, hashlock: lock.hashlock },
+    });
+  }
+  return encodeCall(context, "claim", [hashedTimelockTuple(lock), secret]);
+}
+
+/** Sends {@link buildClaim}. */
+export async function claim(
+  context: HashedTimelocksContext,
+  params: ClaimParameters,
+): Promise<HashedTimelockWriteReturnType> {
+  return send(context, await buildClaim(context, params), params.overrides);
+}
+
+/** `refund(lock)`. */
+export async function buildRefund(
+  context: HashedTimelocksContext,
+  params: Omit<RefundParameters, "overrides">,
+): Promise<PreparedTransaction> {
+  const { lock } = await resolveLock(context, params.lock);
+  return encodeCall(context, "refund", [hashedTimelockTuple(lock)]);
+}
+
+/** Sends {@link buildRefund}. */
+export async function refund(
+  context: HashedTimelocksContext,
+  params: RefundParameters,
+): Promise<HashedTimelockWriteReturnType> {
+  return send(context, await buildRefund(context, params), params.overrides);
+}
+
+/** `withdraw(token, to)`: a credit left by a push that failed (a receiver refusing ETH, a token blocking it). */
+export async function buildWithdrawCredit(
+  context: HashedTimelocksContext,
+  params: { token?: Address; to?: Address },
+): Promise<PreparedTransaction> {
+  const token = requireAddress("token", params.token ?? ZeroAddress);
+  const to = requireAddress("to", params.to ?? (await context.tx.signerAddress("Pass to")));
+  return encodeCall(context, "withdraw", [token, to]);
+}
