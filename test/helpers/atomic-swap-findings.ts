@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { ZeroAddress, parseEther } from "ethers";
 import { AtomicSwap, PeerPayError, type AtomicSwapLegTerms } from "../../sdk";
-import { USD, mine, type TwoChains } from "./atomic-swaps";
+import { USD, mine, type Chain, type TwoChains } from "./atomic-swaps";
 
 export const AMOUNT_A = 1_000n * USD;
 export const AMOUNT_B = parseEther("0.5");
@@ -21,10 +21,13 @@ export async function expectCode(action: Promise<unknown>, code: string): Promis
   expect.fail(`expected ${code}, nothing was thrown`);
 }
 
-/** Alice locks dUSD on A (Hardhat) for Bob, Bob verifies it and locks ETH on B (anvil); both confirmed. */
-export async function swapLocked(two: TwoChains, options: { receiverB?: string; timelockB?: number } = {}) {
-  const A = two.hardhat;
-  const B = two.anvil;
+/**
+ * Alice locks dUSD on A (Hardhat unless `A` says otherwise) for Bob, Bob verifies it and locks ETH on B (the other
+ * chain); both confirmed.
+ */
+export async function swapLocked(two: TwoChains, options: { receiverB?: string; timelockB?: number; A?: Chain } = {}) {
+  const A = options.A ?? two.hardhat;
+  const B = A === two.hardhat ? two.anvil : two.hardhat;
   const alice = two.swap("alice", A, B);
   const bob = two.swap("bob", A, B);
   const { secret, hashlock } = AtomicSwap.createSecret();
