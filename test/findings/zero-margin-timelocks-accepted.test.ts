@@ -31,9 +31,10 @@ describe("finding: a zero margin lets tB equal tA (§6.1, HT-21)", function () {
   for (const tB of [tA, tA + 1]) {
     it(`refuses tB = tA${tB === tA ? "" : " + 1"} whatever the timing estimates`, function () {
       const error = thrown(() => checkAtomicSwapTimelocks({ timing: zero, timelockA: tA, timelockB: tB }));
-      expect(error, "tB >= tA accepted: the initiator can reveal when the counterparty has no time left").to.be.instanceOf(
-        PeerPayError,
-      );
+      expect(
+        error,
+        "tB >= tA accepted: the initiator can reveal when the counterparty has no time left",
+      ).to.be.instanceOf(PeerPayError);
     });
   }
 

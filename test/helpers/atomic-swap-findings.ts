@@ -65,5 +65,17 @@ export async function swapLocked(two: TwoChains, options: { receiverB?: string; 
     amount: AMOUNT_B,
     hashlock,
   };
-  return { A, B, alice, bob, secret, hashlock, timelockA, lockedA, lockedB, expectedB, timelockB: lockedB.lock.timelock };
+  return {
+    A,
+    B,
+    alice,
+    bob,
+    secret,
+    hashlock,
+    timelockA,
+    lockedA,
+    lockedB,
+    expectedB,
+    timelockB: lockedB.lock.timelock,
+  };
 }
