@@ -219,6 +219,22 @@ for (const asset of ["ETH", "ERC20"] as Asset[]) {
       });
     }
 
+    it("HT-10, HT-12: a deposit of 1 wei is paid like any other (to the sender before the public time, to the caller from it)", async function () {
+      const fx = await loadFixture(htlcFixture);
+      const { terms: claimed } = await lockedFixture(fx, asset, { safetyDeposit: 1n }, true);
+      const { terms: refunded } = await lockedFixture(fx, asset, { safetyDeposit: 1n }, true);
+      await expect(fx.htlc.connect(fx.watcher).claim(claimed, SECRET)).to.changeEtherBalances(
+        [fx.watcher, fx.sender],
+        [0n, 1n],
+      );
+      await atTime(refunded.publicRefundAt);
+      await expect(fx.htlc.connect(fx.watcher).refund(refunded)).to.changeEtherBalances(
+        [fx.watcher, fx.sender],
+        [1n, asset === "ETH" ? AMOUNT : 0n],
+      );
+      await expectSolvent(fx.htlc);
+    });
+
     it("HT-10: the receiver claiming after publicClaimAt earns the deposit itself (it is the caller)", async function () {
       const fx = await loadFixture(htlcFixture);
       const { terms } = await lockedFixture(fx, asset, {}, true);
