@@ -380,11 +380,7 @@ export {
   type ChainTiming,
 } from "./atomic-swaps/planner";
 export { requireUnrevealedHashlock, verifyHashedTimelock, type AtomicSwapLegTerms } from "./atomic-swaps/verify";
-export {
-  AtomicSwapWatcher,
-  type AtomicSwapWatchOutcome,
-  type AtomicSwapWatchParameters,
-} from "./atomic-swaps/watcher";
+export { AtomicSwapWatcher, type AtomicSwapWatchOutcome, type AtomicSwapWatchParameters } from "./atomic-swaps/watcher";
 export {
   AtomicSwap,
   type AtomicSwapChain,

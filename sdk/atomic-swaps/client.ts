@@ -1,6 +1,8 @@
 import { ZeroAddress, type ContractRunner } from "ethers";
 import type { IHashedTimelocks } from "../../typechain-types/contracts/interfaces/IHashedTimelocks";
 import type { Address, PreparedTransaction, WriteParameters } from "../core/types";
+import { connectParameters, type ConnectParameters } from "../deployments";
+import { decodeHashedTimelocksError } from "./abi";
 import {
   chainHead,
   createHashedTimelocksContext,
@@ -45,6 +47,20 @@ export class HashedTimelocksClient {
     this.contract = this.#context.contract;
     this.fromBlock = this.#context.fromBlock;
     this.confirmations = this.#context.confirmations;
+  }
+
+  /**
+   * A client for the deployment on the runner's chain found in the address book (the bundled book, with
+   * `addressBook`'s entries added or replacing), or at `address`.
+   *
+   * @throws {UnknownDeploymentError} `UNKNOWN_DEPLOYMENT`: no address given and no deployment on the chain.
+   * @example
+   * ```ts
+   * const client = await HashedTimelocksClient.connect({ runner: wallet });
+   * ```
+   */
+  static async connect(params: ConnectParameters<P.HashedTimelocksClientParameters>): Promise<HashedTimelocksClient> {
+    return new HashedTimelocksClient(await connectParameters("HashedTimelocks", params, decodeHashedTimelocksError));
   }
 
   /** The chain id of the client's provider (read once). @example `const chainId = await client.getChainId();` */
@@ -95,7 +111,7 @@ export class HashedTimelocksClient {
   /**
    * The `lock` (or `lockWithPermit`) transaction with the lock's terms and id; the sender defaults to the signer.
    *
-   * @throws {InvalidParameterError} the terms break rule HT-L2 (zero receiver, amount or hashlock; public times).
+   * @throws {InvalidParameterError} the terms break rules HT-3 or HT-5 (zero receiver, amount or hashlock; public times).
    * @example
    * ```ts
    * const { lockId, ...request } = await client.buildLock({ sender: alice, receiver: bob, amount, hashlock, timelock, salt: 1n });

@@ -15,7 +15,7 @@ const LOCK_TUPLE = "tuple(address,address,address,uint256,bytes32,uint64,uint256
 
 /**
  * Checks a lock's terms and returns them normalised (checksummed addresses, lowercase hashlock, the Solidity widths).
- * It checks the types only; the contract's rules on a new lock (HT-L2) are checked where a lock is made.
+ * It checks the types only; the contract's rules on a new lock (HT-2..HT-5) are checked where a lock is made.
  *
  * @throws {InvalidParameterError} a field is malformed or out of its Solidity type's range.
  * @example

@@ -1,10 +1,10 @@
-// The timelock rules of an atomic swap (docs/atomic-swaps.md, the protocol section). Chain A holds the initiator's
-// lock (timelock tA), chain B the counterparty's (tB < tA). The initiator reveals the secret on B at the latest just
-// before tB; from then the counterparty must see that claim confirmed on B, get its own claim mined and confirmed on
-// A, with the two chains' clocks apart by up to the skew, all before tA. Hence the margin rule:
-//   tA - tB >= confirmTimeB + confirmTimeA + claimWindow + clockSkew,   confirmTime = confirmations * blockTime.
-// And the counterparty's lock must leave the initiator time to see it confirmed and claim:
-//   tB - now >= confirmTimeB + claimWindow + clockSkew.
+// The timelock rules of an atomic swap (docs/atomic-swaps.md §6.2). Chain A holds the initiator's lock (timelock
+// tA), chain B the counterparty's (tB < tA). The initiator reveals the secret on B at the latest at tB - 1; from then
+// the counterparty must see that claim confirmed on B, get its own claim included and confirmed on A, with the two
+// chains' clocks apart by up to the skew, all before tA. Hence HT-21:
+//   tA - tB >= confirmTimeB + confirmTimeA + claimWindowA + clockSkew,   confirmTime = confirmations * blockTime.
+// And the counterparty's lock must leave the initiator time to see it confirmed and claim, on B's own clock (HT-22):
+//   tB - now_B >= confirmTimeB + claimWindowB.
 import { AtomicSwapError } from "../errors/atomic-swaps";
 import { PeerPayErrorCode } from "../errors/codes";
 import { requireInteger } from "../internal/validate";
@@ -12,19 +12,20 @@ import { HASHED_TIMELOCK_LIMITS as LIMITS } from "./types";
 
 /**
  * How long a chain takes to make a transaction final enough to act on: `blockTime` (seconds, the chain's average)
- * times the `confirmations` the parties wait for (reorg safety).
+ * times the `confirmations` the parties wait for (reorg safety); and `claimWindow`, the seconds a claim or lock on
+ * this chain may take to be included (congestion, fee bumps), when it differs from the swap's default.
  *
  * @example
  * ```ts
- * const ethereum: ChainTiming = { blockTime: 12, confirmations: 3 };
+ * const ethereum: ChainTiming = { blockTime: 12, confirmations: 3, claimWindow: 1_800 };
  * ```
  */
-export type ChainTiming = { blockTime: number; confirmations: number };
+export type ChainTiming = { blockTime: number; confirmations: number; claimWindow?: number };
 
 /**
- * The estimates an atomic swap's timelocks are planned with: each chain's timing, the `claimWindow` (seconds a
- * claim or lock transaction may take to be mined, fees and congestion included) and the `clockSkew` (seconds the two
- * chains' block times may differ by).
+ * The estimates an atomic swap's timelocks are planned with: each chain's timing, the default `claimWindow` (seconds
+ * a claim or lock transaction may take to be included, fees and congestion included; a chain's own `claimWindow`
+ * overrides it) and the `clockSkew` (seconds the two chains' block times may differ by; 2 hours or more with Bitcoin).
  *
  * @example
  * ```ts
@@ -41,9 +42,10 @@ export type AtomicSwapTiming = {
 };
 
 /**
- * The durations the rules derive from an {@link AtomicSwapTiming}, in seconds: each chain's confirmation time, the
- * least `tA - tB` (`margin`), the least `tB - now` when the counterparty locks (`minTimeB`), and the least `tB - now`
- * when the initiator locks (`minDurationB`: A's confirmations and the counterparty's lock on top of `minTimeB`).
+ * The durations the rules derive from an {@link AtomicSwapTiming}, in seconds: each chain's confirmation time and
+ * claim window, the least `tA - tB` (`margin`, HT-21), the least `tB - now` when the counterparty locks and when the
+ * initiator claims (`minTimeB`, HT-22), and the least `tB - now` when the initiator locks (`minDurationB`: A's
+ * confirmations and the counterparty's lock on B on top of `minTimeB`).
  *
  * @example
  * ```ts
@@ -53,6 +55,8 @@ export type AtomicSwapTiming = {
 export type AtomicSwapMargins = {
   confirmTimeA: number;
   confirmTimeB: number;
+  claimWindowA: number;
+  claimWindowB: number;
   margin: number;
   minTimeB: number;
   minDurationB: number;
@@ -61,13 +65,13 @@ export type AtomicSwapMargins = {
 const MAX = LIMITS.maxTimelockDuration;
 
 /**
- * The margins an atomic swap's timelocks must respect (docs/atomic-swaps.md): see {@link AtomicSwapMargins}.
+ * The margins an atomic swap's timelocks must respect (docs/atomic-swaps.md §6.2): see {@link AtomicSwapMargins}.
  *
  * @throws {InvalidParameterError} a timing is not a non-negative integer (block times and windows in seconds).
  * @example
  * ```ts
  * const { margin } = atomicSwapMargins({ chainA: { blockTime: 12, confirmations: 3 }, chainB: { blockTime: 2, confirmations: 10 }, claimWindow: 900, clockSkew: 120 });
- * // margin = 20 + 36 + 900 + 120 = 1,076 s
+ * // margin = 20 + 36 + 900 + 120 = 1,076 s (HT-21)
  * ```
  */
 export function atomicSwapMargins(timing: AtomicSwapTiming): AtomicSwapMargins {
@@ -77,19 +81,24 @@ export function atomicSwapMargins(timing: AtomicSwapTiming): AtomicSwapMargins {
   const confirmTimeA = confirmTime("timing.chainA", timing.chainA);
   const confirmTimeB = confirmTime("timing.chainB", timing.chainB);
   const claimWindow = requireInteger("timing.claimWindow", timing.claimWindow, 0, MAX);
+  const claimWindowA = requireInteger("timing.chainA.claimWindow", timing.chainA.claimWindow ?? claimWindow, 0, MAX);
+  const claimWindowB = requireInteger("timing.chainB.claimWindow", timing.chainB.claimWindow ?? claimWindow, 0, MAX);
   const clockSkew = requireInteger("timing.clockSkew", timing.clockSkew, 0, MAX);
-  const minTimeB = confirmTimeB + claimWindow + clockSkew;
+  const minTimeB = confirmTimeB + claimWindowB;
   return {
     confirmTimeA,
     confirmTimeB,
-    margin: confirmTimeB + confirmTimeA + claimWindow + clockSkew,
+    claimWindowA,
+    claimWindowB,
+    margin: confirmTimeB + confirmTimeA + claimWindowA + clockSkew,
     minTimeB,
-    minDurationB: confirmTimeA + claimWindow + minTimeB,
+    // C's lock on B must be included (claimWindowB) once I's lock on A is deep enough (confirmTimeA).
+    minDurationB: confirmTimeA + claimWindowB + minTimeB,
   };
 }
 
 /**
- * Refuses an unsafe pair of timelocks: `timelockA - timelockB` below the margin (which also refuses tB >= tA).
+ * Refuses an unsafe pair of timelocks (HT-21): `timelockA - timelockB` below the margin (so also tB >= tA).
  *
  * @throws {AtomicSwapError} `ATOMIC_SWAP_UNSAFE_TIMELOCKS`, with `details.margin` (what the pair leaves) and
  * `details.required`.

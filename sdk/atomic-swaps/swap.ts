@@ -152,8 +152,9 @@ export class AtomicSwap {
   }
 
   /**
-   * The last moment (chain A's clock) the counterparty's watcher can see the secret and still claim A safely:
-   * `tA - confirmTimeA - claimWindow - clockSkew`. The margin rule puts it at least `confirmTimeB` after tB.
+   * The last moment (chain A's clock) the counterparty's watcher can come back, see the secret and still claim A
+   * safely (docs/atomic-swaps.md §6.3): `tA - confirmTimeA - claimWindowA`. HT-21 puts it at least
+   * `confirmTimeB + clockSkew` after tB, the latest reveal.
    *
    * @example
    * ```ts
@@ -161,13 +162,13 @@ export class AtomicSwap {
    * ```
    */
   watchDeadline(params: { timelockA: number }): number {
-    return params.timelockA - this.margins.confirmTimeA - this.timing.claimWindow - this.timing.clockSkew;
+    return params.timelockA - this.margins.confirmTimeA - this.margins.claimWindowA;
   }
 
   /**
-   * Step 1, the initiator: checks the pair of timelocks, that tB leaves the counterparty time to verify and lock
-   * (`minDurationB` on B's clock), and that the hashlock's secret is not public on either chain; then locks on A
-   * with timelock tA.
+   * Step 1, the initiator: checks the pair of timelocks (HT-21), that tB leaves the counterparty time to verify and
+   * lock (`minDurationB` on B's clock), and that the hashlock's secret is public on neither chain (HT-24); then locks
+   * on A with timelock tA.
    *
    * @throws {AtomicSwapError} `ATOMIC_SWAP_UNSAFE_TIMELOCKS`, `ATOMIC_SWAP_TIMELOCK_TOO_SOON`, `ATOMIC_SWAP_SECRET_REVEALED`.
    * @example
@@ -185,9 +186,9 @@ export class AtomicSwap {
   }
 
   /**
-   * Step 2a, the counterparty: reads the initiator's lock on A and checks it: status Locked, each agreed field,
-   * chain A's confirmations, enough time before tA for a lock on B and the initiator's claim (`margin + minTimeB`),
-   * and a hashlock whose secret is public on neither chain. Returns the lock and the latest safe tB.
+   * Step 2a, the counterparty: reads the initiator's lock on A and checks it (HT-23): status Locked, each agreed field,
+   * chain A's confirmations, enough time before tA for the margin and the initiator's claim (`margin + minTimeB`), and
+   * a hashlock whose secret is public on neither chain (HT-24). Returns the lock and the latest safe tB.
    *
    * @throws {AtomicSwapError} `ATOMIC_SWAP_TERMS_MISMATCH` (`details.field`), `ATOMIC_SWAP_LOCK_NOT_ACTIVE`,
    * `ATOMIC_SWAP_LOCK_UNCONFIRMED`, `ATOMIC_SWAP_TIMELOCK_TOO_SOON`, `ATOMIC_SWAP_SECRET_REVEALED`, `HASHED_TIMELOCK_NOT_FOUND`.
@@ -222,8 +223,8 @@ export class AtomicSwap {
 
   /**
    * Step 2b, the counterparty: verifies the initiator's lock (as `verifyCounterpartyLock`), checks tB (default the
-   * latest safe one) against tA and that it leaves the initiator time to claim (`minTimeB` on B's clock), then locks
-   * on B under the same hashlock.
+   * latest safe one) against tA (HT-21) and that it leaves the initiator time to claim (`minTimeB` on B's clock,
+   * HT-22), then locks on B under the same hashlock.
    *
    * @throws {AtomicSwapError} as `verifyCounterpartyLock`, and `ATOMIC_SWAP_UNSAFE_TIMELOCKS`, `ATOMIC_SWAP_TIMELOCK_TOO_SOON`.
    * @example
@@ -243,8 +244,8 @@ export class AtomicSwap {
   }
 
   /**
-   * Step 3a, the initiator: reads the counterparty's lock on B and checks it (status, agreed fields, B's
-   * confirmations, and time left to claim: `claimWindow + clockSkew` on B's clock).
+   * Step 3a, the initiator: reads the counterparty's lock on B and checks it (HT-23 with the roles swapped: status,
+   * agreed fields, B's confirmations) and that the time left lets its claim land and confirm before tB (HT-22).
    *
    * @throws {AtomicSwapError} `ATOMIC_SWAP_TERMS_MISMATCH`, `ATOMIC_SWAP_LOCK_NOT_ACTIVE`, `ATOMIC_SWAP_LOCK_UNCONFIRMED`,
    * `ATOMIC_SWAP_TIMELOCK_TOO_SOON`.
@@ -261,16 +262,18 @@ export class AtomicSwap {
       confirmations: this.chainB.timing.confirmations,
     });
     const nowB = await this.chainB.client.chainTime();
-    const required = this.timing.claimWindow + this.timing.clockSkew;
-    requireTimeLeft({ timelock: state.lock.timelock, now: nowB, required, party: "initiator" });
+    requireTimeLeft({ timelock: state.lock.timelock, now: nowB, required: this.margins.minTimeB, party: "initiator" });
     return state;
   }
 
   /**
    * Step 3b, the initiator: claims the counterparty's lock on B with the secret (after `verifyLockB` when `expected`
-   * is given), which reveals the secret on B. Accepted while B's block time is below tB.
+   * is given), which reveals the secret on B. Refused, without revealing anything, when less than `minTimeB` is left
+   * before tB on B's clock (HT-22): a claim that fails at tB would hand the counterparty the secret, and it could then
+   * refund B and claim A. (The contract itself accepts any claim mined before tB: `HashedTimelocksClient.claim`.)
    *
-   * @throws {HashedTimelockStateError} `HASHED_TIMELOCK_EXPIRED` at or after tB (then both sides refund).
+   * @throws {AtomicSwapError} `ATOMIC_SWAP_TIMELOCK_TOO_SOON` (HT-22), and as `verifyLockB` with `expected`.
+   * @throws {HashedTimelockStateError} `HASHED_TIMELOCK_EXPIRED` if the claim still lands at or after tB.
    * @example
    * ```ts
    * await alice.claim({ lockIdB, secret, expected: { sender: bobOnB, receiver: alice, amount: parseEther("0.5"), hashlock } });
@@ -282,7 +285,12 @@ export class AtomicSwap {
     expected?: AtomicSwapLegTerms;
   }): Promise<HashedTimelockWriteReturnType> {
     if (params.expected !== undefined) await this.verifyLockB({ lockId: params.lockIdB, expected: params.expected });
-    return this.chainB.client.claim({ lock: params.lockIdB, secret: params.secret });
+    const [{ lock }, nowB] = await Promise.all([
+      this.chainB.client.resolveLock({ lock: params.lockIdB }),
+      this.chainB.client.chainTime(),
+    ]);
+    requireTimeLeft({ timelock: lock.timelock, now: nowB, required: this.margins.minTimeB, party: "initiator" });
+    return this.chainB.client.claim({ lock, secret: params.secret });
   }
 
   /**

@@ -67,7 +67,9 @@ export async function verifyHashedTimelock(params: {
       });
     }
   }
-  const confirmations = head - state.log.blockNumber + 1;
+  // A provider may answer the head from a cache older than the logs it just returned: the lock's block exists, so the
+  // head is at least that block.
+  const confirmations = Math.max(head, state.log.blockNumber) - state.log.blockNumber + 1;
   if (confirmations < required) {
     throw fail(
       PeerPayErrorCode.ATOMIC_SWAP_LOCK_UNCONFIRMED,

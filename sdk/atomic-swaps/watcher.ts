@@ -1,11 +1,11 @@
-// The counterparty's watcher (docs/atomic-swaps.md): it follows chain B's `Claimed` events for the swap's hashlock
+// The counterparty's watcher (docs/atomic-swaps.md §6.3): it follows chain B's `Claimed` events for the swap's hashlock
 // and, as soon as the initiator's claim reveals the secret, claims the initiator's lock on chain A with it. Its cursor
 // (the next block of B to scan) is reported after every poll, so a watcher that was offline resumes from the block it
 // stored and catches up. If tB passes with no secret revealed, nothing can reveal it on B any more (claims need
 // block.timestamp < tB): it refunds the counterparty's own lock. The loss window is a watcher back after tA with the
-// secret revealed: the counterparty's lock on B was claimed and the initiator may refund A. The margin rule leaves
-// the watcher `watchDeadline - tB` seconds of downtime after tB (at least the chains' confirmations, the claim
-// window and the clock skew) before that can happen.
+// secret revealed: the counterparty's lock on B was claimed and the initiator may refund A. HT-21 leaves the watcher
+// down until `AtomicSwap.watchDeadline` (tA - confirmTimeA - claimWindowA), at least confirmTimeB + clockSkew after
+// tB, the latest reveal: a watcher back by then always claims in time.
 import { AtomicSwapError } from "../errors/atomic-swaps";
 import { PeerPayError } from "../errors/base";
 import { PeerPayErrorCode } from "../errors/codes";
@@ -32,6 +32,8 @@ export type AtomicSwapWatchParameters = {
   pollIntervalMs?: number;
   refundOnExpiry?: boolean;
   onProgress?: (progress: { nextFromBlock: number }) => void | Promise<void>;
+  /** Told of each provider failure (`PROVIDER_ERROR`) that `start` rides out by polling again. */
+  onError?: (error: PeerPayError) => void;
 };
 
 /**
@@ -119,11 +121,20 @@ export class AtomicSwapWatcher {
     return undefined;
   }
 
-  /** Polls until an outcome (or `stop()`); a failure of a round ends it with that error. */
+  /**
+   * Polls until an outcome (or `stop()`). A provider failure (`PROVIDER_ERROR`: a node down, a timeout) is reported
+   * to `onError` and the next round tries again; any other failure (e.g. `ATOMIC_SWAP_CLAIM_TOO_LATE`) ends it.
+   */
   async start(): Promise<AtomicSwapWatchOutcome | undefined> {
     const interval = this.#params.pollIntervalMs ?? 1_000;
     while (!this.#stopped) {
-      const outcome = await this.poll();
+      let outcome: AtomicSwapWatchOutcome | undefined;
+      try {
+        outcome = await this.poll();
+      } catch (error) {
+        if (!(error instanceof PeerPayError) || error.code !== PeerPayErrorCode.PROVIDER_ERROR) throw error;
+        this.#params.onError?.(error);
+      }
       if (outcome !== undefined) return outcome;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, interval);

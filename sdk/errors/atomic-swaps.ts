@@ -6,7 +6,7 @@ import { PeerPayErrorCode } from "./codes";
 import { ContractRevertError, SHARED_REVERTS, spec, type ContractErrorSpec } from "./revert";
 
 /**
- * The SDK refused a step of an atomic swap (docs/atomic-swaps.md), before sending anything:
+ * The SDK refused a step of an atomic swap (docs/atomic-swaps.md §6.2), before sending anything:
  * - `ATOMIC_SWAP_UNSAFE_TIMELOCKS`: `timelockA - timelockB` does not cover both chains' confirmation times, the claim
  *   window and the clock skew (`details.required`, `details.margin`);
  * - `ATOMIC_SWAP_TIMELOCK_TOO_SOON`: too little time is left before a timelock for the party that needs it

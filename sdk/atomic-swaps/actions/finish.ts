@@ -1,4 +1,4 @@
-// Finishing a lock (rules HT-C1, HT-R1): a claim with the secret before the timelock, a refund from it on; anyone may
+// Finishing a lock (rules HT-9..HT-12): a claim with the secret before the timelock, a refund from it on; anyone may
 // send either, and the money always goes where the terms say. Credits of failed pushes are withdrawn here too.
 import { ZeroAddress } from "ethers";
 import type { Address, PreparedTransaction } from "../../core/types";

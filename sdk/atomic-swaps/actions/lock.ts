@@ -1,4 +1,4 @@
-// Making a lock (rule HT-L2 as far as it can be checked off-chain): the sender is the signer, terms are checked
+// Making a lock (rules HT-3 and HT-5 as far as it can be checked off-chain): the sender is the signer, terms are checked
 // before anything is signed or sent, an ERC20 is funded by allowance, an exact approval or a permit.
 import { ZeroAddress, ZeroHash, randomBytes, toBigInt, type TransactionReceipt } from "ethers";
 import { IERC20__factory } from "../../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
@@ -81,7 +81,7 @@ async function approveIfShort(
 }
 
 /**
- * The terms of a new lock, checked against what HT-L2 says without the chain's clock: a receiver, a positive amount,
+ * The terms of a new lock, checked against what HT-3 and HT-5 say without the chain's clock: a receiver, a positive amount,
  * a non-zero hashlock, and public times that fit the deposit and the timelock. The timelock's window (after now,
  * within 30 days) is the contract's to check against its own clock.
  */

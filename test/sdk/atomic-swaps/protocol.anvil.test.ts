@@ -1,20 +1,34 @@
-// The atomic swap protocol across two independent chains at once (docs/atomic-swaps.md, the protocol section): the
+// The atomic swap protocol across two independent chains at once (docs/atomic-swaps.md §6): the
 // embedded Hardhat network (31337) and anvil (31338), each with its own HashedTimelocks and dUSD. Alice initiates
 // (chain A, the longer timelock), Bob answers (chain B, the shorter) and runs the watcher. Time is moved on each
 // chain by evm_setNextBlockTimestamp; every deadline is tried at t-1 and t (and t+1 where a later block could differ).
 import { expect } from "chai";
-import { ZeroAddress, parseEther, type TransactionReceipt } from "ethers";
+import { JsonRpcProvider, Wallet, ZeroAddress, parseEther, type TransactionReceipt } from "ethers";
 import {
   AtomicSwap,
   AtomicSwapError,
   HashedTimelockStateError,
   HashedTimelockStatus,
+  HashedTimelocksClient,
   PeerPayError,
   type AtomicSwapLegTerms,
   type LockParameters,
 } from "../../../sdk";
 import { underCoverage } from "../../helpers/coverage";
-import { TwoChains, USD, latest, mine, mineAt, nextBlockAt, type Chain } from "../../helpers/atomic-swaps";
+import { waitFor } from "../../helpers/deploy";
+import { startRpcProxy } from "../../helpers/rpc-proxy";
+import { account } from "../../helpers/submitter";
+import {
+  CLAIM_WINDOW,
+  CLOCK_SKEW,
+  TwoChains,
+  USD,
+  latest,
+  mine,
+  mineAt,
+  nextBlockAt,
+  type Chain,
+} from "../../helpers/atomic-swaps";
 
 async function expectCode(action: Promise<unknown>, code: string): Promise<PeerPayError> {
   try {
@@ -30,7 +44,7 @@ async function expectCode(action: Promise<unknown>, code: string): Promise<PeerP
 const fee = (...receipts: (TransactionReceipt | null | undefined)[]) =>
   receipts.reduce((sum, r) => sum + (r ? r.gasUsed * r.gasPrice : 0n), 0n);
 
-describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps.md, HT-S1..HT-S6)", function () {
+describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps.md §6)", function () {
   this.timeout(120_000);
   let two: TwoChains;
 
@@ -114,7 +128,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     { title: "dUSD on Hardhat (A) for ETH on anvil (B)", a: "hardhat", tokenOnA: true },
     { title: "ETH on anvil (A) for dUSD on Hardhat (B)", a: "anvil", tokenOnA: false },
   ] as const) {
-    it(`completes ${variant.title}: Alice claims B, Bob's watcher claims A, balances exact to the wei (HT-S1..S4)`, async function () {
+    it(`completes ${variant.title}: Alice claims B, Bob's watcher claims A, balances exact to the wei (§6.1, HT-21..HT-24)`, async function () {
       const A = variant.a === "hardhat" ? two.hardhat : two.anvil;
       const B = variant.a === "hardhat" ? two.anvil : two.hardhat;
       const legs = variant.tokenOnA
@@ -166,7 +180,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     });
   }
 
-  it("keeps the watcher's loop running until Alice's claim, then it claims A by itself (HT-S4)", async function () {
+  it("keeps the watcher's loop running until Alice's claim, then it claims A by itself (§6.3)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
     const watcher = s.bob.watch({ lockA: s.lockedA.lockId, lockB: s.lockedB.lockId, pollIntervalMs: 20 });
@@ -177,9 +191,62 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     expect(await A.token.balanceOf(A.bob.address)).to.equal(1_000_000n * USD + legs.amountA);
   });
 
+  it("keeps the watcher's loop through an outage of chain B's endpoint: each failure is reported, and it claims once the endpoint is back (§6.3)", async function () {
+    const { A, B, legs } = dusdForEth();
+    const s = await bothLocked(A, B, legs);
+    const proxy = await startRpcProxy(two.node.url);
+    try {
+      const provider = new JsonRpcProvider(proxy.url, undefined, {
+        staticNetwork: true,
+        cacheTimeout: -1,
+        pollingInterval: 20,
+      });
+      const bobOnB = new HashedTimelocksClient({
+        address: B.htlc,
+        runner: new Wallet(account(2).privateKey, provider),
+        fromBlock: B.fromBlock,
+      });
+      const bob = new AtomicSwap({
+        chainA: s.bob.chainA,
+        chainB: { client: bobOnB, timing: B.timing },
+        claimWindow: CLAIM_WINDOW,
+        clockSkew: CLOCK_SKEW,
+      });
+      const errors: PeerPayError[] = [];
+      let polled = 0;
+      const watcher = bob.watch({
+        lockA: s.lockedA.lockId,
+        lockB: s.lockedB.lockId,
+        pollIntervalMs: 20,
+        onProgress: () => void polled++,
+        onError: (error) => errors.push(error),
+      });
+      const running = watcher.start();
+      await waitFor(
+        () => polled,
+        (n) => n > 0,
+        { what: "the watcher's first round" },
+      );
+      await proxy.stop();
+      await waitFor(
+        () => errors.length,
+        (n) => n >= 2,
+        { what: "the watcher to see the outage" },
+      );
+      expect(errors.every((e) => e.code === "PROVIDER_ERROR")).to.equal(true);
+      await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
+      await proxy.start();
+      const outcome = await running;
+      expect(outcome?.outcome).to.equal("claimed");
+      expect(await A.token.balanceOf(A.bob.address)).to.equal(1_000_000n * USD + legs.amountA);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   // ---------------------------------------------------------------- stalls and refunds
 
-  it("the counterparty never locks: Alice's refund is refused at tA-1 and accepted at tA (HT-S5)", async function () {
+  it("the counterparty never locks: Alice's refund is refused at tA-1 and accepted at tA (§6.1 step 6, HT-11)", async function () {
     const { A, B, legs } = dusdForEth();
     const alice = two.swap("alice", A, B);
     const { hashlock } = AtomicSwap.createSecret();
@@ -203,7 +270,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     expect(await alice.chainA.client.status({ lock: locked.lockId })).to.equal(HashedTimelockStatus.Refunded);
   });
 
-  it("the initiator never claims: Bob's watcher refunds B once tB has passed, Alice refunds A at tA (HT-S5)", async function () {
+  it("the initiator never claims: Bob's watcher refunds B once tB has passed, Alice refunds A at tA (§6.1 step 6, §6.3, HT-11)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
     const watcher = s.bob.watch({ lockA: s.lockedA.lockId, lockB: s.lockedB.lockId });
@@ -226,11 +293,12 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
 
   // ---------------------------------------------------------------- the secret around tB
 
-  it("the secret revealed at tB-1: Alice's claim lands at tB-1 and Bob's watcher completes A (HT-S3)", async function () {
+  it("the secret revealed at tB-1: Alice's claim lands at tB-1 and Bob's watcher completes A (HT-9, §6.3)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
+    // The contract's boundary, through the plain client: AtomicSwap.claim would refuse this late a reveal (HT-22).
     await nextBlockAt(B, s.timelockB - 1);
-    const { receipt } = await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
+    const { receipt } = await s.alice.chainB.client.claim({ lock: s.lockedB.lockId, secret: s.secret });
     expect((await B.provider.getBlock(receipt.blockNumber))!.timestamp).to.equal(s.timelockB - 1);
     const outcome = await s.bob.watch({ lockA: s.lockedA.lockId, lockB: s.lockedB.lockId }).poll();
     expect(outcome?.outcome).to.equal("claimed");
@@ -238,12 +306,12 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
   });
 
   for (const offset of [0, 1]) {
-    it(`the secret offered at tB${offset === 0 ? "" : "+1"}: the claim is refused, nothing is revealed, both refund (HT-S3, HT-S5)`, async function () {
+    it(`the secret offered at tB${offset === 0 ? "" : "+1"}: the claim is refused, nothing is revealed, both refund (HT-9, HT-11, §6.3)`, async function () {
       const { A, B, legs } = dusdForEth();
       const s = await bothLocked(A, B, legs);
       await nextBlockAt(B, s.timelockB + offset);
       const error = await expectCode(
-        s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret }),
+        s.alice.chainB.client.claim({ lock: s.lockedB.lockId, secret: s.secret }),
         "HASHED_TIMELOCK_EXPIRED",
       );
       expect(error).to.be.instanceOf(HashedTimelockStateError);
@@ -260,9 +328,30 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     });
   }
 
+  it("the initiator's AtomicSwap.claim refuses to reveal the secret with less than minTimeB left before tB, and reveals at exactly minTimeB (HT-22)", async function () {
+    const { A, B, legs } = dusdForEth();
+    const s = await bothLocked(A, B, legs);
+    const { minTimeB } = s.alice.margins;
+    await mineAt(B, s.timelockB - minTimeB + 1);
+    const error = await expectCode(
+      s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret }),
+      "ATOMIC_SWAP_TIMELOCK_TOO_SOON",
+    );
+    expect(error.details).to.include({ party: "initiator", left: minTimeB - 1, required: minTimeB });
+    expect((await s.bob.chainB.client.findSecret({ hashlock: s.hashlock })).revealed).to.equal(undefined);
+    await two.revert();
+    await two.syncClocks();
+    const again = await bothLocked(A, B, legs);
+    await mineAt(B, again.timelockB - minTimeB);
+    await again.alice.claim({ lockIdB: again.lockedB.lockId, secret: again.secret, expected: again.expectedB });
+    expect((await again.bob.chainB.client.findSecret({ hashlock: again.hashlock })).revealed?.secret).to.equal(
+      again.secret,
+    );
+  });
+
   // ---------------------------------------------------------------- the watcher offline
 
-  it("the watcher offline through the reveal and back at its deadline (watchDeadline >= tB + B's confirmations) catches up from its stored block and claims (HT-S4, HT-S6)", async function () {
+  it("the watcher offline through the reveal and back at its deadline (watchDeadline >= tB + B's confirmations) catches up from its stored block and claims (§6.3, HT-21)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
     let stored: number | undefined;
@@ -273,12 +362,12 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     });
     expect(await first.poll()).to.equal(undefined);
     expect(stored).to.equal((await B.provider.getBlockNumber()) + 1);
-    // Bob goes offline. Alice claims at the last second she can, and B moves on.
+    // Bob goes offline. Alice reveals at the last second the contract takes (the worst case for Bob), and B moves on.
     await nextBlockAt(B, s.timelockB - 1);
-    await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
+    await s.alice.chainB.client.claim({ lock: s.lockedB.lockId, secret: s.secret });
     await mine(B, 5);
     const deadline = s.bob.watchDeadline({ timelockA: s.timelockA });
-    expect(deadline - s.timelockB).to.be.at.least(B.timing.blockTime * B.timing.confirmations);
+    expect(deadline - s.timelockB).to.equal(B.timing.blockTime * B.timing.confirmations + CLOCK_SKEW);
     await mineAt(A, deadline);
     await mineAt(B, deadline);
     // Back online: a new watcher resumes from the stored block.
@@ -291,7 +380,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     expect(await A.token.balanceOf(A.bob.address)).to.equal(1_000_000n * USD + legs.amountA);
   });
 
-  it("the watcher back at tA, after the margin it was given: the claim is refused (CLAIM_TOO_LATE) and Alice keeps both legs - the documented loss window (HT-S6)", async function () {
+  it("the watcher back at tA, after the margin it was given: the claim is refused (CLAIM_TOO_LATE) and Alice keeps both legs - the documented loss window (§6.3)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
     const aliceEthB = await B.provider.getBalance(B.alice.address);
@@ -320,7 +409,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     { field: "sender", change: (p) => p, asCarol: true },
   ];
   for (const wrong of wrongs) {
-    it(`the counterparty refuses a lock on A with the wrong ${wrong.field} (ATOMIC_SWAP_TERMS_MISMATCH) and locks nothing on B (HT-S2)`, async function () {
+    it(`the counterparty refuses a lock on A with the wrong ${wrong.field} (ATOMIC_SWAP_TERMS_MISMATCH) and locks nothing on B (HT-23)`, async function () {
       const { A, B, legs } = dusdForEth();
       const { hashlock } = AtomicSwap.createSecret();
       const bob = two.swap("bob", A, B);
@@ -352,7 +441,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     });
   }
 
-  it("the counterparty refuses a lock on A before A's confirmations (UNCONFIRMED), accepts it after, and refuses it once refunded (LOCK_NOT_ACTIVE) (HT-S2)", async function () {
+  it("the counterparty refuses a lock on A before A's confirmations (UNCONFIRMED), accepts it after, and refuses it once refunded (LOCK_NOT_ACTIVE) (HT-23)", async function () {
     const { A, B, legs } = dusdForEth();
     const alice = two.swap("alice", A, B);
     const bob = two.swap("bob", A, B);
@@ -383,7 +472,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     await expectCode(bob.verifyCounterpartyLock({ lockId, expected }), "ATOMIC_SWAP_LOCK_NOT_ACTIVE");
   });
 
-  it("refuses a reused hashlock whose secret a past swap revealed: the initiator's lock and the counterparty's check (ATOMIC_SWAP_SECRET_REVEALED) (HT-S2)", async function () {
+  it("refuses a reused hashlock whose secret a past swap revealed: the initiator's lock and the counterparty's check (ATOMIC_SWAP_SECRET_REVEALED) (HT-24)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
     await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
@@ -407,7 +496,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
 
   // ---------------------------------------------------------------- unsafe timelocks
 
-  it("refuses unsafe timelock pairs: tA - tB = margin - 1 (and tB >= tA) refused, = margin accepted (ATOMIC_SWAP_UNSAFE_TIMELOCKS) (HT-S1)", async function () {
+  it("refuses unsafe timelock pairs: tA - tB = margin - 1 (and tB >= tA) refused, = margin accepted (ATOMIC_SWAP_UNSAFE_TIMELOCKS) (HT-21)", async function () {
     const { A, B, legs } = dusdForEth();
     const alice = two.swap("alice", A, B);
     const { margin } = alice.margins;
@@ -453,7 +542,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     );
   });
 
-  it("refuses timelocks that leave too little time: the initiator's tB, the counterparty's own tA - now, the initiator's tB - now (ATOMIC_SWAP_TIMELOCK_TOO_SOON) (HT-S1)", async function () {
+  it("refuses timelocks that leave too little time: the initiator's tB, the counterparty's own tA - now, the initiator's tB - now (ATOMIC_SWAP_TIMELOCK_TOO_SOON) (HT-22, HT-23)", async function () {
     const { A, B, legs } = dusdForEth();
     const alice = two.swap("alice", A, B);
     const bob = two.swap("bob", A, B);
