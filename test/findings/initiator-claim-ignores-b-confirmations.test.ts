@@ -1,12 +1,12 @@
-// Finding (adversarial review of issue 11, atomic swaps): before the initiator reveals the secret on B, `verifyLockB`
-// requires `tB - now_B >= claimWindow + clockSkew`; docs/atomic-swaps.md HT-22 requires "the same" as at lock time,
-// `confirmTime_B + claimTxWindow_B`. The confirmation time is what protects the initiator from a reorganisation of B:
-// a claim mined at tB - clockSkew and then reorganised out by up to confirmations_B blocks is re-mined after tB and
-// reverts, while the secret it carried is already public (the counterparty's watcher acts on unconfirmed blocks). The
-// counterparty then claims A and refunds B. The SDK's check only covers this when clockSkew happens to exceed
-// confirmTime_B; on a chain with slow finality (here 10 blocks of 12 s = 120 s > 60 s of skew) it does not.
-// Fix: in `verifyLockB` (and wherever the initiator decides to reveal) require
-// `tB - now_B >= confirmTime_B + claimWindow + clockSkew` (= `margins.minTimeB`).
+// Finding (adversarial review of issue 11, atomic swaps; fixed on atomic-sdk by ba01d71, kept as its regression
+// test): before the initiator reveals the secret on B, `verifyLockB` required only `tB - now_B >= claimWindow +
+// clockSkew`, leaving out B's confirmation time. That time is what protects the initiator from a reorganisation of B:
+// a claim mined close to tB and then reorganised out by up to confirmations_B blocks is re-mined after tB and reverts,
+// while the secret it carried is already public (the counterparty's watcher acts on unconfirmed blocks); the
+// counterparty then claims A and refunds B. With slow finality (here 10 blocks of 12 s = 120 s > 60 s of skew) the old
+// check let such a reveal through. The SDK now requires `minTimeB = confirmTime_B + claimWindow_B` (verifyLockB and
+// AtomicSwap.claim). Still open: docs/atomic-swaps.md §6.2 writes the reveal-time rule as `tB - now_B >=
+// claimTxWindow_B`, weaker than the code; it should read `confirmTime_B + claimTxWindow_B`, with the reason above.
 import { expect } from "chai";
 import { AtomicSwap, PeerPayError } from "../../sdk";
 import { underCoverage } from "../helpers/coverage";
@@ -57,7 +57,7 @@ describe("finding: the initiator's pre-reveal check leaves out B's confirmation 
     ).to.equal("ATOMIC_SWAP_TIMELOCK_TOO_SOON");
   });
 
-  it("accepts the reveal with confirmTime_B + claimWindow + clockSkew left before tB (the bound the fix keeps)", async function () {
+  it("accepts the reveal with exactly minTimeB = confirmTime_B + claimWindow left before tB on B's clock", async function () {
     const s = await swapLocked(two);
     const slowB = { blockTime: 12, confirmations: 10 };
     const alice = new AtomicSwap({

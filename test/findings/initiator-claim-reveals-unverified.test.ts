@@ -1,12 +1,12 @@
 // Finding (adversarial review of issue 11, atomic swaps): `AtomicSwap.claim`, the initiator's step 3b, checks the
-// counterparty's lock on B only when the optional `expected` is passed. Without it the secret is revealed to any lock
-// under the hashlock: one paying the counterparty himself, one for 1 wei, one whose tB leaves no time for the claim to
-// land (a claim mined at tB reverts, but its calldata has already published the secret). Each time the counterparty
-// then claims A with the secret (and, in the last case, refunds B too): the initiator loses asset a for nothing.
-// docs/atomic-swaps.md HT-23 ("I verifies C's lock on B the same way before revealing") and HT-22 ("refuses to
-// reveal the secret when the claim can no longer be expected to land before tB") are unconditional in the spec.
-// Fix: make `expected` required in `AtomicSwap.claim` and always run `verifyLockB` (terms, status, confirmations,
-// time left) before building the claim; keep the unchecked path only on `HashedTimelocksClient.claim`.
+// counterparty's lock on B against the agreed terms only when the optional `expected` is passed. Without it the
+// secret is revealed to any lock under the hashlock: one paying the counterparty himself, one for 1 wei, one in a
+// worthless token. The counterparty then claims A with the secret: the initiator loses asset a for nothing.
+// docs/atomic-swaps.md HT-23 ("I verifies C's lock on B the same way ... before revealing") is unconditional.
+// (The second test, the time left before tB, was the other half of this finding; atomic-sdk ba01d71 made that check
+// unconditional, and it stays here as a regression test.)
+// Fix: make `expected` required in `AtomicSwap.claim` and always run `verifyLockB` before building the claim; keep
+// the unchecked path only on `HashedTimelocksClient.claim`.
 import { expect } from "chai";
 import { PeerPayError, type AtomicSwap } from "../../sdk";
 import { underCoverage } from "../helpers/coverage";
@@ -57,10 +57,9 @@ describe("finding: the initiator's AtomicSwap.claim reveals the secret to a lock
     expect(error, "AtomicSwap.claim must refuse an unverified lock").to.be.instanceOf(PeerPayError);
   });
 
-  it("refuses to reveal the secret when tB - now on B is below claimWindow + clockSkew, with or without `expected` (HT-22)", async function () {
+  it("refuses to reveal the secret when tB - now on B is below minTimeB, with or without `expected` (HT-22)", async function () {
     const s = await swapLocked(two);
-    const required = s.alice.timing.claimWindow + s.alice.timing.clockSkew;
-    await mineAt(s.B, s.timelockB - required + 1);
+    await mineAt(s.B, s.timelockB - s.alice.margins.minTimeB + 1);
     await expectCode(
       s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret, expected: s.expectedB }),
       "ATOMIC_SWAP_TIMELOCK_TOO_SOON",
