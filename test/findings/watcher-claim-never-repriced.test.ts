@@ -5,9 +5,11 @@
 // the pool below the base fee through the watcher's deadline and tA; the initiator, who already holds the counterparty's
 // asset on B, refunds A at tA. No claimWindow is long enough, since nothing ever bumps the fee. Worse, a node may drop
 // the priced-out transaction (anvil does, here): `poll` then waits for ever, with no error for the caller to act on.
+// The initiator's reveal (`AtomicSwap.claim`) goes out the same way: stuck below the base fee until tB, it fails while
+// its calldata has shown the secret, and the counterparty then refunds B and claims A.
 // Fix: send the watcher's claim (and its refund of B) through sdk/submitter's fee-bumping Submitter with a deadline of
 // watchDeadline / tA (replacement at a higher fee per block while the deadline nears, as the payment-channel watchtower
-// does), and do not block `poll` on an unbounded receipt wait.
+// does), the initiator's claim with a deadline of tB, and do not block `poll` on an unbounded receipt wait.
 import { expect } from "chai";
 import { toBeHex, type JsonRpcProvider } from "ethers";
 import { HashedTimelockStatus } from "../../sdk";

@@ -8,7 +8,9 @@
 // Fix: scan only up to `head - confirmations_B + 1` or keep the cursor `confirmations_B` blocks behind the head and
 // rescan that window each poll (the cursor stored by onProgress must be a confirmed block); and when statusOf(lock B)
 // is Claimed but no secret is known, find the Claimed event by its indexed id (topic 1 = lockIdB) from lock B's block
-// on, since the status is proof that a reveal exists. Never return "nothing to do" while B is Claimed.
+// on, since the status is proof that a reveal exists. Never return "nothing to do" while B is Claimed. (Related: with
+// such a lagging endpoint, `findSecret`'s `toBlock: head.number` can exceed the `getBlockNumber` it checks against, an
+// INVALID_PARAMETER that `start` does not ride out as it does PROVIDER_ERROR: the watcher stops.)
 import { expect } from "chai";
 import { HashedTimelockStatus } from "../../sdk";
 import { underCoverage } from "../helpers/coverage";
