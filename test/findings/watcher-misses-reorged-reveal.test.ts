@@ -12,12 +12,22 @@
 // such a lagging endpoint, `findSecret`'s `toBlock: head.number` can exceed the `getBlockNumber` it checks against, an
 // INVALID_PARAMETER that `start` does not ride out as it does PROVIDER_ERROR: the watcher stops.)
 import { expect } from "chai";
-import { HashedTimelockStatus } from "../../sdk";
+import { JsonRpcProvider, Wallet, type Filter, type FilterByBlockHash, type Log } from "ethers";
+import { AtomicSwap, HashedTimelockStatus, HashedTimelocksClient } from "../../sdk";
 import { underCoverage } from "../helpers/coverage";
-import { TwoChains, USD, mine } from "../helpers/atomic-swaps";
+import { CLAIM_WINDOW, CLOCK_SKEW, TwoChains, USD, mine } from "../helpers/atomic-swaps";
+import { account } from "../helpers/submitter";
 import { AMOUNT_A, swapLocked } from "../helpers/atomic-swap-findings";
 
-describe("finding: the watcher's cursor passes a block that a reorganisation of B then fills with the reveal (HT-21, §6.3)", function () {
+/** An endpoint whose log index runs one block behind its head (as load-balanced RPC services do at times). */
+class LaggingLogsProvider extends JsonRpcProvider {
+  override async getLogs(filter: Filter | FilterByBlockHash): Promise<Log[]> {
+    const head = await super.getBlockNumber();
+    return (await super.getLogs(filter)).filter((log) => log.blockNumber < head);
+  }
+}
+
+describe("finding: the watcher's cursor passes a block of B before it holds the reveal (a reorganisation, a lagging log index) (HT-21, §6.3)", function () {
   this.timeout(120_000);
   let two: TwoChains;
 
@@ -63,5 +73,43 @@ describe("finding: the watcher's cursor passes a block that a reorganisation of 
     expect(await s.A.token.balanceOf(s.A.bob.address)).to.equal(1_000_000n * USD + AMOUNT_A);
     // The claim above landed before the watcher's own deadline on A: the margin was never the problem.
     expect((await s.A.provider.getBlock("latest"))!.timestamp).to.be.below(deadline);
+  });
+
+  it("with an endpoint whose logs lag its head by one block, the reveal in the head block is still found and A claimed", async function () {
+    const s = await swapLocked(two);
+    const lagging = new LaggingLogsProvider(two.node.url, undefined, {
+      staticNetwork: true,
+      pollingInterval: 20,
+      cacheTimeout: -1,
+    });
+    try {
+      // Bob's own view of B goes through that endpoint (anvil's accounts: 0 deployer, 1 Alice, 2 Bob).
+      const bob = new AtomicSwap({
+        chainA: { client: two.client(s.A, "bob"), timing: s.A.timing },
+        chainB: {
+          client: new HashedTimelocksClient({
+            address: s.B.htlc,
+            runner: new Wallet(account(2).privateKey, lagging),
+            fromBlock: s.B.fromBlock,
+          }),
+          timing: s.B.timing,
+        },
+        claimWindow: CLAIM_WINDOW,
+        clockSkew: CLOCK_SKEW,
+      });
+      const watcher = bob.watch({ lockA: s.lockedA.lockId, lockB: s.lockedB.lockId });
+      expect(await watcher.poll()).to.equal(undefined);
+      await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret, expected: s.expectedB });
+      let outcome = await watcher.poll();
+      for (let i = 0; i < 3 && outcome === undefined; i++) {
+        await mine(s.B);
+        outcome = await watcher.poll();
+      }
+      expect(outcome?.outcome, "the reveal's block was scanned before its logs were served, and never again").to.equal(
+        "claimed",
+      );
+    } finally {
+      lagging.destroy();
+    }
   });
 });
