@@ -4,7 +4,10 @@
 // chains' clocks apart by up to the skew, all before tA. Hence HT-21:
 //   tA - tB >= confirmTimeB + confirmTimeA + claimWindowA + clockSkew,   confirmTime = confirmations * blockTime.
 // And the counterparty's lock must leave the initiator time to see it confirmed and claim, on B's own clock (HT-22):
-//   tB - now_B >= confirmTimeB + claimWindowB when C locks,   tB - now_B >= claimWindowB when I reveals.
+//   tB - now_B >= confirmTimeB + claimWindowB, when C locks and again when I reveals (a reveal mined close to tB and
+//   reorganised out by up to confirmations_B blocks would be re-mined after tB, with the secret already public).
+// Every estimate is at least 1 s (a block time of 0 makes confirmations free, a claim window of 0 means a transaction
+// mined instantly): the margin is then positive, and tB < tA is checked on its own as well.
 import { AtomicSwapError } from "../errors/atomic-swaps";
 import { PeerPayErrorCode } from "../errors/codes";
 import { requireInteger } from "../internal/validate";
@@ -43,8 +46,8 @@ export type AtomicSwapTiming = {
 
 /**
  * The durations the rules derive from an {@link AtomicSwapTiming}, in seconds: each chain's confirmation time and
- * claim window, the least `tA - tB` (`margin`, HT-21), the least `tB - now_B` when the counterparty locks (`minTimeB`,
- * HT-22; when the initiator reveals, B's claim window is the least), and the least `tB - now` when the initiator locks
+ * claim window, the least `tA - tB` (`margin`, HT-21), the least `tB - now_B` when the counterparty locks and when the
+ * initiator reveals (`minTimeB`, HT-22), and the least `tB - now` when the initiator locks
  * (`minDurationB`: A's confirmations and the counterparty's lock on B on top of `minTimeB`).
  *
  * @example
@@ -67,7 +70,8 @@ const MAX = LIMITS.maxTimelockDuration;
 /**
  * The margins an atomic swap's timelocks must respect (docs/atomic-swaps.md §6.2): see {@link AtomicSwapMargins}.
  *
- * @throws {InvalidParameterError} a timing is not a non-negative integer (block times and windows in seconds).
+ * @throws {InvalidParameterError} a block time or claim window below 1 s, confirmations below 1, a clock skew below 0
+ * (all whole seconds or blocks).
  * @example
  * ```ts
  * const { margin } = atomicSwapMargins({ chainA: { blockTime: 12, confirmations: 3 }, chainB: { blockTime: 2, confirmations: 10 }, claimWindow: 900, clockSkew: 120 });
@@ -76,13 +80,14 @@ const MAX = LIMITS.maxTimelockDuration;
  */
 export function atomicSwapMargins(timing: AtomicSwapTiming): AtomicSwapMargins {
   const confirmTime = (name: string, chain: ChainTiming) =>
-    requireInteger(`${name}.blockTime`, chain?.blockTime, 0, MAX) *
+    requireInteger(`${name}.blockTime`, chain?.blockTime, 1, MAX) *
     requireInteger(`${name}.confirmations`, chain?.confirmations, 1, 10_000);
   const confirmTimeA = confirmTime("timing.chainA", timing.chainA);
   const confirmTimeB = confirmTime("timing.chainB", timing.chainB);
-  const claimWindow = requireInteger("timing.claimWindow", timing.claimWindow, 0, MAX);
-  const claimWindowA = requireInteger("timing.chainA.claimWindow", timing.chainA.claimWindow ?? claimWindow, 0, MAX);
-  const claimWindowB = requireInteger("timing.chainB.claimWindow", timing.chainB.claimWindow ?? claimWindow, 0, MAX);
+  // No transaction is included in 0 s: a window of 0 would let the margin (and tA - tB) fall to 0.
+  const claimWindow = requireInteger("timing.claimWindow", timing.claimWindow, 1, MAX);
+  const claimWindowA = requireInteger("timing.chainA.claimWindow", timing.chainA.claimWindow ?? claimWindow, 1, MAX);
+  const claimWindowB = requireInteger("timing.chainB.claimWindow", timing.chainB.claimWindow ?? claimWindow, 1, MAX);
   const clockSkew = requireInteger("timing.clockSkew", timing.clockSkew, 0, MAX);
   const minTimeB = confirmTimeB + claimWindowB;
   return {
@@ -98,10 +103,12 @@ export function atomicSwapMargins(timing: AtomicSwapTiming): AtomicSwapMargins {
 }
 
 /**
- * Refuses an unsafe pair of timelocks (HT-21): `timelockA - timelockB` below the margin (so also tB >= tA).
+ * Refuses an unsafe pair of timelocks (HT-21): `timelockB >= timelockA` (checked on its own, whatever the estimates),
+ * or `timelockA - timelockB` below the margin.
  *
  * @throws {AtomicSwapError} `ATOMIC_SWAP_UNSAFE_TIMELOCKS`, with `details.margin` (what the pair leaves) and
  * `details.required`.
+ * @throws {InvalidParameterError} the timing estimates are out of range (see {@link atomicSwapMargins}).
  * @example
  * ```ts
  * checkAtomicSwapTimelocks({ timing, timelockA, timelockB });
@@ -116,7 +123,8 @@ export function checkAtomicSwapTimelocks(params: {
   const timelockA = requireInteger("timelockA", params.timelockA, 0, LIMITS.timeMax);
   const timelockB = requireInteger("timelockB", params.timelockB, 0, LIMITS.timeMax);
   const margin = timelockA - timelockB;
-  if (margin < required) {
+  // §6.1: with tB >= tA the initiator could refund A and still claim B. Refused even if the margin were 0.
+  if (timelockB >= timelockA || margin < required) {
     throw new AtomicSwapError({
       code: PeerPayErrorCode.ATOMIC_SWAP_UNSAFE_TIMELOCKS,
       message: `timelockA - timelockB is ${margin} s; both chains' confirmations, the claim window and the clock skew need ${required} s`,
