@@ -1,6 +1,7 @@
 import { ZeroAddress, type ContractRunner } from "ethers";
 import type { IHashedTimelocks } from "../../typechain-types/contracts/interfaces/IHashedTimelocks";
 import type { Address, PreparedTransaction, WriteParameters } from "../core/types";
+import type { TransactionSubmitter } from "../submitter/types";
 import { connectParameters, type ConnectParameters } from "../deployments";
 import { decodeHashedTimelocksError } from "./abi";
 import {
@@ -38,6 +39,8 @@ export class HashedTimelocksClient {
   readonly contract: IHashedTimelocks;
   readonly fromBlock: number;
   readonly confirmations: number;
+  /** Sends claims and refunds when given; see `HashedTimelocksClientParameters.submitter`. */
+  readonly submitter: TransactionSubmitter | undefined;
   readonly #context: HashedTimelocksContext;
 
   constructor(params: P.HashedTimelocksClientParameters) {
@@ -47,6 +50,7 @@ export class HashedTimelocksClient {
     this.contract = this.#context.contract;
     this.fromBlock = this.#context.fromBlock;
     this.confirmations = this.#context.confirmations;
+    this.submitter = this.#context.submitter;
   }
 
   /**
@@ -156,9 +160,11 @@ export class HashedTimelocksClient {
   }
 
   /**
-   * Sends {@link HashedTimelocksClient.buildClaim}: pays the receiver and reveals the secret on-chain.
+   * Sends {@link HashedTimelocksClient.buildClaim}: pays the receiver and reveals the secret on-chain. Through the
+   * client's `submitter`, if any, re-priced until it lands by `timelock - 1`.
    *
    * @throws {HashedTimelockStateError} e.g. `HASHED_TIMELOCK_EXPIRED` at or after the timelock.
+   * @throws {SubmitterError} through a submitter: e.g. `SUBMITTER_DEADLINE_MISSED` when it could not land in time.
    * @example
    * ```ts
    * await client.claim({ lock: lockId, secret });
@@ -174,7 +180,8 @@ export class HashedTimelocksClient {
   }
 
   /**
-   * Sends {@link HashedTimelocksClient.buildRefund}: at or after the timelock, back to the sender.
+   * Sends {@link HashedTimelocksClient.buildRefund}: at or after the timelock, back to the sender (through the
+   * client's `submitter`, if any).
    *
    * @throws {HashedTimelockStateError} e.g. `HASHED_TIMELOCK_NOT_EXPIRED` before the timelock.
    * @example

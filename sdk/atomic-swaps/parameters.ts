@@ -1,5 +1,6 @@
 // The parameter and return types of HashedTimelocksClient's methods.
 import type { ContractRunner, TransactionReceipt } from "ethers";
+import type { TransactionSubmitter } from "../submitter/types";
 import type { Address, EventLocation, PreparedTransaction, WriteParameters } from "../core/types";
 import type { ScanPage, ScanRangeParameters } from "../internal/scan";
 import type { HashedTimelockEvent } from "./events";
@@ -22,6 +23,15 @@ export type HashedTimelocksClientParameters = {
   fromBlock?: number;
   /** Confirmations each sending method waits for. Default 1. */
   confirmations?: number;
+  /**
+   * Sends `claim` (deadline: the lock's `timelock - 1`, the last second the contract accepts it) and `refund` instead
+   * of the runner, re-pricing them until they land (sdk/submitter). Without one a claim goes out once at the
+   * provider's fee estimate and is awaited with no deadline: fine for a test or a quiet chain, but only the submitter
+   * meets the protocol's assumption that a claim lands within its claim window (docs/atomic-swaps.md §6.2). Its
+   * `confirmations` apply to those transactions instead of the client's; give it a key of its own, or send nothing
+   * else from its key (it counts nonces locally).
+   */
+  submitter?: TransactionSubmitter;
 };
 
 /**

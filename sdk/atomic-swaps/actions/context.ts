@@ -7,6 +7,8 @@ import type { PreparedTransaction, TransactionOverrides } from "../../core/types
 import { AtomicSwapError } from "../../errors/atomic-swaps";
 import { PeerPayErrorCode } from "../../errors/codes";
 import { createContractContextBase, type ContractContextBase } from "../../internal/context";
+import { requireSubmitter, submitPrepared } from "../../submitter/prepared";
+import type { TransactionSubmitter } from "../../submitter/types";
 import { requireInteger } from "../../internal/validate";
 import { decodeHashedTimelocksError, hashedTimelocksInterface } from "../abi";
 import { decodeHashedTimelockEvents } from "../events";
@@ -19,6 +21,8 @@ export type HashedTimelocksContext = ContractContextBase & {
   readonly contract: IHashedTimelocks;
   /** Terms by id: immutable, and kept only once checked against their id. */
   readonly terms: Map<HashedTimelockId, HashedTimelock>;
+  /** Sends claims and refunds, when given (`HashedTimelocksClientParameters.submitter`). */
+  readonly submitter?: TransactionSubmitter;
 };
 
 /** Checks the client parameters and builds the context of a client. */
@@ -28,6 +32,7 @@ export function createHashedTimelocksContext(params: HashedTimelocksClientParame
     ...base,
     contract: IHashedTimelocks__factory.connect(base.address, base.runner),
     terms: new Map(),
+    submitter: requireSubmitter(params.submitter),
   };
 }
 
@@ -48,6 +53,20 @@ export async function send(
   overrides?: TransactionOverrides,
 ): Promise<HashedTimelockWriteReturnType> {
   const receipt = await context.tx.send(request, overrides);
+  return { receipt, events: decodeHashedTimelockEvents({ receipt, address: context.address }) };
+}
+
+/**
+ * Sends a claim or a refund: through the context's submitter when there is one (fees bumped until it lands by
+ * `deadline`, its confirmations), else with {@link send}.
+ */
+export async function sendOnTime(
+  context: HashedTimelocksContext,
+  params: { request: PreparedTransaction; overrides?: TransactionOverrides; label: string; deadline?: number },
+): Promise<HashedTimelockWriteReturnType> {
+  const { submitter } = context;
+  if (submitter === undefined) return send(context, params.request, params.overrides);
+  const receipt = await submitPrepared(submitter, params);
   return { receipt, events: decodeHashedTimelockEvents({ receipt, address: context.address }) };
 }
 

@@ -7,7 +7,7 @@ import { PeerPayErrorCode } from "../../errors/codes";
 import { requireAddress, requireHex } from "../../internal/validate";
 import { hashedTimelockTuple, hashlockOf } from "../hashing";
 import type { ClaimParameters, HashedTimelockWriteReturnType, RefundParameters } from "../parameters";
-import { encodeCall, resolveLock, send, type HashedTimelocksContext } from "./context";
+import { encodeCall, resolveLock, sendOnTime, type HashedTimelocksContext } from "./context";
 
 /** `claim(lock, secret)`, refused before sending when the secret does not hash to the hashlock. */
 export async function buildClaim(
@@ -26,12 +26,17 @@ export async function buildClaim(
   return encodeCall(context, "claim", [hashedTimelockTuple(lock), secret]);
 }
 
-/** Sends {@link buildClaim}. */
+/**
+ * Sends {@link buildClaim}; through the client's submitter, if any, with the last second the contract accepts the
+ * claim (`timelock - 1`) as its deadline.
+ */
 export async function claim(
   context: HashedTimelocksContext,
   params: ClaimParameters,
 ): Promise<HashedTimelockWriteReturnType> {
-  return send(context, await buildClaim(context, params), params.overrides);
+  const request = await buildClaim(context, params);
+  const { lock } = await resolveLock(context, params.lock);
+  return sendOnTime(context, { request, overrides: params.overrides, label: "claim", deadline: lock.timelock - 1 });
 }
 
 /** `refund(lock)`. */
@@ -43,12 +48,16 @@ export async function buildRefund(
   return encodeCall(context, "refund", [hashedTimelockTuple(lock)]);
 }
 
-/** Sends {@link buildRefund}. */
+/** Sends {@link buildRefund}; through the client's submitter, if any (a refund has no deadline). */
 export async function refund(
   context: HashedTimelocksContext,
   params: RefundParameters,
 ): Promise<HashedTimelockWriteReturnType> {
-  return send(context, await buildRefund(context, params), params.overrides);
+  return sendOnTime(context, {
+    request: await buildRefund(context, params),
+    overrides: params.overrides,
+    label: "refund",
+  });
 }
 
 /** `withdraw(token, to)`: a credit left by a push that failed (a receiver refusing ETH, a token blocking it). */
