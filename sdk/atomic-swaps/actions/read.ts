@@ -97,7 +97,7 @@ export async function locksOf(
 }
 
 /**
- * The first claim under `hashlock` in the range: the secret every lock under that hashlock, on any chain, opens. The
+ * The first claim under `hashlock` in the range (a numeric `toBlock` is clamped to the node's latest block): the secret every lock under that hashlock, on any chain, opens. The
  * secret is checked against the hashlock (a log of this contract cannot lie, but the check costs nothing).
  */
 export async function findSecret(
@@ -105,13 +105,25 @@ export async function findSecret(
   params: FindSecretParameters,
 ): Promise<FindSecretReturnType> {
   const hashlock = requireHex("hashlock", params.hashlock, 32);
+  let range: FindSecretParameters = params;
+  if (typeof params.toBlock === "number") {
+    // Clamped to the head of the node that answers: behind a load balancer the head a caller read elsewhere may be
+    // ahead of it, and a range past its head would be refused.
+    const latest = await context.tx.guard(() => context.tx.provider().getBlockNumber());
+    const toBlock = Math.min(params.toBlock, latest);
+    const fromBlock = params.fromBlock ?? context.fromBlock;
+    if (toBlock < fromBlock) {
+      return { fromBlock, toBlock, scannedTo: fromBlock - 1, nextFromBlock: fromBlock, revealed: undefined };
+    }
+    range = { ...params, toBlock };
+  }
   const topics = hashedTimelocksInterface.encodeFilterTopics("Claimed", [null, hashlock]) as (string | null)[];
   let revealed: RevealedSecret | undefined;
   const page = await scanLogs({
     provider: context.tx.provider(),
     address: context.address,
     topicSets: [topics],
-    range: { ...params, limit: 1 },
+    range: { ...range, limit: 1 },
     defaultFromBlock: context.fromBlock,
     decode: context.tx.decode,
     take: (logs) => {
