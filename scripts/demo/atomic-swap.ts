@@ -5,7 +5,14 @@
 // reveals the secret there), and Bea's watcher claims on A with it. Balances are printed and checked to the wei.
 import { ethers } from "hardhat";
 import { HDNodeWallet, Mnemonic, Wallet, type Signer, type TransactionReceipt } from "ethers";
-import { AtomicSwap, HashedTimelocksClient, PeerPayError, type AtomicSwapChain } from "../../sdk";
+import {
+  AtomicSwap,
+  HashedTimelocksClient,
+  PeerPayError,
+  decodeHashedTimelocksError,
+  type AtomicSwapChain,
+} from "../../sdk";
+import type { SubmitRequest, SubmitResult, TransactionSubmitter } from "../../sdk/submitter/types";
 import { HashedTimelocks__factory, MockERC20__factory } from "../../typechain-types";
 import { startAnvil } from "../lib/anvil";
 import { gas, gasUsed, latestTimestamp, step } from "./common";
@@ -23,6 +30,37 @@ const fmtWei = (value: bigint) => `${value.toLocaleString("en-US")} wei`;
 const fmtUnits = (value: bigint) => `${ethers.formatUnits(value, 6)} dUSD (${value.toLocaleString("en-US")} units)`;
 const fee = (...receipts: (TransactionReceipt | null | undefined)[]) =>
   receipts.reduce((sum, r) => sum + (r ? r.gasUsed * r.gasPrice : 0n), 0n);
+
+/**
+ * The claims' submitter on chain A, a stand-in for a development chain only: Hardhat's signers cannot sign raw
+ * transactions, which the SDK's fee-bumping `Submitter` needs, and a dev chain has no congestion to bump against. On
+ * a real chain, pass `new Submitter({ signer: wallet, rpc: [url] })` as the chain's `submitter`.
+ */
+class DevChainSubmitter implements TransactionSubmitter {
+  #queue: Promise<unknown> = Promise.resolve();
+  constructor(
+    readonly signer: Signer,
+    readonly address: string,
+  ) {}
+
+  submit(request: SubmitRequest): Promise<SubmitResult> {
+    const run = this.#queue.then(async () => {
+      try {
+        const tx = await this.signer.sendTransaction({ to: request.to, data: request.data, value: request.value });
+        const receipt = (await tx.wait())!;
+        return { hash: receipt.hash, receipt, attempts: 1, confirmations: 1 };
+      } catch (error) {
+        throw decodeHashedTimelocksError(error);
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+  }
+}
 
 /**
  * Story 7. `sam` holds dUSD (`token`) on the demo's network, `bea` holds ETH on chain B; `accountIndex` says which
@@ -63,9 +101,15 @@ export async function crossChainDeskTrade(
 
     const sam = { name: "Sam (desk seller)", a: await people.sam.getAddress(), b: samB.address };
     const bea = { name: "Bea (buyer)", a: await people.bea.getAddress(), b: beaB.address };
+    // Chain B's keys are Wallets: the watcher would make its own fee-bumping Submitter there. Chain A's claims go
+    // through the dev-chain stand-in above.
     const chain = (runner: Signer, side: "A" | "B"): AtomicSwapChain =>
       side === "A"
-        ? { client: new HashedTimelocksClient({ ...contract, runner }), timing: TIMING_A }
+        ? {
+            client: new HashedTimelocksClient({ ...contract, runner }),
+            timing: TIMING_A,
+            submitter: new DevChainSubmitter(runner, (runner as Signer & { address: string }).address),
+          }
         : {
             client: new HashedTimelocksClient({
               address: htlcB.target as string,

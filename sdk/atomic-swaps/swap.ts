@@ -19,18 +19,24 @@ import {
 } from "./planner";
 import type { HashedTimelockId } from "./types";
 import { requireUnrevealedHashlock, verifyHashedTimelock, type AtomicSwapLegTerms } from "./verify";
+import { claimingClient, withSubmitter } from "./submitting";
 import { AtomicSwapWatcher, type AtomicSwapWatchParameters } from "./watcher";
+import type { TransactionSubmitter } from "../submitter/types";
 
 /**
- * One chain of an atomic swap, as one party reaches it: its own client (its signer on that chain) and the chain's
- * timing estimates.
+ * One chain of an atomic swap, as one party reaches it: its own client (its signer on that chain), the chain's
+ * timing estimates, and optionally the fee-bumping `submitter` (sdk/submitter) its claims on that chain go through:
+ * the initiator's claim on B (deadline `tB - 1`) and the watcher's claim on A (deadline `tA - 1`). Default: the
+ * client's own submitter. Without either, the initiator's claim goes out once at the provider's estimate (which does
+ * not meet the claim-window assumption under congestion), and the watcher makes a `Submitter` from the client's
+ * runner (a Wallet on a JSON-RPC provider) or refuses to start.
  *
  * @example
  * ```ts
  * const chainA: AtomicSwapChain = { client: new HashedTimelocksClient({ address, runner: walletOnA }), timing: { blockTime: 12, confirmations: 3 } };
  * ```
  */
-export type AtomicSwapChain = { client: HashedTimelocksClient; timing: ChainTiming };
+export type AtomicSwapChain = { client: HashedTimelocksClient; timing: ChainTiming; submitter?: TransactionSubmitter };
 
 /**
  * What an {@link AtomicSwap} is made of: chain A (the initiator's lock, the longer timelock), chain B (the
@@ -244,9 +250,9 @@ export class AtomicSwap {
   }
 
   /**
-   * Step 3a, the initiator: reads the counterparty's lock on B and checks it (HT-23 with the roles swapped: status,
-   * agreed fields, B's confirmations; with `timelockA`, its own tA, HT-21 against it) and that a claim can still land
-   * before tB (HT-22: `tB - now_B >= claimWindowB`).
+   * Step 3a, the initiator: reads the counterparty's lock on B and checks it (HT-23 with the roles swapped: status
+   * Locked, each agreed field, B's confirmations; with `timelockA`, its own tA, HT-21 against it) and that a claim
+   * sent now can still be confirmed before tB (HT-22: `tB - now_B >= confirmTimeB + claimWindowB`, i.e. `minTimeB`).
    *
    * @throws {AtomicSwapError} `ATOMIC_SWAP_TERMS_MISMATCH`, `ATOMIC_SWAP_LOCK_NOT_ACTIVE`, `ATOMIC_SWAP_LOCK_UNCONFIRMED`,
    * `ATOMIC_SWAP_UNSAFE_TIMELOCKS`, `ATOMIC_SWAP_TIMELOCK_TOO_SOON`.
@@ -266,20 +272,34 @@ export class AtomicSwap {
       expected: params.expected,
       confirmations: this.chainB.timing.confirmations,
     });
-    if (params.timelockA !== undefined)
+    if (params.timelockA !== undefined) {
       this.checkTimelocks({ timelockA: params.timelockA, timelockB: state.lock.timelock });
+    }
     await this.#requireRevealTime(state.lock.timelock);
     return state;
   }
 
   /**
-   * Step 3b, the initiator: claims the counterparty's lock on B with the secret (after `verifyLockB` when `expected`
-   * is given), which reveals the secret on B. Refused, without revealing anything, when less than B's claim window is
-   * left before tB on B's clock (HT-22): a claim that fails at tB would hand the counterparty the secret, and it could
-   * then refund B and claim A. (The contract itself accepts any claim mined before tB: `HashedTimelocksClient.claim`.)
+   * HT-22 at the reveal: a claim mined close to tB and reorganised out by up to confirmations_B blocks would be
+   * re-mined after tB and revert, with the secret already public; so B's confirmation time counts here too.
+   */
+  async #requireRevealTime(timelockB: number): Promise<void> {
+    const nowB = await this.chainB.client.chainTime();
+    requireTimeLeft({ timelock: timelockB, now: nowB, required: this.margins.minTimeB, party: "initiator" });
+  }
+
+  /**
+   * Step 3b, the initiator: always verifies the counterparty's lock on B against the agreed terms first
+   * (`verifyLockB`: HT-23 and HT-22), then claims it with the secret, which reveals the secret on B. Nothing is
+   * revealed to a lock that pays someone else, pays less, in another token, under another hashlock, that is not
+   * confirmed, or with less than `minTimeB` left before tB. (The contract itself accepts any claim mined before tB:
+   * `HashedTimelocksClient.claim` is the unchecked path.) With a `submitter` on chain B's client the claim is
+   * re-priced until it lands by `tB - 1`; without one it goes out once at the provider's estimate, which does not
+   * meet the claim-window assumption of HT-22 under congestion (docs/atomic-swaps.md §6.2).
    *
-   * @throws {AtomicSwapError} `ATOMIC_SWAP_TIMELOCK_TOO_SOON` (HT-22), and as `verifyLockB` with `expected`.
+   * @throws {AtomicSwapError} as `verifyLockB`.
    * @throws {HashedTimelockStateError} `HASHED_TIMELOCK_EXPIRED` if the claim still lands at or after tB.
+   * @throws {SubmitterError} through a submitter: `SUBMITTER_DEADLINE_MISSED` if it did not land by `tB - 1`.
    * @example
    * ```ts
    * await alice.claim({ lockIdB, secret, expected: { sender: bobOnB, receiver: alice, amount: parseEther("0.5"), hashlock }, timelockA });
@@ -288,34 +308,48 @@ export class AtomicSwap {
   async claim(params: {
     lockIdB: HashedTimelockId;
     secret: string;
-    expected?: AtomicSwapLegTerms;
+    expected: AtomicSwapLegTerms;
     timelockA?: number;
   }): Promise<HashedTimelockWriteReturnType> {
-    if (params.expected !== undefined) {
-      await this.verifyLockB({ lockId: params.lockIdB, expected: params.expected, timelockA: params.timelockA });
-    }
+    // HT-22 first, from the terms of B's `Locked` event: too late is refused as such, whatever else is wrong.
     const { lock } = await this.chainB.client.resolveLock({ lock: params.lockIdB });
     await this.#requireRevealTime(lock.timelock);
-    return this.chainB.client.claim({ lock, secret: params.secret });
-  }
-
-  /** HT-22 at the reveal: the claim must still be expected to land before tB. */
-  async #requireRevealTime(timelockB: number): Promise<void> {
-    const nowB = await this.chainB.client.chainTime();
-    requireTimeLeft({ timelock: timelockB, now: nowB, required: this.margins.claimWindowB, party: "initiator" });
+    // Untyped callers: the agreed terms are not optional (HT-23), nothing is revealed to an unverified lock.
+    requireThat(params.expected !== undefined, "expected", params.expected, "the agreed terms of lock B are required");
+    const state = await this.verifyLockB({
+      lockId: params.lockIdB,
+      expected: params.expected,
+      timelockA: params.timelockA,
+    });
+    const client = withSubmitter(this.chainB.client, this.chainB.submitter);
+    return client.claim({ lock: state.lock, secret: params.secret });
   }
 
   /**
    * Step 4, the counterparty: a watcher that follows B's claims for the secret and claims A with it, catching up
-   * from `fromBlock` after downtime, and refunds B if tB passes with no secret. See {@link AtomicSwapWatcher}.
+   * from `fromBlock` after downtime, and refunds B if tB passes with no secret. See {@link AtomicSwapWatcher}. Its
+   * claim on A goes through chain A's `submitter` (or the client's); with neither, through a `Submitter` made from the
+   * client's runner, closed when the watch ends.
    *
+   * @throws {InvalidParameterError} no submitter for chain A and the runner cannot make one (see {@link AtomicSwapChain}).
    * @example
    * ```ts
    * const outcome = await bob.watch({ lockA: lockIdA, lockB: lockIdB }).start();
    * ```
    */
   watch(params: AtomicSwapWatchParameters): AtomicSwapWatcher {
-    return new AtomicSwapWatcher({ ...params, clientA: this.chainA.client, clientB: this.chainB.client });
+    const { client: clientA, owned } = claimingClient(this.chainA.client, {
+      submitter: this.chainA.submitter,
+      pollingIntervalMs: Math.min(params.pollIntervalMs ?? 1_000, 1_000),
+      parameter: "chainA.submitter",
+    });
+    return new AtomicSwapWatcher({
+      ...params,
+      clientA,
+      clientB: withSubmitter(this.chainB.client, this.chainB.submitter),
+      confirmationsB: this.chainB.timing.confirmations,
+      onEnd: async () => owned?.close(),
+    });
   }
 
   /**

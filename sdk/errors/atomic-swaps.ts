@@ -17,6 +17,8 @@ import { ContractRevertError, SHARED_REVERTS, spec, type ContractErrorSpec } fro
  * - `ATOMIC_SWAP_SECRET_REVEALED`: the hashlock's secret is already public on a chain (a reused hashlock);
  * - `ATOMIC_SWAP_WRONG_SECRET`: the secret does not hash to the lock's hashlock;
  * - `ATOMIC_SWAP_CLAIM_TOO_LATE`: the secret was found, but the lock's timelock (or the watcher's deadline) is past;
+ * - `ATOMIC_SWAP_SECRET_NOT_FOUND`: a lock reads Claimed but no node answer shows its `Claimed` event yet (retryable:
+ *   the watcher's `start` polls again);
  * - `HASHED_TIMELOCK_NOT_FOUND`: no `Locked` event with this id from the client's `fromBlock`;
  * - `HASHED_TIMELOCK_ID_MISMATCH`: the id computed locally is not the one the deployment computes.
  *
@@ -38,6 +40,7 @@ export class AtomicSwapError extends PeerPayError<
   | "ATOMIC_SWAP_SECRET_REVEALED"
   | "ATOMIC_SWAP_WRONG_SECRET"
   | "ATOMIC_SWAP_CLAIM_TOO_LATE"
+  | "ATOMIC_SWAP_SECRET_NOT_FOUND"
   | "HASHED_TIMELOCK_NOT_FOUND"
   | "HASHED_TIMELOCK_ID_MISMATCH"
 > {

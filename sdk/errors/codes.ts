@@ -302,6 +302,8 @@ export const PeerPayErrorCode = {
   ATOMIC_SWAP_WRONG_SECRET: "ATOMIC_SWAP_WRONG_SECRET",
   /** The secret is known but the lock's timelock (or the watcher's safe deadline) has passed. */
   ATOMIC_SWAP_CLAIM_TOO_LATE: "ATOMIC_SWAP_CLAIM_TOO_LATE",
+  /** A lock reads Claimed but the node served no `Claimed` event for it yet (a lagging index): poll again. */
+  ATOMIC_SWAP_SECRET_NOT_FOUND: "ATOMIC_SWAP_SECRET_NOT_FOUND",
   /** No `Locked` event with this id from the client's `fromBlock`. */
   HASHED_TIMELOCK_NOT_FOUND: "HASHED_TIMELOCK_NOT_FOUND",
   /** The lock id computed locally differs from the deployment's `lockId` view. */

@@ -15,7 +15,7 @@ import { expect } from "chai";
 import { JsonRpcProvider, Wallet, type Filter, type FilterByBlockHash, type Log } from "ethers";
 import { AtomicSwap, HashedTimelockStatus, HashedTimelocksClient } from "../../sdk";
 import { underCoverage } from "../helpers/coverage";
-import { CLAIM_WINDOW, CLOCK_SKEW, TwoChains, USD, mine } from "../helpers/atomic-swaps";
+import { CLAIM_WINDOW, CLOCK_SKEW, HardhatSubmitter, TwoChains, USD, mine } from "../helpers/atomic-swaps";
 import { account } from "../helpers/submitter";
 import { AMOUNT_A, swapLocked } from "../helpers/atomic-swap-findings";
 
@@ -47,15 +47,19 @@ describe("finding: the watcher's cursor passes a block of B before it holds the 
     const watcher = s.bob.watch({ lockA: s.lockedA.lockId, lockB: s.lockedB.lockId });
     expect(await watcher.poll(), "nothing revealed yet").to.equal(undefined);
 
-    // B's head N. Block N+1 is mined without Alice's claim and the watcher scans it (cursor -> N+2) ...
+    // B's head N. Block N+1 is mined without Alice's claim and the watcher scans it (its cursor stays
+    // confirmations_B - 1 blocks behind the block scanned: the fix; the reviewer's version pinned N+2 here) ...
     const fork = (await s.B.rpc("evm_snapshot")) as string;
     await mine(s.B);
     expect(await watcher.poll(), "block N+1 holds no claim").to.equal(undefined);
-    expect(watcher.nextFromBlock).to.equal((await s.B.provider.getBlockNumber()) + 1);
+    const scanned = await s.B.provider.getBlockNumber();
+    expect(watcher.nextFromBlock).to.equal(scanned - s.B.timing.confirmations + 1);
     // ... then B reorganises: block N+1 is replaced by one holding Alice's claim (the reveal), and N+2 follows.
     await s.B.rpc("evm_revert", [fork]);
     const { receipt } = await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret, expected: s.expectedB });
-    expect(receipt.blockNumber).to.be.below(watcher.nextFromBlock!);
+    expect(receipt.blockNumber, "the reveal lands in a block number the watcher already scanned").to.be.at.most(
+      scanned,
+    );
     await mine(s.B);
     expect(await s.bob.chainB.client.status({ lock: s.lockedB.lockId })).to.equal(HashedTimelockStatus.Claimed);
 
@@ -85,7 +89,9 @@ describe("finding: the watcher's cursor passes a block of B before it holds the 
     try {
       // Bob's own view of B goes through that endpoint (anvil's accounts: 0 deployer, 1 Alice, 2 Bob).
       const bob = new AtomicSwap({
-        chainA: { client: two.client(s.A, "bob"), timing: s.A.timing },
+        // The embedded Hardhat chain cannot sign raw transactions: the watcher's claim on A needs a submitter given
+        // (added with the fix, which makes the watcher require one).
+        chainA: { client: two.client(s.A, "bob"), timing: s.A.timing, submitter: new HardhatSubmitter(s.A.bob) },
         chainB: {
           client: new HashedTimelocksClient({
             address: s.B.htlc,

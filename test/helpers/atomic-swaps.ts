@@ -6,7 +6,15 @@
 import { network, ethers } from "hardhat";
 import { Wallet, type ContractRunner, type Provider, type Signer } from "ethers";
 import { HashedTimelocks__factory, MockERC20__factory, type MockERC20 } from "../../typechain-types";
-import { AtomicSwap, HashedTimelocksClient, type AtomicSwapTiming, type ChainTiming } from "../../sdk";
+import {
+  AtomicSwap,
+  HashedTimelocksClient,
+  decodeHashedTimelocksError,
+  type AtomicSwapChain,
+  type AtomicSwapTiming,
+  type ChainTiming,
+} from "../../sdk";
+import type { SubmitRequest, SubmitResult, TransactionSubmitter } from "../../sdk/submitter/types";
 import { startAnvil, type Anvil } from "./anvil";
 import { account, anvilProvider } from "./submitter";
 
@@ -96,11 +104,20 @@ export class TwoChains {
     return new HashedTimelocksClient({ address: chain.htlc, runner, fromBlock: chain.fromBlock });
   }
 
-  /** `party`'s AtomicSwap with `a` as chain A and `b` as chain B. */
+  /**
+   * `party`'s AtomicSwap with `a` as chain A and `b` as chain B. On anvil the watcher makes its own fee-bumping
+   * Submitter from the party's Wallet; the embedded Hardhat network's signers cannot sign raw transactions, so there
+   * the claims go through {@link HardhatSubmitter} (no congestion to bump against on that chain).
+   */
   swap(party: Party, a: Chain, b: Chain): AtomicSwap {
+    const chain = (c: Chain): AtomicSwapChain => ({
+      client: this.client(c, party),
+      timing: c.timing,
+      ...(c.name === "hardhat" ? { submitter: new HardhatSubmitter(c[party]) } : {}),
+    });
     return new AtomicSwap({
-      chainA: { client: this.client(a, party), timing: a.timing },
-      chainB: { client: this.client(b, party), timing: b.timing },
+      chainA: chain(a),
+      chainB: chain(b),
       claimWindow: CLAIM_WINDOW,
       clockSkew: CLOCK_SKEW,
     });
@@ -176,4 +193,36 @@ async function deploy(params: {
     carol: c,
     fromBlock: receipt!.blockNumber,
   };
+}
+
+/**
+ * A TransactionSubmitter for the embedded Hardhat network, whose signers cannot sign raw transactions (so the SDK's
+ * Submitter cannot drive them): sends from the signer one at a time, waits for one confirmation, and decodes a refused
+ * call as the SDK's clients do. No fee bumping: tests of re-pricing run on anvil.
+ */
+export class HardhatSubmitter implements TransactionSubmitter {
+  readonly address: string;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly signer: Signer & { address: string }) {
+    this.address = signer.address;
+  }
+
+  submit(request: SubmitRequest): Promise<SubmitResult> {
+    const run = this.#queue.then(async () => {
+      try {
+        const tx = await this.signer.sendTransaction({ to: request.to, data: request.data, value: request.value });
+        const receipt = (await tx.wait())!;
+        return { hash: receipt.hash, receipt, attempts: 1, confirmations: 1 };
+      } catch (error) {
+        throw decodeHashedTimelocksError(error);
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+  }
 }

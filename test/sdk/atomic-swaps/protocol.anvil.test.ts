@@ -185,7 +185,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     const s = await bothLocked(A, B, legs);
     const watcher = s.bob.watch({ lockA: s.lockedA.lockId, lockB: s.lockedB.lockId, pollIntervalMs: 20 });
     const running = watcher.start();
-    await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
+    await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret, expected: s.expectedB });
     const outcome = await running;
     expect(outcome?.outcome).to.equal("claimed");
     expect(await A.token.balanceOf(A.bob.address)).to.equal(1_000_000n * USD + legs.amountA);
@@ -234,7 +234,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
         { what: "the watcher to see the outage" },
       );
       expect(errors.every((e) => e.code === "PROVIDER_ERROR")).to.equal(true);
-      await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
+      await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret, expected: s.expectedB });
       await proxy.start();
       const outcome = await running;
       expect(outcome?.outcome).to.equal("claimed");
@@ -328,21 +328,21 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     });
   }
 
-  it("the initiator's AtomicSwap.claim refuses to reveal the secret with less than B's claim window left before tB, and reveals with exactly that left (HT-22)", async function () {
+  it("the initiator's AtomicSwap.claim refuses to reveal the secret with less than minTimeB (B's confirmation time + claim window) left before tB, and reveals with exactly that left (HT-22)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
-    const { claimWindowB } = s.alice.margins;
-    await mineAt(B, s.timelockB - claimWindowB + 1);
+    const { minTimeB } = s.alice.margins;
+    await mineAt(B, s.timelockB - minTimeB + 1);
     const error = await expectCode(
-      s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret }),
+      s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret, expected: s.expectedB }),
       "ATOMIC_SWAP_TIMELOCK_TOO_SOON",
     );
-    expect(error.details).to.include({ party: "initiator", left: claimWindowB - 1, required: claimWindowB });
+    expect(error.details).to.include({ party: "initiator", left: minTimeB - 1, required: minTimeB });
     expect((await s.bob.chainB.client.findSecret({ hashlock: s.hashlock })).revealed).to.equal(undefined);
     await two.revert();
     await two.syncClocks();
     const again = await bothLocked(A, B, legs);
-    await mineAt(B, again.timelockB - claimWindowB);
+    await mineAt(B, again.timelockB - minTimeB);
     const params = { lockIdB: again.lockedB.lockId, secret: again.secret, expected: again.expectedB };
     // With its own tA, the initiator also checks HT-21 against it: a tA it did not pick fails.
     await expectCode(again.alice.claim({ ...params, timelockA: again.timelockB }), "ATOMIC_SWAP_UNSAFE_TIMELOCKS");
@@ -364,7 +364,10 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
       onProgress: (p) => void (stored = p.nextFromBlock),
     });
     expect(await first.poll()).to.equal(undefined);
-    expect(stored).to.equal((await B.provider.getBlockNumber()) + 1);
+    // The cursor stays confirmations_B - 1 blocks behind the head it scanned (never before lock B's block): that
+    // window is scanned again on the next poll, in case a reorganisation moves a claim into it.
+    const head = await B.provider.getBlockNumber();
+    expect(stored).to.equal(Math.max(s.lockedB.receipt.blockNumber, head - B.timing.confirmations + 1));
     // Bob goes offline. Alice reveals at the last second the contract takes (the worst case for Bob), and B moves on.
     await nextBlockAt(B, s.timelockB - 1);
     await s.alice.chainB.client.claim({ lock: s.lockedB.lockId, secret: s.secret });
@@ -403,7 +406,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
     const aliceEthB = await B.provider.getBalance(B.alice.address);
-    const { receipt } = await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
+    const { receipt } = await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret, expected: s.expectedB });
     await mineAt(A, s.timelockA);
     await mineAt(B, s.timelockA);
     const error = await expectCode(
@@ -494,7 +497,7 @@ describe("AtomicSwap across Hardhat (31337) and anvil (31338) (docs/atomic-swaps
   it("refuses a reused hashlock whose secret a past swap revealed: the initiator's lock and the counterparty's check (ATOMIC_SWAP_SECRET_REVEALED) (HT-24)", async function () {
     const { A, B, legs } = dusdForEth();
     const s = await bothLocked(A, B, legs);
-    await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret });
+    await s.alice.claim({ lockIdB: s.lockedB.lockId, secret: s.secret, expected: s.expectedB });
     const { timelockA, timelockB } = await s.alice.planTimelocks();
     const params = {
       receiver: A.bob.address,
