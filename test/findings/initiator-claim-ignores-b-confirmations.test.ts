@@ -1,3 +1,4 @@
+// Fixed on branch atomic-fix; kept as a regression test (the fix is described in the commit that made it pass).
 // Finding (adversarial review of issue 11, atomic swaps; fixed on atomic-sdk by ba01d71, kept as its regression
 // test): before the initiator reveals the secret on B, `verifyLockB` required only `tB - now_B >= claimWindow +
 // clockSkew`, leaving out B's confirmation time. That time is what protects the initiator from a reorganisation of B:

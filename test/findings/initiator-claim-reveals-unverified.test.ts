@@ -1,3 +1,4 @@
+// Fixed on branch atomic-fix; kept as a regression test (the fix is described in the commit that made it pass).
 // Finding (adversarial review of issue 11, atomic swaps): `AtomicSwap.claim`, the initiator's step 3b, checks the
 // counterparty's lock on B against the agreed terms only when the optional `expected` is passed. Without it the
 // secret is revealed to any lock under the hashlock: one paying the counterparty himself, one for 1 wei, one in a

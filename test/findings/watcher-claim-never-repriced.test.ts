@@ -1,3 +1,4 @@
+// Fixed on branch atomic-fix; kept as a regression test (the fix is described in the commit that made it pass).
 // Finding (adversarial review of issue 11, atomic swaps): the counterparty's watcher sends its claim on A once, at the
 // fee ethers estimates from the latest block, and then waits for the receipt with no deadline: no repricing, no
 // replacement, and `poll` itself never returns while the transaction waits. When A's base fee rises (the congestion

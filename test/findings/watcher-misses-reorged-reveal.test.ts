@@ -1,3 +1,4 @@
+// Fixed on branch atomic-fix; kept as a regression test (the fix is described in the commit that made it pass).
 // Finding (adversarial review of issue 11, atomic swaps): the counterparty's watcher advances its cursor to chain B's
 // unconfirmed head on every poll and never looks back. If the initiator's claim on B ends up in a block number the
 // watcher has already scanned (a reorganisation of B replaces that block; or a load-balanced RPC whose eth_getLogs

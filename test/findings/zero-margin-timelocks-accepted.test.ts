@@ -1,3 +1,4 @@
+// Fixed on branch atomic-fix; kept as a regression test (the fix is described in the commit that made it pass).
 // Finding (adversarial review of issue 11, atomic swaps): the timing estimates accept zeros (blockTime 0, claimWindow
 // 0, clockSkew 0), and then the margin is 0: `checkAtomicSwapTimelocks` accepts tB == tA, although its own doc says
 // the margin check "also refuses tB >= tA" and docs/atomic-swaps.md §6.1 requires tB < tA. With tB == tA the initiator
