@@ -27,6 +27,7 @@ import {
 } from "./demo/common";
 import { channelNetwork } from "./demo/channel-network";
 import { twoWayChannels } from "./demo/payment-channels";
+import { crossChainDeskTrade } from "./demo/atomic-swap";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
@@ -204,6 +205,11 @@ async function main() {
   await streamPayments(app, api, suite("MicropaymentChannels"));
   await twoWayChannels({ ann: app, ben: api, watchtower: relayer, anyone: desk }, suite("PaymentChannels"));
   await channelNetwork(operator, suite("PaymentChannels"));
+  await crossChainDeskTrade(
+    { sam: seller, bea: buyer, accountIndex: { sam: 1, bea: 2 } },
+    tokenAddress,
+    suite("HashedTimelocks"),
+  );
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(

@@ -332,3 +332,59 @@ export type { SubmitRequest, SubmitResult, TransactionSubmitter } from "./submit
 export { Submitter } from "./submitter/submitter";
 export type { SubmitterEvent, SubmitterParameters } from "./submitter/parameters";
 export type { RpcEndpoint } from "./submitter/rpc";
+
+// ------------------------------------------------------------------ atomic swaps (hashed timelocks), issue 11
+export { AtomicSwapError, HashedTimelockLockError, HashedTimelockStateError } from "./errors/atomic-swaps";
+export { KNOWN_HASHED_TIMELOCK_ERRORS, decodeHashedTimelocksError } from "./atomic-swaps/abi";
+export {
+  HASHED_TIMELOCK_LIMITS,
+  HashedTimelockStatus,
+  toHashedTimelockId,
+  type HashedTimelock,
+  type HashedTimelockId,
+} from "./atomic-swaps/types";
+export { computeHashedTimelockId, createSecret, hashlockOf, normalizeHashedTimelock } from "./atomic-swaps/hashing";
+export {
+  decodeHashedTimelockEvents,
+  type DecodeHashedTimelockEventsParameters,
+  type HashedTimelockEvent,
+} from "./atomic-swaps/events";
+export { HashedTimelocksClient } from "./atomic-swaps/client";
+export type {
+  AccountHashedTimelock,
+  BuildLockParameters,
+  BuildLockReturnType,
+  ClaimParameters,
+  FindSecretParameters,
+  FindSecretReturnType,
+  HashedTimelockPermit,
+  HashedTimelockRef,
+  HashedTimelockRole,
+  HashedTimelockState,
+  HashedTimelockWriteReturnType,
+  HashedTimelocksClientParameters,
+  HashedTimelocksOfParameters,
+  HashedTimelocksOfReturnType,
+  LockParameters,
+  LockReturnType,
+  RefundParameters,
+  RevealedSecret,
+} from "./atomic-swaps/parameters";
+export {
+  atomicSwapMargins,
+  checkAtomicSwapTimelocks,
+  planAtomicSwapTimelocks,
+  requireTimeLeft,
+  type AtomicSwapMargins,
+  type AtomicSwapTiming,
+  type ChainTiming,
+} from "./atomic-swaps/planner";
+export { requireUnrevealedHashlock, verifyHashedTimelock, type AtomicSwapLegTerms } from "./atomic-swaps/verify";
+export { AtomicSwapWatcher, type AtomicSwapWatchOutcome, type AtomicSwapWatchParameters } from "./atomic-swaps/watcher";
+export {
+  AtomicSwap,
+  type AtomicSwapChain,
+  type AtomicSwapParameters,
+  type CounterpartyLockParameters,
+  type InitiatorLockParameters,
+} from "./atomic-swaps/swap";

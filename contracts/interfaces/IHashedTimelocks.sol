@@ -56,7 +56,7 @@ interface IHashedTimelocks is IPullPayments {
     // ------------------------------------------------------------------ errors
 
     /// @notice A malformed lock: zero receiver or amount or hashlock, or public times that do not fit the deposit
-    /// and the timelock (docs/atomic-swaps.md HT-L2).
+    /// and the timelock (docs/atomic-swaps.md HT-3, HT-5).
     error HashedTimelockInvalidTerms();
     error HashedTimelockNotSender(address sender, address caller);
     /// @notice The timelock is not in the future, or further than `MAX_TIMELOCK_DURATION` from now.

@@ -284,6 +284,42 @@ export const PeerPayErrorCode = {
   ERC20_INSUFFICIENT_BALANCE: "ERC20_INSUFFICIENT_BALANCE",
   /** Bubbled from an OpenZeppelin ERC20 during a deposit: the escrow's allowance is short. */
   ERC20_INSUFFICIENT_ALLOWANCE: "ERC20_INSUFFICIENT_ALLOWANCE",
+
+  // ---------------------------------------------------------------- atomic swaps (docs/atomic-swaps.md), issue 11
+  /** `timelockA - timelockB` does not cover both chains' confirmation times, the claim window and the clock skew. */
+  ATOMIC_SWAP_UNSAFE_TIMELOCKS: "ATOMIC_SWAP_UNSAFE_TIMELOCKS",
+  /** Too little time is left before a timelock for the party that must act before it. */
+  ATOMIC_SWAP_TIMELOCK_TOO_SOON: "ATOMIC_SWAP_TIMELOCK_TOO_SOON",
+  /** The counterparty's lock is not as agreed (`details.field`). */
+  ATOMIC_SWAP_TERMS_MISMATCH: "ATOMIC_SWAP_TERMS_MISMATCH",
+  /** The lock is not in status Locked. */
+  ATOMIC_SWAP_LOCK_NOT_ACTIVE: "ATOMIC_SWAP_LOCK_NOT_ACTIVE",
+  /** The lock has fewer confirmations than required. */
+  ATOMIC_SWAP_LOCK_UNCONFIRMED: "ATOMIC_SWAP_LOCK_UNCONFIRMED",
+  /** The hashlock's secret is already public on one of the chains: a reused hashlock. */
+  ATOMIC_SWAP_SECRET_REVEALED: "ATOMIC_SWAP_SECRET_REVEALED",
+  /** The secret does not hash (SHA-256) to the lock's hashlock. */
+  ATOMIC_SWAP_WRONG_SECRET: "ATOMIC_SWAP_WRONG_SECRET",
+  /** The secret is known but the lock's timelock (or the watcher's safe deadline) has passed. */
+  ATOMIC_SWAP_CLAIM_TOO_LATE: "ATOMIC_SWAP_CLAIM_TOO_LATE",
+  /** A lock reads Claimed but the node served no `Claimed` event for it yet (a lagging index): poll again. */
+  ATOMIC_SWAP_SECRET_NOT_FOUND: "ATOMIC_SWAP_SECRET_NOT_FOUND",
+  /** No `Locked` event with this id from the client's `fromBlock`. */
+  HASHED_TIMELOCK_NOT_FOUND: "HASHED_TIMELOCK_NOT_FOUND",
+  /** The lock id computed locally differs from the deployment's `lockId` view. */
+  HASHED_TIMELOCK_ID_MISMATCH: "HASHED_TIMELOCK_ID_MISMATCH",
+  // IHashedTimelocks custom errors
+  HASHED_TIMELOCK_INVALID_TERMS: "HASHED_TIMELOCK_INVALID_TERMS",
+  HASHED_TIMELOCK_NOT_SENDER: "HASHED_TIMELOCK_NOT_SENDER",
+  HASHED_TIMELOCK_INVALID_TIMELOCK: "HASHED_TIMELOCK_INVALID_TIMELOCK",
+  HASHED_TIMELOCK_TOKEN_NOT_CONTRACT: "HASHED_TIMELOCK_TOKEN_NOT_CONTRACT",
+  HASHED_TIMELOCK_VALUE_MISMATCH: "HASHED_TIMELOCK_VALUE_MISMATCH",
+  HASHED_TIMELOCK_TRANSFER_MISMATCH: "HASHED_TIMELOCK_TRANSFER_MISMATCH",
+  HASHED_TIMELOCK_EXISTS: "HASHED_TIMELOCK_EXISTS",
+  HASHED_TIMELOCK_NOT_LOCKED: "HASHED_TIMELOCK_NOT_LOCKED",
+  HASHED_TIMELOCK_WRONG_SECRET: "HASHED_TIMELOCK_WRONG_SECRET",
+  HASHED_TIMELOCK_EXPIRED: "HASHED_TIMELOCK_EXPIRED",
+  HASHED_TIMELOCK_NOT_EXPIRED: "HASHED_TIMELOCK_NOT_EXPIRED",
 } as const;
 
 /**

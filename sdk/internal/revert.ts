@@ -95,13 +95,15 @@ export function decodePaymentChannelsError(error: unknown): PeerPayError {
   return decodeError(error, PAYMENT_CHANNELS_DECODING);
 }
 
-type Decoding = { errors: Readonly<Record<string, ContractErrorSpec>>; revert: Interface };
+/** A contract's revert table and the interface that parses its errors (for the products' own decoders). */
+export type Decoding = { errors: Readonly<Record<string, ContractErrorSpec>>; revert: Interface };
 
 const ESCROW_DECODING: Decoding = { errors: ESCROW_REVERTS, revert: revertInterface };
 const CHANNELS_DECODING: Decoding = { errors: CHANNEL_REVERTS, revert: channelsRevertInterface };
 const PAYMENT_CHANNELS_DECODING: Decoding = { errors: PAYMENT_CHANNEL_REVERTS, revert: paymentChannelsRevertInterface };
 
-function decodeError(error: unknown, decoding: Decoding): PeerPayError {
+/** Decodes `error` with a product's table: see {@link decodeEscrowError} for what becomes what. */
+export function decodeError(error: unknown, decoding: Decoding): PeerPayError {
   if (error instanceof PeerPayError) return error;
   const data = findRevertData(error);
   if (data !== undefined) return decodeRevertData(data, error, decoding);

@@ -255,5 +255,8 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
     expect(trade).to.include("deal closed: 0.5 ETH released to the buyer");
     const stream = await run(process.execPath, ["out/examples/pay-per-call.js"], { cwd: app, env });
     expect(stream).to.include("100 calls paid off-chain; the API closed with 0.001 ETH");
+    // Both legs on the one node: the protocol is the same (test/sdk/atomic-swaps runs it across two chains).
+    const swap = await run(process.execPath, ["out/examples/atomic-swap.js"], { cwd: app, env });
+    expect(swap).to.include("swap done: Alice got 0.2 ETH on chain B, Bob's watcher claimed 0.5 ETH on chain A");
   });
 });
