@@ -117,6 +117,22 @@ describe("Swap: check and quote", function () {
     }
   });
 
+  it("SW-C1: an ERC-1271 maker's valid order checks clean (the wallet gets enough gas to answer)", async function () {
+    const { swap, tokenA, swapAddress, maker, taker, order, sign } = await loadFixture(viewsFixture);
+    const wallet = await ethers.deployContract("MockERC1271Wallet", [maker.address]);
+    const walletAddress = await wallet.getAddress();
+    await tokenA.mint(walletAddress, SUPPLY);
+    await wallet
+      .connect(maker)
+      .execute(tokenA.target, 0n, tokenA.interface.encodeFunctionData("approve", [swapAddress, ALLOWANCE]));
+    const o = order({ maker: walletAddress });
+    expect(await swap.check(o, await sign(o), MAKER_AMOUNT, taker.address)).to.deep.equal([]);
+    await wallet.setMode(1);
+    expect(await swap.check(o, await sign(o), MAKER_AMOUNT, taker.address)).to.deep.equal([
+      selectorOf(swap, "SwapInvalidSignature"),
+    ]);
+  });
+
   it("SW-C1: check agrees with fill about the signature of an ERC-1271 maker whose wallet burns gas", async function () {
     const { swap, tokenA, maker, taker, order, sign } = await loadFixture(viewsFixture);
     const wallet = await ethers.deployContract("MockERC1271Wallet", [maker.address]);
