@@ -15,6 +15,8 @@ import {FuzzBase} from "./FuzzBase.sol";
 /// only credits) and that it holds nothing else but donations. Rules: docs/security.md, Swap.
 contract SwapFuzz is FuzzBase {
     uint256 private constant MAX_ORDERS = 16;
+
+    error SwapFuzzNotAnActor(address account);
     bytes private constant SIGNATURE = hex"01"; // recovers nobody: the maker's ERC-1271 answer decides
 
     struct Tracked {
@@ -226,7 +228,7 @@ contract SwapFuzz is FuzzBase {
 
     function _indexOf(address actor) private view returns (uint256) {
         for (uint256 i; i < ACTORS; ++i) if (address(_actors[i]) == actor) return i;
-        revert("not an actor");
+        revert SwapFuzzNotAnActor(actor);
     }
 
     function _approve(uint256 actor, uint256 amount) private {
