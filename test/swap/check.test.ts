@@ -1,4 +1,6 @@
 // docs/swaps.md §6 SW-C1 (check returns every reason at once and never reverts) and SW-P3 (quote equals fill).
+// Named so that it runs first among the rule tests: the mutation runner stops at the first failing file, and check()
+// is most of the code.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
