@@ -210,4 +210,19 @@ describe("Swap: signatures and delegates", function () {
       MAKER_AMOUNT,
     );
   });
+
+  it("Swap._move (arbitrary-send-erc20): only the maker's signature moves its tokens; the taker's leg is the caller's", async function () {
+    const { swap, tokenA, tokenB, maker, taker, other, order, sign } = await loadFixture(swapFixture);
+    // `other` has approved the contract too (as every account of the fixture has), and signs an order for maker.
+    const forged = order();
+    await expect(fillAs(swap, taker, forged, await sign(forged, other), MAKER_AMOUNT)).to.be.revertedWithCustomError(
+      swap,
+      "SwapInvalidSignature",
+    );
+    // A real fill by taker takes taker's tokens, never other's, whatever allowances exist.
+    const o = order({ nonce: 2n });
+    const tx = fillAs(swap, taker, o, await sign(o), MAKER_AMOUNT);
+    await expect(tx).to.changeTokenBalances(tokenB, [taker, other, maker], [-o.takerAmount, 0n, o.takerAmount]);
+    await expect(tx).to.changeTokenBalances(tokenA, [maker, other, taker], [-MAKER_AMOUNT, 0n, MAKER_AMOUNT]);
+  });
 });
