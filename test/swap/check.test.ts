@@ -66,6 +66,37 @@ describe("Swap: check and quote", function () {
     );
   });
 
+  it("SW-C1: check reports SwapExpired exactly when fill, at the same moment, reverts with it (t-1, t, t+1)", async function () {
+    const { swap, taker, order, sign } = await loadFixture(viewsFixture);
+    const latest = BigInt(await time.latest());
+    const seen: boolean[] = [];
+    for (let offset = -1n; offset <= 3n; offset++) {
+      const o = order({ expiry: latest + offset });
+      const sig = await sign(o);
+      const reported = (await swap.check(o, sig, MAKER_AMOUNT, taker.address)).includes(
+        selectorOf(swap, "SwapExpired"),
+      );
+      const reverted = await swap
+        .connect(taker)
+        .fill.staticCall(o, sig, MAKER_AMOUNT)
+        .then(
+          () => false,
+          (e: Error) => e.message.includes("SwapExpired"),
+        );
+      expect(reported, `expiry latest${offset >= 0n ? "+" : ""}${offset}`).to.equal(reverted);
+      seen.push(reported);
+    }
+    // The window straddles the calls' timestamp: both outcomes occur.
+    expect(seen).to.include(true);
+    expect(seen).to.include(false);
+  });
+
+  it("SW-C1: a taker of address(0) skips the named-taker check (and the taker's funds)", async function () {
+    const { swap, other, order, sign } = await loadFixture(viewsFixture);
+    const o = order({ taker: other.address });
+    expect(await swap.check(o, await sign(o), MAKER_AMOUNT, ZERO)).to.deep.equal([]);
+  });
+
   it("SW-C1: a malformed order and tokens without code are reported, not reverted", async function () {
     const { swap, taker, other, order, sign } = await loadFixture(viewsFixture);
     const o = order({ maker: ZERO, makerToken: other.address, takerToken: taker.address });
