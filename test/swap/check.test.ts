@@ -91,6 +91,17 @@ describe("Swap: check and quote", function () {
     expect(seen).to.include(false);
   });
 
+  it("SW-C1: check reports SwapNonceBelowMinimum below the minimum only (minNonce - 1, not minNonce)", async function () {
+    const { swap, maker, taker, order, sign } = await loadFixture(viewsFixture);
+    await swap.connect(maker).cancelBelow(5n);
+    const below = order({ nonce: 4n });
+    const at = order({ nonce: 5n });
+    expect(await swap.check(below, await sign(below), MAKER_AMOUNT, taker.address)).to.deep.equal([
+      selectorOf(swap, "SwapNonceBelowMinimum"),
+    ]);
+    expect(await swap.check(at, await sign(at), MAKER_AMOUNT, taker.address)).to.deep.equal([]);
+  });
+
   it("SW-C1: a taker of address(0) skips the named-taker check (and the taker's funds)", async function () {
     const { swap, other, order, sign } = await loadFixture(viewsFixture);
     const o = order({ taker: other.address });
