@@ -102,6 +102,21 @@ describe("Swap: check and quote", function () {
     expect(await swap.check(at, await sign(at), MAKER_AMOUNT, taker.address)).to.deep.equal([]);
   });
 
+  it("SW-C1: check finds a used nonce in its own bitmap word (nonce 256 + k: word 1, bit k)", async function () {
+    const { swap, maker, taker, order, sign } = await loadFixture(viewsFixture);
+    await swap.connect(maker).cancel([256n + 3n]);
+    for (const [nonce, used] of [
+      [259n, true],
+      [3n, false],
+      [258n, false],
+      [515n, false],
+    ] as const) {
+      const o = order({ nonce });
+      const errors = await swap.check(o, await sign(o), MAKER_AMOUNT, taker.address);
+      expect(errors, `nonce ${nonce}`).to.deep.equal(used ? [selectorOf(swap, "SwapNonceUsed")] : []);
+    }
+  });
+
   it("SW-C1: a taker of address(0) skips the named-taker check (and the taker's funds)", async function () {
     const { swap, other, order, sign } = await loadFixture(viewsFixture);
     const o = order({ taker: other.address });
