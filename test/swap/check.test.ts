@@ -117,6 +117,16 @@ describe("Swap: check and quote", function () {
     }
   });
 
+  it("SW-C1: check measures a partial order's fill against what remains after earlier fills", async function () {
+    const { swap, taker, order, sign } = await loadFixture(viewsFixture);
+    const o = order({ makerAmount: 1000n, takerAmount: 1000n, minFill: 10n });
+    const sig = await sign(o);
+    await swap.connect(taker).fill(o, sig, 600n);
+    expect(await swap.check(o, sig, 400n, taker.address)).to.deep.equal([]);
+    expect(await swap.check(o, sig, 401n, taker.address)).to.deep.equal([selectorOf(swap, "SwapInvalidFillAmount")]);
+    expect(await swap.check(o, sig, 9n, taker.address)).to.deep.equal([selectorOf(swap, "SwapInvalidFillAmount")]);
+  });
+
   it("SW-C1: a taker of address(0) skips the named-taker check (and the taker's funds)", async function () {
     const { swap, other, order, sign } = await loadFixture(viewsFixture);
     const o = order({ taker: other.address });
