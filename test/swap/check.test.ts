@@ -127,6 +127,15 @@ describe("Swap: check and quote", function () {
     expect(await swap.check(o, sig, 9n, taker.address)).to.deep.equal([selectorOf(swap, "SwapInvalidFillAmount")]);
   });
 
+  it("SW-C1: a maker token or a taker token without code is reported alone (and its funds not read)", async function () {
+    const { swap, taker, other, order, sign } = await loadFixture(viewsFixture);
+    for (const o of [order({ makerToken: other.address }), order({ takerToken: other.address, nonce: 2n })]) {
+      expect(await swap.check(o, await sign(o), MAKER_AMOUNT, taker.address)).to.deep.equal([
+        selectorOf(swap, "SwapTokenNotContract"),
+      ]);
+    }
+  });
+
   it("SW-C1: a taker of address(0) skips the named-taker check (and the taker's funds)", async function () {
     const { swap, other, order, sign } = await loadFixture(viewsFixture);
     const o = order({ taker: other.address });
