@@ -136,6 +136,42 @@ describe("Swap: check and quote", function () {
     }
   });
 
+  it("SW-C1: balances and allowances exactly equal to what the fill needs check clean (one less is reported)", async function () {
+    const { swap, tokenA, tokenB, owner, maker, taker, feeRecipient, order, sign } = await loadFixture(viewsFixture);
+    await swap.connect(owner).setProtocolFee(100n, feeRecipient.address);
+    const o = order({ feeBps: 100n });
+    const sig = await sign(o);
+    const need = MAKER_AMOUNT + feeOf(MAKER_AMOUNT, 100n);
+    const fresh = ethers.Wallet.createRandom().connect(ethers.provider);
+    await ethers.provider.send("hardhat_setBalance", [fresh.address, "0xde0b6b3a7640000"]);
+    const setExact = async (extra: bigint) => {
+      await tokenA.connect(maker).transfer(fresh.address, (await tokenA.balanceOf(maker.address)) - need - extra);
+      await tokenB
+        .connect(taker)
+        .transfer(fresh.address, (await tokenB.balanceOf(taker.address)) - o.takerAmount - extra);
+      await tokenA.connect(maker).approve(swap.target, need + extra);
+      await tokenB.connect(taker).approve(swap.target, o.takerAmount + extra);
+    };
+    await setExact(0n);
+    expect(await swap.check(o, sig, MAKER_AMOUNT, taker.address)).to.deep.equal([]);
+    await setExact(-1n);
+    expect(await swap.check(o, sig, MAKER_AMOUNT, taker.address)).to.deep.equal(
+      ["SwapMakerBalanceTooLow", "SwapMakerAllowanceTooLow", "SwapTakerBalanceTooLow", "SwapTakerAllowanceTooLow"].map(
+        (n) => selectorOf(swap, n),
+      ),
+    );
+    // An ETH taker leg: the taker's ETH balance exactly the price checks clean, one wei less does not.
+    const e = order({ takerToken: ZERO, takerAmount: 10n ** 15n, nonce: 2n, feeBps: 100n });
+    const eSig = await sign(e);
+    const payer = ethers.Wallet.createRandom().address;
+    await ethers.provider.send("hardhat_setBalance", [payer, ethers.toBeHex(e.takerAmount)]);
+    await tokenA.mint(maker.address, 1n);
+    await tokenA.connect(maker).approve(swap.target, need);
+    expect(await swap.check(e, eSig, MAKER_AMOUNT, payer)).to.deep.equal([]);
+    await ethers.provider.send("hardhat_setBalance", [payer, ethers.toBeHex(e.takerAmount - 1n)]);
+    expect(await swap.check(e, eSig, MAKER_AMOUNT, payer)).to.deep.equal([selectorOf(swap, "SwapTakerBalanceTooLow")]);
+  });
+
   it("SW-C1: a taker of address(0) skips the named-taker check (and the taker's funds)", async function () {
     const { swap, other, order, sign } = await loadFixture(viewsFixture);
     const o = order({ taker: other.address });
