@@ -58,7 +58,7 @@ export class SwapClient {
 
   /**
    * An order with the maker's defaults filled in from the chain (see `MakeOrderParameters`), checked as the
-   * contract would check it. Not signed yet: pass it to {@link SwapClient.signOrder}. A nonce the client picks is
+   * contract would check it (and a nonce below 2^96, SW-N4). Not signed yet: pass it to {@link SwapClient.signOrder}. A nonce the client picks is
    * never handed out again by this client; across clients or restarts, keep your open orders' nonces and pass them
    * to {@link SwapClient.findUnusedNonces} as `exclude` (two orders sharing a nonce die together).
    *

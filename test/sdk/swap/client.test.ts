@@ -264,6 +264,32 @@ describe("SwapClient on the Swap contract", function () {
       );
     });
 
+    it("SW-C1: a fill check() refuses sends no approval; a short allowance alone is what approve fixes", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      const order = await f.makerClient.makeOrder({
+        makerToken: f.dusdAddress,
+        makerAmount: DUSD(10n),
+        takerToken: f.wethAddress,
+        takerAmount: 5n,
+        taker: f.taker.address,
+      });
+      const signed = await f.makerClient.signOrder({ order });
+      await f.weth.connect(f.taker).approve(f.address, 0n);
+      await f.makerClient.cancel({ nonces: [order.nonce] });
+      const refused = await expectSdkError(
+        f.takerClient.fill({ order: signed, approve: true }),
+        SwapNotFillableError,
+        "SWAP_NONCE_USED",
+      );
+      expect((refused.details.reasons as { code: string }[]).map((r) => r.code)).to.deep.equal(["SWAP_NONCE_USED"]);
+      expect(await f.weth.allowance(f.taker.address, f.address)).to.equal(0n);
+      // Without approve, the short allowance is itself the reason.
+      const fresh = await f.makerClient.signOrder({ order: { ...order, nonce: order.nonce + 1n } });
+      await expectSdkError(f.takerClient.fill({ order: fresh }), SwapNotFillableError, "SWAP_TAKER_ALLOWANCE_TOO_LOW");
+      await f.takerClient.fill({ order: fresh, approve: true });
+      expect(await f.weth.allowance(f.taker.address, f.address)).to.equal(0n);
+    });
+
     it("builds every action as { to, data, value } from a read-only client", async function () {
       const f = await loadFixture(swapSdkFixture);
       const { signed } = await ethOrder(f);
