@@ -433,6 +433,42 @@ describe("SwapClient on the Swap contract", function () {
       expect((await f.readClient.check({ order: ethSigned })).ok).to.equal(true);
     });
 
+    it("SW-V2: a fee-on-transfer maker token passes check() but its fill reverts, decoded as SWAP_TRANSFER_SHORTFALL", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      const fot = await ethers.deployContract("FeeOnTransferToken", [100]);
+      await fot.mint(f.maker.address, 10_000n);
+      await fot.connect(f.maker).approve(f.address, 10_000n);
+      const order = await f.makerClient.makeOrder({
+        makerToken: await fot.getAddress(),
+        makerAmount: 1_000n,
+        takerToken: ZeroAddress,
+        takerAmount: 1_000n,
+      });
+      const signed = await f.makerClient.signOrder({ order });
+      expect((await f.takerClient.check({ order: signed })).ok).to.equal(true); // check() cannot see the fee
+      await expectSdkError(f.takerClient.fill({ order: signed }), SwapFillError, "SWAP_TRANSFER_SHORTFALL", {
+        token: await fot.getAddress(),
+        expected: 1_000n,
+        received: 990n,
+      });
+      expect(await fot.balanceOf(f.maker.address)).to.equal(10_000n); // nothing moved
+    });
+
+    it("SW-V3: a recipient that refuses ETH is credited, never blocks the fill, and withdraws with buildWithdraw", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      const account = await ethers.deployContract("MockAccount", [f.maker.address]);
+      await account.setRejectEth(true);
+      const { signed } = await ethOrder(f, { recipient: await account.getAddress() });
+      const { takerFill, events } = await f.takerClient.fill({ order: signed, makerFill: DUSD(100n) });
+      expect(events.map((e) => e.type)).to.deep.equal(["OrderFilled", "PaymentCredited"]);
+      expect(await f.readClient.creditOf({ account: await account.getAddress() })).to.equal(takerFill);
+      const request = f.readClient.buildWithdraw({ to: f.stranger.address });
+      const before = await ethers.provider.getBalance(f.stranger.address);
+      await account.connect(f.maker).execute(request.to, request.value, request.data);
+      expect(await ethers.provider.getBalance(f.stranger.address)).to.equal(before + takerFill);
+      expect(await f.readClient.creditOf({ account: await account.getAddress() })).to.equal(0n);
+    });
+
     it("SW-N2, SW-N4: cancelled orders are refused by check and, sent anyway, decoded from the revert", async function () {
       const f = await loadFixture(swapSdkFixture);
       const { signed: a } = await ethOrder(f, { nonce: 3n });
