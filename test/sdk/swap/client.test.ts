@@ -2,6 +2,7 @@
 // wallet, EIP-1193 wallet), shared, checked, quoted and filled end to end with balances checked to the wei;
 // cancellations; and every bad input refused with its typed error, before sending or decoded from the revert.
 import { expect } from "chai";
+import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { BrowserProvider, Wallet, ZeroAddress, parseEther } from "ethers";
@@ -21,7 +22,7 @@ import {
   verifySwapOrder,
 } from "../../../sdk";
 import { expectSdkError } from "../../helpers/sdk";
-import { eip1193Wallet } from "../../helpers/swap-sdk";
+import { arbOrder, eip1193Wallet } from "../../helpers/swap-sdk";
 import { HOUR, swapSdkFixture, type SwapSdkFixture } from "./fixture";
 
 const DUSD = (units: bigint) => units * 10n ** 6n;
@@ -55,6 +56,17 @@ describe("SwapClient on the Swap contract", function () {
           await f.swap.hashOrder(order),
         );
       }
+    });
+
+    it("SW-S3: hashSwapOrder equals hashOrder for random orders over the whole range of every field (fast-check)", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      await fc.assert(
+        fc.asyncProperty(arbOrder, async (order) => {
+          const local = hashSwapOrder({ chainId: f.chainId, contract: f.address, order });
+          expect(local).to.equal(await f.swap.hashOrder(order));
+        }),
+        { numRuns: 100 },
+      );
     });
 
     it("SW-P1: makeOrder fills in the defaults: the signer, fill-or-kill, an hour from the chain's clock, the current fee", async function () {
