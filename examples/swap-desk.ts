@@ -1,21 +1,21 @@
 // A P2P desk swap: the maker signs an order and pastes it as a compact string; a taker parses it, checks and quotes
-// it, and fills part of it with ETH. Runs against a node with the Swap contract deployed: PEERPAY_RPC_URL,
-// PEERPAY_RECORD (its `contracts.Swap`), and PEERPAY_TOKEN, an ERC20 the maker (account 1) holds.
+// it, and fills part of it with ETH. Runs against a node with PeerPay deployed (README, "Quickstart"):
+// PEERPAY_RPC_URL, PEERPAY_RECORD, and PEERPAY_TOKEN, an ERC20 the maker (account 1) holds.
 import { readFileSync } from "node:fs";
 import { Contract, JsonRpcProvider, ZeroAddress, formatEther, parseUnits } from "ethers";
-import { PeerPayError, SwapClient, serializeOrderCompact } from "peerpay";
+import { PeerPayError, SwapClient, addressBookFromRecord, serializeOrderCompact } from "peerpay";
 
 const provider = new JsonRpcProvider(process.env.PEERPAY_RPC_URL ?? "http://127.0.0.1:8545");
 const record = JSON.parse(readFileSync(process.env.PEERPAY_RECORD ?? "deployments/localhost.json", "utf8"));
-const swapAddress: string = record.contracts.Swap.address;
+const addressBook = addressBookFromRecord(record);
 const dusd = process.env.PEERPAY_TOKEN ?? ""; // a 6-decimal dollar token
 
 async function main(): Promise<void> {
   const [maker, taker] = await Promise.all([1, 2].map((i) => provider.getSigner(i)));
+  const makerSwap = await SwapClient.connect({ runner: maker, addressBook });
   const erc20 = new Contract(dusd, ["function approve(address, uint256) returns (bool)"], maker);
-  await (await erc20.approve(swapAddress, parseUnits("1000", 6))).wait(); // the maker lets the Swap take its side
+  await (await erc20.approve(makerSwap.address, parseUnits("1000", 6))).wait(); // the Swap may take the maker's side
 
-  const makerSwap = new SwapClient({ address: swapAddress, runner: maker });
   const order = await makerSwap.makeOrder({
     makerToken: dusd,
     makerAmount: parseUnits("1000", 6), // 1,000 dUSD…
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   });
   const pasted = serializeOrderCompact(await makerSwap.signOrder({ order })); // "ppswap1:…", for the chat
 
-  const takerSwap = new SwapClient({ address: swapAddress, runner: taker });
+  const takerSwap = await SwapClient.connect({ runner: taker, addressBook });
   const signed = await takerSwap.parseOrder({ text: pasted }); // refuses a typo, another chain or contract
   const { ok, reasons } = await takerSwap.check({ order: signed, makerFill: parseUnits("250", 6) });
   if (!ok) throw new Error(`not fillable: ${reasons.map((r) => r.code).join(", ")}`);

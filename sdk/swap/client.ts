@@ -1,6 +1,8 @@
 import type { ContractRunner } from "ethers";
 import type { ISwap } from "../../typechain-types/contracts/interfaces/ISwap";
 import type { Address, PreparedTransaction, WriteParameters } from "../core/types";
+import { connectParameters, type ConnectParameters } from "../deployments";
+import { decodeSwapError } from "../internal/revert";
 import * as fills from "./actions/fill";
 import { createSwapContext, orderHashOf, send, type SwapContext } from "./actions/context";
 import * as orders from "./actions/orders";
@@ -22,7 +24,7 @@ import type { SignedSwapOrder, SwapOrder, SwapOrderHash } from "./types";
  *
  * @example
  * ```ts
- * const maker = new SwapClient({ address: swapAddress, runner: makerWallet });
+ * const maker = await SwapClient.connect({ runner: makerWallet }); // or new SwapClient({ address, runner })
  * const order = await maker.makeOrder({ makerToken: dusd, makerAmount: 1_000_000_000n, takerToken: ZeroAddress, takerAmount: parseEther("0.4") });
  * const pasted = serializeOrderCompact(await maker.signOrder({ order }));
  *
@@ -47,6 +49,20 @@ export class SwapClient {
     this.contract = this.#context.contract;
     this.fromBlock = this.#context.fromBlock;
     this.confirmations = this.#context.confirmations;
+  }
+
+  /**
+   * A client for the Swap deployment on the runner's chain found in the address book (the bundled book, with
+   * `addressBook`'s entries added or replacing), or at `address`.
+   *
+   * @throws {UnknownDeploymentError} `UNKNOWN_DEPLOYMENT`: no address given and no deployment on the chain.
+   * @example
+   * ```ts
+   * const swap = await SwapClient.connect({ runner: wallet, addressBook });
+   * ```
+   */
+  static async connect(params: ConnectParameters<P.SwapClientParameters>): Promise<SwapClient> {
+    return new SwapClient(await connectParameters("Swap", params, decodeSwapError));
   }
 
   /** The chain id of the client's provider (read once). @example `const chainId = await swap.getChainId();` */

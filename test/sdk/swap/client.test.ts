@@ -9,10 +9,12 @@ import { BrowserProvider, Wallet, ZeroAddress, parseEther } from "ethers";
 import {
   RunnerError,
   SwapAdminError,
+  SwapClient,
   SwapFillError,
   SwapNotFillableError,
   SwapOrderError,
   SwapOrderStateError,
+  UnknownDeploymentError,
   decodeSwapError,
   hashSwapOrder,
   quoteSwapFill,
@@ -66,6 +68,19 @@ describe("SwapClient on the Swap contract", function () {
           expect(local).to.equal(await f.swap.hashOrder(order));
         }),
         { numRuns: 100 },
+      );
+    });
+
+    it("connects through an address book by the runner's chain, and refuses a chain the book lacks", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      const addressBook = { [f.chainId.toString()]: { Swap: { address: f.address, blockNumber: 7 } } };
+      const swap = await SwapClient.connect({ runner: f.taker, addressBook });
+      expect([swap.address, swap.fromBlock]).to.deep.equal([f.address, 7]);
+      await expectSdkError(
+        SwapClient.connect({ runner: f.taker, addressBook: { "1": addressBook[f.chainId.toString()] } }),
+        UnknownDeploymentError,
+        "UNKNOWN_DEPLOYMENT",
+        { chainId: f.chainId, contract: "Swap" },
       );
     });
 
