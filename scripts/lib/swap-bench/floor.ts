@@ -84,6 +84,7 @@ export const LEGEND = {
   feeSlot: `design: fee bps + recipient, one slot, cold read ${g(GAS.coldSload)}`,
   makerSlot: `design: the maker's slot (delegate, minNonce), cold read ${g(GAS.coldSload)}`,
   makerSlotWrite: `the maker's slot, already set: cold read ${g(GAS.coldSload)} + rewrite ${g(GAS.sstoreReset)}`,
+  ecrecoverFirst: `design: an ERC-1271 maker's signature is first tried as ECDSA (design.md's order): ${g(GAS.ecrecover + GAS.warmAccess)}`,
   bitmapRead: `design: a partial order's nonce bit is checked too (cancel works for both kinds): cold read ${g(GAS.coldSload)}`,
   orderFilled: `design: OrderFilled, LOG4 with 4 data words: ${g(logGas(4, 4))}`,
   nonceCancelled: `design: NonceCancelled, LOG2 with 1 data word: ${g(logGas(2, 1))}`,
@@ -163,6 +164,7 @@ export function fillFloor(input: FillFloorInput): Floor {
   }
   terms.push({ name: "feeSlot", gas: GAS.coldSload, design: true });
   terms.push({ name: "makerSlot", gas: GAS.coldSload, design: true });
+  if (signer === "erc1271") terms.push({ name: "ecrecoverFirst", gas: GAS.ecrecover + GAS.warmAccess, design: true });
   if (replay !== "full") terms.push({ name: "bitmapRead", gas: GAS.coldSload, design: true });
   terms.push({ name: "orderFilled", gas: logGas(4, 4), design: true });
   return finish(input.calldata, terms);
