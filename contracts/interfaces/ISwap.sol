@@ -93,8 +93,17 @@ interface ISwap is IPullPayments {
     error SwapTransferShortfall(address token, uint256 expected, uint256 received);
     error SwapProtocolFeeTooHigh(uint256 bps, uint256 max);
     error SwapInvalidFeeRecipient();
-    /// @notice `minNonce` is not above the maker's current one.
+    /// @notice `minNonce` is not above the maker's current one (or does not fit its 96 bits).
     error SwapMinNonceNotRaised(uint256 minNonce, uint256 current);
+    /// @notice Reported by `check` only (a fill would revert inside the token): the maker's balance of the maker
+    /// token is below `makerFill + fee`.
+    error SwapMakerBalanceTooLow();
+    /// @notice Reported by `check` only: the maker's allowance to this contract is below `makerFill + fee`.
+    error SwapMakerAllowanceTooLow();
+    /// @notice Reported by `check` only: the taker's balance of the taker asset (ETH included) is below `takerFill`.
+    error SwapTakerBalanceTooLow();
+    /// @notice Reported by `check` only: the taker's allowance of the taker token is below `takerFill`.
+    error SwapTakerAllowanceTooLow();
 
     // ------------------------------------------------------------------ filling
 

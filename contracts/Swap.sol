@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {PullPayments} from "./base/PullPayments.sol";
+import {ISwap} from "./interfaces/ISwap.sol";
+import {Signatures} from "./libraries/Signatures.sol";
+
+/// @title PeerPay signed-order swaps
+/// @notice A maker signs an order off-chain; a taker fills it, whole or in parts, in one transaction. The contract
+/// holds no tokens: each leg goes straight from its payer to its receiver. Specification: docs/swaps.md (`SW-…`).
+contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
+    using SafeERC20 for IERC20;
+
+    /// @notice The highest protocol fee the owner can set: 1%.
+    uint256 public constant MAX_PROTOCOL_FEE_BPS = 100;
+
+    /// @notice The EIP-712 type hash of `Order` (docs/swaps.md §3).
+    bytes32 public constant ORDER_TYPEHASH = keccak256(
+        "Order(address maker,address makerToken,uint256 makerAmount,address takerToken,uint256 takerAmount,"
+        "address taker,address recipient,uint256 minFill,uint64 expiry,uint256 nonce,uint16 feeBps)"
+    );
+
+    uint256 private constant BPS = 10_000;
+
+    /// @dev Gas `check` gives each token view and the maker's ERC-1271 wallet, so that a token or wallet burning all
+    /// it gets cannot make `check` run out (fill forwards all gas: there the caller bears it). Honest token views use
+    /// a few thousand; a multi-owner Safe's check well under the wallet cap.
+    uint256 private constant CHECK_VIEW_GAS = 100_000;
+    uint256 private constant CHECK_WALLET_GAS = 1_000_000;
+
+    /// @dev Everything a fill reads about the fee, in one slot (recipient 160 bits, bps 16 bits).
+    struct FeeConfig {
+        address recipient;
+        uint16 bps;
+    }
+
+    /// @dev Everything a fill reads about its maker, in one slot (delegate 160 bits, minNonce 96 bits).
+    struct MakerState {
+        address delegate;
+        uint96 minNonce;
+    }
+
+    FeeConfig private _fee;
+    mapping(address maker => MakerState) private _makers;
+    mapping(address maker => mapping(uint256 wordIndex => uint256 bits)) private _nonceWords;
+    mapping(bytes32 orderHash => uint256 makerAmount) private _filled;
+
+    constructor(address initialOwner) Ownable(initialOwner) EIP712("PeerPay Swap", "1") {}
+
+    // ------------------------------------------------------------------ filling
+
+    /// @inheritdoc ISwap
+    function fill(
+        Order calldata order,
+        bytes calldata signature,
+        uint256 makerFill
+    ) external payable returns (uint256 takerFill) {
+        address maker = order.maker;
+        uint256 makerAmount = order.makerAmount;
+        uint256 minFill = order.minFill;
+        if (!_wellFormed(order)) revert SwapInvalidOrder();
+        if (block.timestamp >= order.expiry) revert SwapExpired(order.expiry);
+        address taker = order.taker;
+        if (taker != address(0) && taker != msg.sender) revert SwapUnauthorizedTaker(taker, msg.sender);
+        FeeConfig memory cfg = _fee;
+        if (order.feeBps < cfg.bps) revert SwapFeeTooLow(order.feeBps, cfg.bps);
+        MakerState memory state = _makers[maker];
+        uint256 nonce = order.nonce;
+        if (nonce < state.minNonce) revert SwapNonceBelowMinimum(maker, nonce, state.minNonce);
+        uint256 word = _nonceWords[maker][nonce >> 8];
+        uint256 bit = 1 << (nonce & 255);
+        if (word & bit != 0) revert SwapNonceUsed(maker, nonce);
+        bytes32 orderHash = _hashOrder(order);
+        if (!_validSignature(maker, state.delegate, orderHash, signature, gasleft())) {
+            revert SwapInvalidSignature(maker);
+        }
+
+        // Effects, all before the first external call (SW-R1).
+        if (minFill == makerAmount) {
+            // Fill-or-kill: the nonce bit is the whole record (SW-P1).
+            if (makerFill != makerAmount) revert SwapInvalidFillAmount(makerFill, minFill, makerAmount);
+            _nonceWords[maker][nonce >> 8] = word | bit;
+        } else {
+            uint256 filled = _filled[orderHash];
+            uint256 remaining = makerAmount - filled;
+            if (!_validPartialFill(makerFill, minFill, remaining)) {
+                revert SwapInvalidFillAmount(makerFill, minFill, remaining);
+            }
+            _filled[orderHash] = filled + makerFill;
+            // The fill that completes the order sets its bit, so a completed order fails as a used nonce (SW-N2).
+            if (makerFill == remaining) _nonceWords[maker][nonce >> 8] = word | bit;
+        }
+        takerFill = _takerFill(makerFill, makerAmount, order.takerAmount);
+        uint256 fee = _feeOf(makerFill, cfg.bps);
+
+        address takerToken = order.takerToken;
+        uint256 expectedValue = takerToken == address(0) ? takerFill : 0;
+        if (msg.value != expectedValue) revert SwapValueMismatch(msg.value, expectedValue);
+        address makerToken = order.makerToken;
+        if (makerToken.code.length == 0) revert SwapTokenNotContract(makerToken);
+        if (takerToken != address(0) && takerToken.code.length == 0) revert SwapTokenNotContract(takerToken);
+        address recipient = order.recipient == address(0) ? maker : order.recipient;
+
+        emit OrderFilled(orderHash, maker, msg.sender, nonce, makerFill, takerFill, fee);
+        _move(makerToken, maker, msg.sender, makerFill);
+        if (fee != 0) _move(makerToken, maker, cfg.recipient, fee);
+        if (takerToken == address(0)) {
+            // A recipient that refuses the ETH is credited; it never blocks the fill (SW-V3).
+            _payout(address(0), recipient, takerFill);
+        } else {
+            _move(takerToken, msg.sender, recipient, takerFill);
+        }
+    }
+
+    // ------------------------------------------------------------------ cancelling and delegating
+
+    /// @inheritdoc ISwap
+    function cancel(uint256[] calldata nonces) external {
+        mapping(uint256 => uint256) storage words = _nonceWords[msg.sender];
+        uint256 length = nonces.length;
+        for (uint256 i; i < length; ++i) {
+            uint256 nonce = nonces[i];
+            uint256 bit = 1 << (nonce & 255);
+            uint256 word = words[nonce >> 8];
+            // A set bit is skipped, so a cancel racing a fill of the same order does not revert (SW-N3).
+            if (word & bit == 0) {
+                words[nonce >> 8] = word | bit;
+                emit NonceCancelled(msg.sender, nonce);
+            }
+        }
+    }
+
+    /// @inheritdoc ISwap
+    function cancelBelow(uint256 minNonce) external {
+        MakerState storage state = _makers[msg.sender];
+        uint256 current = state.minNonce;
+        if (minNonce <= current || minNonce > type(uint96).max) revert SwapMinNonceNotRaised(minNonce, current);
+        state.minNonce = uint96(minNonce);
+        emit MinNonceRaised(msg.sender, minNonce);
+    }
+
+    /// @inheritdoc ISwap
+    function setDelegate(address delegate) external {
+        _makers[msg.sender].delegate = delegate;
+        emit DelegateSet(msg.sender, delegate);
+    }
+
+    // ------------------------------------------------------------------ owner
+
+    /// @inheritdoc ISwap
+    function setProtocolFee(uint256 bps, address recipient) external onlyOwner {
+        if (bps > MAX_PROTOCOL_FEE_BPS) revert SwapProtocolFeeTooHigh(bps, MAX_PROTOCOL_FEE_BPS);
+        // The fee goes straight from the maker to the recipient: the contract itself must never receive tokens.
+        if ((bps != 0 && recipient == address(0)) || recipient == address(this)) revert SwapInvalidFeeRecipient();
+        _fee = FeeConfig({recipient: recipient, bps: uint16(bps)});
+        emit ProtocolFeeUpdated(bps, recipient);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ISwap
+    function hashOrder(Order calldata order) external view returns (bytes32) {
+        return _hashOrder(order);
+    }
+
+    /// @inheritdoc ISwap
+    function check(
+        Order calldata order,
+        bytes calldata signature,
+        uint256 makerFill,
+        address taker
+    ) external view returns (bytes4[] memory errors) {
+        errors = new bytes4[](16);
+        uint256 count;
+        address maker = order.maker;
+        bool wellFormed = _wellFormed(order);
+        if (!wellFormed) errors[count++] = SwapInvalidOrder.selector;
+        if (block.timestamp >= order.expiry) errors[count++] = SwapExpired.selector;
+        if (taker != address(0) && order.taker != address(0) && order.taker != taker) {
+            errors[count++] = SwapUnauthorizedTaker.selector;
+        }
+        FeeConfig memory cfg = _fee;
+        if (order.feeBps < cfg.bps) errors[count++] = SwapFeeTooLow.selector;
+        MakerState memory state = _makers[maker];
+        if (order.nonce < state.minNonce) errors[count++] = SwapNonceBelowMinimum.selector;
+        if (_nonceWords[maker][order.nonce >> 8] & (1 << (order.nonce & 255)) != 0) {
+            errors[count++] = SwapNonceUsed.selector;
+        }
+        bytes32 orderHash = _hashOrder(order);
+        // A zero maker would match the address(0) an invalid signature recovers; fill refuses it earlier (SW-O1).
+        if (maker == address(0) || !_validSignature(maker, state.delegate, orderHash, signature, CHECK_WALLET_GAS)) {
+            errors[count++] = SwapInvalidSignature.selector;
+        }
+        bool amountOk;
+        uint256 takerFill;
+        uint256 fee;
+        if (wellFormed) {
+            uint256 remaining = order.makerAmount - _filledOf(order, orderHash);
+            amountOk =
+                order.minFill == order.makerAmount
+                    ? makerFill == order.makerAmount
+                    : _validPartialFill(makerFill, order.minFill, remaining);
+            if (amountOk) {
+                takerFill = _takerFill(makerFill, order.makerAmount, order.takerAmount);
+                fee = _feeOf(makerFill, cfg.bps);
+            } else {
+                errors[count++] = SwapInvalidFillAmount.selector;
+            }
+        }
+        bool makerTokenOk = order.makerToken.code.length != 0;
+        bool takerTokenOk = order.takerToken == address(0) || order.takerToken.code.length != 0;
+        if ((order.makerToken != address(0) && !makerTokenOk) || !takerTokenOk) {
+            errors[count++] = SwapTokenNotContract.selector;
+        }
+        if (amountOk) {
+            count = _checkFunds(order, taker, makerFill, takerFill, fee, makerTokenOk && takerTokenOk, errors, count);
+        }
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(errors, count)
+        }
+    }
+
+    /// @inheritdoc ISwap
+    function quote(Order calldata order, uint256 makerFill) external view returns (Quote memory) {
+        if (!_wellFormed(order)) revert SwapInvalidOrder();
+        uint256 makerAmount = order.makerAmount;
+        uint256 minFill = order.minFill;
+        uint256 remaining = makerAmount - _filledOf(order, _hashOrder(order));
+        if (minFill == makerAmount ? makerFill != makerAmount : !_validPartialFill(makerFill, minFill, remaining)) {
+            revert SwapInvalidFillAmount(makerFill, minFill, remaining);
+        }
+        return
+            Quote({
+                makerFill: makerFill,
+                takerFill: _takerFill(makerFill, makerAmount, order.takerAmount),
+                fee: _feeOf(makerFill, _fee.bps),
+                remaining: remaining - makerFill
+            });
+    }
+
+    /// @inheritdoc ISwap
+    function filledOf(bytes32 orderHash) external view returns (uint256) {
+        return _filled[orderHash];
+    }
+
+    /// @inheritdoc ISwap
+    function isNonceUsed(address maker, uint256 nonce) external view returns (bool) {
+        return nonce < _makers[maker].minNonce || _nonceWords[maker][nonce >> 8] & (1 << (nonce & 255)) != 0;
+    }
+
+    /// @inheritdoc ISwap
+    function nonceBitmap(address maker, uint256 wordIndex) external view returns (uint256) {
+        return _nonceWords[maker][wordIndex];
+    }
+
+    /// @inheritdoc ISwap
+    function makerState(address maker) external view returns (address delegate, uint256 minNonce) {
+        MakerState memory state = _makers[maker];
+        return (state.delegate, state.minNonce);
+    }
+
+    /// @inheritdoc ISwap
+    function protocolFee() external view returns (uint256 bps, address recipient) {
+        FeeConfig memory cfg = _fee;
+        return (cfg.bps, cfg.recipient);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev SW-O1: the fields every fill needs, non-zero and consistent; the recipient is never this contract (which
+    /// must hold no tokens).
+    function _wellFormed(Order calldata order) private view returns (bool) {
+        return
+            order.maker != address(0) &&
+            order.makerToken != address(0) &&
+            order.makerAmount != 0 &&
+            order.takerAmount != 0 &&
+            order.minFill != 0 &&
+            order.minFill <= order.makerAmount &&
+            order.recipient != address(this);
+    }
+
+    /// @dev SW-P2: at least `minFill` unless it is exactly the rest, never zero, never more than the rest.
+    function _validPartialFill(uint256 makerFill, uint256 minFill, uint256 remaining) private pure returns (bool) {
+        return makerFill != 0 && makerFill <= remaining && (makerFill >= minFill || makerFill == remaining);
+    }
+
+    /// @dev The maker amount filled so far: always 0 for a fill-or-kill order, which has no `_filled` entry.
+    function _filledOf(Order calldata order, bytes32 orderHash) private view returns (uint256) {
+        return order.minFill == order.makerAmount ? 0 : _filled[orderHash];
+    }
+
+    /// @dev SW-P3: rounded up, in the maker's favour; the whole order costs exactly `takerAmount`.
+    function _takerFill(uint256 makerFill, uint256 makerAmount, uint256 takerAmount) private pure returns (uint256) {
+        if (makerFill == makerAmount) return takerAmount;
+        return Math.mulDiv(makerFill, takerAmount, makerAmount, Math.Rounding.Ceil);
+    }
+
+    /// @dev The fee the maker pays on top of `makerFill`, rounded down (in the maker's favour).
+    function _feeOf(uint256 makerFill, uint256 bps) private pure returns (uint256) {
+        return bps == 0 ? 0 : Math.mulDiv(makerFill, bps, BPS);
+    }
+
+    function _hashOrder(Order calldata order) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
+    }
+
+    /// @dev SW-S1: the maker's own key, else its delegate's (never address(0)), else the maker's ERC-1271 wallet,
+    /// called with at most `walletGas`.
+    function _validSignature(
+        address maker,
+        address delegate,
+        bytes32 digest,
+        bytes calldata signature,
+        uint256 walletGas
+    ) private view returns (bool valid) {
+        address signer = Signatures.recover(digest, signature);
+        if (signer == maker) return true;
+        if (signer != address(0) && signer == delegate) return true;
+        if (maker.code.length == 0) return false;
+        bytes4 magic = IERC1271.isValidSignature.selector;
+        // isValidSignature(digest, signature), built from calldata without an intermediate copy; the wallet must
+        // return at least one word whose first four bytes are the magic value and the rest zero.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, magic)
+            mstore(add(ptr, 0x04), digest)
+            mstore(add(ptr, 0x24), 0x40)
+            mstore(add(ptr, 0x44), signature.length)
+            calldatacopy(add(ptr, 0x64), signature.offset, signature.length)
+            let ok := staticcall(walletGas, maker, ptr, add(signature.length, 0x64), 0x00, 0x20)
+            valid := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), magic)))
+        }
+    }
+
+    /// @dev Moves `amount` of `token` from `from` to `to` and requires that `to` received all of it (SW-V2). A move to
+    /// oneself changes no balance, so it is not measured.
+    function _move(address token, address from, address to, uint256 amount) private {
+        if (from == to) {
+            IERC20(token).safeTransferFrom(from, to, amount);
+            return;
+        }
+        uint256 balanceBefore = IERC20(token).balanceOf(to);
+        IERC20(token).safeTransferFrom(from, to, amount);
+        uint256 balanceAfter = IERC20(token).balanceOf(to);
+        uint256 received = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
+        if (received < amount) revert SwapTransferShortfall(token, amount, received);
+    }
+
+    /// @dev SW-C1, the funds part of `check`: the maker covers makerFill + fee, the taker (if given) takerFill.
+    function _checkFunds(
+        Order calldata order,
+        address taker,
+        uint256 makerFill,
+        uint256 takerFill,
+        uint256 fee,
+        bool tokensOk,
+        bytes4[] memory errors,
+        uint256 count
+    ) private view returns (uint256) {
+        if (!tokensOk) return count;
+        address maker = order.maker;
+        // Saturating: makerFill near 2^256 must not make check revert.
+        uint256 need = makerFill > type(uint256).max - fee ? type(uint256).max : makerFill + fee;
+        if (_tryRead(order.makerToken, abi.encodeCall(IERC20.balanceOf, (maker))) < need) {
+            errors[count++] = SwapMakerBalanceTooLow.selector;
+        }
+        if (_tryRead(order.makerToken, abi.encodeCall(IERC20.allowance, (maker, address(this)))) < need) {
+            errors[count++] = SwapMakerAllowanceTooLow.selector;
+        }
+        if (taker == address(0)) return count;
+        if (order.takerToken == address(0)) {
+            if (taker.balance < takerFill) errors[count++] = SwapTakerBalanceTooLow.selector;
+            return count;
+        }
+        if (_tryRead(order.takerToken, abi.encodeCall(IERC20.balanceOf, (taker))) < takerFill) {
+            errors[count++] = SwapTakerBalanceTooLow.selector;
+        }
+        if (_tryRead(order.takerToken, abi.encodeCall(IERC20.allowance, (taker, address(this)))) < takerFill) {
+            errors[count++] = SwapTakerAllowanceTooLow.selector;
+        }
+        return count;
+    }
+
+    /// @dev A uint256 view of `token`, or 0 when the call fails or returns too little: `check` must never revert.
+    function _tryRead(address token, bytes memory data) private view returns (uint256 value) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ok := staticcall(CHECK_VIEW_GAS, token, add(data, 0x20), mload(data), 0x00, 0x20)
+            if and(ok, gt(returndatasize(), 0x1f)) {
+                value := mload(0x00)
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+// docs/swaps.md §6 SW-C1 (check returns every reason at once and never reverts) and SW-P3 (quote equals fill).
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { MisbehavingViewToken } from "../../typechain-types";
+import { ALLOWANCE, MAKER_AMOUNT, SUPPLY, ZERO, feeOf, fillAs, selectorOf, swapFixture } from "../helpers/swap";
+
+async function viewsFixture() {
+  const fx = await swapFixture();
+  const weird = (await ethers.deployContract("MisbehavingViewToken")) as unknown as MisbehavingViewToken;
+  await weird.mint(fx.maker.address, SUPPLY);
+  await weird.connect(fx.maker).approve(fx.swapAddress, ALLOWANCE);
+  return { ...fx, weird };
+}
+
+describe("Swap: check and quote", function () {
+  it("SW-C1: a fillable order checks clean, for a given taker and for none", async function () {
+    const { swap, taker, order, sign } = await loadFixture(viewsFixture);
+    const o = order();
+    const sig = await sign(o);
+    expect(await swap.check(o, sig, MAKER_AMOUNT, taker.address)).to.deep.equal([]);
+    expect(await swap.check(o, sig, MAKER_AMOUNT, ZERO)).to.deep.equal([]);
+  });
+
+  it("SW-C1: check returns every reason at once, in fill's order, each of which fill raises alone", async function () {
+    const { swap, tokenA, tokenB, owner, maker, taker, other, feeRecipient, order, sign } =
+      await loadFixture(viewsFixture);
+    await swap.connect(owner).setProtocolFee(10n, feeRecipient.address);
+    await swap.connect(maker).cancelBelow(5n);
+    await swap.connect(maker).cancel([3n]);
+    const expiry = BigInt(await time.latest());
+    const o = order({
+      expiry,
+      taker: other.address,
+      feeBps: 9n,
+      nonce: 3n,
+      makerAmount: 10n,
+      minFill: 10n,
+      takerAmount: 10n,
+    });
+    await tokenA.connect(maker).approve(swap.target, 0n);
+    await tokenA.connect(maker).transfer(other.address, await tokenA.balanceOf(maker.address));
+    await tokenB.connect(taker).approve(swap.target, 0n);
+    await tokenB.connect(taker).transfer(other.address, await tokenB.balanceOf(taker.address));
+    const names = [
+      "SwapExpired",
+      "SwapUnauthorizedTaker",
+      "SwapFeeTooLow",
+      "SwapNonceBelowMinimum",
+      "SwapNonceUsed",
+      "SwapInvalidSignature",
+      "SwapInvalidFillAmount",
+      "SwapMakerBalanceTooLow",
+      "SwapMakerAllowanceTooLow",
+    ];
+    // Wrong signer and a wrong amount: the amount error hides the balance checks, so check both ways.
+    expect(await swap.check(o, await sign(o, other), 9n, taker.address)).to.deep.equal(
+      names.filter((n) => !n.startsWith("SwapMaker")).map((n) => selectorOf(swap, n)),
+    );
+    expect(await swap.check(o, await sign(o, other), 10n, taker.address)).to.deep.equal(
+      [...names.filter((n) => n !== "SwapInvalidFillAmount"), "SwapTakerBalanceTooLow", "SwapTakerAllowanceTooLow"].map(
+        (n) => selectorOf(swap, n),
+      ),
+    );
+  });
+
+  it("SW-C1: a malformed order and tokens without code are reported, not reverted", async function () {
+    const { swap, taker, other, order, sign } = await loadFixture(viewsFixture);
+    const o = order({ maker: ZERO, makerToken: other.address, takerToken: taker.address });
+    expect(await swap.check(o, "0x", 1n, taker.address)).to.deep.equal(
+      ["SwapInvalidOrder", "SwapInvalidSignature", "SwapTokenNotContract"].map((n) => selectorOf(swap, n)),
+    );
+    const zeroToken = order({ makerToken: ZERO });
+    expect(await swap.check(zeroToken, await sign(zeroToken), MAKER_AMOUNT, taker.address)).to.deep.equal([
+      selectorOf(swap, "SwapInvalidOrder"),
+    ]);
+  });
+
+  it("SW-C1: the maker's balance and allowance must cover makerFill + fee", async function () {
+    const { swap, tokenA, owner, maker, taker, feeRecipient, order, sign } = await loadFixture(viewsFixture);
+    await swap.connect(owner).setProtocolFee(100n, feeRecipient.address);
+    const o = order({ feeBps: 100n });
+    const sig = await sign(o);
+    const need = MAKER_AMOUNT + feeOf(MAKER_AMOUNT, 100n);
+    await tokenA.connect(maker).approve(swap.target, need - 1n);
+    expect(await swap.check(o, sig, MAKER_AMOUNT, taker.address)).to.deep.equal([
+      selectorOf(swap, "SwapMakerAllowanceTooLow"),
+    ]);
+    await expect(fillAs(swap, taker, o, sig, MAKER_AMOUNT)).to.be.reverted;
+    await tokenA.connect(maker).approve(swap.target, need);
+    expect(await swap.check(o, sig, MAKER_AMOUNT, taker.address)).to.deep.equal([]);
+    await fillAs(swap, taker, o, sig, MAKER_AMOUNT);
+  });
+
+  it("SW-C1: an ETH taker leg checks the taker's ETH balance", async function () {
+    const { swap, taker, order, sign } = await loadFixture(viewsFixture);
+    const poor = ethers.Wallet.createRandom().address;
+    const o = order({ takerToken: ZERO, takerAmount: 1n });
+    const sig = await sign(o);
+    expect(await swap.check(o, sig, MAKER_AMOUNT, poor)).to.deep.equal([selectorOf(swap, "SwapTakerBalanceTooLow")]);
+    expect(await swap.check(o, sig, MAKER_AMOUNT, taker.address)).to.deep.equal([]);
+  });
+
+  it("SW-C1: check never reverts on tokens whose views revert, return nothing or burn gas", async function () {
+    const { swap, weird, maker, taker, order, sign } = await loadFixture(viewsFixture);
+    for (const [makerToken, takerToken] of [
+      [weird.target, ZERO],
+      [ZERO.replace(/0$/, "1"), weird.target],
+    ] as const) {
+      const o = order({ makerToken: String(makerToken), takerToken: String(takerToken) });
+      const sig = await sign(o);
+      for (const mode of [1, 2, 3]) {
+        await weird.connect(maker).setMode(mode);
+        const errors = await swap.check(o, sig, MAKER_AMOUNT, taker.address, { gasLimit: 5_000_000 });
+        expect(errors.length, `mode ${mode}`).to.be.greaterThan(0);
+      }
+    }
+  });
+
+  it("SW-C1: check agrees with fill about the signature of an ERC-1271 maker whose wallet burns gas", async function () {
+    const { swap, tokenA, maker, taker, order, sign } = await loadFixture(viewsFixture);
+    const wallet = await ethers.deployContract("MockERC1271Wallet", [maker.address]);
+    await wallet.setMode(4);
+    await tokenA.mint(await wallet.getAddress(), SUPPLY);
+    const o = order({ maker: await wallet.getAddress() });
+    const errors = await swap.check(o, await sign(o), MAKER_AMOUNT, taker.address, { gasLimit: 5_000_000 });
+    expect(errors).to.include(selectorOf(swap, "SwapInvalidSignature"));
+  });
+
+  it("SW-P3: quote gives exactly what fill moves (amounts, fee, remaining) for parts, tails and fees", async function () {
+    const { swap, tokenA, tokenB, owner, maker, taker, feeRecipient, order, sign } = await loadFixture(viewsFixture);
+    await swap.connect(owner).setProtocolFee(37n, feeRecipient.address);
+    const o = order({ makerAmount: 1_000_003n, takerAmount: 999_999n, minFill: 100_000n, feeBps: 50n });
+    const sig = await sign(o);
+    for (const part of [333_333n, 100_000n, 500_000n, 66_670n]) {
+      const q = await swap.quote(o, part);
+      const before = await swap.filledOf(await swap.hashOrder(o));
+      const tx = fillAs(swap, taker, o, sig, part);
+      await expect(tx).to.changeTokenBalances(
+        tokenA,
+        [maker, taker, feeRecipient],
+        [-(q.makerFill + q.fee), q.makerFill, q.fee],
+      );
+      await expect(tx).to.changeTokenBalances(tokenB, [maker, taker], [q.takerFill, -q.takerFill]);
+      expect(q.remaining).to.equal(o.makerAmount - before - part);
+      expect(await swap.filledOf(await swap.hashOrder(o))).to.equal(before + part);
+    }
+  });
+
+  it("SW-P3: quote refuses what fill refuses for amounts and malformed orders", async function () {
+    const { swap, order } = await loadFixture(viewsFixture);
+    await expect(swap.quote(order(), MAKER_AMOUNT - 1n))
+      .to.be.revertedWithCustomError(swap, "SwapInvalidFillAmount")
+      .withArgs(MAKER_AMOUNT - 1n, MAKER_AMOUNT, MAKER_AMOUNT);
+    await expect(swap.quote(order({ minFill: 10n }), 9n)).to.be.revertedWithCustomError(swap, "SwapInvalidFillAmount");
+    await expect(swap.quote(order({ takerAmount: 0n }), MAKER_AMOUNT)).to.be.revertedWithCustomError(
+      swap,
+      "SwapInvalidOrder",
+    );
+    expect(await swap.quote(order(), MAKER_AMOUNT)).to.deep.equal([MAKER_AMOUNT, order().takerAmount, 0n, 0n]);
+  });
+});
