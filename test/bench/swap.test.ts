@@ -95,6 +95,10 @@ describe("npm run bench:swap (issue 11, Numbers): floors and rows, no registry",
         expect(floor.terms.filter((t) => t.name === "calldata")[0].gas, row.key).to.equal(
           row.ours!.calldata.zero * 4 + row.ours!.calldata.nonZero * 16,
         );
+        // Fill rows say where their gas went: the trace found the signature check and the maker token's transfer.
+        const groups = row.ours!.breakdown?.groups.map((g) => g.label) ?? [];
+        if (row.key.includes("fill")) expect(groups, row.key).to.include.members(["ecrecover", "maker token"]);
+        else expect(row.ours!.breakdown, row.key).to.equal(undefined);
       }
     });
 

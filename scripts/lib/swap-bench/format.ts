@@ -2,6 +2,7 @@
 // then the floors' arithmetic term by term.
 import { AIRSWAP_PACKAGE, AIRSWAP_VERSION, codeHash } from "./airswap";
 import { GAS, LEGEND, TRANSFER_LOG, calldataGas, formatFloor } from "./floor";
+import { formatBreakdown, formatBreakdownDifference } from "./trace";
 import { FEE_BPS, OUR_SIGNATURE_FORM, type BenchRow, type SwapBenchResult } from "./measure";
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
@@ -89,6 +90,20 @@ export function formatSwapBench(result: SwapBenchResult): string {
   out.push("");
   for (const row of result.rows) {
     if (row.airswapNote !== undefined) out.push(`  ${row.key}: ${row.airswapNote}`);
+  }
+  out.push("");
+  out.push("Where each fill's gas went (debug_traceTransaction: each call the contract makes, as its frame sees it; a");
+  out.push(
+    "  token's cold account access is paid where it is first touched, so code checks are counted with its calls):",
+  );
+  for (const row of result.rows) {
+    if (row.ours?.breakdown === undefined && row.theirs?.breakdown === undefined) continue;
+    out.push(`  ${row.key}:`);
+    if (row.ours?.breakdown !== undefined) out.push(`    ours    ${formatBreakdown(row.ours.breakdown)}`);
+    if (row.theirs?.breakdown !== undefined) out.push(`    AirSwap ${formatBreakdown(row.theirs.breakdown)}`);
+    if (row.ours?.breakdown !== undefined && row.theirs?.breakdown !== undefined) {
+      out.push(`    ours-AirSwap: ${formatBreakdownDifference(row.ours.breakdown, row.theirs.breakdown)}`);
+    }
   }
   out.push("");
   out.push("Floors (gas of the parts no implementation avoids on this EVM, then this design's own reads and events):");

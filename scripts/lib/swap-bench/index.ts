@@ -5,3 +5,4 @@ export * from "./airswap";
 export * from "./floor";
 export * from "./format";
 export * from "./measure";
+export * from "./trace";

@@ -22,7 +22,9 @@ import { ISwap__factory, MockERC1271Wallet__factory, MockERC20__factory } from "
 import type { ISwap } from "../../../typechain-types/contracts/interfaces/ISwap";
 import { BENCH_START_TIME, calldataStats, createGasBench } from "../gas/harness";
 import type { AirSwapBuild, AirSwapSkipped } from "./airswap";
+import { gasBreakdown, type GasBreakdown } from "./trace";
 import {
+  calldataGas,
   cancelBelowFloor,
   cancelFloor,
   fillFloor,
@@ -119,6 +121,9 @@ export const ROWS: readonly RowSpec[] = [
 export interface Side {
   gas: number;
   calldata: CalldataStats & { bytes: number };
+  hash: string;
+  /** Where the gas went (fill rows only). */
+  breakdown?: GasBreakdown;
 }
 
 export interface BenchRow extends RowSpec {
@@ -293,6 +298,7 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     rowOf(key)[side] = {
       gas: Number(receipt.gasUsed),
       calldata: { bytes: stats.bytes, zero: stats.zero, nonZero: stats.nonZero },
+      hash: response.hash,
     };
   };
   const nextNonce = new Map<string, bigint>();
@@ -495,6 +501,25 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     const side = row.ours ?? row.theirs;
     if (side === undefined) continue;
     row.floor = floorOf(row.key, side.calldata, tokenTransfer.code);
+  }
+
+  // ---- where each fill's gas went
+  const labels = new Map<string, string>([
+    [a.toLowerCase(), "maker token"],
+    [b.toLowerCase(), "taker token"],
+    [sw.toLowerCase(), "ERC-1271 wallet"],
+    [maker.address.toLowerCase(), "ETH to the maker"],
+    [`0x${"0".repeat(39)}1`, "ecrecover"],
+    [`0x${"0".repeat(39)}4`, "identity precompile"],
+  ]);
+  const labelOf = (address: string) => labels.get(address.toLowerCase()) ?? `other ${address}`;
+  for (const row of rows) {
+    if (!row.key.includes("fill")) continue;
+    for (const side of [row.ours, row.theirs]) {
+      if (side === undefined) continue;
+      const intrinsic = 21_000 + calldataGas(side.calldata).gas;
+      side.breakdown = await gasBreakdown(provider, side.hash, side.gas, intrinsic, labelOf);
+    }
   }
 
   const compiler = hre.config.solidity.compilers[0];
