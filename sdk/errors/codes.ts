@@ -284,6 +284,36 @@ export const PeerPayErrorCode = {
   ERC20_INSUFFICIENT_BALANCE: "ERC20_INSUFFICIENT_BALANCE",
   /** Bubbled from an OpenZeppelin ERC20 during a deposit: the escrow's allowance is short. */
   ERC20_INSUFFICIENT_ALLOWANCE: "ERC20_INSUFFICIENT_ALLOWANCE",
+
+  // ---------------------------------------------------------------- signed-order swaps (issue 11, docs/swaps.md)
+  // The ISwap custom errors. The SDK raises the same code when it finds the same condition itself before sending
+  // (an expired order, a wrong taker, a bad fill amount or signature), so a caller switches on one code either way.
+  SWAP_INVALID_ORDER: "SWAP_INVALID_ORDER",
+  SWAP_TOKEN_NOT_CONTRACT: "SWAP_TOKEN_NOT_CONTRACT",
+  SWAP_EXPIRED: "SWAP_EXPIRED",
+  SWAP_INVALID_SIGNATURE: "SWAP_INVALID_SIGNATURE",
+  SWAP_NONCE_USED: "SWAP_NONCE_USED",
+  SWAP_NONCE_BELOW_MINIMUM: "SWAP_NONCE_BELOW_MINIMUM",
+  SWAP_UNAUTHORIZED_TAKER: "SWAP_UNAUTHORIZED_TAKER",
+  SWAP_FEE_TOO_LOW: "SWAP_FEE_TOO_LOW",
+  SWAP_INVALID_FILL_AMOUNT: "SWAP_INVALID_FILL_AMOUNT",
+  SWAP_VALUE_MISMATCH: "SWAP_VALUE_MISMATCH",
+  SWAP_TRANSFER_SHORTFALL: "SWAP_TRANSFER_SHORTFALL",
+  SWAP_PROTOCOL_FEE_TOO_HIGH: "SWAP_PROTOCOL_FEE_TOO_HIGH",
+  SWAP_INVALID_FEE_RECIPIENT: "SWAP_INVALID_FEE_RECIPIENT",
+  SWAP_MIN_NONCE_NOT_RAISED: "SWAP_MIN_NONCE_NOT_RAISED",
+  /** A shared order (JSON or compact string) is malformed: a field missing, extra, of the wrong type or range. */
+  SWAP_ORDER_MALFORMED: "SWAP_ORDER_MALFORMED",
+  /** A compact order string's checksum does not match: a mistyped or truncated paste. */
+  SWAP_ORDER_CHECKSUM_MISMATCH: "SWAP_ORDER_CHECKSUM_MISMATCH",
+  /** A shared order is of a format version this SDK does not read. */
+  SWAP_ORDER_UNSUPPORTED_VERSION: "SWAP_ORDER_UNSUPPORTED_VERSION",
+  /** A shared order was signed for another chain than the one it is used on. */
+  SWAP_ORDER_WRONG_CHAIN: "SWAP_ORDER_WRONG_CHAIN",
+  /** A shared order was signed for another Swap contract than the one it is used with. */
+  SWAP_ORDER_WRONG_CONTRACT: "SWAP_ORDER_WRONG_CONTRACT",
+  /** `check()` returned a selector the SDK does not know (a newer contract). */
+  SWAP_UNKNOWN_REASON: "SWAP_UNKNOWN_REASON",
 } as const;
 
 /**
