@@ -62,7 +62,7 @@ export function formatSwapBench(result: SwapBenchResult): string {
   out.push(
     `Ours: ${result.ours.measured ? "contracts/Swap.sol" : `NOT MEASURED: ${result.ours.reason}`}; ${result.ourCompiler}.`,
   );
-  out.push(`  Signature: ${OUR_SIGNATURE_FORM}; order: design.md's EIP-712 Order.`);
+  out.push(`  Signature: ${OUR_SIGNATURE_FORM} (EIP-712 Order, domain PeerPay Swap v1).`);
   if ("abi" in anchor) {
     const o = anchor.settings.optimizer;
     out.push(

@@ -9,15 +9,15 @@ import {
   Contract,
   ContractFactory,
   Signature,
-  TypedDataEncoder,
   ZeroAddress,
   parseEther,
   parseUnits,
-  type ContractTransactionResponse,
+  type TransactionResponse,
   type TypedDataDomain,
   type TypedDataField,
   type Wallet,
 } from "ethers";
+import { SwapClient, hashSwapOrder, signSwapOrder, type SwapOrder } from "../../../sdk";
 import { ISwap__factory, MockERC1271Wallet__factory, MockERC20__factory } from "../../../typechain-types";
 import type { ISwap } from "../../../typechain-types/contracts/interfaces/ISwap";
 import { BENCH_START_TIME, calldataStats, createGasBench } from "../gas/harness";
@@ -47,8 +47,10 @@ const PARTIAL_PARTS = 4n;
 /** Ten years after the benchmark clock's start: never reached. */
 const EXPIRY = BigInt(BENCH_START_TIME) + 10n * 365n * 86_400n;
 
-/** How the signature reaches our contract: what the SDK submits (64-byte EIP-2098), 65-byte for ERC-1271 wallets. */
-export const OUR_SIGNATURE_FORM = "64-byte EIP-2098 (65-byte r,s,v for the ERC-1271 wallet, whose check wants it)";
+/** How our fills are built: as a dApp would submit them. */
+export const OUR_SIGNATURE_FORM =
+  "signed by the SDK (signSwapOrder: 65 bytes) and encoded by SwapClient.buildFill; row fill.erc20.compact sends " +
+  "the same signature in its 64-byte EIP-2098 form";
 
 export type AirSwapFunction = "swap" | "swapAnySender" | "swapLight" | "cancel" | "authorize";
 
@@ -69,6 +71,12 @@ const noPartial = "AirSwap: no partial fills";
 export const ROWS: readonly RowSpec[] = [
   { key: "fill.erc20", label: "full fill ERC20/ERC20, named taker", airswap: "swap", target: 75_000 },
   { key: "fill.erc20.anyTaker", label: "full fill ERC20/ERC20, any taker", airswap: "swapAnySender", target: 75_000 },
+  {
+    key: "fill.erc20.compact",
+    label: "full fill ERC20/ERC20, named taker, 64-byte signature",
+    airswap: "swap",
+    target: 75_000,
+  },
   {
     key: "fill.erc20.light",
     label: "full fill ERC20/ERC20, named taker (vs swapLight)",
@@ -146,22 +154,6 @@ export interface SwapBenchResult {
   chainId: bigint;
   ourCompiler: string;
 }
-
-const ORDER_TYPES: Record<string, TypedDataField[]> = {
-  Order: [
-    { name: "maker", type: "address" },
-    { name: "makerToken", type: "address" },
-    { name: "makerAmount", type: "uint256" },
-    { name: "takerToken", type: "address" },
-    { name: "takerAmount", type: "uint256" },
-    { name: "taker", type: "address" },
-    { name: "recipient", type: "address" },
-    { name: "minFill", type: "uint256" },
-    { name: "expiry", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "feeBps", type: "uint16" },
-  ],
-};
 
 /** AirSwap's OrderERC20, as its utils sign it (the field order of its ORDER_TYPEHASH). */
 const AIRSWAP_ORDER_TYPES: Record<string, TypedDataField[]> = {
@@ -289,10 +281,13 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     measured: boolean,
     key: string,
     side: "ours" | "theirs",
-    tx: () => Promise<ContractTransactionResponse>,
+    tx: () => Promise<TransactionResponse>,
   ): Promise<void> => {
     await tick();
-    const { response, receipt } = await send(tx());
+    const response = await tx();
+    const receipt = await response.wait();
+    if (receipt === null || receipt.status !== 1)
+      throw new Error(`${key} (${side}): transaction ${response.hash} failed`);
     if (!measured) return;
     const stats = calldataStats(response.data);
     rowOf(key)[side] = {
@@ -309,9 +304,9 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     return n;
   };
 
-  // ---- ours
-  let ourDomain: TypedDataDomain | null = null;
+  // ---- ours: signed and encoded by the SDK (signSwapOrder, SwapClient.buildFill), as a dApp would submit it
   let ourFeeBps = 0n;
+  const client = ours === null ? null : new SwapClient({ address: await ours.getAddress(), runner: taker });
   interface OurFill {
     key: string;
     /** The maker: an EOA, or the ERC-1271 wallet's address. */
@@ -319,16 +314,16 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     signer: Wallet;
     takerAsset: "ERC20" | "ETH";
     anyTaker?: boolean;
-    /** For partial orders: how many fills of MAKER_AMOUNT the order holds; fills `parts` run in one scenario. */
+    /** A partial order of PARTIAL_PARTS fills: the scenario fills it twice (rows `<key>` .first and .later). */
     partial?: boolean;
-    signature65?: boolean;
+    /** Submit the 64-byte EIP-2098 form of the signature instead of the SDK's 65 bytes. */
+    compact?: boolean;
   }
   const oursFill = async (m: boolean, f: OurFill): Promise<void> => {
-    if (ours === null) return;
-    const swapAddress = await ours.getAddress();
-    ourDomain ??= { name: "PeerPay Swap", version: "1", chainId, verifyingContract: swapAddress };
+    if (ours === null || client === null) return;
+    const deployment = { chainId, contract: await ours.getAddress() };
     const parts = f.partial === true ? PARTIAL_PARTS : 1n;
-    const order: ISwap.OrderStruct = {
+    const order: SwapOrder = {
       maker: f.maker,
       makerToken: a,
       makerAmount: MAKER_AMOUNT * parts,
@@ -339,21 +334,30 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
       minFill: MAKER_AMOUNT,
       expiry: EXPIRY,
       nonce: nonceFor(`ours:${f.maker}`),
-      feeBps: ourFeeBps,
+      feeBps: Number(ourFeeBps),
     };
-    const digest = TypedDataEncoder.hash(ourDomain, ORDER_TYPES, order);
     const onChain = await ours.hashOrder(order);
-    if (onChain !== digest) throw new Error(`Swap.hashOrder ${onChain} != the EIP-712 digest ${digest} (design.md)`);
-    const signed = Signature.from(await f.signer.signTypedData(ourDomain, ORDER_TYPES, order));
-    const signature = f.signature65 === true ? signed.serialized : signed.compactSerialized;
-    const value = f.takerAsset === "ETH" ? ETH_TAKER_AMOUNT : 0n;
-    const connected = ours.connect(taker);
+    const digest = hashSwapOrder({ ...deployment, order });
+    if (onChain !== digest) throw new Error(`Swap.hashOrder ${onChain} != the SDK's order hash ${digest}`);
+    const signed = await signSwapOrder({ ...deployment, order, signer: f.signer });
+    const fill = async (): Promise<TransactionResponse> => {
+      if (f.compact === true) {
+        const compact = Signature.from(signed.signature).compactSerialized;
+        const value = f.takerAsset === "ETH" ? ETH_TAKER_AMOUNT : 0n;
+        return ours.connect(taker).fill(order, compact, MAKER_AMOUNT, { value });
+      }
+      const { to, data, value } = await client.buildFill({
+        order: signed,
+        makerFill: MAKER_AMOUNT,
+        taker: taker.address,
+      });
+      return taker.sendTransaction({ to, data, value });
+    };
     if (f.partial === true) {
-      const base = f.key.replace(/\.first$/, "");
-      await op(m, `${base}.first`, "ours", () => connected.fill(order, signature, MAKER_AMOUNT, { value }));
-      await op(m, `${base}.later`, "ours", () => connected.fill(order, signature, MAKER_AMOUNT, { value }));
+      await op(m, `${f.key}.first`, "ours", fill);
+      await op(m, `${f.key}.later`, "ours", fill);
     } else {
-      await op(m, f.key, "ours", () => connected.fill(order, signature, MAKER_AMOUNT, { value }));
+      await op(m, f.key, "ours", fill);
     }
   };
 
@@ -413,6 +417,11 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     });
   await makerFill("fill.erc20", "swap");
   await makerFill("fill.erc20.anyTaker", "swapAnySender", true);
+  await second(async (m) => {
+    const key = "fill.erc20.compact";
+    await oursFill(m, { key, maker: maker.address, signer: maker, takerAsset: "ERC20", compact: true });
+    await theirsFill(m, { key, fn: "swap", signerWallet: maker.address, signer: maker, signatory: maker.address });
+  });
   await makerFill("fill.erc20.light", "swapLight");
 
   await tick();
@@ -432,12 +441,12 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
   });
   await second(async (m) => {
     const key = "fill.erc20.erc1271";
-    await oursFill(m, { key, maker: sw, signer: walletOwner, takerAsset: "ERC20", signature65: true });
+    await oursFill(m, { key, maker: sw, signer: walletOwner, takerAsset: "ERC20" });
     await theirsFill(m, { key, fn: "swap", signerWallet: sw, signer: walletOwner, signatory: sw });
   });
   await second((m) => oursFill(m, { key: "fill.eth", maker: maker.address, signer: maker, takerAsset: "ETH" }));
   await second((m) =>
-    oursFill(m, { key: "fill.partial.first", maker: maker.address, signer: maker, takerAsset: "ERC20", partial: true }),
+    oursFill(m, { key: "fill.partial", maker: maker.address, signer: maker, takerAsset: "ERC20", partial: true }),
   );
 
   await second(async (m) => {
@@ -487,7 +496,7 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
   await second((m) => oursFill(m, { key: "fee.fill.eth", maker: maker.address, signer: maker, takerAsset: "ETH" }));
   await second((m) =>
     oursFill(m, {
-      key: "fee.fill.partial.first",
+      key: "fee.fill.partial",
       maker: maker.address,
       signer: maker,
       takerAsset: "ERC20",
@@ -547,6 +556,7 @@ export function floorOf(key: string, calldata: CalldataStats, tokenCode: number)
   switch (op) {
     case "fill.erc20":
     case "fill.erc20.anyTaker":
+    case "fill.erc20.compact":
     case "fill.erc20.light":
       return fill({});
     case "fill.erc20.delegate":
