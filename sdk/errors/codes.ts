@@ -302,6 +302,14 @@ export const PeerPayErrorCode = {
   SWAP_PROTOCOL_FEE_TOO_HIGH: "SWAP_PROTOCOL_FEE_TOO_HIGH",
   SWAP_INVALID_FEE_RECIPIENT: "SWAP_INVALID_FEE_RECIPIENT",
   SWAP_MIN_NONCE_NOT_RAISED: "SWAP_MIN_NONCE_NOT_RAISED",
+  /** Reported by `check()` only: the maker's balance of its token is below the fill plus the fee. */
+  SWAP_MAKER_BALANCE_TOO_LOW: "SWAP_MAKER_BALANCE_TOO_LOW",
+  /** Reported by `check()` only: the maker's allowance to the Swap contract is below the fill plus the fee. */
+  SWAP_MAKER_ALLOWANCE_TOO_LOW: "SWAP_MAKER_ALLOWANCE_TOO_LOW",
+  /** Reported by `check()` only: the taker's balance of the taker asset (ETH included) is below what it pays. */
+  SWAP_TAKER_BALANCE_TOO_LOW: "SWAP_TAKER_BALANCE_TOO_LOW",
+  /** Reported by `check()` only: the taker's allowance of the taker token is below what it pays. */
+  SWAP_TAKER_ALLOWANCE_TOO_LOW: "SWAP_TAKER_ALLOWANCE_TOO_LOW",
   /** A shared order (JSON or compact string) is malformed: a field missing, extra, of the wrong type or range. */
   SWAP_ORDER_MALFORMED: "SWAP_ORDER_MALFORMED",
   /** A compact order string's checksum does not match: a mistyped or truncated paste. */

@@ -80,7 +80,8 @@ export class SwapOrderStateError extends ContractRevertError<
 
 /**
  * The contract refused this fill: the caller is not the named taker, the amount is not one the order allows now,
- * the ETH sent is not the exact taker amount, or a token delivered less than asked (fee-on-transfer).
+ * the ETH sent is not the exact taker amount, or a token delivered less than asked (fee-on-transfer). The four
+ * `*_TOO_LOW` codes are reasons `check()` reports (a balance or allowance short), never a revert of `fill` itself.
  *
  * @example
  * ```ts
@@ -88,7 +89,14 @@ export class SwapOrderStateError extends ContractRevertError<
  * ```
  */
 export class SwapFillError extends ContractRevertError<
-  "SWAP_UNAUTHORIZED_TAKER" | "SWAP_INVALID_FILL_AMOUNT" | "SWAP_VALUE_MISMATCH" | "SWAP_TRANSFER_SHORTFALL"
+  | "SWAP_UNAUTHORIZED_TAKER"
+  | "SWAP_INVALID_FILL_AMOUNT"
+  | "SWAP_VALUE_MISMATCH"
+  | "SWAP_TRANSFER_SHORTFALL"
+  | "SWAP_MAKER_BALANCE_TOO_LOW"
+  | "SWAP_MAKER_ALLOWANCE_TOO_LOW"
+  | "SWAP_TAKER_BALANCE_TOO_LOW"
+  | "SWAP_TAKER_ALLOWANCE_TOO_LOW"
 > {
   override name = "SwapFillError";
 }
@@ -163,6 +171,26 @@ export const SWAP_REVERTS: Readonly<Record<string, ContractErrorSpec>> = {
     SwapAdminError,
     C.SWAP_MIN_NONCE_NOT_RAISED,
     (a) => `Minimum nonce ${a.minNonce} is not above the current ${a.current}`,
+  ),
+  SwapMakerBalanceTooLow: spec(
+    SwapFillError,
+    C.SWAP_MAKER_BALANCE_TOO_LOW,
+    () => "The maker holds less of its token than the fill plus the fee",
+  ),
+  SwapMakerAllowanceTooLow: spec(
+    SwapFillError,
+    C.SWAP_MAKER_ALLOWANCE_TOO_LOW,
+    () => "The maker's allowance to the Swap contract is below the fill plus the fee",
+  ),
+  SwapTakerBalanceTooLow: spec(
+    SwapFillError,
+    C.SWAP_TAKER_BALANCE_TOO_LOW,
+    () => "The taker holds less of the taker asset than the fill costs",
+  ),
+  SwapTakerAllowanceTooLow: spec(
+    SwapFillError,
+    C.SWAP_TAKER_ALLOWANCE_TOO_LOW,
+    () => "The taker's allowance to the Swap contract is below what the fill costs",
   ),
   OwnableUnauthorizedAccount: spec(
     UnauthorizedError,

@@ -1,7 +1,7 @@
 // Shared pieces of the swap SDK tests: random orders (fast-check), a minimal EIP-1193 wallet, and a fixed deployment
 // for the offline tests.
 import fc from "fast-check";
-import { Wallet, ZeroAddress, getAddress, hexlify, toBeHex, type TypedDataField } from "ethers";
+import { ZeroAddress, getAddress, hexlify, toBeHex, type BaseWallet, type TypedDataField } from "ethers";
 import type { SignedSwapOrder, SwapOrder } from "../../sdk";
 
 export const OFFLINE_DEPLOYMENT = {
@@ -56,7 +56,7 @@ export const arbSigned: fc.Arbitrary<SignedSwapOrder> = fc.record({
  * A minimal EIP-1193 provider, as a browser wallet exposes one: the account, the chain id, and
  * `eth_signTypedData_v4` signed by `wallet` (what MetaMask does once the user confirms). Records the requests.
  */
-export function eip1193Wallet(wallet: Wallet, chainId: bigint) {
+export function eip1193Wallet(wallet: BaseWallet, chainId: bigint) {
   const requests: string[] = [];
   return {
     requests,

@@ -1,5 +1,6 @@
 // Sharing signed orders: the strict JSON form and the compact paste-able string, round trips, canonical encoding,
-// and every kind of tampering or mistyping refused with a typed error (docs/swaps.md, SW-S rules).
+// and every kind of tampering or mistyping refused with a typed error. The formats are the SDK's (sdk/swap/serialize.ts,
+// compact.ts); the spec's rule behind them is SW-S3: an order is bound to one chain and one contract.
 import { expect } from "chai";
 import fc from "fast-check";
 import { Wallet, ZeroAddress, getAddress } from "ethers";
@@ -45,7 +46,7 @@ function jsonOf(signed: SignedSwapOrder): Record<string, unknown> & { order: Rec
 
 describe("swap order serialisation", function () {
   describe("JSON", function () {
-    it("SW-S1: round-trips every well-formed signed order exactly (random orders, whole uint256 range)", function () {
+    it("round-trips every well-formed signed order exactly (random orders, whole uint256 range)", function () {
       fc.assert(
         fc.property(arbSigned, (signed) => {
           const text = serializeOrder(signed);
@@ -56,7 +57,7 @@ describe("swap order serialisation", function () {
       );
     });
 
-    it("SW-S1: writes bigints as decimal strings, addresses checksummed, and the chain, contract and signature", async function () {
+    it("writes bigints as decimal strings, addresses checksummed, and the chain, contract and signature", async function () {
       const signed = await sampleSigned();
       const json = jsonOf(signed);
       expect(json).to.include({ kind: "peerpay.swap.order", version: 1, chainId: "31337" });
@@ -66,7 +67,7 @@ describe("swap order serialisation", function () {
       expect(json.signature).to.equal(signed.signature);
     });
 
-    it("SW-S2: accepts a parsed object as well as text", async function () {
+    it("accepts a parsed object as well as text", async function () {
       const signed = await sampleSigned();
       expect(parseOrder({ text: jsonOf(signed) })).to.deep.equal(signed);
     });
@@ -92,14 +93,14 @@ describe("swap order serialisation", function () {
       ["another kind", (j) => (j.kind = "peerpay.escrow.deal")],
     ];
     for (const [what, tamper] of tamperings) {
-      it(`SW-S2: refuses ${what} with SWAP_ORDER_MALFORMED`, async function () {
+      it(`refuses ${what} with SWAP_ORDER_MALFORMED`, async function () {
         const json = jsonOf(await sampleSigned());
         tamper(json);
         await expectSdkError(() => parseOrder({ text: JSON.stringify(json) }), SwapOrderError, "SWAP_ORDER_MALFORMED");
       });
     }
 
-    it("SW-S2: refuses text that is neither JSON nor a ppswap string, and a JSON array", function () {
+    it("refuses text that is neither JSON nor a ppswap string, and a JSON array", function () {
       expect(() => parseOrder({ text: "hello" }))
         .to.throw(SwapOrderError)
         .with.property("code", "SWAP_ORDER_MALFORMED");
@@ -108,7 +109,7 @@ describe("swap order serialisation", function () {
         .with.property("code", "SWAP_ORDER_MALFORMED");
     });
 
-    it("SW-S2: refuses version 2 with SWAP_ORDER_UNSUPPORTED_VERSION", async function () {
+    it("refuses version 2 with SWAP_ORDER_UNSUPPORTED_VERSION", async function () {
       const json = jsonOf(await sampleSigned());
       json.version = 2;
       await expectSdkError(
@@ -121,7 +122,7 @@ describe("swap order serialisation", function () {
   });
 
   describe("compact string", function () {
-    it("SW-S3: round-trips every well-formed signed order, and one order has exactly one string", function () {
+    it("round-trips every well-formed signed order, and one order has exactly one string", function () {
       fc.assert(
         fc.property(arbSigned, (signed) => {
           const text = serializeOrderCompact(signed);
@@ -134,19 +135,19 @@ describe("swap order serialisation", function () {
       );
     });
 
-    it("SW-S3: an ECDSA-signed ETH order fits in under 300 characters", async function () {
+    it("an ECDSA-signed ETH order fits in under 300 characters", async function () {
       const text = serializeOrderCompact(await sampleSigned());
       expect(text.length).to.be.below(300);
     });
 
-    it("SW-S3: ignores whitespace a chat inserted (line breaks, spaces) around and inside the string", async function () {
+    it("ignores whitespace a chat inserted (line breaks, spaces) around and inside the string", async function () {
       const signed = await sampleSigned();
       const text = serializeOrderCompact(signed);
       const wrapped = `\n  ${text.slice(0, 40)}\n${text.slice(40, 100)} ${text.slice(100)}\n`;
       expect(parseOrder({ text: wrapped })).to.deep.equal(signed);
     });
 
-    it("SW-S4: refuses every single mistyped character with a typed error, never as another order", function () {
+    it("refuses every single mistyped character with a typed error, never as another order", function () {
       fc.assert(
         fc.property(arbSigned, fc.nat(), fc.constantFrom(...ALPHABET), (signed, at, char) => {
           const text = serializeOrderCompact(signed);
@@ -166,7 +167,7 @@ describe("swap order serialisation", function () {
       );
     });
 
-    it("SW-S4: refuses a string cut short at any length with SWAP_ORDER_CHECKSUM_MISMATCH or MALFORMED", async function () {
+    it("refuses a string cut short at any length with SWAP_ORDER_CHECKSUM_MISMATCH or MALFORMED", async function () {
       const text = serializeOrderCompact(await sampleSigned());
       const codes = new Set<string>();
       for (let length = "ppswap1:".length; length < text.length; length++) {
@@ -183,7 +184,7 @@ describe("swap order serialisation", function () {
       expect([...codes].filter((code) => !code.startsWith("SWAP_ORDER_"))).to.deep.equal([]);
     });
 
-    it("SW-S4: refuses a character outside base64url, a swapped pair of characters, and an appended one", async function () {
+    it("refuses a character outside base64url, a swapped pair of characters, and an appended one", async function () {
       const text = serializeOrderCompact(await sampleSigned());
       const at = 20;
       const swapped = text.slice(0, at) + text[at + 1] + text[at] + text.slice(at + 2);
@@ -193,7 +194,7 @@ describe("swap order serialisation", function () {
       }
     });
 
-    it("SW-S4: refuses another format version with SWAP_ORDER_UNSUPPORTED_VERSION and no prefix as MALFORMED", async function () {
+    it("refuses another format version with SWAP_ORDER_UNSUPPORTED_VERSION and no prefix as MALFORMED", async function () {
       const text = serializeOrderCompact(await sampleSigned());
       await expectSdkError(
         () => parseOrder({ text: text.replace("ppswap1:", "ppswap2:") }),
@@ -213,7 +214,7 @@ describe("swap order serialisation", function () {
     for (const form of ["JSON", "compact"] as const) {
       const write = form === "JSON" ? serializeOrder : serializeOrderCompact;
 
-      it(`SW-S5: refuses a ${form} order signed for another chain with SWAP_ORDER_WRONG_CHAIN`, async function () {
+      it(`SW-S3: refuses a ${form} order signed for another chain with SWAP_ORDER_WRONG_CHAIN`, async function () {
         const text = write(await sampleSigned());
         await expectSdkError(
           () => parseOrder({ text, chainId: 1n, contract: OFFLINE_DEPLOYMENT.contract }),
@@ -223,7 +224,7 @@ describe("swap order serialisation", function () {
         );
       });
 
-      it(`SW-S5: refuses a ${form} order signed for another contract with SWAP_ORDER_WRONG_CONTRACT`, async function () {
+      it(`SW-S3: refuses a ${form} order signed for another contract with SWAP_ORDER_WRONG_CONTRACT`, async function () {
         const text = write(await sampleSigned());
         const other = getAddress("0x" + "12".repeat(20));
         await expectSdkError(
@@ -234,7 +235,7 @@ describe("swap order serialisation", function () {
         );
       });
 
-      it(`SW-S5: accepts a ${form} order for the expected deployment (lowercase contract given)`, async function () {
+      it(`SW-S3: accepts a ${form} order for the expected deployment (lowercase contract given)`, async function () {
         const signed = await sampleSigned();
         const parsed = parseOrder({ text: write(signed), ...OFFLINE_DEPLOYMENT });
         expect(parsed).to.deep.equal(signed);

@@ -116,7 +116,7 @@ describe("swap orders as typed data", function () {
   const maker = Wallet.createRandom();
   const delegate = Wallet.createRandom();
 
-  it("SW-E1: hashes every order as the design's Order type string and the PeerPay Swap domain do", function () {
+  it("SW-S3: hashes every order as the design's Order type string and the PeerPay Swap domain do", function () {
     fc.assert(
       fc.property(arbOrder, fc.bigInt({ min: 1n, max: 1n << 64n }), (order, chainId) => {
         const hash = hashSwapOrder({ chainId, contract: OFFLINE_DEPLOYMENT.contract, order });
@@ -126,14 +126,14 @@ describe("swap orders as typed data", function () {
     );
   });
 
-  it("SW-E1: a different chain or contract gives a different hash (no replay across deployments)", function () {
+  it("SW-S3: a different chain or contract gives a different hash (no replay across deployments)", function () {
     const order = orderOf(maker.address);
     const base = hashSwapOrder({ ...OFFLINE_DEPLOYMENT, order });
     expect(hashSwapOrder({ ...OFFLINE_DEPLOYMENT, chainId: 1n, order })).to.not.equal(base);
     expect(hashSwapOrder({ chainId: 31_337n, contract: delegate.address, order })).to.not.equal(base);
   });
 
-  it("SW-E2: a Wallet's signature verifies as the maker's; any changed field makes it invalid", async function () {
+  it("SW-S1: a Wallet's signature verifies as the maker's; any changed field makes it invalid", async function () {
     const signed = await signSwapOrder({ ...OFFLINE_DEPLOYMENT, order: orderOf(maker.address), signer: maker });
     expect(await verifySwapOrder({ signed })).to.deep.equal({ valid: true, by: "maker", recovered: maker.address });
     const changes: Partial<SwapOrder>[] = [
@@ -157,7 +157,7 @@ describe("swap orders as typed data", function () {
     expect((await verifySwapOrder({ signed: { ...signed, chainId: 1n } })).valid).to.equal(false);
   });
 
-  it("SW-E2: a delegate's signature is valid only when the maker's delegate is given and matches", async function () {
+  it("SW-S1: a delegate's signature is valid only when the maker's delegate is given and matches", async function () {
     const signed = await signSwapOrder({ ...OFFLINE_DEPLOYMENT, order: orderOf(maker.address), signer: delegate });
     expect((await verifySwapOrder({ signed })).valid).to.equal(false);
     expect(await verifySwapOrder({ signed, delegate: delegate.address })).to.deep.equal({
@@ -169,7 +169,7 @@ describe("swap orders as typed data", function () {
     expect((await verifySwapOrder({ signed, delegate: ZeroAddress })).valid).to.equal(false);
   });
 
-  it("SW-E2: accepts the 64-byte EIP-2098 form and refuses the high-s twin of a valid signature", async function () {
+  it("SW-S2: accepts the 64-byte EIP-2098 form and refuses the high-s twin of a valid signature", async function () {
     const signed = await signSwapOrder({ ...OFFLINE_DEPLOYMENT, order: orderOf(maker.address), signer: maker });
     const sig = Signature.from(signed.signature);
     expect((await verifySwapOrder({ signed: { ...signed, signature: sig.compactSerialized } })).by).to.equal("maker");
@@ -180,7 +180,7 @@ describe("swap orders as typed data", function () {
     expect(recoverSwapOrderSigner({ ...signed, signature: "0x1234" })).to.equal(null);
   });
 
-  it("SW-E3: signs through an EIP-1193 wallet (BrowserProvider, eth_signTypedData_v4) exactly as the Wallet does", async function () {
+  it("SW-S1: signs through an EIP-1193 wallet (BrowserProvider, eth_signTypedData_v4) exactly as the Wallet does", async function () {
     const injected = eip1193Wallet(maker, OFFLINE_DEPLOYMENT.chainId);
     const signer = await new BrowserProvider(injected).getSigner();
     const order = orderOf(maker.address);
@@ -191,7 +191,7 @@ describe("swap orders as typed data", function () {
     expect((await verifySwapOrder({ signed: viaWallet })).by).to.equal("maker");
   });
 
-  it("SW-E4: refuses to sign terms the contract would refuse, with SWAP_INVALID_ORDER", async function () {
+  it("SW-O1: refuses to sign terms the contract would refuse, with SWAP_INVALID_ORDER", async function () {
     const bad: Partial<SwapOrder>[] = [
       { makerToken: ZeroAddress },
       { makerAmount: 0n },
@@ -217,7 +217,7 @@ describe("swap orders as typed data", function () {
 });
 
 describe("quoteSwapFill", function () {
-  it("SW-F1: rounds the taker amount up (never in the taker's favour) and the fee down, for random fills", function () {
+  it("SW-P3: rounds the taker amount up (never in the taker's favour) and the fee down, for random fills", function () {
     fc.assert(
       fc.property(
         arbOrder,
@@ -239,7 +239,7 @@ describe("quoteSwapFill", function () {
     );
   });
 
-  it("SW-F1: a fill worth a third of a wei costs 1 wei, not 0; a fee worth 1.9999 units is 1", function () {
+  it("SW-P3: a fill worth a third of a wei costs 1 wei, not 0; a fee worth 1.9999 units is 1", function () {
     const order = orderOf(ZeroAddress.replace(/0$/, "1"), { makerAmount: 3n, takerAmount: 1n, minFill: 1n });
     expect(quoteSwapFill({ order, makerFill: 1n, filled: 0n, feeBps: 0 }).takerFill).to.equal(1n);
     expect(quoteSwapFill({ order, makerFill: 3n, filled: 0n, feeBps: 0 }).takerFill).to.equal(1n);
@@ -252,7 +252,7 @@ describe("quoteSwapFill", function () {
     expect(fee.fee).to.equal(1n);
   });
 
-  it("SW-F2: allows exactly the fills the order allows: > 0, <= remaining, >= minFill unless the whole rest", async function () {
+  it("SW-P1, SW-P2: allows exactly the fills the order allows: > 0, <= remaining, >= minFill unless the whole rest", async function () {
     const order = orderOf(ZeroAddress.replace(/0$/, "1"), { makerAmount: 1_000n, minFill: 300n });
     const ok = (makerFill: bigint, filled: bigint) => quoteSwapFill({ order, makerFill, filled, feeBps: 0 });
     expect(ok(300n, 0n).remaining).to.equal(700n);
@@ -291,6 +291,10 @@ const FAMILIES: Record<string, abstract new (...args: never[]) => PeerPayError> 
   SwapInvalidFillAmount: SwapFillError,
   SwapValueMismatch: SwapFillError,
   SwapTransferShortfall: SwapFillError,
+  SwapMakerBalanceTooLow: SwapFillError,
+  SwapMakerAllowanceTooLow: SwapFillError,
+  SwapTakerBalanceTooLow: SwapFillError,
+  SwapTakerAllowanceTooLow: SwapFillError,
   SwapProtocolFeeTooHigh: SwapAdminError,
   SwapInvalidFeeRecipient: SwapAdminError,
   SwapMinNonceNotRaised: SwapAdminError,
@@ -345,7 +349,7 @@ describe("decodeSwapError", function () {
     }
   });
 
-  it("decodes check() selectors into the same codes, and an unknown selector into SWAP_UNKNOWN_REASON", function () {
+  it("SW-C1: decodes check() selectors into the same codes, and an unknown selector into SWAP_UNKNOWN_REASON", function () {
     const swap = ISwap__factory.createInterface();
     const reasons = decodeSwapCheckReasons([
       swap.getError("SwapExpired")!.selector,
