@@ -88,7 +88,15 @@ function npmPack(spec: string, dir: string, integrity: string, env: NodeJS.Proce
   const out = execFileSync(
     npm,
     ["pack", spec, "--json", "--pack-destination", dir, "--fetch-retries=0", "--fetch-timeout=30000"],
-    { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 },
+    // npm is a .cmd script on Windows, which Node only spawns through a shell.
+    {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 120_000,
+      shell: process.platform === "win32",
+    },
   );
   const [packed] = JSON.parse(out) as { filename: string; integrity: string }[];
   if (packed.integrity !== integrity) {
