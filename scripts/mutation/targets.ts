@@ -27,4 +27,5 @@ export const MUTATION_TARGETS: readonly MutationTarget[] = [
   },
   { contract: "MicropaymentChannels", tests: ["test/micropayments"] },
   { contract: "PaymentChannels", tests: ["test/payment-channels"], viaIR: true },
+  { contract: "Swap", tests: ["test/swap"], viaIR: true },
 ];

@@ -86,6 +86,7 @@ async function deployHarness(name: string) {
 const deployEscrowFuzz = () => deployHarness("EscrowFuzz");
 const deployChannelsFuzz = () => deployHarness("ChannelsFuzz");
 const deployPaymentChannelsFuzz = () => deployHarness("PaymentChannelsFuzz");
+const deploySwapFuzz = () => deployHarness("SwapFuzz");
 
 /**
  * Runs random action sequences on a harness and checks its properties after every step; returns how often each
@@ -193,5 +194,11 @@ describe("fuzz harnesses (contracts/fuzz/), driven by fast-check", function () {
     // Not required: ChannelUpdated (1-6 per run of 25 sequences: an update needs a closed channel still within its
     // challenge period under random time jumps, and a consenting sender), which medusa and the model-based property
     // test (test/payment-channels/PaymentChannels.property.test.ts) reach in every run.
+  });
+
+  it("SwapFuzz: every action keeps its assertions and every property after every step", async function () {
+    const iface = (await ethers.getContractFactory("Swap")).interface;
+    const events = await fuzz("SwapFuzz", "makeOrder", deploySwapFuzz, iface);
+    expectReached(events, ["OrderFilled", "NonceCancelled", "MinNonceRaised", "DelegateSet", "ProtocolFeeUpdated"], 3);
   });
 });

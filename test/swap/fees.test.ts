@@ -104,4 +104,15 @@ describe("Swap: protocol fee", function () {
     await swap.connect(other).acceptOwnership();
     await swap.connect(other).setProtocolFee(5n, feeRecipient.address);
   });
+
+  it("SW-F1: the smallest fee, 1 bps, is charged: floor(makerFill / 10000)", async function () {
+    const { swap, tokenA, owner, taker, feeRecipient, order, sign } = await loadFixture(swapFixture);
+    await swap.connect(owner).setProtocolFee(1n, feeRecipient.address);
+    const o = order({ feeBps: 1n });
+    await expect(fillAs(swap, taker, o, await sign(o), MAKER_AMOUNT)).to.changeTokenBalance(
+      tokenA,
+      feeRecipient,
+      MAKER_AMOUNT / 10_000n,
+    );
+  });
 });

@@ -87,4 +87,12 @@ describe("Swap: partial fills", function () {
     await swap.connect(maker).cancel([o.nonce]);
     await expect(fillAs(swap, taker, o, sig, 10n)).to.be.revertedWithCustomError(swap, "SwapNonceUsed");
   });
+
+  it("SW-O1: the smallest order, one unit for one unit, fills", async function () {
+    const { swap, tokenA, tokenB, maker, taker, order, sign } = await loadFixture(swapFixture);
+    const o = order({ makerAmount: 1n, takerAmount: 1n, minFill: 1n });
+    const tx = fillAs(swap, taker, o, await sign(o), 1n);
+    await expect(tx).to.changeTokenBalances(tokenA, [maker, taker], [-1n, 1n]);
+    await expect(tx).to.changeTokenBalances(tokenB, [maker, taker], [1n, -1n]);
+  });
 });

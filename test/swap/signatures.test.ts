@@ -210,4 +210,48 @@ describe("Swap: signatures and delegates", function () {
       MAKER_AMOUNT,
     );
   });
+
+  it("Swap._move (arbitrary-send-erc20): only the maker's signature moves its tokens; the taker's leg is the caller's", async function () {
+    const { swap, tokenA, tokenB, maker, taker, other, order, sign } = await loadFixture(swapFixture);
+    // `other` has approved the contract too (as every account of the fixture has), and signs an order for maker.
+    const forged = order();
+    await expect(fillAs(swap, taker, forged, await sign(forged, other), MAKER_AMOUNT)).to.be.revertedWithCustomError(
+      swap,
+      "SwapInvalidSignature",
+    );
+    // A real fill by taker takes taker's tokens, never other's, whatever allowances exist.
+    const o = order({ nonce: 2n });
+    const tx = fillAs(swap, taker, o, await sign(o), MAKER_AMOUNT);
+    await expect(tx).to.changeTokenBalances(tokenB, [taker, other, maker], [-o.takerAmount, 0n, o.takerAmount]);
+    await expect(tx).to.changeTokenBalances(tokenA, [maker, other, taker], [-MAKER_AMOUNT, 0n, MAKER_AMOUNT]);
+  });
+
+  it("SW-S2: the low-s bound is exact: s = n/2 is accepted (for the key it recovers), s = n/2 + 1 is refused", async function () {
+    const { swap, maker, taker, order, sign } = await loadFixture(swapFixture);
+    const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+    /** What the ecrecover precompile recovers from (digest, v, r, s): asked of the precompile itself. */
+    const recover = async (digest: string, v: number, r: string, sValue: bigint) => {
+      const data = ethers.concat([digest, ethers.toBeHex(v, 32), r, ethers.toBeHex(sValue, 32)]);
+      const out = await ethers.provider.call({ to: "0x0000000000000000000000000000000000000001", data });
+      return ethers.getAddress(ethers.dataSlice(out, 12));
+    };
+    for (const [sValue, accepted, nonce] of [
+      [HALF_N, true, 1n],
+      [HALF_N + 1n, false, 2n],
+    ] as const) {
+      const o = order({ nonce });
+      const digest = await swap.hashOrder(o);
+      const r = ethers.Signature.from(await sign(o)).r;
+      const signer = await recover(digest, 27, r, sValue);
+      // Whoever that key is, make it the maker's delegate: only the low-s rule can refuse the signature now.
+      await swap.connect(maker).setDelegate(signer);
+      const sig = ethers.concat([r, ethers.toBeHex(sValue, 32), "0x1b"]);
+      if (accepted) await fillAs(swap, taker, o, sig, MAKER_AMOUNT);
+      else
+        await expect(fillAs(swap, taker, o, sig, MAKER_AMOUNT)).to.be.revertedWithCustomError(
+          swap,
+          "SwapInvalidSignature",
+        );
+    }
+  });
 });

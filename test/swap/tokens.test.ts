@@ -164,4 +164,44 @@ describe("Swap: tokens and ETH", function () {
     await expect(tx).to.emit(receiver, "Reentered").withArgs(false, nonceUsed);
     expect(await swap.isNonceUsed(maker.address, o.nonce)).to.equal(true);
   });
+
+  it("SW-V2: a token that delivers nothing at all is a shortfall of the whole amount (received 0)", async function () {
+    const { swap, fot, taker, order, sign } = await loadFixture(tokensFixture);
+    await fot.setFeeBps(10_000n);
+    const o = order({ makerToken: String(fot.target) });
+    await expect(fillAs(swap, taker, o, await sign(o), MAKER_AMOUNT))
+      .to.be.revertedWithCustomError(swap, "SwapTransferShortfall")
+      .withArgs(fot.target, MAKER_AMOUNT, 0n);
+  });
+
+  it("SW-V2: a token whose balanceOf returns no data makes the fill revert (nothing is measured from garbage)", async function () {
+    const { swap, maker, taker, order, sign } = await loadFixture(tokensFixture);
+    const weird = await ethers.deployContract("MisbehavingViewToken");
+    await weird.mint(maker.address, SUPPLY);
+    await weird.connect(maker).approve(swap.target, ALLOWANCE);
+    await weird.setMode(2);
+    const o = order({ makerToken: String(weird.target) });
+    await expect(fillAs(swap, taker, o, await sign(o), MAKER_AMOUNT)).to.be.revertedWithoutReason();
+  });
+
+  it("SW-V2: a self-trade still runs each leg through the token (allowance spent, Transfer emitted)", async function () {
+    const { swap, tokenA, maker, order, sign } = await loadFixture(tokensFixture);
+    const o = order();
+    const before = await tokenA.allowance(maker.address, swap.target);
+    await expect(fillAs(swap, maker, o, await sign(o), MAKER_AMOUNT))
+      .to.emit(tokenA, "Transfer")
+      .withArgs(maker.address, maker.address, MAKER_AMOUNT);
+    expect(await tokenA.allowance(maker.address, swap.target)).to.equal(before - MAKER_AMOUNT);
+  });
+
+  it("SW-V3: a credit cannot be withdrawn to address(0)", async function () {
+    const { swap, maker, taker, account, accountAddress, order, sign } = await loadFixture(tokensFixture);
+    await account.connect(maker).setRejectEth(true);
+    const o = order({ takerToken: ZERO, takerAmount: 5n, recipient: accountAddress });
+    await fillAs(swap, taker, o, await sign(o), MAKER_AMOUNT);
+    const withdrawTo = (to: string) =>
+      account.connect(maker).execute(swap.target, 0n, swap.interface.encodeFunctionData("withdraw", [ZERO, to]));
+    await expect(withdrawTo(ZERO)).to.be.revertedWithCustomError(swap, "PullPaymentsInvalidRecipient");
+    await expect(withdrawTo(taker.address)).to.changeEtherBalance(taker, 5n);
+  });
 });
