@@ -27,6 +27,7 @@ import {
 } from "./demo/common";
 import { channelNetwork } from "./demo/channel-network";
 import { twoWayChannels } from "./demo/payment-channels";
+import { swapDesk } from "./demo/swaps";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
@@ -204,6 +205,14 @@ async function main() {
   await streamPayments(app, api, suite("MicropaymentChannels"));
   await twoWayChannels({ ann: app, ben: api, watchtower: relayer, anyone: desk }, suite("PaymentChannels"));
   await channelNetwork(operator, suite("PaymentChannels"));
+  // The suite's Swap when the suite deploys one; otherwise the story deploys it.
+  const swapEntry = (deployment.record.contracts as Record<string, { address: string; blockNumber: number | null }>)
+    .Swap;
+  await swapDesk(
+    { operator, maker: seller, taker1: buyer, taker2: client },
+    token,
+    swapEntry && { address: swapEntry.address, fromBlock: swapEntry.blockNumber ?? 0 },
+  );
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(

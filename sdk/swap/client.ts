@@ -1,6 +1,8 @@
 import type { ContractRunner } from "ethers";
 import type { ISwap } from "../../typechain-types/contracts/interfaces/ISwap";
 import type { Address, PreparedTransaction, WriteParameters } from "../core/types";
+import { connectParameters, type ConnectParameters } from "../deployments";
+import { decodeSwapError } from "../internal/revert";
 import * as fills from "./actions/fill";
 import { createSwapContext, orderHashOf, send, type SwapContext } from "./actions/context";
 import * as orders from "./actions/orders";
@@ -22,7 +24,7 @@ import type { SignedSwapOrder, SwapOrder, SwapOrderHash } from "./types";
  *
  * @example
  * ```ts
- * const maker = new SwapClient({ address: swapAddress, runner: makerWallet });
+ * const maker = await SwapClient.connect({ runner: makerWallet }); // or new SwapClient({ address, runner })
  * const order = await maker.makeOrder({ makerToken: dusd, makerAmount: 1_000_000_000n, takerToken: ZeroAddress, takerAmount: parseEther("0.4") });
  * const pasted = serializeOrderCompact(await maker.signOrder({ order }));
  *
@@ -49,6 +51,20 @@ export class SwapClient {
     this.confirmations = this.#context.confirmations;
   }
 
+  /**
+   * A client for the Swap deployment on the runner's chain found in the address book (the bundled book, with
+   * `addressBook`'s entries added or replacing), or at `address`.
+   *
+   * @throws {UnknownDeploymentError} `UNKNOWN_DEPLOYMENT`: no address given and no deployment on the chain.
+   * @example
+   * ```ts
+   * const swap = await SwapClient.connect({ runner: wallet, addressBook });
+   * ```
+   */
+  static async connect(params: ConnectParameters<P.SwapClientParameters>): Promise<SwapClient> {
+    return new SwapClient(await connectParameters("Swap", params, decodeSwapError));
+  }
+
   /** The chain id of the client's provider (read once). @example `const chainId = await swap.getChainId();` */
   getChainId(): Promise<bigint> {
     return this.#context.chainId();
@@ -58,7 +74,7 @@ export class SwapClient {
 
   /**
    * An order with the maker's defaults filled in from the chain (see `MakeOrderParameters`), checked as the
-   * contract would check it. Not signed yet: pass it to {@link SwapClient.signOrder}. A nonce the client picks is
+   * contract would check it (and a nonce below 2^96, SW-N4). Not signed yet: pass it to {@link SwapClient.signOrder}. A nonce the client picks is
    * never handed out again by this client; across clients or restarts, keep your open orders' nonces and pass them
    * to {@link SwapClient.findUnusedNonces} as `exclude` (two orders sharing a nonce die together).
    *

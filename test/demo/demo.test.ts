@@ -54,6 +54,7 @@ function expectAllStories(run: DemoRun): void {
     "4. Pay per call",
     "5. Two-way channel",
     "6. Channel network",
+    "7. Swap desk",
   ];
   for (const heading of headings) {
     expect(out, heading).to.include(heading);
@@ -86,6 +87,16 @@ function expectAllStories(run: DemoRun): void {
   expect(out).to.include("Ann has sent Hal 0.050500 ETH (Hal's fee 0.000500 ETH), Cat has received 0.050000 ETH");
   expect(out).to.include("Ben's watchtower records Ann's latest proof (nonce 1000, transferred 0.100000 ETH)");
   expect(out).to.include("Ben gets 1.039000 ETH without being online, exactly 1 ETH + 0.100000 ETH from Ann");
+  // The swap desk: a pasted order filled in two parts, checked to the wei by the story itself, and a cancelled order
+  // that check() refuses.
+  expect(out).to.match(/he pastes it in the desk's chat \(\d+ characters\): ppswap1:/);
+  expect(out).to.include(
+    "Bea parses it: signature valid (maker), check passes, 250 dUSD cost 0.1 ETH, 750.0 dUSD would remain",
+  );
+  expect(out).to.include("Carl takes the remaining 750.0 dUSD for 0.3 ETH: order filled");
+  expect(out).to.include("Bea checks it too late: SWAP_NONCE_USED; nothing moves");
+  expect(out).to.match(/Sam \(maker\)\s+[\d.]+ dUSD →\s+[\d.]+ dUSD\s+\(-1000\.0 dUSD\)/);
+  expect(out).to.include("checked to the wei");
   expect(out).to.match(/Done: 3 deals, 1 micropayment channel and 4 two-way channels, [\d,]+ gas in all/);
 }
 

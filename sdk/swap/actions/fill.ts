@@ -52,25 +52,28 @@ export async function buildFill(context: SwapContext, params: BuildFillParameter
   return { ...request, orderHash, makerFill, takerFill };
 }
 
-/** Sends {@link buildFill} from the context's signer: approving first when asked, checking first unless told not to. */
+/** Sends {@link buildFill} from the context's signer: checking first unless told not to, then approving when asked. */
 export async function fill(context: SwapContext, params: FillOrderParameters): Promise<FillOrderReturnType> {
   const taker = await context.tx.signerAddress();
   const { orderHash, makerFill, takerFill, ...request } = await buildFill(context, { ...params, taker });
   const { order } = params;
-  let approvalReceipt: TransactionReceipt | undefined;
-  if (params.approve === true && order.order.takerToken !== ZeroAddress) {
-    approvalReceipt = await approveIfShort(context, { owner: taker, token: order.order.takerToken, amount: takerFill });
-  }
+  const approving = params.approve === true && order.order.takerToken !== ZeroAddress;
   if (params.check !== false) {
+    // Checked before approving, so that a fill that cannot happen costs no approval; a short allowance is what the
+    // approval will fix.
     const { reasons } = await check(context, { order, makerFill, taker });
-    if (reasons.length > 0) {
+    const blocking = reasons.filter((r) => !(approving && r.code === "SWAP_TAKER_ALLOWANCE_TOO_LOW"));
+    if (blocking.length > 0) {
       throw new SwapNotFillableError({
-        code: reasons[0].code as SwapNotFillableError["code"],
-        message: `The fill would revert: ${reasons.map((r) => r.name ?? r.selector).join(", ")}`,
-        details: { orderHash, makerFill, taker, reasons },
+        code: blocking[0].code as SwapNotFillableError["code"],
+        message: `The fill would revert: ${blocking.map((r) => r.name ?? r.selector).join(", ")}`,
+        details: { orderHash, makerFill, taker, reasons: blocking },
       });
     }
   }
+  const approvalReceipt = approving
+    ? await approveIfShort(context, { owner: taker, token: order.order.takerToken, amount: takerFill })
+    : undefined;
   const result = await send(context, request, params.overrides);
   return { ...result, orderHash, makerFill, takerFill, approvalReceipt };
 }

@@ -45,6 +45,8 @@ export async function makeOrder(context: SwapContext, params: MakeOrderParameter
     feeBps,
   });
   requireOrderTerms(order);
+  // cancelBelow stores a 96-bit minimum: a nonce at or above 2^96 could never be cancelled in bulk (SW-N4).
+  requireThat(order.nonce < SWAP_LIMITS.minNonceBound, "nonce", params.nonce, "must be below 2^96 (SW-N4)");
   if (params.nonce === undefined) {
     [order.nonce] = await findUnusedNonces(context, { maker, count: 1 });
   }

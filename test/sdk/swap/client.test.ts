@@ -2,16 +2,19 @@
 // wallet, EIP-1193 wallet), shared, checked, quoted and filled end to end with balances checked to the wei;
 // cancellations; and every bad input refused with its typed error, before sending or decoded from the revert.
 import { expect } from "chai";
+import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { BrowserProvider, Wallet, ZeroAddress, parseEther } from "ethers";
 import {
   RunnerError,
   SwapAdminError,
+  SwapClient,
   SwapFillError,
   SwapNotFillableError,
   SwapOrderError,
   SwapOrderStateError,
+  UnknownDeploymentError,
   decodeSwapError,
   hashSwapOrder,
   quoteSwapFill,
@@ -21,7 +24,7 @@ import {
   verifySwapOrder,
 } from "../../../sdk";
 import { expectSdkError } from "../../helpers/sdk";
-import { eip1193Wallet } from "../../helpers/swap-sdk";
+import { arbOrder, eip1193Wallet } from "../../helpers/swap-sdk";
 import { HOUR, swapSdkFixture, type SwapSdkFixture } from "./fixture";
 
 const DUSD = (units: bigint) => units * 10n ** 6n;
@@ -55,6 +58,30 @@ describe("SwapClient on the Swap contract", function () {
           await f.swap.hashOrder(order),
         );
       }
+    });
+
+    it("SW-S3: hashSwapOrder equals hashOrder for random orders over the whole range of every field (fast-check)", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      await fc.assert(
+        fc.asyncProperty(arbOrder, async (order) => {
+          const local = hashSwapOrder({ chainId: f.chainId, contract: f.address, order });
+          expect(local).to.equal(await f.swap.hashOrder(order));
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it("connects through an address book by the runner's chain, and refuses a chain the book lacks", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      const addressBook = { [f.chainId.toString()]: { Swap: { address: f.address, blockNumber: 7 } } };
+      const swap = await SwapClient.connect({ runner: f.taker, addressBook });
+      expect([swap.address, swap.fromBlock]).to.deep.equal([f.address, 7]);
+      await expectSdkError(
+        SwapClient.connect({ runner: f.taker, addressBook: { "1": addressBook[f.chainId.toString()] } }),
+        UnknownDeploymentError,
+        "UNKNOWN_DEPLOYMENT",
+        { chainId: f.chainId, contract: "Swap" },
+      );
     });
 
     it("SW-P1: makeOrder fills in the defaults: the signer, fill-or-kill, an hour from the chain's clock, the current fee", async function () {
@@ -264,6 +291,32 @@ describe("SwapClient on the Swap contract", function () {
       );
     });
 
+    it("SW-C1: a fill check() refuses sends no approval; a short allowance alone is what approve fixes", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      const order = await f.makerClient.makeOrder({
+        makerToken: f.dusdAddress,
+        makerAmount: DUSD(10n),
+        takerToken: f.wethAddress,
+        takerAmount: 5n,
+        taker: f.taker.address,
+      });
+      const signed = await f.makerClient.signOrder({ order });
+      await f.weth.connect(f.taker).approve(f.address, 0n);
+      await f.makerClient.cancel({ nonces: [order.nonce] });
+      const refused = await expectSdkError(
+        f.takerClient.fill({ order: signed, approve: true }),
+        SwapNotFillableError,
+        "SWAP_NONCE_USED",
+      );
+      expect((refused.details.reasons as { code: string }[]).map((r) => r.code)).to.deep.equal(["SWAP_NONCE_USED"]);
+      expect(await f.weth.allowance(f.taker.address, f.address)).to.equal(0n);
+      // Without approve, the short allowance is itself the reason.
+      const fresh = await f.makerClient.signOrder({ order: { ...order, nonce: order.nonce + 1n } });
+      await expectSdkError(f.takerClient.fill({ order: fresh }), SwapNotFillableError, "SWAP_TAKER_ALLOWANCE_TOO_LOW");
+      await f.takerClient.fill({ order: fresh, approve: true });
+      expect(await f.weth.allowance(f.taker.address, f.address)).to.equal(0n);
+    });
+
     it("builds every action as { to, data, value } from a read-only client", async function () {
       const f = await loadFixture(swapSdkFixture);
       const { signed } = await ethOrder(f);
@@ -405,6 +458,42 @@ describe("SwapClient on the Swap contract", function () {
       ]);
       // A read-only client checks without a taker: the taker's checks are skipped.
       expect((await f.readClient.check({ order: ethSigned })).ok).to.equal(true);
+    });
+
+    it("SW-V2: a fee-on-transfer maker token passes check() but its fill reverts, decoded as SWAP_TRANSFER_SHORTFALL", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      const fot = await ethers.deployContract("FeeOnTransferToken", [100]);
+      await fot.mint(f.maker.address, 10_000n);
+      await fot.connect(f.maker).approve(f.address, 10_000n);
+      const order = await f.makerClient.makeOrder({
+        makerToken: await fot.getAddress(),
+        makerAmount: 1_000n,
+        takerToken: ZeroAddress,
+        takerAmount: 1_000n,
+      });
+      const signed = await f.makerClient.signOrder({ order });
+      expect((await f.takerClient.check({ order: signed })).ok).to.equal(true); // check() cannot see the fee
+      await expectSdkError(f.takerClient.fill({ order: signed }), SwapFillError, "SWAP_TRANSFER_SHORTFALL", {
+        token: await fot.getAddress(),
+        expected: 1_000n,
+        received: 990n,
+      });
+      expect(await fot.balanceOf(f.maker.address)).to.equal(10_000n); // nothing moved
+    });
+
+    it("SW-V3: a recipient that refuses ETH is credited, never blocks the fill, and withdraws with buildWithdraw", async function () {
+      const f = await loadFixture(swapSdkFixture);
+      const account = await ethers.deployContract("MockAccount", [f.maker.address]);
+      await account.setRejectEth(true);
+      const { signed } = await ethOrder(f, { recipient: await account.getAddress() });
+      const { takerFill, events } = await f.takerClient.fill({ order: signed, makerFill: DUSD(100n) });
+      expect(events.map((e) => e.type)).to.deep.equal(["OrderFilled", "PaymentCredited"]);
+      expect(await f.readClient.creditOf({ account: await account.getAddress() })).to.equal(takerFill);
+      const request = f.readClient.buildWithdraw({ to: f.stranger.address });
+      const before = await ethers.provider.getBalance(f.stranger.address);
+      await account.connect(f.maker).execute(request.to, request.value, request.data);
+      expect(await ethers.provider.getBalance(f.stranger.address)).to.equal(before + takerFill);
+      expect(await f.readClient.creditOf({ account: await account.getAddress() })).to.equal(0n);
     });
 
     it("SW-N2, SW-N4: cancelled orders are refused by check and, sent anyway, decoded from the revert", async function () {
