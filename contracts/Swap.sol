@@ -308,8 +308,20 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
         return bps == 0 ? 0 : Math.mulDiv(makerFill, bps, BPS);
     }
 
+    /// @dev The EIP-712 digest of `order`. Its eleven fields are static, so the struct hash is keccak256 of the type
+    /// hash and the order's calldata words as they are. Solidity validates each field where `fill` reads it (all of
+    /// them, before any state changes), so an order whose words are not clean ABI values never fills.
     function _hashOrder(Order calldata order) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
+        bytes32 typeHash = ORDER_TYPEHASH;
+        bytes32 structHash;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            calldatacopy(add(ptr, 0x20), order, 0x160)
+            structHash := keccak256(ptr, 0x180)
+        }
+        return _hashTypedDataV4(structHash);
     }
 
     /// @dev SW-S1: the maker's own key, else its delegate's (never address(0)), else the maker's ERC-1271 wallet,
@@ -348,9 +360,9 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
             IERC20(token).safeTransferFrom(from, to, amount);
             return;
         }
-        uint256 balanceBefore = IERC20(token).balanceOf(to);
+        uint256 balanceBefore = _balanceOf(token, to);
         IERC20(token).safeTransferFrom(from, to, amount);
-        uint256 balanceAfter = IERC20(token).balanceOf(to);
+        uint256 balanceAfter = _balanceOf(token, to);
         uint256 received = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
         if (received < amount) revert SwapTransferShortfall(token, amount, received);
     }
@@ -388,6 +400,26 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
             errors[count++] = SwapTakerAllowanceTooLow.selector;
         }
         return count;
+    }
+
+    /// @dev `token.balanceOf(account)`, reverting as a high-level call would (bubbling the token's revert) and
+    /// requiring a full word back, without the ABI encoder's memory traffic.
+    function _balanceOf(address token, address account) private view returns (uint256 amount) {
+        bytes4 selector = IERC20.balanceOf.selector;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, account)
+            if iszero(staticcall(gas(), token, 0x00, 0x24, 0x00, 0x20)) {
+                let ptr := mload(0x40)
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0x20) {
+                revert(0, 0)
+            }
+            amount := mload(0x00)
+        }
     }
 
     /// @dev A uint256 view of `token`, or 0 when the call fails or returns too little: `check` must never revert.

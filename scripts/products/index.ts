@@ -11,8 +11,9 @@ import type { Product } from "../lib/product";
 import { escrow } from "./escrow";
 import { micropaymentChannels } from "./micropayment-channels";
 import { paymentChannels } from "./payment-channels";
+import { swap } from "./swap";
 
-export const PRODUCTS = [escrow, micropaymentChannels, paymentChannels] as const satisfies readonly Product[];
+export const PRODUCTS = [escrow, micropaymentChannels, paymentChannels, swap] as const satisfies readonly Product[];
 
 // Every contract the SDK can look up has a product, and (through Product's type) every product is one the SDK knows:
 // a missing product makes this a type error that names the contract.
