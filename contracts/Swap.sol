@@ -40,16 +40,18 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
         uint16 bps;
     }
 
-    /// @dev Everything a fill reads about its maker, in one slot (delegate 160 bits, minNonce 96 bits).
-    struct MakerState {
-        address delegate;
-        uint96 minNonce;
-    }
+    /// @dev Bit 255 of a nonce says which kind of order it belongs to: clear for fill-or-kill, set for partial
+    /// (SW-N1), so a fill-or-kill order and a partial order never share a nonce.
+    uint256 private constant PARTIAL_NONCE_FLAG = 1 << 255;
 
     FeeConfig private _fee;
-    mapping(address maker => MakerState) private _makers;
+    /// @dev Read by a fill only when the recovered signer is not the maker.
+    mapping(address maker => address delegate) private _delegates;
+    /// @dev Every address that was once the maker's delegate and was replaced or revoked (SW-D1). Fill never reads it.
+    mapping(address maker => mapping(address delegate => bool)) private _retired;
     mapping(address maker => mapping(uint256 wordIndex => uint256 bits)) private _nonceWords;
-    mapping(bytes32 orderHash => uint256 makerAmount) private _filled;
+    /// @dev Maker amount filled under a partial nonce, shared by every order signed with it (SW-N2).
+    mapping(address maker => mapping(uint256 nonce => uint256 makerAmount)) private _filled;
 
     constructor(address initialOwner) Ownable(initialOwner) EIP712("PeerPay Swap", "1") {}
 
@@ -70,14 +72,12 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
         if (taker != address(0) && taker != msg.sender) revert SwapUnauthorizedTaker(taker, msg.sender);
         FeeConfig memory cfg = _fee;
         if (order.feeBps < cfg.bps) revert SwapFeeTooLow(order.feeBps, cfg.bps);
-        MakerState memory state = _makers[maker];
         uint256 nonce = order.nonce;
-        if (nonce < state.minNonce) revert SwapNonceBelowMinimum(maker, nonce, state.minNonce);
         uint256 word = _nonceWords[maker][nonce >> 8];
         uint256 bit = 1 << (nonce & 255);
         if (word & bit != 0) revert SwapNonceUsed(maker, nonce);
         bytes32 orderHash = _hashOrder(order);
-        if (!_validSignature(maker, state.delegate, orderHash, signature, gasleft())) {
+        if (!_validSignature(maker, orderHash, signature, gasleft())) {
             revert SwapInvalidSignature(maker);
         }
 
@@ -87,12 +87,13 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
             if (makerFill != makerAmount) revert SwapInvalidFillAmount(makerFill, minFill, makerAmount);
             _nonceWords[maker][nonce >> 8] = word | bit;
         } else {
-            uint256 filled = _filled[orderHash];
-            uint256 remaining = makerAmount - filled;
+            // Every order under this nonce draws on one counter: together they never give more than the largest.
+            uint256 filled = _filled[maker][nonce];
+            uint256 remaining = filled < makerAmount ? makerAmount - filled : 0;
             if (!_validPartialFill(makerFill, minFill, remaining)) {
                 revert SwapInvalidFillAmount(makerFill, minFill, remaining);
             }
-            _filled[orderHash] = filled + makerFill;
+            _filled[maker][nonce] = filled + makerFill;
             // The fill that completes the order sets its bit, so a completed order fails as a used nonce (SW-N2).
             if (makerFill == remaining) _nonceWords[maker][nonce >> 8] = word | bit;
         }
@@ -107,7 +108,7 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
         if (takerToken != address(0) && takerToken.code.length == 0) revert SwapTokenNotContract(takerToken);
         address recipient = order.recipient == address(0) ? maker : order.recipient;
 
-        emit OrderFilled(orderHash, maker, msg.sender, nonce, makerFill, takerFill, fee);
+        emit OrderFilled(orderHash, maker, msg.sender, makerFill, takerFill);
         _move(makerToken, maker, msg.sender, makerFill);
         if (fee != 0) _move(makerToken, maker, cfg.recipient, fee);
         if (takerToken == address(0)) {
@@ -137,17 +138,30 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc ISwap
-    function cancelBelow(uint256 minNonce) external {
-        MakerState storage state = _makers[msg.sender];
-        uint256 current = state.minNonce;
-        if (minNonce <= current || minNonce > type(uint96).max) revert SwapMinNonceNotRaised(minNonce, current);
-        state.minNonce = uint96(minNonce);
-        emit MinNonceRaised(msg.sender, minNonce);
+    function cancelRange(uint256 from, uint256 to) external {
+        if (to <= from) revert SwapInvalidNonceRange(from, to);
+        mapping(uint256 => uint256) storage words = _nonceWords[msg.sender];
+        uint256 last = to - 1;
+        uint256 firstWord = from >> 8;
+        uint256 lastWord = last >> 8;
+        // One write per bitmap word: whole words become all ones, the edge words get only the bits in range.
+        for (uint256 w = firstWord; w <= lastWord; ++w) {
+            uint256 mask = type(uint256).max;
+            if (w == firstWord) mask &= type(uint256).max << (from & 255);
+            if (w == lastWord) mask &= type(uint256).max >> (255 - (last & 255));
+            words[w] |= mask;
+        }
+        emit NoncesCancelled(msg.sender, from, to);
     }
 
     /// @inheritdoc ISwap
     function setDelegate(address delegate) external {
-        _makers[msg.sender].delegate = delegate;
+        address previous = _delegates[msg.sender];
+        if (delegate == previous) return;
+        // A delegate replaced or revoked never signs for this maker again, so its old orders stay dead (SW-D1).
+        if (_retired[msg.sender][delegate]) revert SwapDelegateRetired(delegate);
+        if (previous != address(0)) _retired[msg.sender][previous] = true;
+        _delegates[msg.sender] = delegate;
         emit DelegateSet(msg.sender, delegate);
     }
 
@@ -166,6 +180,7 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
 
     /// @inheritdoc ISwap
     function hashOrder(Order calldata order) external view returns (bytes32) {
+        if (!_canonical(order)) revert SwapInvalidOrder();
         return _hashOrder(order);
     }
 
@@ -187,21 +202,19 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
         }
         FeeConfig memory cfg = _fee;
         if (order.feeBps < cfg.bps) errors[count++] = SwapFeeTooLow.selector;
-        MakerState memory state = _makers[maker];
-        if (order.nonce < state.minNonce) errors[count++] = SwapNonceBelowMinimum.selector;
         if (_nonceWords[maker][order.nonce >> 8] & (1 << (order.nonce & 255)) != 0) {
             errors[count++] = SwapNonceUsed.selector;
         }
         bytes32 orderHash = _hashOrder(order);
         // A zero maker would match the address(0) an invalid signature recovers; fill refuses it earlier (SW-O1).
-        if (maker == address(0) || !_validSignature(maker, state.delegate, orderHash, signature, CHECK_WALLET_GAS)) {
+        if (maker == address(0) || !_validSignature(maker, orderHash, signature, CHECK_WALLET_GAS)) {
             errors[count++] = SwapInvalidSignature.selector;
         }
         bool amountOk;
         uint256 takerFill;
         uint256 fee;
         if (wellFormed) {
-            uint256 remaining = order.makerAmount - _filledOf(order, orderHash);
+            uint256 remaining = _remainingOf(order);
             amountOk =
                 order.minFill == order.makerAmount
                     ? makerFill == order.makerAmount
@@ -229,10 +242,10 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
 
     /// @inheritdoc ISwap
     function quote(Order calldata order, uint256 makerFill) external view returns (Quote memory) {
-        if (!_wellFormed(order)) revert SwapInvalidOrder();
+        if (!_wellFormed(order) || !_canonical(order)) revert SwapInvalidOrder();
         uint256 makerAmount = order.makerAmount;
         uint256 minFill = order.minFill;
-        uint256 remaining = makerAmount - _filledOf(order, _hashOrder(order));
+        uint256 remaining = _remainingOf(order);
         if (minFill == makerAmount ? makerFill != makerAmount : !_validPartialFill(makerFill, minFill, remaining)) {
             revert SwapInvalidFillAmount(makerFill, minFill, remaining);
         }
@@ -246,13 +259,13 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc ISwap
-    function filledOf(bytes32 orderHash) external view returns (uint256) {
-        return _filled[orderHash];
+    function filledOf(address maker, uint256 nonce) external view returns (uint256) {
+        return _filled[maker][nonce];
     }
 
     /// @inheritdoc ISwap
     function isNonceUsed(address maker, uint256 nonce) external view returns (bool) {
-        return nonce < _makers[maker].minNonce || _nonceWords[maker][nonce >> 8] & (1 << (nonce & 255)) != 0;
+        return _nonceWords[maker][nonce >> 8] & (1 << (nonce & 255)) != 0;
     }
 
     /// @inheritdoc ISwap
@@ -261,9 +274,13 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc ISwap
-    function makerState(address maker) external view returns (address delegate, uint256 minNonce) {
-        MakerState memory state = _makers[maker];
-        return (state.delegate, state.minNonce);
+    function delegateOf(address maker) external view returns (address) {
+        return _delegates[maker];
+    }
+
+    /// @inheritdoc ISwap
+    function isRetiredDelegate(address maker, address delegate) external view returns (bool) {
+        return _retired[maker][delegate];
     }
 
     /// @inheritdoc ISwap
@@ -274,17 +291,36 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev SW-O1: the fields every fill needs, non-zero and consistent; the recipient is never this contract (which
-    /// must hold no tokens).
+    /// @dev SW-O1: the fields every fill needs, non-zero and consistent; the nonce of the order's kind (bit 255 clear
+    /// for fill-or-kill, set for partial); the recipient is never this contract (which must hold no tokens).
     function _wellFormed(Order calldata order) private view returns (bool) {
+        uint256 minFill = order.minFill;
+        uint256 makerAmount = order.makerAmount;
         return
             order.maker != address(0) &&
             order.makerToken != address(0) &&
-            order.makerAmount != 0 &&
+            makerAmount != 0 &&
             order.takerAmount != 0 &&
-            order.minFill != 0 &&
-            order.minFill <= order.makerAmount &&
+            minFill != 0 &&
+            minFill <= makerAmount &&
+            (minFill == makerAmount) == (order.nonce & PARTIAL_NONCE_FLAG == 0) &&
             order.recipient != address(this);
+    }
+
+    /// @dev Whether every field of `order` is a clean ABI value (addresses, uint64 and uint16 with zero upper bits).
+    /// `fill` gets this from the ABI decoder as it reads each field; the views that only hash need it said.
+    function _canonical(Order calldata order) private pure returns (bool clean) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let dirty := shr(160, calldataload(order))
+            dirty := or(dirty, shr(160, calldataload(add(order, 0x20))))
+            dirty := or(dirty, shr(160, calldataload(add(order, 0x60))))
+            dirty := or(dirty, shr(160, calldataload(add(order, 0xa0))))
+            dirty := or(dirty, shr(160, calldataload(add(order, 0xc0))))
+            dirty := or(dirty, shr(64, calldataload(add(order, 0x100))))
+            dirty := or(dirty, shr(16, calldataload(add(order, 0x140))))
+            clean := iszero(dirty)
+        }
     }
 
     /// @dev SW-P2: at least `minFill` unless it is exactly the rest, never zero, never more than the rest.
@@ -292,9 +328,13 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
         return makerFill != 0 && makerFill <= remaining && (makerFill >= minFill || makerFill == remaining);
     }
 
-    /// @dev The maker amount filled so far: always 0 for a fill-or-kill order, which has no `_filled` entry.
-    function _filledOf(Order calldata order, bytes32 orderHash) private view returns (uint256) {
-        return order.minFill == order.makerAmount ? 0 : _filled[orderHash];
+    /// @dev What remains of a well-formed order: all of a fill-or-kill order (its bit is the record), else its
+    /// amount less what its nonce's orders filled, floored at 0.
+    function _remainingOf(Order calldata order) private view returns (uint256) {
+        uint256 makerAmount = order.makerAmount;
+        if (order.minFill == makerAmount) return makerAmount;
+        uint256 filled = _filled[order.maker][order.nonce];
+        return filled < makerAmount ? makerAmount - filled : 0;
     }
 
     /// @dev SW-P3: rounded up, in the maker's favour; the whole order costs exactly `takerAmount`.
@@ -328,14 +368,14 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
     /// called with at most `walletGas`.
     function _validSignature(
         address maker,
-        address delegate,
         bytes32 digest,
         bytes calldata signature,
         uint256 walletGas
     ) private view returns (bool valid) {
         address signer = Signatures.recover(digest, signature);
         if (signer == maker) return true;
-        if (signer != address(0) && signer == delegate) return true;
+        // The delegate slot is read only here: a maker signing for itself never pays for it.
+        if (signer != address(0) && signer == _delegates[maker]) return true;
         if (maker.code.length == 0) return false;
         bytes4 magic = IERC1271.isValidSignature.selector;
         // isValidSignature(digest, signature), built from calldata without an intermediate copy; the wallet must
@@ -393,9 +433,12 @@ contract Swap is ISwap, PullPayments, Ownable2Step, EIP712 {
             if (taker.balance < takerFill) errors[count++] = SwapTakerBalanceTooLow.selector;
             return count;
         }
-        if (_tryRead(order.takerToken, abi.encodeCall(IERC20.balanceOf, (taker))) < takerFill) {
-            errors[count++] = SwapTakerBalanceTooLow.selector;
+        uint256 takerBalance = _tryRead(order.takerToken, abi.encodeCall(IERC20.balanceOf, (taker)));
+        // The taker is paid first: in a same-token order the maker's makerFill counts towards what it pays.
+        if (order.takerToken == order.makerToken && taker != maker) {
+            takerBalance = takerBalance > type(uint256).max - makerFill ? type(uint256).max : takerBalance + makerFill;
         }
+        if (takerBalance < takerFill) errors[count++] = SwapTakerBalanceTooLow.selector;
         if (_tryRead(order.takerToken, abi.encodeCall(IERC20.allowance, (taker, address(this)))) < takerFill) {
             errors[count++] = SwapTakerAllowanceTooLow.selector;
         }

@@ -8,7 +8,7 @@ import {FuzzBase} from "./FuzzBase.sol";
 /// @dev Test-only (fuzzing): the Swap harness, for medusa (medusa.json) and the Hardhat driver
 /// (test/fuzz/harnesses.test.ts). Makers are actors that sign orders by ERC-1271 while their `signing` is on; the
 /// maker's asset is the harness token, the taker's ETH or the token. Any actor fills any order with any amount and
-/// value, makers cancel, raise their minimum nonce and change delegates, the owner (the harness) moves the fee up and
+/// value, makers cancel, cancel nonce ranges and change delegates, the owner (the harness) moves the fee up and
 /// down. Each fill asserts that exactly the maker, the taker, the recipient and the fee recipient moved, by exactly
 /// the amounts of docs/swaps.md §5, or nobody moved at all; `_afterAction` that filled amounts only grow and never
 /// pass the order, and that a used nonce stays used. The inherited properties check solvency (the contract owes
@@ -62,7 +62,9 @@ contract SwapFuzz is FuzzBase {
         o.recipient = (seed >> 24) % 3 == 0 ? address(_actor(seed >> 28)) : address(0);
         o.minFill = (seed >> 32) % 2 == 0 ? o.makerAmount : _bound(minFill, 1, o.makerAmount);
         o.expiry = uint64(block.timestamp + _bound(expiry, 1, 10 days));
+        // Bit 255 marks a partial order's nonce (SW-N1); the low bits collide often, so orders share nonces.
         o.nonce = (seed >> 40) % 64;
+        if (o.minFill != o.makerAmount) o.nonce |= 1 << 255;
         o.feeBps = uint16((seed >> 56) % 3 == 0 ? (seed >> 64) % 101 : 100);
         _orders.push(Tracked(o, _swap.hashOrder(o), maker));
         _filledSeen.push(0);
@@ -75,7 +77,8 @@ contract SwapFuzz is FuzzBase {
         Tracked memory t = _orders[index % _orders.length];
         ISwap.Order memory o = t.order;
         caller = t.order.taker != address(0) && caller % 2 == 0 ? _indexOf(o.taker) : caller % ACTORS;
-        uint256 remaining = o.makerAmount - _swap.filledOf(t.hash);
+        uint256 filledBefore = _filledOf(o);
+        uint256 remaining = filledBefore < o.makerAmount ? o.makerAmount - filledBefore : 0;
         // Mostly an amount the rules allow (the whole of a fill-or-kill order; at least minFill or the rest of a
         // partial one), else anything up to what remains.
         uint256 makerFill = amount % 4 == 0 ? _bound(amount >> 2, 0, remaining) : o.minFill == o.makerAmount
@@ -89,10 +92,10 @@ contract SwapFuzz is FuzzBase {
         if (value > address(_actors[caller]).balance) return;
 
         (Moves memory moved, bool ok) = _fill(caller, o, makerFill, value);
-        uint256 filledNow = _swap.filledOf(t.hash);
+        uint256 filledNow = _filledOf(o);
         _expectMoves(t, caller, makerFill, takerFill, fee, moved, ok);
         if (ok) {
-            assert(o.minFill == o.makerAmount ? filledNow == 0 : filledNow == o.makerAmount - remaining + makerFill);
+            assert(o.minFill == o.makerAmount ? filledNow == 0 : filledNow == filledBefore + makerFill);
             assert(makerFill != 0 && makerFill <= remaining);
             assert(makerFill >= o.minFill || makerFill == remaining);
             assert(value == (o.takerToken == address(0) ? takerFill : 0));
@@ -115,13 +118,17 @@ contract SwapFuzz is FuzzBase {
         _afterAction();
     }
 
-    function cancelBelow(uint256 maker, uint256 minNonce) external {
-        minNonce %= 48;
-        (, uint256 before) = _swap.makerState(address(_actor(maker)));
-        (bool ok, ) = _actor(maker).exec(address(_swap), 0, abi.encodeCall(ISwap.cancelBelow, (minNonce)));
-        assert(ok == (minNonce > before));
-        (, uint256 after_) = _swap.makerState(address(_actor(maker)));
-        assert(after_ == (ok ? minNonce : before));
+    /// @param kind Even: a range of fill-or-kill nonces; odd: of partial nonces (bit 255 set).
+    function cancelRange(uint256 maker, uint256 from, uint256 to, uint256 kind) external {
+        uint256 base = kind % 2 == 0 ? 0 : 1 << 255;
+        from = base + (from % 600);
+        to = base + (to % 600);
+        (bool ok, ) = _actor(maker).exec(address(_swap), 0, abi.encodeCall(ISwap.cancelRange, (from, to)));
+        assert(ok == (to > from));
+        if (ok) {
+            address m = address(_actor(maker));
+            assert(_swap.isNonceUsed(m, from) && _swap.isNonceUsed(m, to - 1));
+        }
         _afterAction();
     }
 
@@ -192,17 +199,22 @@ contract SwapFuzz is FuzzBase {
         }
     }
 
-    /// @dev Filled amounts only grow and never pass the order; a used nonce (bit or below the minimum) stays used.
+    /// @dev Filled amounts only grow and never pass the order; a used nonce (its bit) stays used.
     function _afterAction() internal override {
         for (uint256 i; i < _orders.length; ++i) {
             Tracked memory t = _orders[i];
-            uint256 filled = _swap.filledOf(t.hash);
-            assert(filled >= _filledSeen[i] && filled <= t.order.makerAmount);
+            uint256 filled = _filledOf(t.order);
+            assert(filled >= _filledSeen[i] && filled <= MAX_AMOUNT);
             bool used = _swap.isNonceUsed(t.order.maker, t.order.nonce);
             assert(used || !_usedSeen[i]);
             _filledSeen[i] = filled;
             _usedSeen[i] = used;
         }
+    }
+
+    /// @dev What the order's nonce has filled (shared by the orders under a partial nonce; 0 for fill-or-kill).
+    function _filledOf(ISwap.Order memory o) private view returns (uint256) {
+        return o.minFill == o.makerAmount ? 0 : _swap.filledOf(o.maker, o.nonce);
     }
 
     /// @dev The contract owes only credits (of failed ETH pushes); it holds no tokens for anyone.
