@@ -3,9 +3,8 @@
 // being fillable"; but the check is only "the signer is the current delegate", so the day the maker authorises the same
 // address again (a bot paused and resumed, a hardware key rotated back, a mistaken revoke undone) every order that
 // key ever signed and that was not filled or cancelled fills again, at the old prices.
-// Fix (either): make revocation final (setDelegate refuses an address that was the maker's delegate before: one slot
-// per (maker, delegate) written by setDelegate only, nothing added to fill), or say in SW-D1 and ISwap that a
-// revocation suspends and that only cancel/cancelBelow kill, and have the SDK's revoke also call cancelBelow.
+// Fixed (SW-D1): revocation is final. setDelegate records every replaced or revoked delegate and refuses it
+// afterwards (SwapDelegateRetired); fill never reads that record.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -23,15 +22,11 @@ describe("finding: orders of a revoked delegate filled again once it was re-auth
       swap,
       "SwapInvalidSignature",
     );
-    // Later the maker resumes its bot with the same key. Whether that is refused (revocation final) or allowed, the
-    // stale order must stay dead.
-    await swap
-      .connect(maker)
-      .setDelegate(delegate.address)
-      .then(
-        (tx) => tx.wait(),
-        () => undefined,
-      );
+    // Later the maker resumes its bot with the same key: refused, the key is retired for this maker.
+    await expect(swap.connect(maker).setDelegate(delegate.address))
+      .to.be.revertedWithCustomError(swap, "SwapDelegateRetired")
+      .withArgs(delegate.address);
+    expect(await swap.isRetiredDelegate(maker.address, delegate.address)).to.equal(true);
     await expect(fillAs(swap, taker, stale, staleSig, MAKER_AMOUNT)).to.be.revertedWithCustomError(
       swap,
       "SwapInvalidSignature",

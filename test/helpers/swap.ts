@@ -109,20 +109,22 @@ export async function swapFixture() {
   }
   const domain = await swapDomain(swap);
   const expiry = (await now()) + DAY;
-  const order = (overrides: Partial<Order> = {}): Order => ({
-    maker: maker.address,
-    makerToken: String(tokenA.target),
-    makerAmount: MAKER_AMOUNT,
-    takerToken: String(tokenB.target),
-    takerAmount: TAKER_AMOUNT,
-    taker: ZERO,
-    recipient: ZERO,
-    minFill: MAKER_AMOUNT,
-    expiry,
-    nonce: 1n,
-    feeBps: 0n,
-    ...overrides,
-  });
+  // A partial order's nonce has bit 255 set (SW-N1): the helper sets it, so tests write small nonces for both kinds.
+  const order = (overrides: Partial<Order> = {}): Order =>
+    withNonceKind({
+      maker: maker.address,
+      makerToken: String(tokenA.target),
+      makerAmount: MAKER_AMOUNT,
+      takerToken: String(tokenB.target),
+      takerAmount: TAKER_AMOUNT,
+      taker: ZERO,
+      recipient: ZERO,
+      minFill: MAKER_AMOUNT,
+      expiry,
+      nonce: 1n,
+      feeBps: 0n,
+      ...overrides,
+    });
   const sign = (o: Order, signer: Signer = maker) => signOrder(signer, domain, o);
   return {
     swap,
@@ -141,6 +143,14 @@ export async function swapFixture() {
     order,
     sign,
   };
+}
+
+/** Bit 255 of a nonce: set for partial orders, clear for fill-or-kill ones (SW-N1). */
+export const PARTIAL_NONCE = 1n << 255n;
+
+/** The order with bit 255 of its nonce set when it is partial (`minFill < makerAmount`), as SW-N1 requires. */
+export function withNonceKind(order: Order): Order {
+  return order.minFill < order.makerAmount ? { ...order, nonce: order.nonce | PARTIAL_NONCE } : order;
 }
 
 /** `swap.fill` from `from` with the order's taker ETH value filled in when the taker leg is ETH. */
