@@ -5,7 +5,8 @@ import { ZeroAddress } from "ethers";
 
 export const ETH = ZeroAddress;
 export const MAX_FEE_BPS = 100n;
-const MAX_UINT96 = 2n ** 96n - 1n;
+/** Bit 255 of a nonce: set for partial orders, clear for fill-or-kill ones (SW-N1). */
+export const PARTIAL_NONCE = 1n << 255n;
 
 export interface ModelOrder {
   maker: string;
@@ -34,9 +35,10 @@ export class SwapModel {
   /** ETH credits of PullPayments, by account. */
   readonly credits = new Map<string, bigint>();
   readonly delegates = new Map<string, string>();
-  readonly minNonces = new Map<string, bigint>();
+  /** maker:delegate pairs replaced or revoked (never settable again, SW-D1). */
+  readonly retired = new Set<string>();
   readonly bits = new Set<string>();
-  /** Partial orders' filled amounts, by order hash. */
+  /** Filled amounts of partial nonces, by maker and nonce (shared by every order under the nonce, SW-N2). */
   readonly filled = new Map<string, bigint>();
   /** Accounts whose ETH push fails (they are credited instead). */
   readonly refusesEth = new Set<string>();
@@ -66,16 +68,19 @@ export class SwapModel {
     return this.delegates.get(key(maker)) ?? ZeroAddress;
   }
 
-  minNonceOf(maker: string): bigint {
-    return this.minNonces.get(key(maker)) ?? 0n;
-  }
-
   bitSet(maker: string, nonce: bigint): boolean {
     return this.bits.has(key(maker, nonce));
   }
 
-  filledOf(hash: string): bigint {
-    return this.filled.get(key(hash)) ?? 0n;
+  filledOf(maker: string, nonce: bigint): bigint {
+    return this.filled.get(key(maker, nonce)) ?? 0n;
+  }
+
+  /** What remains of the order: all of a fill-or-kill one; else makerAmount less its nonce's counter, floored at 0. */
+  remainingOf(o: ModelOrder): bigint {
+    if (o.minFill === o.makerAmount) return o.makerAmount;
+    const filled = this.filledOf(o.maker, o.nonce);
+    return filled < o.makerAmount ? o.makerAmount - filled : 0n;
   }
 
   /** The maker's bitmap word `index`, as the contract stores it. */
@@ -107,21 +112,21 @@ export class SwapModel {
       o.makerAmount === 0n ||
       o.takerAmount === 0n ||
       o.minFill === 0n ||
-      o.minFill > o.makerAmount
+      o.minFill > o.makerAmount ||
+      (o.minFill === o.makerAmount) !== ((o.nonce & PARTIAL_NONCE) === 0n)
     ) {
       return { error: "SwapInvalidOrder" };
     }
     if (p.now >= o.expiry) return { error: "SwapExpired" };
     if (!same(o.taker, ZeroAddress) && !same(o.taker, p.caller)) return { error: "SwapUnauthorizedTaker" };
     if (o.feeBps < this.feeBps) return { error: "SwapFeeTooLow" };
-    if (o.nonce < this.minNonceOf(o.maker)) return { error: "SwapNonceBelowMinimum" };
     if (this.bitSet(o.maker, o.nonce)) return { error: "SwapNonceUsed" };
     const delegate = this.delegateOf(o.maker);
     const sigOk =
       same(p.signedBy, o.maker) || p.walletAccepts || (!same(delegate, ZeroAddress) && same(p.signedBy, delegate));
     if (!sigOk) return { error: "SwapInvalidSignature" };
     const fok = o.minFill === o.makerAmount;
-    const remaining = o.makerAmount - (fok ? 0n : this.filledOf(p.hash));
+    const remaining = this.remainingOf(o);
     const amountOk = fok
       ? makerFill === o.makerAmount
       : makerFill !== 0n && makerFill <= remaining && (makerFill >= o.minFill || makerFill === remaining);
@@ -140,9 +145,9 @@ export class SwapModel {
     if (o.minFill === o.makerAmount) {
       this.bits.add(key(o.maker, o.nonce));
     } else {
-      const filled = this.filledOf(p.hash) + p.makerFill;
-      this.filled.set(key(p.hash), filled);
-      if (filled === o.makerAmount) this.bits.add(key(o.maker, o.nonce));
+      const completes = p.makerFill === this.remainingOf(o);
+      this.filled.set(key(o.maker, o.nonce), this.filledOf(o.maker, o.nonce) + p.makerFill);
+      if (completes) this.bits.add(key(o.maker, o.nonce));
     }
     this.move(o.makerToken, o.maker, p.caller, p.makerFill);
     if (p.fee !== 0n) this.move(o.makerToken, o.maker, this.feeRecipient, p.fee);
@@ -164,15 +169,24 @@ export class SwapModel {
     for (const n of nonces) this.bits.add(key(maker, n));
   }
 
-  predictCancelBelow(maker: string, n: bigint): string | null {
-    return n <= this.minNonceOf(maker) || n > MAX_UINT96 ? "SwapMinNonceNotRaised" : null;
+  predictCancelRange(from: bigint, to: bigint): string | null {
+    return to <= from ? "SwapInvalidNonceRange" : null;
   }
 
-  cancelBelow(maker: string, n: bigint): void {
-    this.minNonces.set(key(maker), n);
+  /** Sets every bit in [from, to) (the property test keeps ranges short). */
+  cancelRange(maker: string, from: bigint, to: bigint): void {
+    for (let n = from; n < to; n++) this.bits.add(key(maker, n));
+  }
+
+  predictSetDelegate(maker: string, delegate: string): string | null {
+    if (delegate.toLowerCase() === this.delegateOf(maker).toLowerCase()) return null;
+    return this.retired.has(key(maker, delegate)) ? "SwapDelegateRetired" : null;
   }
 
   setDelegate(maker: string, delegate: string): void {
+    const previous = this.delegateOf(maker);
+    if (previous.toLowerCase() === delegate.toLowerCase()) return;
+    if (previous !== ZeroAddress) this.retired.add(key(maker, previous));
     this.delegates.set(key(maker), delegate);
   }
 

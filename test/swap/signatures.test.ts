@@ -108,7 +108,7 @@ describe("Swap: signatures and delegates", function () {
 
   it("SW-S2: garbage that recovers address(0) never matches an unset delegate", async function () {
     const { swap, maker, taker, order } = await loadFixture(swapFixture);
-    expect((await swap.makerState(maker.address)).delegate).to.equal(ethers.ZeroAddress);
+    expect(await swap.delegateOf(maker.address)).to.equal(ethers.ZeroAddress);
     const o = order();
     // r = 0 recovers nothing (the precompile returns no output); v = 29 likewise.
     const zeroR = ethers.concat([ethers.ZeroHash, ethers.toBeHex(1n, 32), "0x1b"]);
