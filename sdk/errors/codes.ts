@@ -293,7 +293,6 @@ export const PeerPayErrorCode = {
   SWAP_EXPIRED: "SWAP_EXPIRED",
   SWAP_INVALID_SIGNATURE: "SWAP_INVALID_SIGNATURE",
   SWAP_NONCE_USED: "SWAP_NONCE_USED",
-  SWAP_NONCE_BELOW_MINIMUM: "SWAP_NONCE_BELOW_MINIMUM",
   SWAP_UNAUTHORIZED_TAKER: "SWAP_UNAUTHORIZED_TAKER",
   SWAP_FEE_TOO_LOW: "SWAP_FEE_TOO_LOW",
   SWAP_INVALID_FILL_AMOUNT: "SWAP_INVALID_FILL_AMOUNT",
@@ -301,7 +300,10 @@ export const PeerPayErrorCode = {
   SWAP_TRANSFER_SHORTFALL: "SWAP_TRANSFER_SHORTFALL",
   SWAP_PROTOCOL_FEE_TOO_HIGH: "SWAP_PROTOCOL_FEE_TOO_HIGH",
   SWAP_INVALID_FEE_RECIPIENT: "SWAP_INVALID_FEE_RECIPIENT",
-  SWAP_MIN_NONCE_NOT_RAISED: "SWAP_MIN_NONCE_NOT_RAISED",
+  /** `cancelRange(from, to)` with `to <= from`. */
+  SWAP_INVALID_NONCE_RANGE: "SWAP_INVALID_NONCE_RANGE",
+  /** `setDelegate` of an address that was the maker's delegate before: revocation is final (SW-D1). */
+  SWAP_DELEGATE_RETIRED: "SWAP_DELEGATE_RETIRED",
   /** Reported by `check()` only: the maker's balance of its token is below the fill plus the fee. */
   SWAP_MAKER_BALANCE_TOO_LOW: "SWAP_MAKER_BALANCE_TOO_LOW",
   /** Reported by `check()` only: the maker's allowance to the Swap contract is below the fill plus the fee. */

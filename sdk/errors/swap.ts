@@ -59,7 +59,7 @@ export class SwapNotFillableError extends PeerPayError {
 
 /**
  * The contract refused the order itself: malformed terms, a token without code, expired, a bad signature, its nonce
- * used (filled or cancelled) or below the maker's minimum, or a signed fee below the current protocol fee.
+ * used (filled or cancelled), or a signed fee below the current protocol fee.
  *
  * @example
  * ```ts
@@ -72,7 +72,6 @@ export class SwapOrderStateError extends ContractRevertError<
   | "SWAP_EXPIRED"
   | "SWAP_INVALID_SIGNATURE"
   | "SWAP_NONCE_USED"
-  | "SWAP_NONCE_BELOW_MINIMUM"
   | "SWAP_FEE_TOO_LOW"
 > {
   override name = "SwapOrderStateError";
@@ -102,16 +101,20 @@ export class SwapFillError extends ContractRevertError<
 }
 
 /**
- * The contract refused a maker's `cancelBelow` (the new minimum nonce is not above the current one) or an owner's
+ * The contract refused a maker's `cancelRange` (an empty range) or `setDelegate` (a retired delegate), or an owner's
  * fee change (above the cap, or no recipient), or an owner transfer to the zero address.
  *
  * @example
  * ```ts
- * if (err instanceof SwapAdminError && err.code === "SWAP_MIN_NONCE_NOT_RAISED") console.log(err.details.current);
+ * if (err instanceof SwapAdminError && err.code === "SWAP_DELEGATE_RETIRED") useAFreshKey(err.details.delegate);
  * ```
  */
 export class SwapAdminError extends ContractRevertError<
-  "SWAP_MIN_NONCE_NOT_RAISED" | "SWAP_PROTOCOL_FEE_TOO_HIGH" | "SWAP_INVALID_FEE_RECIPIENT" | "OWNABLE_INVALID_OWNER"
+  | "SWAP_INVALID_NONCE_RANGE"
+  | "SWAP_DELEGATE_RETIRED"
+  | "SWAP_PROTOCOL_FEE_TOO_HIGH"
+  | "SWAP_INVALID_FEE_RECIPIENT"
+  | "OWNABLE_INVALID_OWNER"
 > {
   override name = "SwapAdminError";
 }
@@ -134,11 +137,6 @@ export const SWAP_REVERTS: Readonly<Record<string, ContractErrorSpec>> = {
     SwapOrderStateError,
     C.SWAP_NONCE_USED,
     (a) => `Nonce ${a.nonce} of ${a.maker} is used: filled or cancelled`,
-  ),
-  SwapNonceBelowMinimum: spec(
-    SwapOrderStateError,
-    C.SWAP_NONCE_BELOW_MINIMUM,
-    (a) => `Nonce ${a.nonce} of ${a.maker} is below its minimum ${a.minNonce}: cancelled`,
   ),
   SwapUnauthorizedTaker: spec(
     SwapFillError,
@@ -167,10 +165,15 @@ export const SWAP_REVERTS: Readonly<Record<string, ContractErrorSpec>> = {
     (a) => `Protocol fee ${a.bps} bps above the cap of ${a.max}`,
   ),
   SwapInvalidFeeRecipient: spec(SwapAdminError, C.SWAP_INVALID_FEE_RECIPIENT, () => "No protocol fee recipient"),
-  SwapMinNonceNotRaised: spec(
+  SwapInvalidNonceRange: spec(
     SwapAdminError,
-    C.SWAP_MIN_NONCE_NOT_RAISED,
-    (a) => `Minimum nonce ${a.minNonce} is not above the current ${a.current}`,
+    C.SWAP_INVALID_NONCE_RANGE,
+    (a) => `Nonce range [${a.from}, ${a.to}) is empty: to must be above from`,
+  ),
+  SwapDelegateRetired: spec(
+    SwapAdminError,
+    C.SWAP_DELEGATE_RETIRED,
+    (a) => `${a.delegate} was this maker's delegate before: a revoked or replaced delegate is never set again`,
   ),
   SwapMakerBalanceTooLow: spec(
     SwapFillError,

@@ -74,9 +74,10 @@ export class SwapClient {
 
   /**
    * An order with the maker's defaults filled in from the chain (see `MakeOrderParameters`), checked as the
-   * contract would check it (and a nonce below 2^96, SW-N4). Not signed yet: pass it to {@link SwapClient.signOrder}. A nonce the client picks is
+   * contract would check it (a nonce of the order's kind: bit 255 set for a partial order, SW-N1). Not signed yet: pass it to {@link SwapClient.signOrder}. A nonce the client picks is
    * never handed out again by this client; across clients or restarts, keep your open orders' nonces and pass them
-   * to {@link SwapClient.findUnusedNonces} as `exclude` (two orders sharing a nonce die together).
+   * to {@link SwapClient.findUnusedNonces} as `exclude` (orders sharing a nonce die together; partial orders sharing
+   * a nonce share one filled amount, SW-N2).
    *
    * @throws {SwapOrderError} `SWAP_INVALID_ORDER` or `SWAP_ORDER_MALFORMED`: terms the contract would refuse.
    * @example
@@ -103,8 +104,9 @@ export class SwapClient {
   }
 
   /**
-   * Nonces of `maker` free for new orders: not below its minimum (nor `from`), bits unset, not in `exclude`, not
-   * handed out by this client. Fill-or-kill and partial orders draw from the same nonces.
+   * Nonces of `maker` free for new orders of one kind: fill-or-kill (bit 255 clear, the default) or `partial` (bit
+   * 255 set, SW-N1); at or above `from` (default: the kind's first nonce), bits unset, not in `exclude`, not handed out
+   * by this client.
    *
    * @example
    * ```ts
@@ -114,6 +116,7 @@ export class SwapClient {
   findUnusedNonces(params: {
     maker: Address;
     count?: number;
+    partial?: boolean;
     from?: bigint;
     exclude?: readonly bigint[];
   }): Promise<bigint[]> {
@@ -269,14 +272,23 @@ export class SwapClient {
     return send(this.#context, this.buildCancel(params), params.overrides);
   }
 
-  /** The `cancelBelow(minNonce)` call. @example `const request = swap.buildCancelBelow({ minNonce: 100n });` */
-  buildCancelBelow(params: { minNonce: bigint }): PreparedTransaction {
-    return fills.buildCancelBelow(this.#context, params);
+  /** The `cancelRange(from, to)` call (`to > from`). @example `const request = swap.buildCancelRange({ from: 0n, to: 100n });` */
+  buildCancelRange(params: { from: bigint; to: bigint }): PreparedTransaction {
+    return fills.buildCancelRange(this.#context, params);
   }
 
-  /** Cancels every order of the signer below `minNonce`. @example `await swap.cancelBelow({ minNonce: 100n });` */
-  cancelBelow(params: { minNonce: bigint } & WriteParameters): Promise<P.SwapWriteReturnType> {
-    return send(this.#context, this.buildCancelBelow(params), params.overrides);
+  /**
+   * Cancels every order of the signer with a nonce in [from, to). Gas grows with (to - from) / 256 (one storage word
+   * per 256 nonces): to cancel "everything below n", start at the lowest nonce you may have handed out (0 at worst;
+   * partial orders' nonces start at 2^255, `SWAP_LIMITS.partialNonceFlag`).
+   *
+   * @example
+   * ```ts
+   * await swap.cancelRange({ from: 0n, to: 100n });
+   * ```
+   */
+  cancelRange(params: { from: bigint; to: bigint } & WriteParameters): Promise<P.SwapWriteReturnType> {
+    return send(this.#context, this.buildCancelRange(params), params.overrides);
   }
 
   /** The `setDelegate(delegate)` call. @example `const request = swap.buildSetDelegate({ delegate: bot });` */
@@ -284,7 +296,7 @@ export class SwapClient {
     return fills.buildSetDelegate(this.#context, params);
   }
 
-  /** Lets `delegate` sign orders for the signer (`ZeroAddress` revokes). @example `await swap.setDelegate({ delegate: bot });` */
+  /** Lets `delegate` sign orders for the signer (`ZeroAddress` revokes; a revoked or replaced delegate can never be set again, SW-D1). @example `await swap.setDelegate({ delegate: bot });` */
   setDelegate(params: { delegate: Address } & WriteParameters): Promise<P.SwapWriteReturnType> {
     return send(this.#context, this.buildSetDelegate(params), params.overrides);
   }

@@ -44,7 +44,9 @@ export type SwapActivityParameters = ScanRangeParameters & { account: Address; r
 export type SwapFillRecord = Extract<SwapEvent, { type: "OrderFilled" }> & { roles: SwapRole[] };
 
 /**
- * An order seen through its fills: how much of it filled in the range, in how many fills, by whom.
+ * An order seen through its fills: how much of it filled in the range, in how many fills, by whom. The events carry no
+ * nonce and no fee (a smaller log per fill): the nonce is in the order itself, and a fill's fee is
+ * `floor(makerFill * bps / 10_000)` at the bps of the last `ProtocolFeeUpdated` before it.
  *
  * @example
  * ```ts
@@ -54,10 +56,8 @@ export type SwapFillRecord = Extract<SwapEvent, { type: "OrderFilled" }> & { rol
 export type SwapOrderActivity = {
   orderHash: SwapOrderHash;
   maker: Address;
-  nonce: bigint;
   makerFilled: bigint;
   takerPaid: bigint;
-  fees: bigint;
   fills: number;
   takers: Address[];
 };
@@ -72,14 +72,14 @@ export type SwapOrderActivity = {
  */
 export type SwapActivityReturnType = ScanPage & {
   fills: SwapFillRecord[];
-  cancels: Extract<SwapEvent, { type: "NonceCancelled" | "MinNonceRaised" }>[];
+  cancels: Extract<SwapEvent, { type: "NonceCancelled" | "NoncesCancelled" }>[];
   delegates: Extract<SwapEvent, { type: "DelegateSet" }>[];
   orders: SwapOrderActivity[];
 };
 
 /**
  * An account's swap activity from the events of the Swap contract at `address`: the fills of its orders (as maker)
- * and the fills it made (as taker), its cancellations (`NonceCancelled`, `MinNonceRaised`) and delegate changes, all
+ * and the fills it made (as taker), its cancellations (`NonceCancelled`, `NoncesCancelled`) and delegate changes, all
  * queried by their indexed account topic, in chunks of at most `blockRange` blocks, stopping after `limit` items; and
  * the orders those fills belong to, totalled. `SwapClient.activityOf` calls this with its provider and address.
  *
@@ -97,13 +97,13 @@ export async function findSwapActivity(
   const address = requireAddress("address", params.address);
   const account = requireAddress("account", params.account);
   const roles = requireRoles({ roles: params.roles, all: SWAP_ROLES });
-  const topic = (name: "OrderFilled" | "NonceCancelled" | "MinNonceRaised" | "DelegateSet") =>
+  const topic = (name: "OrderFilled" | "NonceCancelled" | "NoncesCancelled" | "DelegateSet") =>
     swapInterface.getEvent(name).topicHash;
   const padded = swapInterface.getAbiCoder().encode(["address"], [account]);
   const topicSets: (string | null)[][] = [];
   if (roles.includes("maker")) {
     topicSets.push([topic("OrderFilled"), null, padded]);
-    for (const name of ["NonceCancelled", "MinNonceRaised", "DelegateSet"] as const)
+    for (const name of ["NonceCancelled", "NoncesCancelled", "DelegateSet"] as const)
       topicSets.push([topic(name), padded]);
   }
   if (roles.includes("taker")) topicSets.push([topic("OrderFilled"), null, null, padded]);
@@ -128,7 +128,7 @@ export async function findSwapActivity(
         if (event.type === "OrderFilled") {
           const played = roles.filter((role) => event[role] === account);
           if (played.length > 0) result.fills.push({ ...event, roles: played });
-        } else if (event.type === "NonceCancelled" || event.type === "MinNonceRaised") {
+        } else if (event.type === "NonceCancelled" || event.type === "NoncesCancelled") {
           result.cancels.push(event);
         } else if (event.type === "DelegateSet") {
           result.delegates.push(event);
@@ -147,16 +147,13 @@ function totalByOrder(fills: readonly SwapFillRecord[]): SwapOrderActivity[] {
     const order = orders.get(fill.orderHash) ?? {
       orderHash: fill.orderHash,
       maker: fill.maker,
-      nonce: fill.nonce,
       makerFilled: 0n,
       takerPaid: 0n,
-      fees: 0n,
       fills: 0,
       takers: [],
     };
     order.makerFilled += fill.makerFill;
     order.takerPaid += fill.takerFill;
-    order.fees += fill.fee;
     order.fills += 1;
     if (!order.takers.includes(fill.taker)) order.takers.push(fill.taker);
     orders.set(fill.orderHash, order);

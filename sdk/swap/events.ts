@@ -24,13 +24,11 @@ type SwapEventPayload =
       orderHash: SwapOrderHash;
       maker: Address;
       taker: Address;
-      nonce: bigint;
       makerFill: bigint;
       takerFill: bigint;
-      fee: bigint;
     }
   | { type: "NonceCancelled"; maker: Address; nonce: bigint }
-  | { type: "MinNonceRaised"; maker: Address; minNonce: bigint }
+  | { type: "NoncesCancelled"; maker: Address; from: bigint; to: bigint }
   | { type: "DelegateSet"; maker: Address; delegate: Address }
   | { type: "ProtocolFeeUpdated"; bps: bigint; recipient: Address }
   | { type: "PaymentCredited"; account: Address; token: Address; amount: bigint }
@@ -71,15 +69,13 @@ function toEvent(name: string, a: Result): SwapEventPayload | null {
         orderHash: toSwapOrderHash(a.orderHash),
         maker: a.maker,
         taker: a.taker,
-        nonce: a.nonce,
         makerFill: a.makerFill,
         takerFill: a.takerFill,
-        fee: a.fee,
       };
     case "NonceCancelled":
       return { type: name, maker: a.maker, nonce: a.nonce };
-    case "MinNonceRaised":
-      return { type: name, maker: a.maker, minNonce: a.minNonce };
+    case "NoncesCancelled":
+      return { type: name, maker: a.maker, from: a.from, to: a.to };
     case "DelegateSet":
       return { type: name, maker: a.maker, delegate: a.delegate };
     case "ProtocolFeeUpdated":

@@ -161,18 +161,18 @@ export type SwapOrderStatus = {
   expired: boolean;
   feeTooLow: boolean;
   currentFeeBps: number;
-  minNonce: bigint;
 };
 
 /**
- * A maker's state on the contract: the delegate that may sign for it (`ZeroAddress` for none) and its minimum nonce.
+ * A maker's state on the contract: the delegate that may sign for it (`ZeroAddress` for none). A
+ * replaced or revoked delegate can never be set again (SW-D1).
  *
  * @example
  * ```ts
- * const { delegate, minNonce }: SwapMakerState = await swap.makerState({ maker });
+ * const { delegate }: SwapMakerState = await swap.makerState({ maker });
  * ```
  */
-export type SwapMakerState = { delegate: Address; minNonce: bigint };
+export type SwapMakerState = { delegate: Address };
 
 /**
  * `quote`: the order and the maker amount to take (default: all that remains).

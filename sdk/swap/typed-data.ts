@@ -94,12 +94,14 @@ export function hashSwapOrder(params: SwapDeployment & { order: SwapOrder }): Sw
  * const params: SignSwapOrderParameters = { chainId, contract, order, signer: await browserProvider.getSigner() };
  * ```
  */
-export type SignSwapOrderParameters = SwapDeployment & { order: SwapOrder; signer: Signer };
+export type SignSwapOrderParameters = SwapDeployment & { order: SwapOrder; signer: Signer; compact?: boolean };
 
 /**
  * Signs an order with any ethers Signer (a Wallet, an EIP-1193 wallet through `BrowserProvider.getSigner()`, a
- * hardware signer) and returns it bound to its deployment, ready to share. The signature is normalised to 65 bytes
- * (`v` in {27, 28}). The signer need not be the maker: a delegate or a contract wallet's owner signs for it.
+ * hardware signer) and returns it bound to its deployment, ready to share. When the signer is the maker the signature
+ * is the 64-byte EIP-2098 form (calldata is cheaper: 16 gas a non-zero byte), else 65 bytes (`v` in {27, 28}), which
+ * an ERC-1271 wallet's owner needs (wallets rarely read 64 bytes); `compact` forces either. The signer need not be the
+ * maker: a delegate or a contract wallet's owner signs for it.
  *
  * @throws {SwapOrderError} `SWAP_ORDER_MALFORMED` or `SWAP_INVALID_ORDER`: the order is malformed or not one the
  * contract accepts (nothing is signed).
@@ -113,7 +115,13 @@ export async function signSwapOrder(params: SignSwapOrderParameters): Promise<Si
   requireOrderTerms(typedData.message);
   const { signature } = await signTypedData({ signer: params.signer, typedData });
   const { chainId, contract } = requireDeployment(params);
-  return { chainId, contract, order: typedData.message, signature };
+  const compact = params.compact ?? (await params.signer.getAddress()) === typedData.message.maker;
+  return {
+    chainId,
+    contract,
+    order: typedData.message,
+    signature: compact ? Signature.from(signature).compactSerialized : signature,
+  };
 }
 
 /**

@@ -98,8 +98,8 @@ export type SignedSwapOrder = SwapDeployment & { order: SwapOrder; signature: st
 export type SwapQuote = { makerFill: bigint; takerFill: bigint; fee: bigint; remaining: bigint };
 
 /**
- * The contract's bounds: the protocol fee cap (basis points), the widths of `expiry`, `feeBps` and the maker's
- * `minNonce` (a `uint96`), and the longest signature the SDK reads from a shared order.
+ * The contract's bounds: the protocol fee cap (basis points), the widths of `expiry` and `feeBps`, the nonce
+ * bit that marks a partial order's nonce (bit 255, SW-N1), and the longest signature the SDK reads from a shared order.
  *
  * @example
  * ```ts
@@ -111,6 +111,6 @@ export const SWAP_LIMITS = Object.freeze({
   bpsDenominator: 10_000n,
   expiryBound: 1n << 64n,
   feeBpsBound: 1n << 16n,
-  minNonceBound: 1n << 96n,
+  partialNonceFlag: 1n << 255n,
   maxSignatureBytes: 8_192,
 });

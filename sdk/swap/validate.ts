@@ -57,7 +57,8 @@ export function normalizeSwapOrder(order: SwapOrder): SwapOrder {
 
 /**
  * Throws unless the contract would take the order's terms (rule `SwapInvalidOrder`): a maker, a maker token (ETH
- * is only the taker's leg), amounts above zero, `0 < minFill <= makerAmount`. The SDK also refuses a maker token
+ * is only the taker's leg), amounts above zero, `0 < minFill <= makerAmount`, a nonce of the order's kind (bit 255 set
+ * for a partial order, clear for fill-or-kill, SW-N1). The SDK also refuses a maker token
  * equal to the taker token, which no sensible order has.
  *
  * @throws {SwapOrderError} `SWAP_INVALID_ORDER`, with the reason.
@@ -71,6 +72,12 @@ export function requireOrderTerms(order: SwapOrder): void {
   if (order.makerAmount === 0n || order.takerAmount === 0n) throw refuse("an amount is zero");
   if (order.minFill === 0n || order.minFill > order.makerAmount) throw refuse("minFill must be in [1, makerAmount]");
   if (order.makerToken === order.takerToken) throw refuse("the maker and taker tokens are the same");
+  // SW-N1: a partial order's nonce has bit 255 set, a fill-or-kill order's has it clear.
+  const partial = order.minFill < order.makerAmount;
+  if (((order.nonce & SWAP_LIMITS.partialNonceFlag) !== 0n) !== partial)
+    throw refuse(
+      partial ? "a partial order's nonce must have bit 255 set" : "a fill-or-kill nonce must have bit 255 clear",
+    );
 }
 
 /**

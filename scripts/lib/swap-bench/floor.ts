@@ -1,7 +1,8 @@
 // The estimated floor of each swap operation (issue 11, "Numbers"): the sum of what no implementation can avoid on
 // this EVM (the transaction's base and calldata, one signature recovery, the replay-protection slot, the token
 // transfers' storage, account accesses and logs), then what this design adds on purpose (docs/swaps.md, design
-// notes: one cold read of the fee slot and of the maker's slot, the interface's events). Every term is a constant
+// notes: one cold read of the fee slot, the maker's delegate slot only for a delegate's signature, the interface's
+// events). Every term is a constant
 // of the EVM's gas schedule except the token's own code, which is measured in the same run (a `transferFrom` sent by
 // an EOA, minus its storage, log, base and calldata). The floor ignores everything a contract could in principle
 // avoid: ABI decoding, memory, jumps, checks of amounts and expiry.
@@ -82,13 +83,14 @@ export const LEGEND = {
   ethLeg: `ETH to the maker: value call ${g(GAS.callValue)} - unused stipend ${g(GAS.callStipend)} + cold maker account ${g(GAS.coldAccount)}`,
   feeLeg: `fee transferFrom maker -> fee recipient in the maker token: warm token ${g(GAS.warmAccess)} + maker balance and allowance already written 2 × (${g(GAS.warmAccess)} + ${g(GAS.sstoreDirty)}) + recipient balance cold ${g(COLD_SLOT_REWRITE)} + Transfer log ${g(TRANSFER_LOG)} + the token's own code`,
   feeSlot: `design: fee bps + recipient, one slot, cold read ${g(GAS.coldSload)}`,
-  makerSlot: `design: the maker's slot (delegate, minNonce), cold read ${g(GAS.coldSload)}`,
-  makerSlotWrite: `the maker's slot, already set: cold read ${g(GAS.coldSload)} + rewrite ${g(GAS.sstoreReset)}`,
+  makerSlot: `design: the maker's delegate slot, read only when the signer is not the maker: cold read ${g(GAS.coldSload)}`,
+  makerSlotWrite: `the maker's delegate slot, already set: cold read ${g(GAS.coldSload)} + rewrite ${g(GAS.sstoreReset)}`,
+  retiredWrite: `design: the replaced delegate is retired (final revocation, SW-D1): cold read ${g(GAS.coldSload)} + zero to non-zero ${g(GAS.sstoreSet)}`,
   ecrecoverFirst: `design: an ERC-1271 maker's signature is first tried as ECDSA (design.md's order): ${g(GAS.ecrecover + GAS.warmAccess)}`,
   bitmapRead: `design: a partial order's nonce bit is checked too (cancel works for both kinds): cold read ${g(GAS.coldSload)}`,
-  orderFilled: `design: OrderFilled, LOG4 with 4 data words: ${g(logGas(4, 4))}`,
+  orderFilled: `design: OrderFilled, LOG4 with 2 data words (makerFill, takerFill): ${g(logGas(4, 2))}`,
   nonceCancelled: `design: NonceCancelled, LOG2 with 1 data word: ${g(logGas(2, 1))}`,
-  minNonceRaised: `design: MinNonceRaised, LOG2 with 1 data word: ${g(logGas(2, 1))}`,
+  noncesCancelled: `design: NoncesCancelled, LOG2 with 2 data words: ${g(logGas(2, 2))}`,
   delegateSet: `design: DelegateSet, LOG3 without data: ${g(logGas(3, 0))}`,
 } as const;
 
@@ -163,10 +165,10 @@ export function fillFloor(input: FillFloorInput): Floor {
     terms.push({ name: "feeLeg", gas: feeLeg, design: false });
   }
   terms.push({ name: "feeSlot", gas: GAS.coldSload, design: true });
-  terms.push({ name: "makerSlot", gas: GAS.coldSload, design: true });
+  if (signer === "delegate") terms.push({ name: "makerSlot", gas: GAS.coldSload, design: true });
   if (signer === "erc1271") terms.push({ name: "ecrecoverFirst", gas: GAS.ecrecover + GAS.warmAccess, design: true });
   if (replay !== "full") terms.push({ name: "bitmapRead", gas: GAS.coldSload, design: true });
-  terms.push({ name: "orderFilled", gas: logGas(4, 4), design: true });
+  terms.push({ name: "orderFilled", gas: logGas(4, 2), design: true });
   return finish(input.calldata, terms);
 }
 
@@ -180,11 +182,11 @@ export function cancelFloor(calldata: CalldataStats, word: "used" | "fresh"): Fl
   ]);
 }
 
-/** The floor of raising the maker's minimum nonce (its slot already set). */
-export function cancelBelowFloor(calldata: CalldataStats): Floor {
+/** The floor of cancelling a range of nonces that fills one fresh bitmap word. */
+export function cancelRangeFloor(calldata: CalldataStats): Floor {
   return finish(calldata, [
-    { name: "makerSlotWrite", gas: COLD_SLOT_REWRITE, design: false },
-    { name: "minNonceRaised", gas: logGas(2, 1), design: true },
+    { name: "bitmapFresh", gas: GAS.coldSload + GAS.sstoreSet, design: false },
+    { name: "noncesCancelled", gas: logGas(2, 2), design: true },
   ]);
 }
 
@@ -192,6 +194,7 @@ export function cancelBelowFloor(calldata: CalldataStats): Floor {
 export function setDelegateFloor(calldata: CalldataStats): Floor {
   return finish(calldata, [
     { name: "makerSlotWrite", gas: COLD_SLOT_REWRITE, design: false },
+    { name: "retiredWrite", gas: GAS.coldSload + GAS.sstoreSet, design: true },
     { name: "delegateSet", gas: logGas(3, 0), design: true },
   ]);
 }

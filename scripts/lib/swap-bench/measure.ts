@@ -25,7 +25,7 @@ import type { AirSwapBuild, AirSwapSkipped } from "./airswap";
 import { gasBreakdown, type GasBreakdown } from "./trace";
 import {
   calldataGas,
-  cancelBelowFloor,
+  cancelRangeFloor,
   cancelFloor,
   fillFloor,
   setDelegateFloor,
@@ -42,6 +42,8 @@ const ALLOWANCE = 10n ** 30n;
 const MAKER_AMOUNT = parseUnits("1000", 18);
 const TAKER_AMOUNT = parseUnits("2000", 18);
 const ETH_TAKER_AMOUNT = parseEther("1");
+/** Bit 255 of a nonce: set for partial orders (docs/swaps.md SW-N1). */
+const PARTIAL_NONCE = 1n << 255n;
 /** A partial order of 4,000 filled 1,000 at a time. */
 const PARTIAL_PARTS = 4n;
 /** Ten years after the benchmark clock's start: never reached. */
@@ -49,8 +51,8 @@ const EXPIRY = BigInt(BENCH_START_TIME) + 10n * 365n * 86_400n;
 
 /** How our fills are built: as a dApp would submit them. */
 export const OUR_SIGNATURE_FORM =
-  "signed by the SDK (signSwapOrder: 65 bytes) and encoded by SwapClient.buildFill; row fill.erc20.compact sends " +
-  "the same signature in its 64-byte EIP-2098 form";
+  "signed by the SDK (signSwapOrder: 64-byte EIP-2098 form when the maker signs, its default) and encoded by " +
+  "SwapClient.buildFill; row fill.erc20.sig65 sends the 65-byte form instead";
 
 export type AirSwapFunction = "swap" | "swapAnySender" | "swapLight" | "cancel" | "authorize";
 
@@ -72,8 +74,8 @@ export const ROWS: readonly RowSpec[] = [
   { key: "fill.erc20", label: "full fill ERC20/ERC20, named taker", airswap: "swap", target: 75_000 },
   { key: "fill.erc20.anyTaker", label: "full fill ERC20/ERC20, any taker", airswap: "swapAnySender", target: 75_000 },
   {
-    key: "fill.erc20.compact",
-    label: "full fill ERC20/ERC20, named taker, 64-byte signature",
+    key: "fill.erc20.sig65",
+    label: "full fill ERC20/ERC20, named taker, 65-byte signature",
     airswap: "swap",
     target: 75_000,
   },
@@ -106,13 +108,18 @@ export const ROWS: readonly RowSpec[] = [
   { key: "cancel", label: "cancel one nonce, used word", airswap: "cancel", target: 30_000 },
   { key: "cancel.freshWord", label: "cancel one nonce, fresh word", airswap: "cancel", target: 47_000 },
   {
-    key: "cancelBelow",
-    label: "cancel below a nonce (second raise)",
+    key: "cancelRange",
+    label: "cancel a range of 256 nonces (one fresh word)",
     airswap: null,
-    airswapNote: "AirSwap: no cancel-below",
+    airswapNote: "AirSwap: no range cancel",
     target: 47_000,
   },
-  { key: "setDelegate", label: "replace the delegate", airswap: "authorize" },
+  {
+    key: "setDelegate",
+    label: "replace the delegate (ours also retires the old one)",
+    airswap: "authorize",
+    airswapNote: "AirSwap's authorize only overwrites: a revoked signatory can be authorised again",
+  },
   { key: "fee.fill.erc20", label: "fee on: full fill ERC20/ERC20, named taker", airswap: "swap" },
   {
     key: "fee.fill.erc20.light",
@@ -204,6 +211,7 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
   const delegator = wallet("delegator");
   const delegate = wallet("delegate");
   const delegate2 = wallet("delegate2");
+  const delegate3 = wallet("delegate3");
   const walletOwner = wallet("walletOwner");
   const taker = wallet("taker");
   const feeRecipient = wallet("feeRecipient");
@@ -316,8 +324,8 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     anyTaker?: boolean;
     /** A partial order of PARTIAL_PARTS fills: the scenario fills it twice (rows `<key>` .first and .later). */
     partial?: boolean;
-    /** Submit the 64-byte EIP-2098 form of the signature instead of the SDK's 65 bytes. */
-    compact?: boolean;
+    /** Submit the 65-byte form of the signature instead of the SDK's default 64-byte EIP-2098 form. */
+    sig65?: boolean;
   }
   const oursFill = async (m: boolean, f: OurFill): Promise<void> => {
     if (ours === null || client === null) return;
@@ -333,19 +341,15 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
       recipient: ZeroAddress,
       minFill: MAKER_AMOUNT,
       expiry: EXPIRY,
-      nonce: nonceFor(`ours:${f.maker}`),
+      // A partial order's nonce has bit 255 set (SW-N1): its own counter per maker.
+      nonce: f.partial === true ? PARTIAL_NONCE + nonceFor(`ours:partial:${f.maker}`) : nonceFor(`ours:${f.maker}`),
       feeBps: Number(ourFeeBps),
     };
     const onChain = await ours.hashOrder(order);
     const digest = hashSwapOrder({ ...deployment, order });
     if (onChain !== digest) throw new Error(`Swap.hashOrder ${onChain} != the SDK's order hash ${digest}`);
-    const signed = await signSwapOrder({ ...deployment, order, signer: f.signer });
+    const signed = await signSwapOrder({ ...deployment, order, signer: f.signer, compact: f.sig65 !== true });
     const fill = async (): Promise<TransactionResponse> => {
-      if (f.compact === true) {
-        const compact = Signature.from(signed.signature).compactSerialized;
-        const value = f.takerAsset === "ETH" ? ETH_TAKER_AMOUNT : 0n;
-        return ours.connect(taker).fill(order, compact, MAKER_AMOUNT, { value });
-      }
       const { to, data, value } = await client.buildFill({
         order: signed,
         makerFill: MAKER_AMOUNT,
@@ -407,7 +411,6 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
 
   const asCanceller = theirs?.connect(canceller) as Contract | undefined;
   let freshWord = 1_000n;
-  let minNonce = 1_000_000n;
 
   // ---- fee off
   const makerFill = (key: string, fn: TheirFill["fn"], anyTaker = false) =>
@@ -418,8 +421,8 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
   await makerFill("fill.erc20", "swap");
   await makerFill("fill.erc20.anyTaker", "swapAnySender", true);
   await second(async (m) => {
-    const key = "fill.erc20.compact";
-    await oursFill(m, { key, maker: maker.address, signer: maker, takerAsset: "ERC20", compact: true });
+    const key = "fill.erc20.sig65";
+    await oursFill(m, { key, maker: maker.address, signer: maker, takerAsset: "ERC20", sig65: true });
     await theirsFill(m, { key, fn: "swap", signerWallet: maker.address, signer: maker, signatory: maker.address });
   });
   await makerFill("fill.erc20.light", "swapLight");
@@ -467,13 +470,14 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     }
   });
   await second(async (m) => {
-    minNonce += 1_000n;
-    if (ours !== null) await op(m, "cancelBelow", "ours", () => ours.connect(canceller).cancelBelow(minNonce));
+    const from = 256n * freshWord++;
+    if (ours !== null) await op(m, "cancelRange", "ours", () => ours.connect(canceller).cancelRange(from, from + 256n));
   });
   await second(async (m) => {
-    // Alternates between two delegates, so each measured call replaces one.
+    // Alternates between two delegates (AirSwap); ours must take a new one each time (a replaced one is retired).
     const next = m ? delegate2.address : delegate.address;
-    if (ours !== null) await op(m, "setDelegate", "ours", () => ours.connect(canceller).setDelegate(next));
+    const ourNext = m ? delegate3.address : delegate2.address;
+    if (ours !== null) await op(m, "setDelegate", "ours", () => ours.connect(canceller).setDelegate(ourNext));
     if (asCanceller !== undefined) {
       await op(m, "setDelegate", "theirs", () => asCanceller.getFunction("authorize")(next));
     }
@@ -556,7 +560,7 @@ export function floorOf(key: string, calldata: CalldataStats, tokenCode: number)
   switch (op) {
     case "fill.erc20":
     case "fill.erc20.anyTaker":
-    case "fill.erc20.compact":
+    case "fill.erc20.sig65":
     case "fill.erc20.light":
       return fill({});
     case "fill.erc20.delegate":
@@ -573,8 +577,8 @@ export function floorOf(key: string, calldata: CalldataStats, tokenCode: number)
       return cancelFloor(calldata, "used");
     case "cancel.freshWord":
       return cancelFloor(calldata, "fresh");
-    case "cancelBelow":
-      return cancelBelowFloor(calldata);
+    case "cancelRange":
+      return cancelRangeFloor(calldata);
     case "setDelegate":
       return setDelegateFloor(calldata);
     default:

@@ -8,7 +8,6 @@ import type { Address } from "../../core/types";
 import { SwapNotFillableError, SwapOrderError } from "../../errors/swap";
 import { requireAddress, requireBigInt } from "../../internal/validate";
 import type { BuildFillParameters, BuildFillReturnType, FillOrderParameters, FillOrderReturnType } from "../parameters";
-import { SWAP_LIMITS } from "../types";
 import { quoteSwapFill, requireOrderTerms } from "../validate";
 import {
   encodeCall,
@@ -99,9 +98,14 @@ export function buildCancel(context: SwapContext, { nonces }: { nonces: readonly
   return encodeCall(context, "cancel", [checked]);
 }
 
-/** `cancelBelow(minNonce)`: every order of the caller with a smaller nonce stops being fillable. */
-export function buildCancelBelow(context: SwapContext, { minNonce }: { minNonce: bigint }) {
-  return encodeCall(context, "cancelBelow", [requireBigInt("minNonce", minNonce, 1n, SWAP_LIMITS.minNonceBound)]);
+/**
+ * `cancelRange(from, to)`: every order of the caller with a nonce in [from, to) stops being fillable. The contract
+ * writes one storage word per 256 nonces: "everything below n" is cheapest from the lowest nonce that may be open.
+ */
+export function buildCancelRange(context: SwapContext, { from, to }: { from: bigint; to: bigint }) {
+  const start = requireBigInt("from", from, 0n);
+  const end = requireBigInt("to", to, start + 1n);
+  return encodeCall(context, "cancelRange", [start, end]);
 }
 
 /** `setDelegate(delegate)`: `ZeroAddress` revokes. */

@@ -44,12 +44,12 @@ export async function makeOrder(context: SwapContext, params: MakeOrderParameter
     nonce: params.nonce ?? 0n,
     feeBps,
   });
-  requireOrderTerms(order);
-  // cancelBelow stores a 96-bit minimum: a nonce at or above 2^96 could never be cancelled in bulk (SW-N4).
-  requireThat(order.nonce < SWAP_LIMITS.minNonceBound, "nonce", params.nonce, "must be below 2^96 (SW-N4)");
+  const partial = order.minFill < order.makerAmount;
   if (params.nonce === undefined) {
-    [order.nonce] = await findUnusedNonces(context, { maker, count: 1 });
+    // Each kind draws from its own half of the nonces (SW-N1).
+    [order.nonce] = await findUnusedNonces(context, { maker, count: 1, partial });
   }
+  requireOrderTerms(order);
   reserve(context, maker, order.nonce);
   return order;
 }
@@ -61,18 +61,25 @@ export async function signOrder(context: SwapContext, { order }: { order: SwapOr
 }
 
 /**
- * Nonces of `maker` that are free: at or above its `minNonce` (and `from`), their bits unset, not in `exclude`, and
- * not handed out by this client before. Reads one bitmap word per 256 nonces.
+ * Nonces of `maker` that are free for an order of one kind (fill-or-kill: bit 255 clear; `partial`: set, SW-N1): at
+ * or above `from` (default the kind's first nonce), their bits unset, not in `exclude`, and not handed out by this
+ * client before. Reads one bitmap word per 256 nonces.
  */
 export async function findUnusedNonces(
   context: SwapContext,
-  params: { maker: Address; count?: number; from?: bigint; exclude?: readonly bigint[] },
+  params: { maker: Address; count?: number; partial?: boolean; from?: bigint; exclude?: readonly bigint[] },
 ): Promise<bigint[]> {
   const maker = requireAddress("maker", params.maker);
   const count = requireInteger("count", params.count ?? 1, 1, 256);
-  const state = await context.tx.guard(() => context.contract.makerState(maker));
-  const from = params.from === undefined ? state.minNonce : requireBigInt("from", params.from, 0n);
-  const start = from > state.minNonce ? from : state.minNonce;
+  const flag = params.partial === true ? SWAP_LIMITS.partialNonceFlag : 0n;
+  const from = params.from === undefined ? flag : requireBigInt("from", params.from, 0n);
+  requireThat(
+    (from & SWAP_LIMITS.partialNonceFlag) === flag,
+    "from",
+    params.from,
+    params.partial === true ? "a partial order's nonce has bit 255 set" : "a fill-or-kill nonce has bit 255 clear",
+  );
+  const start = from;
   const taken = new Set([...(params.exclude ?? []), ...(context.reservedNonces.get(maker) ?? [])]);
   const found: bigint[] = [];
   for (let word = start >> 8n, scanned = 0; scanned < MAX_WORDS_SCANNED; word++, scanned++) {
@@ -80,6 +87,7 @@ export async function findUnusedNonces(
     for (let bit = 0n; bit < 256n && found.length < count; bit++) {
       const nonce = (word << 8n) | bit;
       if (nonce < start || ((bits >> bit) & 1n) === 1n || taken.has(nonce)) continue;
+      if ((nonce & SWAP_LIMITS.partialNonceFlag) !== flag) break;
       found.push(nonce);
     }
     if (found.length === count) return found;
@@ -87,7 +95,7 @@ export async function findUnusedNonces(
   throw new InvalidParameterError({
     parameter: "maker",
     value: maker,
-    reason: `no ${count} unused nonces in ${MAX_WORDS_SCANNED * 256} from ${start}; pass from or cancelBelow`,
+    reason: `no ${count} unused nonces in ${MAX_WORDS_SCANNED * 256} from ${start}; pass a higher from`,
   });
 }
 
@@ -99,13 +107,13 @@ function reserve(context: SwapContext, maker: Address, nonce: bigint): void {
 
 /**
  * A signed order's signature checked as the contract checks it on this deployment: the maker's key, its current
- * delegate (read from `makerState`), or its ERC-1271 wallet.
+ * delegate (read from `delegateOf`), or its ERC-1271 wallet.
  */
 export async function verifyOrder(
   context: SwapContext,
   params: { order: SignedSwapOrder },
 ): Promise<SwapSignatureCheck> {
   const { signed } = await resolveSigned(context, params.order);
-  const state = await context.tx.guard(() => context.contract.makerState(signed.order.maker));
-  return verifySwapOrder({ signed, provider: context.tx.provider(), delegate: state.delegate });
+  const delegate = await context.tx.guard(() => context.contract.delegateOf(signed.order.maker));
+  return verifySwapOrder({ signed, provider: context.tx.provider(), delegate });
 }

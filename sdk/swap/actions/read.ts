@@ -48,10 +48,14 @@ export function decodeSwapCheckReasons(selectors: readonly string[]): SwapCheckR
   });
 }
 
-/** What the order's partial fills have taken so far (0 for a fill-or-kill order, which the contract does not track). */
-export async function filledOf(context: SwapContext, order: SwapOrder, orderHash: SwapOrderHash): Promise<bigint> {
+/**
+ * What the order's partial fills have taken so far, capped at its amount: the contract counts per (maker, nonce), so
+ * the orders sharing a partial nonce share it (SW-N2). 0 for a fill-or-kill order, which the contract does not track.
+ */
+export async function filledOf(context: SwapContext, order: SwapOrder, _orderHash?: SwapOrderHash): Promise<bigint> {
   if (isFillOrKill(order)) return 0n;
-  return context.tx.guard(() => context.contract.filledOf(orderHash));
+  const filled = await context.tx.guard(() => context.contract.filledOf(order.maker, order.nonce));
+  return filled < order.makerAmount ? filled : order.makerAmount;
 }
 
 /** The maker amount a fill takes when none is given: all that remains. */
@@ -94,20 +98,19 @@ export async function quote(context: SwapContext, params: SwapQuoteParameters): 
   return { makerFill: q.makerFill, takerFill: q.takerFill, fee: q.fee, remaining: q.remaining };
 }
 
-/** The maker's delegate and minimum nonce. */
+/** The maker's delegate. */
 export async function makerState(context: SwapContext, { maker }: { maker: Address }): Promise<SwapMakerState> {
-  const state = await context.tx.guard(() => context.contract.makerState(requireAddress("maker", maker)));
-  return { delegate: state.delegate, minNonce: state.minNonce };
+  const delegate = await context.tx.guard(() => context.contract.delegateOf(requireAddress("maker", maker)));
+  return { delegate };
 }
 
 /** Where an order stands on-chain now. */
 export async function orderStatus(context: SwapContext, params: { order: SignedSwapOrder }): Promise<SwapOrderStatus> {
   const { signed, orderHash } = await resolveSigned(context, params.order);
   const { order } = signed;
-  const [partFilled, nonceUsed, state, fee, now] = await Promise.all([
+  const [partFilled, nonceUsed, fee, now] = await Promise.all([
     filledOf(context, order, orderHash),
     context.tx.guard(() => context.contract.isNonceUsed(order.maker, order.nonce)),
-    makerState(context, { maker: order.maker }),
     context.tx.guard(() => context.contract.protocolFee()),
     latestTimestamp(context),
   ]);
@@ -135,7 +138,6 @@ export async function orderStatus(context: SwapContext, params: { order: SignedS
     expired,
     feeTooLow,
     currentFeeBps,
-    minNonce: state.minNonce,
   };
 }
 
