@@ -37,10 +37,12 @@ export const arbOrder: fc.Arbitrary<SwapOrder> = fc
     feeBps: fc.integer({ min: 0, max: 65_535 }),
   })
   .filter((o) => o.makerToken !== o.takerToken)
-  .map(({ minFillPart, ...o }) => ({
-    ...o,
-    minFill: minFillPart === undefined ? o.makerAmount : ((minFillPart - 1n) % o.makerAmount) + 1n,
-  }));
+  .map(({ minFillPart, ...o }) => {
+    const minFill = minFillPart === undefined ? o.makerAmount : ((minFillPart - 1n) % o.makerAmount) + 1n;
+    // SW-N1: bit 255 of the nonce set for a partial order, clear for a fill-or-kill one.
+    const flag = 1n << 255n;
+    return { ...o, minFill, nonce: minFill < o.makerAmount ? o.nonce | flag : o.nonce & (flag - 1n) };
+  });
 
 /** A signed order as a maker shares it: 65-byte ECDSA mostly, sometimes a long ERC-1271 wallet signature. */
 export const arbSigned: fc.Arbitrary<SignedSwapOrder> = fc.record({

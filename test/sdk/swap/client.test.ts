@@ -7,7 +7,9 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { BrowserProvider, Wallet, ZeroAddress, parseEther } from "ethers";
 import {
+  InvalidParameterError,
   RunnerError,
+  SWAP_LIMITS,
   SwapAdminError,
   SwapClient,
   SwapFillError,
@@ -31,14 +33,18 @@ const DUSD = (units: bigint) => units * 10n ** 6n;
 
 /** A partial dUSD -> ETH order of the fixture's maker: 1,000 dUSD for 0.4 ETH, at least 100 dUSD a fill. */
 async function ethOrder(f: SwapSdkFixture, overrides: Record<string, unknown> = {}) {
-  const order = await f.makerClient.makeOrder({
+  const params: Record<string, unknown> & { makerAmount: bigint; minFill?: bigint; nonce?: unknown } = {
     makerToken: f.dusdAddress,
     makerAmount: DUSD(1_000n),
     takerToken: ZeroAddress,
     takerAmount: parseEther("0.4"),
     minFill: DUSD(100n),
     ...overrides,
-  });
+  };
+  // SW-N1: a nonce given for a partial order is written small here and gets bit 255.
+  if (typeof params.nonce === "bigint" && params.minFill !== undefined && params.minFill < params.makerAmount)
+    params.nonce = params.nonce | SWAP_LIMITS.partialNonceFlag;
+  const order = await f.makerClient.makeOrder(params as never);
   return { order, signed: await f.makerClient.signOrder({ order }) };
 }
 
@@ -104,9 +110,9 @@ describe("SwapClient on the Swap contract", function () {
       });
     });
 
-    it("SW-N4: findUnusedNonces skips used bits, nonces below minNonce, excluded ones and those this client handed out", async function () {
+    it("SW-N1: findUnusedNonces skips used bits, nonces below from, excluded ones and those this client handed out", async function () {
       const f = await loadFixture(swapSdkFixture);
-      await f.makerClient.cancelBelow({ minNonce: 250n });
+      await f.makerClient.cancelRange({ from: 0n, to: 250n });
       await f.makerClient.cancel({ nonces: [250n, 252n, 256n] });
       const maker = f.maker.address;
       const makerClient = f.client(f.maker);
@@ -117,6 +123,7 @@ describe("SwapClient on the Swap contract", function () {
         257n,
         258n,
       ]);
+      expect(await f.readClient.findUnusedNonces({ maker, count: 2, from: 300n })).to.deep.equal([300n, 301n]);
       const first = await makerClient.makeOrder({
         makerToken: f.dusdAddress,
         makerAmount: 1n,
@@ -130,13 +137,30 @@ describe("SwapClient on the Swap contract", function () {
         takerAmount: 1n,
       });
       expect([first.nonce, second.nonce]).to.deep.equal([251n, 253n]);
+      // A partial order draws from the partial half (bit 255 set), separately.
+      const partial = await makerClient.makeOrder({
+        makerToken: f.dusdAddress,
+        makerAmount: 10n,
+        minFill: 1n,
+        takerToken: f.wethAddress,
+        takerAmount: 1n,
+      });
+      expect(partial.nonce).to.equal(SWAP_LIMITS.partialNonceFlag);
+      expect(await makerClient.findUnusedNonces({ maker, partial: true, count: 1 })).to.deep.equal([
+        SWAP_LIMITS.partialNonceFlag + 1n,
+      ]);
+      await expectSdkError(
+        f.readClient.findUnusedNonces({ maker, partial: true, from: 5n }),
+        InvalidParameterError,
+        "INVALID_PARAMETER",
+      );
       // Another client knows nothing of those reservations: pass the open orders' nonces as exclude.
       expect(await f.readClient.findUnusedNonces({ maker, exclude: [first.nonce] })).to.deep.equal([253n]);
     });
   });
 
   describe("signatures (SW-S1)", function () {
-    it("SW-S1, SW-D1: verifies a delegate's order only while it is the delegate, and the fill follows", async function () {
+    it("SW-S1, SW-D1: verifies a delegate's order only while it is the delegate; a revoked delegate cannot come back", async function () {
       const f = await loadFixture(swapSdkFixture);
       await f.makerClient.setDelegate({ delegate: f.delegate.address });
       const order = await f.makerClient.makeOrder({
@@ -160,9 +184,14 @@ describe("SwapClient on the Swap contract", function () {
         "SWAP_INVALID_SIGNATURE",
       ]);
 
-      await f.makerClient.setDelegate({ delegate: f.delegate.address });
-      const { makerFill } = await f.takerClient.fill({ order: signed });
-      expect(makerFill).to.equal(DUSD(10n));
+      // Revocation is final (SW-D1): the same key is refused, so its old orders stay dead.
+      await expectSdkError(
+        f.makerClient.setDelegate({ delegate: f.delegate.address }),
+        SwapAdminError,
+        "SWAP_DELEGATE_RETIRED",
+        { delegate: f.delegate.address },
+      );
+      expect((await f.takerClient.verifyOrder({ order: signed })).valid).to.equal(false);
     });
 
     it("SW-S1: an ERC-1271 wallet's order, signed by its owner, verifies through the wallet and fills", async function () {
@@ -327,7 +356,7 @@ describe("SwapClient on the Swap contract", function () {
       expect(decoded.signature).to.equal(signed.signature);
       const calls = [
         [f.readClient.buildCancel({ nonces: [1n, 2n] }), "cancel"],
-        [f.readClient.buildCancelBelow({ minNonce: 9n }), "cancelBelow"],
+        [f.readClient.buildCancelRange({ from: 0n, to: 9n }), "cancelRange"],
         [f.readClient.buildSetDelegate({ delegate: f.delegate.address }), "setDelegate"],
         [f.readClient.buildWithdraw({ to: f.maker.address }), "withdraw"],
       ] as const;
@@ -338,7 +367,7 @@ describe("SwapClient on the Swap contract", function () {
       }
       // The built fill, sent by the taker's own wallet, fills.
       await f.taker.sendTransaction(fill);
-      expect(await f.swap.filledOf(fill.orderHash)).to.equal(DUSD(100n));
+      expect(await f.swap.filledOf(signed.order.maker, signed.order.nonce)).to.equal(DUSD(100n));
       await expectSdkError(f.readClient.fill({ order: signed }), RunnerError, "SIGNER_REQUIRED");
     });
   });
@@ -413,7 +442,7 @@ describe("SwapClient on the Swap contract", function () {
       const f = await loadFixture(swapSdkFixture);
       const expiry = BigInt(await time.latest()) + 100n;
       const { signed } = await ethOrder(f, { expiry, feeBps: 5, nonce: 7n });
-      await f.makerClient.cancel({ nonces: [7n] });
+      await f.makerClient.cancel({ nonces: [signed.order.nonce] });
       await f.swap.connect(f.owner).setProtocolFee(10, f.feeRecipient.address);
       await f.dusd.connect(f.maker).approve(f.address, 1n);
       await time.increaseTo(expiry);
@@ -500,26 +529,33 @@ describe("SwapClient on the Swap contract", function () {
       const f = await loadFixture(swapSdkFixture);
       const { signed: a } = await ethOrder(f, { nonce: 3n });
       const { signed: b } = await ethOrder(f, { nonce: 4n });
-      const cancelled = await f.makerClient.cancel({ nonces: [3n] });
+      const cancelled = await f.makerClient.cancel({ nonces: [a.order.nonce] });
       expect(cancelled.events.map((e) => e.type)).to.deep.equal(["NonceCancelled"]);
       await expectSdkError(f.takerClient.fill({ order: a }), SwapNotFillableError, "SWAP_NONCE_USED");
       await expectSdkError(f.takerClient.fill({ order: a, check: false }), SwapOrderStateError, "SWAP_NONCE_USED", {
         maker: f.maker.address,
-        nonce: 3n,
+        nonce: a.order.nonce,
       });
-      await f.makerClient.cancelBelow({ minNonce: 5n });
+      await f.makerClient.cancelRange({ from: b.order.nonce, to: b.order.nonce + 1n });
+      await expectSdkError(f.takerClient.fill({ order: b, check: false }), SwapOrderStateError, "SWAP_NONCE_USED", {
+        nonce: b.order.nonce,
+      });
+      expect(await f.readClient.orderStatus({ order: b })).to.deep.include({ state: "cancelled", nonceUsed: true });
       await expectSdkError(
-        f.takerClient.fill({ order: b, check: false }),
-        SwapOrderStateError,
-        "SWAP_NONCE_BELOW_MINIMUM",
-        { nonce: 4n, minNonce: 5n },
+        () => f.makerClient.cancelRange({ from: 5n, to: 5n }),
+        InvalidParameterError,
+        "INVALID_PARAMETER",
       );
-      expect(await f.readClient.orderStatus({ order: b })).to.deep.include({ state: "cancelled", minNonce: 5n });
-      await expectSdkError(f.makerClient.cancelBelow({ minNonce: 5n }), SwapAdminError, "SWAP_MIN_NONCE_NOT_RAISED", {
-        minNonce: 5n,
-        current: 5n,
-      });
-      expect(() => f.makerClient.buildCancelBelow({ minNonce: 2n ** 96n })).to.throw(/minNonce/);
+      // Sent anyway (built by hand), the contract's refusal decodes to its typed error.
+      const raw = f.swap.connect(f.maker).cancelRange(5n, 5n);
+      await expectSdkError(
+        raw.catch((e: unknown) => {
+          throw decodeSwapError(e);
+        }),
+        SwapAdminError,
+        "SWAP_INVALID_NONCE_RANGE",
+        { from: 5n, to: 5n },
+      );
     });
   });
 });

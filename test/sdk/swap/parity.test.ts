@@ -69,7 +69,8 @@ describe("swap SDK arithmetic against the contract (random orders)", function ()
           takerToken: c.eth ? ZeroAddress : f.wethAddress,
           takerAmount: c.takerAmount,
           minFill,
-          nonce,
+          // SW-N1: a partial order's nonce has bit 255 set.
+          nonce: minFill < c.makerAmount ? nonce | (1n << 255n) : nonce,
           feeBps: c.signedBps,
           expiresIn: 86_400,
         });

@@ -31,7 +31,7 @@ async function sampleSigned(overrides: Partial<SignedSwapOrder["order"]> = {}): 
       takerAmount: 400_000_000_000_000_000n,
       taker: ZeroAddress,
       recipient: ZeroAddress,
-      minFill: 100_000_000n,
+      minFill: 1_000_000_000n,
       expiry: 1_800_000_000n,
       nonce: 7n,
       feeBps: 30,

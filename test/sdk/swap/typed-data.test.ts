@@ -58,7 +58,7 @@ function orderOf(maker: string, overrides: Partial<SwapOrder> = {}): SwapOrder {
     recipient: ZeroAddress,
     minFill: 100n,
     expiry: 1_800_000_000n,
-    nonce: 1n,
+    nonce: (1n << 255n) | 1n, // a partial order's nonce has bit 255 set (SW-N1)
     feeBps: 10,
     ...overrides,
   };
@@ -285,7 +285,6 @@ const FAMILIES: Record<string, abstract new (...args: never[]) => PeerPayError> 
   SwapExpired: SwapOrderStateError,
   SwapInvalidSignature: SwapOrderStateError,
   SwapNonceUsed: SwapOrderStateError,
-  SwapNonceBelowMinimum: SwapOrderStateError,
   SwapFeeTooLow: SwapOrderStateError,
   SwapUnauthorizedTaker: SwapFillError,
   SwapInvalidFillAmount: SwapFillError,
@@ -297,7 +296,8 @@ const FAMILIES: Record<string, abstract new (...args: never[]) => PeerPayError> 
   SwapTakerAllowanceTooLow: SwapFillError,
   SwapProtocolFeeTooHigh: SwapAdminError,
   SwapInvalidFeeRecipient: SwapAdminError,
-  SwapMinNonceNotRaised: SwapAdminError,
+  SwapInvalidNonceRange: SwapAdminError,
+  SwapDelegateRetired: SwapAdminError,
   OwnableUnauthorizedAccount: UnauthorizedError,
   OwnableInvalidOwner: SwapAdminError,
   PullPaymentsNothingToWithdraw: TransferError,
