@@ -32,8 +32,8 @@ describe("npm run bench:swap (issue 11, Numbers): floors and rows, no registry",
     const calldataGas = 1_200;
     // token account 2,600 + 3 × (2,100 + 2,900) + Transfer log (375 + 3 × 375 + 32 × 8) + token code 1,000
     const coldLeg = 2_600 + 15_000 + 1_756 + 1_000;
-    // fee slot + maker slot + OrderFilled (375 + 4 × 375 + 4 × 32 × 8)
-    const design = 2_100 + 2_100 + 2_899;
+    // fee slot + OrderFilled (375 + 4 × 375 + 2 × 32 × 8); the maker's delegate slot is read for a delegate only
+    const design = 2_100 + 2_387;
 
     it("Numbers: a full ERC20/ERC20 fill's floor is base + calldata + hashing + ecrecover + bitmap word + two cold transferFroms, plus the design's reads and event", function () {
       const floor = fillFloor({ calldata, tokenCode: 1_000, takerAsset: "ERC20", fee: false });

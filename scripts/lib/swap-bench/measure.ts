@@ -348,7 +348,12 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
     const onChain = await ours.hashOrder(order);
     const digest = hashSwapOrder({ ...deployment, order });
     if (onChain !== digest) throw new Error(`Swap.hashOrder ${onChain} != the SDK's order hash ${digest}`);
-    const signed = await signSwapOrder({ ...deployment, order, signer: f.signer, compact: f.sig65 !== true });
+    const signed = await signSwapOrder({
+      ...deployment,
+      order,
+      signer: f.signer,
+      compact: f.sig65 === true ? false : undefined,
+    });
     const fill = async (): Promise<TransactionResponse> => {
       const { to, data, value } = await client.buildFill({
         order: signed,
