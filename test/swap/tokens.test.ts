@@ -202,6 +202,14 @@ describe("Swap: tokens and ETH", function () {
     const withdrawTo = (to: string) =>
       account.connect(maker).execute(swap.target, 0n, swap.interface.encodeFunctionData("withdraw", [ZERO, to]));
     await expect(withdrawTo(ZERO)).to.be.revertedWithCustomError(swap, "PullPaymentsInvalidRecipient");
-    await expect(withdrawTo(taker.address)).to.changeEtherBalance(taker, 5n);
+    const tx = withdrawTo(taker.address);
+    await expect(tx).to.changeEtherBalance(taker, 5n);
+    await expect(tx).to.emit(swap, "CreditWithdrawn").withArgs(accountAddress, ZERO, taker.address, 5n);
+  });
+
+  it("SW-V3: an ETH leg of exactly 1 wei is pushed to the recipient", async function () {
+    const { swap, maker, taker, order, sign } = await loadFixture(tokensFixture);
+    const o = order({ takerToken: ZERO, takerAmount: 1n });
+    await expect(fillAs(swap, taker, o, await sign(o), MAKER_AMOUNT)).to.changeEtherBalances([maker, swap], [1n, 0n]);
   });
 });
