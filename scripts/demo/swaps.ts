@@ -74,7 +74,9 @@ export async function swapDesk(
     expiresIn: 24 * 60 * 60,
   });
   const pasted = serializeOrderCompact(await Sam.client.signOrder({ order }));
-  step(`Sam signs "1,000 dUSD for 0.4 ETH, at least 100 dUSD a fill, for 24 h" (partial nonce 2^255 + ${order.nonce - (1n << 255n)}): no gas`);
+  step(
+    `Sam signs "1,000 dUSD for 0.4 ETH, at least 100 dUSD a fill, for 24 h" (partial nonce 2^255 + ${order.nonce - (1n << 255n)}): no gas`,
+  );
   step(`he pastes it in the desk's chat (${pasted.length} characters): ${pasted.slice(0, 48)}…`);
 
   // Bea: parse (refusing another chain or contract), verify, check, quote, fill a quarter.
