@@ -199,6 +199,6 @@ describe("fuzz harnesses (contracts/fuzz/), driven by fast-check", function () {
   it("SwapFuzz: every action keeps its assertions and every property after every step", async function () {
     const iface = (await ethers.getContractFactory("Swap")).interface;
     const events = await fuzz("SwapFuzz", "makeOrder", deploySwapFuzz, iface);
-    expectReached(events, ["OrderFilled", "NonceCancelled", "MinNonceRaised", "DelegateSet", "ProtocolFeeUpdated"], 3);
+    expectReached(events, ["OrderFilled", "NonceCancelled", "NoncesCancelled", "DelegateSet", "ProtocolFeeUpdated"], 3);
   });
 });
