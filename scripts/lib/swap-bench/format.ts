@@ -88,6 +88,11 @@ export function formatSwapBench(result: SwapBenchResult): string {
   out.push("");
   out.push(table(result.rows));
   out.push("");
+  const verdict = headlineVerdict(result.rows);
+  if (verdict !== null) {
+    out.push(verdict);
+    out.push("");
+  }
   for (const row of result.rows) {
     if (row.airswapNote !== undefined) out.push(`  ${row.key}: ${row.airswapNote}`);
   }
@@ -136,4 +141,30 @@ export function formatSwapBench(result: SwapBenchResult): string {
     }
   }
   return out.join("\n");
+}
+
+/**
+ * The headline row (full ERC20/ERC20 fill, named taker) said in one line: who wins, and, if we lose, by how much in
+ * each part of the trace (calldata; the token calls beyond AirSwap's one transferFrom per token, which are our
+ * fee-on-transfer balance checks; our own code, storage and logs). A row without those checks is not a product.
+ */
+export function headlineVerdict(rows: readonly BenchRow[]): string | null {
+  const row = rows.find((r) => r.key === "fill.erc20");
+  if (row?.ours === undefined || row.theirs === undefined) return null;
+  const diff = row.ours.gas - row.theirs.gas;
+  if (diff <= 0) return `Full ERC20/ERC20 fill: ours beats AirSwap's swap by ${fmt(-diff)} gas.`;
+  const ours = row.ours.breakdown;
+  const theirs = row.theirs.breakdown;
+  if (ours === undefined || theirs === undefined) return `Full ERC20/ERC20 fill: ours costs ${fmt(diff)} more.`;
+  const tokens = (b: typeof ours) => b.groups.filter((g) => g.label.endsWith("token")).reduce((a, g) => a + g.gas, 0);
+  const calldata = ours.intrinsic - theirs.intrinsic;
+  const checks = tokens(ours) - tokens(theirs);
+  const own = ours.own - theirs.own;
+  const rest = diff - calldata - checks - own;
+  return (
+    `Full ERC20/ERC20 fill: ours costs ${fmt(diff)} more than AirSwap's swap: calldata ${signed(calldata)} (a ` +
+    `larger order), the fee-on-transfer balance checks ${signed(checks)} (kept: a silent shortfall is a loss), own ` +
+    `code, storage and logs ${signed(own)}` +
+    (rest === 0 ? "." : `, the rest ${signed(rest)}.`)
+  );
 }
