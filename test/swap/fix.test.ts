@@ -44,6 +44,12 @@ describe("Swap: review fixes", function () {
     expect(await swap.check(small, await sign(small), 10n, taker.address)).to.deep.equal([
       selectorOf(swap, "SwapInvalidFillAmount"),
     ]);
+    // fill agrees: nothing remains of the small order, not even one unit.
+    for (const amount of [1n, 10n]) {
+      await expect(fillAs(swap, taker, small, await sign(small), amount))
+        .to.be.revertedWithCustomError(swap, "SwapInvalidFillAmount")
+        .withArgs(amount, 10n, 0n);
+    }
     // The big order's completing fill sets the bit for every order under the nonce.
     await fillAs(swap, taker, big, await sign(big), 400n);
     expect(await swap.isNonceUsed(big.maker, big.nonce)).to.equal(true);
