@@ -169,6 +169,21 @@ describe("swap orders as typed data", function () {
     expect((await verifySwapOrder({ signed, delegate: ZeroAddress })).valid).to.equal(false);
   });
 
+  it("SW-S1: signs the maker's own order in the 64-byte EIP-2098 form by default, others' in 65 bytes; compact forces either", async function () {
+    const order = orderOf(maker.address);
+    const bytes = (hex: string) => (hex.length - 2) / 2;
+    const own = await signSwapOrder({ ...OFFLINE_DEPLOYMENT, order, signer: maker });
+    expect(bytes(own.signature)).to.equal(64);
+    expect((await verifySwapOrder({ signed: own })).by).to.equal("maker");
+    // A delegate (or a wallet's owner, whose wallet may read 65 bytes only) signs in the 65-byte form.
+    expect(bytes((await signSwapOrder({ ...OFFLINE_DEPLOYMENT, order, signer: delegate })).signature)).to.equal(65);
+    const long = await signSwapOrder({ ...OFFLINE_DEPLOYMENT, order, signer: maker, compact: false });
+    expect(bytes(long.signature)).to.equal(65);
+    expect(Signature.from(long.signature).compactSerialized).to.equal(own.signature);
+    const short = await signSwapOrder({ ...OFFLINE_DEPLOYMENT, order, signer: delegate, compact: true });
+    expect(bytes(short.signature)).to.equal(64);
+  });
+
   it("SW-S2: accepts the 64-byte EIP-2098 form and refuses the high-s twin of a valid signature", async function () {
     const signed = await signSwapOrder({ ...OFFLINE_DEPLOYMENT, order: orderOf(maker.address), signer: maker });
     const sig = Signature.from(signed.signature);
