@@ -199,7 +199,7 @@ export class SwapClient {
     return read.orderStatus(this.#context, params);
   }
 
-  /** A maker's delegate and minimum nonce. @example `const { delegate, minNonce } = await swap.makerState({ maker });` */
+  /** A maker's delegate (a replaced or revoked one is retired for good). @example `const { delegate } = await swap.makerState({ maker });` */
   makerState(params: { maker: Address }): Promise<P.SwapMakerState> {
     return read.makerState(this.#context, params);
   }
