@@ -28,6 +28,7 @@ import {
 import { channelNetwork } from "./demo/channel-network";
 import { twoWayChannels } from "./demo/payment-channels";
 import { crossChainDeskTrade } from "./demo/atomic-swap";
+import { swapDesk } from "./demo/swaps";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
@@ -205,6 +206,7 @@ async function main() {
   await streamPayments(app, api, suite("MicropaymentChannels"));
   await twoWayChannels({ ann: app, ben: api, watchtower: relayer, anyone: desk }, suite("PaymentChannels"));
   await channelNetwork(operator, suite("PaymentChannels"));
+  await swapDesk({ operator, maker: seller, taker1: buyer, taker2: client }, token, suite("Swap"));
   await crossChainDeskTrade(
     { sam: seller, bea: buyer, accountIndex: { sam: 1, bea: 2 } },
     tokenAddress,
@@ -213,7 +215,7 @@ async function main() {
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `\nDone: 3 deals, 1 micropayment channel and 4 two-way channels, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
+    `\nDone: 3 deals, 1 micropayment channel, 4 two-way channels, 2 signed orders and 1 cross-chain swap, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
   );
 }
 

@@ -295,6 +295,66 @@ export {
 } from "./watchtower/messages";
 export { WATCHTOWER_HTTP_STATUS, WatchtowerError, type WatchtowerErrorCode } from "./errors/watchtower";
 
+// ------------------------------------------------------------------ signed-order swaps (docs/swaps.md)
+export {
+  SwapAdminError,
+  SwapFillError,
+  SwapNotFillableError,
+  SwapOrderError,
+  SwapOrderStateError,
+} from "./errors/swap";
+export { decodeSwapError } from "./internal/revert";
+export {
+  SWAP_LIMITS,
+  toSwapOrderHash,
+  type SignedSwapOrder,
+  type SwapDeployment,
+  type SwapOrder,
+  type SwapOrderHash,
+  type SwapQuote,
+} from "./swap/types";
+export {
+  SWAP_EIP712_TYPES,
+  buildSwapOrderTypedData,
+  hashSwapOrder,
+  recoverSwapOrderSigner,
+  signSwapOrder,
+  swapDomain,
+  verifySwapOrder,
+  type SignSwapOrderParameters,
+  type SwapSignatureCheck,
+  type VerifySwapOrderParameters,
+} from "./swap/typed-data";
+export { quoteSwapFill } from "./swap/validate";
+export { parseOrder, serializeOrder, type ParseOrderParameters, type SwapOrderJson } from "./swap/serialize";
+export { serializeOrderCompact } from "./swap/compact";
+export { decodeSwapEvents, type DecodeSwapEventsParameters, type SwapEvent } from "./swap/events";
+export {
+  findSwapActivity,
+  type SwapActivityParameters,
+  type SwapActivityReturnType,
+  type SwapFillRecord,
+  type SwapOrderActivity,
+  type SwapRole,
+} from "./swap/discovery";
+export { decodeSwapCheckReasons } from "./swap/actions/read";
+export { SwapClient } from "./swap/client";
+export type {
+  BuildFillParameters,
+  BuildFillReturnType,
+  FillOrderParameters,
+  FillOrderReturnType,
+  MakeOrderParameters,
+  SwapCheckReason,
+  SwapCheckReturnType,
+  SwapClientParameters,
+  SwapMakerState,
+  SwapOrderStatus,
+  SwapQuoteParameters,
+  SwapQuoteReturnType,
+  SwapWriteReturnType,
+} from "./swap/parameters";
+
 // ------------------------------------------------------------------ signing
 export {
   hashTypedData,

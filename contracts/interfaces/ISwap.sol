@@ -7,7 +7,8 @@ import {IPullPayments} from "./IPullPayments.sol";
 /// @notice The maker's asset is an ERC20; the taker's is an ERC20 or native ETH (`takerToken == address(0)`). An order
 /// whose `minFill` equals its `makerAmount` fills whole, once; a smaller `minFill` lets it fill in parts. Each order
 /// names a `nonce` of its maker; a nonce's bit in the maker's bitmap is set when the order is filled completely or
-/// cancelled, and an order whose nonce is below the maker's `minNonce` is cancelled too. Specification:
+/// cancelled, and an order whose nonce lies in a range the maker cancelled is cancelled too. Nonces are split by bit 255: clear for
+/// fill-or-kill orders, set for partial orders; the orders sharing a partial nonce share one filled amount. Specification:
 /// docs/swaps.md (rule ids `SW-…`).
 interface ISwap is IPullPayments {
     /// @notice An order, signed by its maker (EIP-712 `Order`, domain "PeerPay Swap", version "1").
@@ -53,28 +54,27 @@ interface ISwap is IPullPayments {
     // ------------------------------------------------------------------ events
 
     /// @notice `taker` filled `makerFill` of the order `orderHash`, paying `takerFill` to the order's recipient; the
-    /// maker paid `fee` to the fee recipient.
+    /// maker paid the fee on top (`makerFill * bps / 10_000` at the bps of the last ProtocolFeeUpdated).
     event OrderFilled(
         bytes32 indexed orderHash,
         address indexed maker,
         address indexed taker,
-        uint256 nonce,
         uint256 makerFill,
-        uint256 takerFill,
-        uint256 fee
+        uint256 takerFill
     );
     /// @notice `maker` cancelled the order with `nonce` (its bit is set).
     event NonceCancelled(address indexed maker, uint256 nonce);
-    /// @notice `maker` cancelled every order with a nonce below `minNonce`.
-    event MinNonceRaised(address indexed maker, uint256 minNonce);
+    /// @notice `maker` cancelled every order with a nonce in [from, to).
+    event NoncesCancelled(address indexed maker, uint256 from, uint256 to);
     /// @notice `maker` lets `delegate` sign orders for it (address(0): nobody).
     event DelegateSet(address indexed maker, address indexed delegate);
     event ProtocolFeeUpdated(uint256 bps, address recipient);
 
     // ------------------------------------------------------------------ errors
 
-    /// @notice A malformed order: zero maker, maker token, amount or `minFill`, `minFill > makerAmount`, or a maker
-    /// token of address(0).
+    /// @notice A malformed order: a zero maker, maker token, maker amount, taker amount or `minFill`;
+    /// `minFill > makerAmount`; a nonce of the wrong kind (bit 255 set on a fill-or-kill order, clear on a partial
+    /// one); the recipient is this contract; or (views) a field that is not a clean ABI value.
     error SwapInvalidOrder();
     error SwapTokenNotContract(address token);
     error SwapExpired(uint256 expiry);
@@ -82,7 +82,6 @@ interface ISwap is IPullPayments {
     error SwapInvalidSignature(address maker);
     /// @notice The nonce's bit is set: the order was filled completely or cancelled.
     error SwapNonceUsed(address maker, uint256 nonce);
-    error SwapNonceBelowMinimum(address maker, uint256 nonce, uint256 minNonce);
     error SwapUnauthorizedTaker(address taker, address caller);
     /// @notice The order's signed fee is below the current protocol fee.
     error SwapFeeTooLow(uint256 signedBps, uint256 currentBps);
@@ -93,8 +92,19 @@ interface ISwap is IPullPayments {
     error SwapTransferShortfall(address token, uint256 expected, uint256 received);
     error SwapProtocolFeeTooHigh(uint256 bps, uint256 max);
     error SwapInvalidFeeRecipient();
-    /// @notice `minNonce` is not above the maker's current one.
-    error SwapMinNonceNotRaised(uint256 minNonce, uint256 current);
+    /// @notice `cancelRange` needs `to > from`.
+    error SwapInvalidNonceRange(uint256 from, uint256 to);
+    /// @notice The address was the caller's delegate before and was replaced or revoked: it can never be set again.
+    error SwapDelegateRetired(address delegate);
+    /// @notice Reported by `check` only (a fill would revert inside the token): the maker's balance of the maker
+    /// token is below `makerFill + fee`.
+    error SwapMakerBalanceTooLow();
+    /// @notice Reported by `check` only: the maker's allowance to this contract is below `makerFill + fee`.
+    error SwapMakerAllowanceTooLow();
+    /// @notice Reported by `check` only: the taker's balance of the taker asset (ETH included) is below `takerFill`.
+    error SwapTakerBalanceTooLow();
+    /// @notice Reported by `check` only: the taker's allowance of the taker token is below `takerFill`.
+    error SwapTakerAllowanceTooLow();
 
     // ------------------------------------------------------------------ filling
 
@@ -118,11 +128,14 @@ interface ISwap is IPullPayments {
     /// @notice Cancels the caller's orders with these nonces (sets their bits); a nonce already used is skipped.
     function cancel(uint256[] calldata nonces) external;
 
-    /// @notice Cancels every order of the caller with a nonce below `minNonce`; it must be above the current one.
-    function cancelBelow(uint256 minNonce) external;
+    /// @notice Cancels every order of the caller with a nonce in [from, to) (`to > from`), by setting their bits one
+    /// bitmap word at a time: gas grows with (to - from) / 256. "Everything below n" is `cancelRange(low, n)` from the
+    /// lowest nonce that may still be open (0 at worst); partial nonces start at 2^255.
+    function cancelRange(uint256 from, uint256 to) external;
 
     /// @notice Lets `delegate` sign orders for the caller, replacing any previous delegate; address(0) revokes.
-    /// Orders a delegate signed stop being fillable the moment it is replaced or revoked.
+    /// Orders a delegate signed stop being fillable the moment it is replaced or revoked, for good: a replaced or
+    /// revoked delegate can never be set again (SwapDelegateRetired). Setting the current delegate is a no-op.
     function setDelegate(address delegate) external;
 
     // ------------------------------------------------------------------ owner
@@ -133,7 +146,8 @@ interface ISwap is IPullPayments {
 
     // ------------------------------------------------------------------ views
 
-    /// @notice The EIP-712 hash of `order` (what the maker signs), under this contract's domain on this chain.
+    /// @notice The EIP-712 hash of `order` (what the maker signs), under this contract's domain on this chain. Reverts
+    /// SwapInvalidOrder for a field that is not a clean ABI value (fill would not accept it either).
     function hashOrder(Order calldata order) external view returns (bytes32);
 
     /// @notice Every reason `fill(order, signature, makerFill)` sent by `taker` would revert now, as the selectors
@@ -149,17 +163,21 @@ interface ISwap is IPullPayments {
     /// @notice What `fill(order, _, makerFill)` would move now. Does not check the signature or the nonce.
     function quote(Order calldata order, uint256 makerFill) external view returns (Quote memory);
 
-    /// @notice The maker amount of the order `orderHash` filled so far (partial orders only; 0 otherwise).
-    function filledOf(bytes32 orderHash) external view returns (uint256);
+    /// @notice The maker amount filled so far under the maker's partial `nonce`, by all orders signed with it (each
+    /// order's remaining is its makerAmount less this, floored at 0); 0 for a fill-or-kill nonce.
+    function filledOf(address maker, uint256 nonce) external view returns (uint256);
 
-    /// @notice Whether the maker's `nonce` is used: its bit is set, or it is below the maker's `minNonce`.
+    /// @notice Whether the maker's `nonce` is used: its bit is set (filled completely or cancelled).
     function isNonceUsed(address maker, uint256 nonce) external view returns (bool);
 
     /// @notice The maker's bitmap word `wordIndex` (bit `nonce % 256` of word `nonce / 256`).
     function nonceBitmap(address maker, uint256 wordIndex) external view returns (uint256);
 
-    /// @notice The maker's delegate (or address(0)) and its minimum nonce.
-    function makerState(address maker) external view returns (address delegate, uint256 minNonce);
+    /// @notice The maker's delegate, or address(0).
+    function delegateOf(address maker) external view returns (address);
+
+    /// @notice Whether `delegate` was the maker's delegate once and was replaced or revoked (it can't be set again).
+    function isRetiredDelegate(address maker, address delegate) external view returns (bool);
 
     /// @notice The current protocol fee and its recipient.
     function protocolFee() external view returns (uint256 bps, address recipient);

@@ -1,4 +1,4 @@
-// Story 7 of the demo (scripts/demo.ts): a desk trade across two chains, completed atomically with hashed timelocks
+// Story 8 of the demo (scripts/demo.ts): a desk trade across two chains, completed atomically with hashed timelocks
 // (docs/atomic-swaps.md §6). Chain A is the demo's network; chain B is a second, independent node (anvil, chain id
 // 31338) started for the story. Sam sells dUSD on A to Bea for ETH on B: he draws the secret and locks first with the
 // longer timelock, Bea verifies his lock from chain A and locks hers on B with the shorter one, Sam claims on B (which
@@ -63,7 +63,7 @@ class DevChainSubmitter implements TransactionSubmitter {
 }
 
 /**
- * Story 7. `sam` holds dUSD (`token`) on the demo's network, `bea` holds ETH on chain B; `accountIndex` says which
+ * Story 8. `sam` holds dUSD (`token`) on the demo's network, `bea` holds ETH on chain B; `accountIndex` says which
  * account of the development mnemonic each is, so that the same key acts for them on chain B.
  */
 export async function crossChainDeskTrade(
@@ -72,7 +72,7 @@ export async function crossChainDeskTrade(
   contract: { address: string; fromBlock: number },
 ) {
   console.log(
-    "\n7. Cross-chain desk trade: Sam sells 1,000 dUSD on chain A (this network) to Bea for 0.4 ETH on chain B, atomically",
+    "\n8. Cross-chain desk trade: Sam sells 1,000 dUSD on chain A (this network) to Bea for 0.4 ETH on chain B, atomically",
   );
   const node = await startAnvil({ chainId: CHAIN_B_ID });
   let watcherOf: { stop(): void } | undefined;

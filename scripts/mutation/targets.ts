@@ -28,4 +28,5 @@ export const MUTATION_TARGETS: readonly MutationTarget[] = [
   { contract: "MicropaymentChannels", tests: ["test/micropayments"] },
   { contract: "PaymentChannels", tests: ["test/payment-channels"], viaIR: true },
   { contract: "HashedTimelocks", tests: ["test/atomic-swaps"] },
+  { contract: "Swap", tests: ["test/swap"], viaIR: true },
 ];

@@ -12,12 +12,14 @@ import { escrow } from "./escrow";
 import { hashedTimelocks } from "./hashed-timelocks";
 import { micropaymentChannels } from "./micropayment-channels";
 import { paymentChannels } from "./payment-channels";
+import { swap } from "./swap";
 
 export const PRODUCTS = [
   escrow,
   micropaymentChannels,
   paymentChannels,
   hashedTimelocks,
+  swap,
 ] as const satisfies readonly Product[];
 
 // Every contract the SDK can look up has a product, and (through Product's type) every product is one the SDK knows:

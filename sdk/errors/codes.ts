@@ -320,6 +320,45 @@ export const PeerPayErrorCode = {
   HASHED_TIMELOCK_WRONG_SECRET: "HASHED_TIMELOCK_WRONG_SECRET",
   HASHED_TIMELOCK_EXPIRED: "HASHED_TIMELOCK_EXPIRED",
   HASHED_TIMELOCK_NOT_EXPIRED: "HASHED_TIMELOCK_NOT_EXPIRED",
+  // ---------------------------------------------------------------- signed-order swaps (issue 11, docs/swaps.md)
+  // The ISwap custom errors. The SDK raises the same code when it finds the same condition itself before sending
+  // (an expired order, a wrong taker, a bad fill amount or signature), so a caller switches on one code either way.
+  SWAP_INVALID_ORDER: "SWAP_INVALID_ORDER",
+  SWAP_TOKEN_NOT_CONTRACT: "SWAP_TOKEN_NOT_CONTRACT",
+  SWAP_EXPIRED: "SWAP_EXPIRED",
+  SWAP_INVALID_SIGNATURE: "SWAP_INVALID_SIGNATURE",
+  SWAP_NONCE_USED: "SWAP_NONCE_USED",
+  SWAP_UNAUTHORIZED_TAKER: "SWAP_UNAUTHORIZED_TAKER",
+  SWAP_FEE_TOO_LOW: "SWAP_FEE_TOO_LOW",
+  SWAP_INVALID_FILL_AMOUNT: "SWAP_INVALID_FILL_AMOUNT",
+  SWAP_VALUE_MISMATCH: "SWAP_VALUE_MISMATCH",
+  SWAP_TRANSFER_SHORTFALL: "SWAP_TRANSFER_SHORTFALL",
+  SWAP_PROTOCOL_FEE_TOO_HIGH: "SWAP_PROTOCOL_FEE_TOO_HIGH",
+  SWAP_INVALID_FEE_RECIPIENT: "SWAP_INVALID_FEE_RECIPIENT",
+  /** `cancelRange(from, to)` with `to <= from`. */
+  SWAP_INVALID_NONCE_RANGE: "SWAP_INVALID_NONCE_RANGE",
+  /** `setDelegate` of an address that was the maker's delegate before: revocation is final (SW-D1). */
+  SWAP_DELEGATE_RETIRED: "SWAP_DELEGATE_RETIRED",
+  /** Reported by `check()` only: the maker's balance of its token is below the fill plus the fee. */
+  SWAP_MAKER_BALANCE_TOO_LOW: "SWAP_MAKER_BALANCE_TOO_LOW",
+  /** Reported by `check()` only: the maker's allowance to the Swap contract is below the fill plus the fee. */
+  SWAP_MAKER_ALLOWANCE_TOO_LOW: "SWAP_MAKER_ALLOWANCE_TOO_LOW",
+  /** Reported by `check()` only: the taker's balance of the taker asset (ETH included) is below what it pays. */
+  SWAP_TAKER_BALANCE_TOO_LOW: "SWAP_TAKER_BALANCE_TOO_LOW",
+  /** Reported by `check()` only: the taker's allowance of the taker token is below what it pays. */
+  SWAP_TAKER_ALLOWANCE_TOO_LOW: "SWAP_TAKER_ALLOWANCE_TOO_LOW",
+  /** A shared order (JSON or compact string) is malformed: a field missing, extra, of the wrong type or range. */
+  SWAP_ORDER_MALFORMED: "SWAP_ORDER_MALFORMED",
+  /** A compact order string's checksum does not match: a mistyped or truncated paste. */
+  SWAP_ORDER_CHECKSUM_MISMATCH: "SWAP_ORDER_CHECKSUM_MISMATCH",
+  /** A shared order is of a format version this SDK does not read. */
+  SWAP_ORDER_UNSUPPORTED_VERSION: "SWAP_ORDER_UNSUPPORTED_VERSION",
+  /** A shared order was signed for another chain than the one it is used on. */
+  SWAP_ORDER_WRONG_CHAIN: "SWAP_ORDER_WRONG_CHAIN",
+  /** A shared order was signed for another Swap contract than the one it is used with. */
+  SWAP_ORDER_WRONG_CONTRACT: "SWAP_ORDER_WRONG_CONTRACT",
+  /** `check()` returned a selector the SDK does not know (a newer contract). */
+  SWAP_UNKNOWN_REASON: "SWAP_UNKNOWN_REASON",
 } as const;
 
 /**

@@ -3,6 +3,7 @@
 import { Interface, type InterfaceAbi, type JsonFragment } from "ethers";
 import { IEscrow__factory } from "../../typechain-types/factories/contracts/interfaces/IEscrow__factory";
 import { IPaymentChannels__factory } from "../../typechain-types/factories/contracts/interfaces/IPaymentChannels__factory";
+import { ISwap__factory } from "../../typechain-types/factories/contracts/interfaces/ISwap__factory";
 import { IMicropaymentChannels__factory } from "../../typechain-types/factories/contracts/interfaces/IMicropaymentChannels__factory";
 import { Ownable__factory } from "../../typechain-types/factories/@openzeppelin/contracts/access/Ownable__factory";
 import { ReentrancyGuardTransient__factory } from "../../typechain-types/factories/@openzeppelin/contracts/utils/ReentrancyGuardTransient__factory";
@@ -52,6 +53,24 @@ export const paymentChannelsInterface = IPaymentChannels__factory.createInterfac
 export const paymentChannelsRevertInterface = new Interface(
   [
     IPaymentChannels__factory.abi,
+    ReentrancyGuardTransient__factory.abi,
+    SafeERC20__factory.abi,
+    Errors__factory.abi,
+    IERC20Errors__factory.abi,
+  ].flatMap((abi) => errorsOf(abi)),
+);
+
+/** Functions and events of the signed-order swaps (ISwap includes IPullPayments). */
+export const swapInterface = ISwap__factory.createInterface();
+
+/**
+ * Every custom error a call to the swaps can revert with: its own, Ownable's (the fee setter), the reentrancy
+ * guard's, SafeERC20's, Address.sendValue's, and an OpenZeppelin ERC20's bubbling through a fill.
+ */
+export const swapRevertInterface = new Interface(
+  [
+    ISwap__factory.abi,
+    Ownable__factory.abi,
     ReentrancyGuardTransient__factory.abi,
     SafeERC20__factory.abi,
     Errors__factory.abi,

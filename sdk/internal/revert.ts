@@ -6,8 +6,9 @@ import { CHANNEL_REVERTS } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import { ESCROW_REVERTS } from "../errors/escrow";
 import { PAYMENT_CHANNEL_REVERTS } from "../errors/payment-channels";
+import { SWAP_REVERTS } from "../errors/swap";
 import { ContractRevertError, type Args, type ContractErrorSpec } from "../errors/revert";
-import { channelsRevertInterface, paymentChannelsRevertInterface, revertInterface } from "./abi";
+import { channelsRevertInterface, paymentChannelsRevertInterface, revertInterface, swapRevertInterface } from "./abi";
 
 const C = PeerPayErrorCode;
 
@@ -27,6 +28,9 @@ export const KNOWN_CHANNEL_ERRORS: readonly string[] = Object.freeze(Object.keys
 
 /** The names of the Solidity errors {@link decodePaymentChannelsError} turns into typed errors (for its test). */
 export const KNOWN_PAYMENT_CHANNEL_ERRORS: readonly string[] = Object.freeze(Object.keys(PAYMENT_CHANNEL_REVERTS));
+
+/** The names of the Solidity errors {@link decodeSwapError} turns into typed errors (for its coverage test). */
+export const KNOWN_SWAP_ERRORS: readonly string[] = Object.freeze(Object.keys(SWAP_REVERTS));
 
 // ------------------------------------------------------------------ decoding
 
@@ -95,12 +99,32 @@ export function decodePaymentChannelsError(error: unknown): PeerPayError {
   return decodeError(error, PAYMENT_CHANNELS_DECODING);
 }
 
+/**
+ * As {@link decodeEscrowError}, for anything a call to the signed-order swaps contract threw: its `Swap*` errors
+ * become {@link SwapOrderStateError}, {@link SwapFillError} or {@link SwapAdminError}, with the decoded arguments in
+ * `details`; an ERC20's own errors bubbling through a fill become {@link TransferError}.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await swapContract.fill(order, signature, makerFill);
+ * } catch (err) {
+ *   const error = decodeSwapError(err);
+ *   if (error.code === PeerPayErrorCode.SWAP_NONCE_USED) console.log("already filled or cancelled");
+ * }
+ * ```
+ */
+export function decodeSwapError(error: unknown): PeerPayError {
+  return decodeError(error, SWAP_DECODING);
+}
+
 /** A contract's revert table and the interface that parses its errors (for the products' own decoders). */
 export type Decoding = { errors: Readonly<Record<string, ContractErrorSpec>>; revert: Interface };
 
 const ESCROW_DECODING: Decoding = { errors: ESCROW_REVERTS, revert: revertInterface };
 const CHANNELS_DECODING: Decoding = { errors: CHANNEL_REVERTS, revert: channelsRevertInterface };
 const PAYMENT_CHANNELS_DECODING: Decoding = { errors: PAYMENT_CHANNEL_REVERTS, revert: paymentChannelsRevertInterface };
+const SWAP_DECODING: Decoding = { errors: SWAP_REVERTS, revert: swapRevertInterface };
 
 /** Decodes `error` with a product's table: see {@link decodeEscrowError} for what becomes what. */
 export function decodeError(error: unknown, decoding: Decoding): PeerPayError {

@@ -54,7 +54,8 @@ function expectAllStories(run: DemoRun): void {
     "4. Pay per call",
     "5. Two-way channel",
     "6. Channel network",
-    "7. Cross-chain desk trade",
+    "7. Swap desk",
+    "8. Cross-chain desk trade",
   ];
   for (const heading of headings) {
     expect(out, heading).to.include(heading);
@@ -87,12 +88,24 @@ function expectAllStories(run: DemoRun): void {
   expect(out).to.include("Ann has sent Hal 0.050500 ETH (Hal's fee 0.000500 ETH), Cat has received 0.050000 ETH");
   expect(out).to.include("Ben's watchtower records Ann's latest proof (nonce 1000, transferred 0.100000 ETH)");
   expect(out).to.include("Ben gets 1.039000 ETH without being online, exactly 1 ETH + 0.100000 ETH from Ann");
+  // The swap desk: a pasted order filled in two parts, checked to the wei by the story itself, and a cancelled order
+  // that check() refuses.
+  expect(out).to.match(/he pastes it in the desk's chat \(\d+ characters\): ppswap1:/);
+  expect(out).to.include(
+    "Bea parses it: signature valid (maker), check passes, 250 dUSD cost 0.1 ETH, 750.0 dUSD would remain",
+  );
+  expect(out).to.include("Carl takes the remaining 750.0 dUSD for 0.3 ETH: order filled");
+  expect(out).to.include("Bea checks it too late: SWAP_NONCE_USED; nothing moves");
+  expect(out).to.match(/Sam \(maker\)\s+[\d.]+ dUSD →\s+[\d.]+ dUSD\s+\(-1000\.0 dUSD\)/);
+  expect(out).to.include("checked to the wei");
   // The cross-chain desk trade: Bea's watcher completes chain A from the secret Sam revealed on chain B, a reused
   // hashlock is refused, and the story's own check of the four balances to the wei passes.
   expect(out).to.match(/Bea's watcher finds the secret in chain B's block \d+ and claims the 1,000 dUSD on chain A/);
   expect(out).to.include("a second swap under the same, now public, hashlock is refused: ATOMIC_SWAP_SECRET_REVEALED");
   expect(out).to.include("checked to the wei: Sam -1,000 dUSD on A and +0.4 ETH on B less his claim's gas");
-  expect(out).to.match(/Done: 3 deals, 1 micropayment channel and 4 two-way channels, [\d,]+ gas in all/);
+  expect(out).to.match(
+    /Done: 3 deals, 1 micropayment channel, 4 two-way channels, 2 signed orders and 1 cross-chain swap, [\d,]+ gas in all/,
+  );
 }
 
 describe("The demo (README: npm run demo)", function () {

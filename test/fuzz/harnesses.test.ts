@@ -87,6 +87,7 @@ const deployEscrowFuzz = () => deployHarness("EscrowFuzz");
 const deployChannelsFuzz = () => deployHarness("ChannelsFuzz");
 const deployPaymentChannelsFuzz = () => deployHarness("PaymentChannelsFuzz");
 const deployHashedTimelocksFuzz = () => deployHarness("HashedTimelocksFuzz");
+const deploySwapFuzz = () => deployHarness("SwapFuzz");
 
 /**
  * Runs random action sequences on a harness and checks its properties after every step; returns how often each
@@ -200,5 +201,11 @@ describe("fuzz harnesses (contracts/fuzz/), driven by fast-check", function () {
     const iface = (await ethers.getContractFactory("HashedTimelocks")).interface;
     const events = await fuzz("HashedTimelocksFuzz", "lock", deployHashedTimelocksFuzz, iface);
     expectReached(events, ["Locked", "Claimed", "Refunded", "PaymentCredited"], 3);
+  });
+
+  it("SwapFuzz: every action keeps its assertions and every property after every step", async function () {
+    const iface = (await ethers.getContractFactory("Swap")).interface;
+    const events = await fuzz("SwapFuzz", "makeOrder", deploySwapFuzz, iface);
+    expectReached(events, ["OrderFilled", "NonceCancelled", "NoncesCancelled", "DelegateSet", "ProtocolFeeUpdated"], 3);
   });
 });
