@@ -15,7 +15,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { parseEther, type Contract, type FunctionFragment, type Interface } from "ethers";
+import { parseEther, toQuantity, type Contract, type FunctionFragment, type Interface } from "ethers";
 import { underCoverage } from "../helpers/coverage";
 import { checkStateful, propertyEnv, tally, type ActionStats } from "../helpers/property";
 
@@ -77,6 +77,10 @@ function argsOf(fragment: FunctionFragment, step: Step): (bigint | boolean)[] {
 
 async function deployHarness(name: string) {
   const factory = await ethers.getContractFactory(name);
+  // Each harness's fixture snapshots the chain after its own deployment, so deployments add up across harnesses: top
+  // the deployer up first, or the fourth harness would find its 10,000 test ETH spent.
+  const [deployer] = await ethers.getSigners();
+  await ethers.provider.send("hardhat_setBalance", [deployer.address, toQuantity(parseEther("10000"))]);
   // Shared between five actors and the donor; the actions bound ETH deposits to 10 ETH each.
   const harness = (await factory.deploy({ value: parseEther("3000") })) as unknown as Contract;
   await harness.waitForDeployment();
