@@ -85,6 +85,18 @@ describe("Swap: review fixes", function () {
     ]);
   });
 
+  it("SW-C1: the same-token sum saturates: a taker holding 2^256 - 1 is never reported short, and check does not revert", async function () {
+    const { swap, taker, order, sign } = await loadFixture(swapFixture);
+    const max = 2n ** 256n - 1n;
+    const huge = await ethers.deployContract("MisbehavingViewToken");
+    await huge.getFunction("mint")(taker.address, max);
+    const token = String(huge.target);
+    const o = order({ makerToken: token, takerToken: token, makerAmount: 10n, minFill: 10n, takerAmount: max });
+    const reasons = await swap.check(o, await sign(o), 10n, taker.address);
+    expect(reasons).to.include(selectorOf(swap, "SwapMakerBalanceTooLow"));
+    expect(reasons).to.not.include(selectorOf(swap, "SwapTakerBalanceTooLow"));
+  });
+
   it("SW-O1: hashOrder and quote refuse an order whose words are not clean ABI values, as fill does", async function () {
     const { swap, taker, order, sign } = await loadFixture(swapFixture);
     const o = order();
