@@ -213,3 +213,38 @@ export function formatFloor(floor: Floor): string {
   if (floor.calldataFloor > evmSum) line += ` (EIP-7623 calldata floor ${fmt(floor.calldataFloor)} binds)`;
   return line;
 }
+
+/** The floor of row `key`, for a transaction with these calldata bytes. */
+export function floorOf(key: string, calldata: CalldataStats, tokenCode: number): Floor {
+  const fee = key.startsWith("fee.");
+  const op = fee ? key.slice(4) : key;
+  const fill = (input: Partial<FillFloorInput>): Floor =>
+    fillFloor({ calldata, tokenCode, fee, takerAsset: "ERC20", ...input });
+  switch (op) {
+    case "fill.erc20":
+    case "fill.erc20.anyTaker":
+    case "fill.erc20.sig65":
+    case "fill.erc20.light":
+      return fill({});
+    case "fill.erc20.delegate":
+      return fill({ signer: "delegate" });
+    case "fill.erc20.erc1271":
+      return fill({ signer: "erc1271" });
+    case "fill.eth":
+      return fill({ takerAsset: "ETH" });
+    case "fill.partial.first":
+      return fill({ replay: "partialFirst" });
+    case "fill.partial.later":
+      return fill({ replay: "partialLater" });
+    case "cancel":
+      return cancelFloor(calldata, "used");
+    case "cancel.freshWord":
+      return cancelFloor(calldata, "fresh");
+    case "cancelRange":
+      return cancelRangeFloor(calldata);
+    case "setDelegate":
+      return setDelegateFloor(calldata);
+    default:
+      throw new Error(`no floor for ${key}`);
+  }
+}

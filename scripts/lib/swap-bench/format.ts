@@ -3,7 +3,7 @@
 import { AIRSWAP_PACKAGE, AIRSWAP_VERSION, codeHash } from "./airswap";
 import { GAS, LEGEND, TRANSFER_LOG, calldataGas, formatFloor } from "./floor";
 import { formatBreakdown, formatBreakdownDifference } from "./trace";
-import { FEE_BPS, OUR_SIGNATURE_FORM, type BenchRow, type SwapBenchResult } from "./measure";
+import { FEE_BPS, OUR_SIGNATURE_FORM, type BenchRow, type SwapBenchResult } from "./rows";
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
 const signed = (n: number): string => (n > 0 ? `+${fmt(n)}` : n < 0 ? `-${fmt(-n)}` : "0");

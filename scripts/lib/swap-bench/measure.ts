@@ -21,22 +21,11 @@ import { SwapClient, hashSwapOrder, signSwapOrder, type SwapOrder } from "../../
 import { ISwap__factory, MockERC1271Wallet__factory, MockERC20__factory } from "../../../typechain-types";
 import type { ISwap } from "../../../typechain-types/contracts/interfaces/ISwap";
 import { BENCH_START_TIME, calldataStats, createGasBench } from "../gas/harness";
-import type { AirSwapBuild, AirSwapSkipped } from "./airswap";
-import { gasBreakdown, type GasBreakdown } from "./trace";
-import {
-  calldataGas,
-  cancelRangeFloor,
-  cancelFloor,
-  fillFloor,
-  setDelegateFloor,
-  tokenCodeGas,
-  type CalldataStats,
-  type FillFloorInput,
-  type Floor,
-} from "./floor";
+import type { AirSwapBuild } from "./airswap";
+import { gasBreakdown } from "./trace";
+import { calldataGas, floorOf, tokenCodeGas } from "./floor";
+import { FEE_BPS, ROWS, type BenchRow, type SwapBenchOptions, type SwapBenchResult } from "./rows";
 
-/** Issue 11's protocol fee for the "fee on" rows: 5 bps on both contracts (ours caps at 100). */
-export const FEE_BPS = 5n;
 /** Finite allowances (so every transferFrom rewrites one), far above anything spent. */
 const ALLOWANCE = 10n ** 30n;
 const MAKER_AMOUNT = parseUnits("1000", 18);
@@ -48,119 +37,6 @@ const PARTIAL_NONCE = 1n << 255n;
 const PARTIAL_PARTS = 4n;
 /** Ten years after the benchmark clock's start: never reached. */
 const EXPIRY = BigInt(BENCH_START_TIME) + 10n * 365n * 86_400n;
-
-/** How our fills are built: as a dApp would submit them. */
-export const OUR_SIGNATURE_FORM =
-  "signed by the SDK (signSwapOrder: 64-byte EIP-2098 form when the maker signs, its default) and encoded by " +
-  "SwapClient.buildFill; row fill.erc20.sig65 sends the 65-byte form instead";
-
-export type AirSwapFunction = "swap" | "swapAnySender" | "swapLight" | "cancel" | "authorize";
-
-/** One row of the table; `airswap` is null where AirSwap has no such operation. */
-export interface RowSpec {
-  key: string;
-  label: string;
-  airswap: AirSwapFunction | null;
-  /** Why AirSwap has no such row, or what its row measures differently. */
-  airswapNote?: string;
-  /** Issue 11's ceiling for ours, where the issue sets one. */
-  target?: number;
-}
-
-const noEth = "AirSwap: no native ETH";
-const noPartial = "AirSwap: no partial fills";
-/** Every row the benchmark prints, in order (the test pins this list). */
-export const ROWS: readonly RowSpec[] = [
-  { key: "fill.erc20", label: "full fill ERC20/ERC20, named taker", airswap: "swap", target: 75_000 },
-  { key: "fill.erc20.anyTaker", label: "full fill ERC20/ERC20, any taker", airswap: "swapAnySender", target: 75_000 },
-  {
-    key: "fill.erc20.sig65",
-    label: "full fill ERC20/ERC20, named taker, 65-byte signature",
-    airswap: "swap",
-    target: 75_000,
-  },
-  {
-    key: "fill.erc20.light",
-    label: "full fill ERC20/ERC20, named taker (vs swapLight)",
-    airswap: "swapLight",
-    airswapNote:
-      "swapLight: no ERC-1271, no recipient, no staking bonus, and it always makes the fee transfer, even of 0 " +
-      "(so with the fee off it costs more than swap); not like for like",
-    target: 75_000,
-  },
-  { key: "fill.erc20.delegate", label: "full fill signed by the maker's delegate", airswap: "swap" },
-  { key: "fill.erc20.erc1271", label: "full fill, ERC-1271 wallet maker", airswap: "swap" },
-  { key: "fill.eth", label: "full fill ETH for ERC20", airswap: null, airswapNote: noEth, target: 65_000 },
-  {
-    key: "fill.partial.first",
-    label: "first partial fill (1/4 of an order)",
-    airswap: null,
-    airswapNote: noPartial,
-    target: 90_000,
-  },
-  {
-    key: "fill.partial.later",
-    label: "later partial fill (2/4)",
-    airswap: null,
-    airswapNote: noPartial,
-    target: 70_000,
-  },
-  { key: "cancel", label: "cancel one nonce, used word", airswap: "cancel", target: 30_000 },
-  { key: "cancel.freshWord", label: "cancel one nonce, fresh word", airswap: "cancel", target: 47_000 },
-  {
-    key: "cancelRange",
-    label: "cancel a range of 256 nonces (one fresh word)",
-    airswap: null,
-    airswapNote: "AirSwap: no range cancel",
-    target: 47_000,
-  },
-  {
-    key: "setDelegate",
-    label: "replace the delegate (ours also retires the old one)",
-    airswap: "authorize",
-    airswapNote: "AirSwap's authorize only overwrites: a revoked signatory can be authorised again",
-  },
-  { key: "fee.fill.erc20", label: "fee on: full fill ERC20/ERC20, named taker", airswap: "swap" },
-  {
-    key: "fee.fill.erc20.light",
-    label: "fee on: full fill ERC20/ERC20 (vs swapLight)",
-    airswap: "swapLight",
-    airswapNote: "swapLight charges protocolFeeLight (also 5 bps here)",
-  },
-  { key: "fee.fill.eth", label: "fee on: full fill ETH for ERC20", airswap: null, airswapNote: noEth },
-  { key: "fee.fill.partial.first", label: "fee on: first partial fill", airswap: null, airswapNote: noPartial },
-  { key: "fee.fill.partial.later", label: "fee on: later partial fill", airswap: null, airswapNote: noPartial },
-];
-
-/** One measured transaction. */
-export interface Side {
-  gas: number;
-  calldata: CalldataStats & { bytes: number };
-  hash: string;
-  /** Where the gas went (fill rows only). */
-  breakdown?: GasBreakdown;
-}
-
-export interface BenchRow extends RowSpec {
-  ours?: Side;
-  theirs?: Side;
-  /** The floor of the operation, from our transaction's calldata (AirSwap's when ours was not measured). */
-  floor?: Floor;
-}
-
-export type AnchorState = AirSwapBuild | AirSwapSkipped | { off: true; reason: string };
-
-export interface SwapBenchResult {
-  rows: BenchRow[];
-  anchor: AnchorState;
-  /** Our Swap was measured, or why not. */
-  ours: { measured: true } | { measured: false; reason: string };
-  /** The token's `transferFrom` by an EOA, from which the floor's token code is derived. */
-  tokenTransfer: { gas: number; calldata: CalldataStats; code: number };
-  hardfork: string;
-  chainId: bigint;
-  ourCompiler: string;
-}
 
 /** AirSwap's OrderERC20, as its utils sign it (the field order of its ORDER_TYPEHASH). */
 const AIRSWAP_ORDER_TYPES: Record<string, TypedDataField[]> = {
@@ -176,11 +52,6 @@ const AIRSWAP_ORDER_TYPES: Record<string, TypedDataField[]> = {
     { name: "senderAmount", type: "uint256" },
   ],
 };
-
-export interface SwapBenchOptions {
-  /** AirSwap's build, a skip, or off (the test: no registry). */
-  anchor: AnchorState;
-}
 
 /** Measures every row. Runs between an evm_snapshot and an evm_revert: the network is left as it was found. */
 export async function measureSwapBench(
@@ -554,39 +425,4 @@ async function measure(hre: HardhatRuntimeEnvironment, options: SwapBenchOptions
       `optimizer ${optimizer?.enabled === true ? `runs ${optimizer.runs}` : "off"}, ` +
       `evmVersion ${String(compiler.settings.evmVersion)}`,
   };
-}
-
-/** The floor of row `key`, for a transaction with these calldata bytes. */
-export function floorOf(key: string, calldata: CalldataStats, tokenCode: number): Floor {
-  const fee = key.startsWith("fee.");
-  const op = fee ? key.slice(4) : key;
-  const fill = (input: Partial<FillFloorInput>): Floor =>
-    fillFloor({ calldata, tokenCode, fee, takerAsset: "ERC20", ...input });
-  switch (op) {
-    case "fill.erc20":
-    case "fill.erc20.anyTaker":
-    case "fill.erc20.sig65":
-    case "fill.erc20.light":
-      return fill({});
-    case "fill.erc20.delegate":
-      return fill({ signer: "delegate" });
-    case "fill.erc20.erc1271":
-      return fill({ signer: "erc1271" });
-    case "fill.eth":
-      return fill({ takerAsset: "ETH" });
-    case "fill.partial.first":
-      return fill({ replay: "partialFirst" });
-    case "fill.partial.later":
-      return fill({ replay: "partialLater" });
-    case "cancel":
-      return cancelFloor(calldata, "used");
-    case "cancel.freshWord":
-      return cancelFloor(calldata, "fresh");
-    case "cancelRange":
-      return cancelRangeFloor(calldata);
-    case "setDelegate":
-      return setDelegateFloor(calldata);
-    default:
-      throw new Error(`no floor for ${key}`);
-  }
 }
