@@ -387,6 +387,19 @@ export {
   type SignPermitReturnType,
 } from "./signing/permit";
 
+// ------------------------------------------------------------------ the browser: payer state and session keys (docs/browser.md)
+export { BrowserStorageError, SessionKeySealError } from "./errors/browser";
+export { IndexedDbPayerStateStore, type IndexedDbPayerStateStoreParameters } from "./browser/payer-state-store";
+export { WebCryptoSessionKeySealer, type WebCryptoSessionKeySealerParameters } from "./browser/webcrypto-sealer";
+export {
+  WalletSessionKeySealer,
+  type TypedDataSigner,
+  type WalletSessionKeySealerParameters,
+} from "./browser/wallet-sealer";
+export type { IndexedDbFactory } from "./browser/idb";
+export type { LockManagerLike } from "./browser/locks";
+export type { WebCryptoLike } from "./browser/sealing";
+
 // ------------------------------------------------------------------ transaction submitter
 export type { SubmitRequest, SubmitResult, TransactionSubmitter } from "./submitter/types";
 export { Submitter } from "./submitter/submitter";

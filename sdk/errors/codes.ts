@@ -359,6 +359,33 @@ export const PeerPayErrorCode = {
   SWAP_ORDER_WRONG_CONTRACT: "SWAP_ORDER_WRONG_CONTRACT",
   /** `check()` returned a selector the SDK does not know (a newer contract). */
   SWAP_UNKNOWN_REASON: "SWAP_UNKNOWN_REASON",
+  // ---------------------------------------------------------------- the browser (issue 12, docs/browser.md)
+  // The payer state's IndexedDB database (BrowserStorageError); a closed store or a corrupt record is STORE_*.
+  /** No IndexedDB in this context, or the browser refused to open it (private mode, sandboxed frame). */
+  INDEXEDDB_UNAVAILABLE: "INDEXEDDB_UNAVAILABLE",
+  /** Another tab holds the database open at an older version and did not close it: the upgrade cannot proceed. */
+  INDEXEDDB_BLOCKED: "INDEXEDDB_BLOCKED",
+  /** A newer PeerPay upgraded the database (in another tab): this page's SDK cannot read it; reload. */
+  INDEXEDDB_VERSION_TOO_NEW: "INDEXEDDB_VERSION_TOO_NEW",
+  /** A database of that name exists without PeerPay's object stores: another library uses the name. */
+  INDEXEDDB_SCHEMA_MISMATCH: "INDEXEDDB_SCHEMA_MISMATCH",
+  /** An IndexedDB transaction aborted (quota, I/O): nothing it held was acknowledged. */
+  INDEXEDDB_TRANSACTION_FAILED: "INDEXEDDB_TRANSACTION_FAILED",
+  // The session-key sealers (SessionKeySealError).
+  /** No `crypto.subtle`: the page is not a secure context (https or localhost). */
+  WEBCRYPTO_UNAVAILABLE: "WEBCRYPTO_UNAVAILABLE",
+  /** Not a valid 32-byte private key, or a sealed key missing its fields. */
+  SESSION_KEY_MALFORMED: "SESSION_KEY_MALFORMED",
+  /** The sealed key names another scheme than this sealer's. */
+  SESSION_KEY_SCHEME_MISMATCH: "SESSION_KEY_SCHEME_MISMATCH",
+  /** AES-GCM authentication failed: the wrong key or wallet, another chain, origin or payer, or altered bytes. */
+  SESSION_KEY_UNSEAL_FAILED: "SESSION_KEY_UNSEAL_FAILED",
+  /** The browser AES key that sealed this session key is not in this profile's database. */
+  SESSION_KEY_SEALING_KEY_MISSING: "SESSION_KEY_SEALING_KEY_MISSING",
+  /** The wallet signed the sealing message twice with different signatures: it cannot seal session keys. */
+  SESSION_KEY_WALLET_NOT_DETERMINISTIC: "SESSION_KEY_WALLET_NOT_DETERMINISTIC",
+  /** The wallet failed to sign the sealing message (other than the user's refusal, which is USER_REJECTED). */
+  SESSION_KEY_WALLET_FAILED: "SESSION_KEY_WALLET_FAILED",
 } as const;
 
 /**
