@@ -3,7 +3,9 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "typechain-types/", "dist/"] },
+  {
+    ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "typechain-types/", "dist/", "examples/web/dist/"],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

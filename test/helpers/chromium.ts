@@ -98,6 +98,8 @@ export type WalletCall = { method: string; params: unknown[]; error?: number };
  */
 export class TestWallet {
   readonly calls: WalletCall[] = [];
+  /** Whether the page has asked for the account (eth_requestAccounts): kept across reloads, as a wallet keeps it. */
+  granted = false;
   private readonly account: string;
 
   constructor(private readonly parameters: TestWalletParameters) {
@@ -121,9 +123,12 @@ export class TestWallet {
     const { chain, chainId, account } = this.parameters;
     const refuse = (code: number, message: string): WalletAnswer => ({ error: { code, message } });
     switch (method) {
+      // As a wallet does: no account for the site until it asks (the user "approves"), then the granted one.
       case "eth_requestAccounts":
-      case "eth_accounts":
+        this.granted = true;
         return { result: [account] };
+      case "eth_accounts":
+        return { result: this.granted ? [account] : [] };
       case "eth_chainId":
         return { result: `0x${chainId.toString(16)}` };
       case "net_version":

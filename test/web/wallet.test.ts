@@ -65,7 +65,8 @@ describe("the browser tests' injected EIP-1193 wallet (headless Chromium, backed
     expect(announced).to.equal("dev.peerpay.test-wallet");
   });
 
-  it("exposes exactly one account and the chain's id", async function () {
+  it("exposes exactly one account, once the page asked for it, and the chain's id", async function () {
+    expect(await request(page, "eth_accounts")).to.deep.equal({ result: [] });
     expect(await request(page, "eth_requestAccounts")).to.deep.equal({ result: [account] });
     expect(await request(page, "eth_accounts")).to.deep.equal({ result: [account] });
     const { chainId } = await ethers.provider.getNetwork();
