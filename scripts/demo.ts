@@ -29,6 +29,7 @@ import { channelNetwork } from "./demo/channel-network";
 import { twoWayChannels } from "./demo/payment-channels";
 import { crossChainDeskTrade } from "./demo/atomic-swap";
 import { swapDesk } from "./demo/swaps";
+import { paidHttpApi } from "./demo/paid-http";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
@@ -212,10 +213,11 @@ async function main() {
     tokenAddress,
     suite("HashedTimelocks"),
   );
+  await paidHttpApi({ app: client, api: freelancer }, suite("MicropaymentChannels"));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `\nDone: 3 deals, 1 micropayment channel, 4 two-way channels, 2 signed orders and 1 cross-chain swap, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
+    `\nDone: 3 deals, 2 micropayment channels (one paid over HTTP), 4 two-way channels, 2 signed orders and 1 cross-chain swap, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
   );
 }
 

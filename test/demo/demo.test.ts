@@ -56,6 +56,7 @@ function expectAllStories(run: DemoRun): void {
     "6. Channel network",
     "7. Swap desk",
     "8. Cross-chain desk trade",
+    "9. Paid HTTP API",
   ];
   for (const heading of headings) {
     expect(out, heading).to.include(heading);
@@ -103,8 +104,18 @@ function expectAllStories(run: DemoRun): void {
   expect(out).to.match(/Bea's watcher finds the secret in chain B's block \d+ and claims the 1,000 dUSD on chain A/);
   expect(out).to.include("a second swap under the same, now public, hashlock is refused: ATOMIC_SWAP_SECRET_REVEALED");
   expect(out).to.include("checked to the wei: Sam -1,000 dUSD on A and +0.4 ETH on B less his claim's gas");
+  // The paid HTTP API: 402 without payment, 40 calls paid through payingFetch on loopback with one channel opened by
+  // the wallet, a replayed voucher refused with its code and not served, and the story's own check to the wei.
+  expect(out).to.include("an unpaid call gets 402 HTTP_PAYMENT_REQUIRED, scheme peerpay-channel on eip155:");
   expect(out).to.match(
-    /Done: 3 deals, 1 micropayment channel, 4 two-way channels, 2 signed orders and 1 cross-chain swap, [\d,]+ gas in all/,
+    /40 calls paid over HTTP in [\d.]+ s \([\d,]+ calls\/s, opening included\): the last receipt says 0\.004 ETH in all/,
+  );
+  expect(out).to.include(
+    "the last call's voucher replayed gets 402 HTTP_PAYMENT_REPLAYED (Max holds 0.004 ETH); the handler did not run: 40 calls served",
+  );
+  expect(out).to.include("checked to the wei: Max +0.004 ETH less his close's gas, Ivy -0.004 ETH less her open's gas");
+  expect(out).to.match(
+    /Done: 3 deals, 2 micropayment channels \(one paid over HTTP\), 4 two-way channels, 2 signed orders and 1 cross-chain swap, [\d,]+ gas in all/,
   );
 }
 
