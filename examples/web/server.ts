@@ -202,7 +202,13 @@ async function main(): Promise<void> {
   const chainId = await payee.getChainId();
   console.log(`PeerPay file server on ${server.url}: payee ${await signer.getAddress()} on chain ${chainId}`);
   console.log(`  ${formatEther(price)} ETH a chunk; vouchers kept in ${vouchers}`);
+  // A payer may ask to close a channel: the watcher claims the best voucher before the challenge period ends.
+  const watcher = payee.watch({
+    onClaim: ({ channelId, reason }) => console.log(`  claimed channel ${channelId} (${reason})`),
+    onError: (error) => console.error("watcher:", error),
+  });
   const stop = async () => {
+    await watcher.stop();
     await server.close();
     await store.close();
     process.exit(0);
