@@ -43,6 +43,7 @@ type IdbTransaction = {
   objectStore(name: string): IdbObjectStore;
   oncomplete: Handler;
   onabort: Handler;
+  abort(): void;
 };
 export type IdbDatabase = {
   readonly version: number;
@@ -210,18 +211,25 @@ export class Connection {
       transaction = (await this.#connect()).transaction(store, mode, options);
     }
     return new Promise<T>((resolve, reject) => {
-      const request = body(transaction.objectStore(store));
+      const failed = (error: Error | null) =>
+        new BrowserStorageError({
+          code: PeerPayErrorCode.INDEXEDDB_TRANSACTION_FAILED,
+          message: `IndexedDB "${this.#name}": the ${mode} transaction on ${store} failed (${error?.name ?? "aborted"})`,
+          details: { database: this.#name, store, reason: error?.message ?? "aborted" },
+          cause: error,
+        });
+      let request: IdbRequest<T>;
+      try {
+        request = body(transaction.objectStore(store));
+      } catch (error) {
+        // A value the browser cannot clone (DataCloneError) throws here, before any request exists: nothing written.
+        transaction.onabort = () => undefined;
+        transaction.abort();
+        return reject(failed(error as Error));
+      }
       transaction.oncomplete = () => resolve(request.result);
       // A failed request aborts the transaction (its error event is not cancelled): `abort` is the one place to reject.
-      transaction.onabort = () =>
-        reject(
-          new BrowserStorageError({
-            code: PeerPayErrorCode.INDEXEDDB_TRANSACTION_FAILED,
-            message: `IndexedDB "${this.#name}": the ${mode} transaction on ${store} failed (${transaction.error?.name ?? "aborted"})`,
-            details: { database: this.#name, store, reason: transaction.error?.message ?? "aborted" },
-            cause: transaction.error ?? request.error,
-          }),
-        );
+      transaction.onabort = () => reject(failed(transaction.error ?? request.error));
     });
   }
 
