@@ -49,6 +49,7 @@ export {
   RecordUnavailableError,
 } from "./errors/payment-channels";
 export { TransportError } from "./errors/transport";
+export { HttpPaymentError, type HttpPaymentErrorCode } from "./errors/http";
 export { decodeChannelsError, decodeEscrowError, decodePaymentChannelsError } from "./internal/revert";
 export { SubmitterError, type SubmitterErrorCode } from "./errors/submitter";
 
@@ -461,3 +462,25 @@ export {
   type CounterpartyLockParameters,
   type InitiatorLockParameters,
 } from "./atomic-swaps/swap";
+
+// ------------------------------------------------------------------ paid HTTP (docs/http-payments.md)
+export { payingFetch, type PayingFetch, type PayingFetchLimits, type PayingFetchParameters } from "./http/fetch";
+export {
+  MemoryPayerStateStore,
+  PlainSessionKeySealer,
+  paidChannelKey,
+  type PaidChannelRecord,
+  type PayerStateStore,
+  type SealedSessionKey,
+  type SessionKeySealer,
+} from "./http/payer-state";
+export {
+  PAYMENT_HEADERS,
+  PEERPAY_CHANNEL_SCHEME,
+  decodeHeaderJson,
+  encodeHeaderJson,
+  type PaymentPayload,
+  type PaymentReceipt,
+  type PaymentRequired,
+  type PaymentRequirement,
+} from "./http/wire";

@@ -18,3 +18,13 @@ export {
 export { WebSocketPeerServer, type WebSocketPeerServerParameters } from "./transport/ws-server";
 export { WatchtowerServer, type WatchtowerServerParameters } from "./watchtower/server";
 export { Watchtower, type WatchtowerParameters } from "./watchtower/tower";
+export {
+  PaywallCore,
+  paywall,
+  type PaywallMiddleware,
+  type PaywallOutcome,
+  type PaywallParameters,
+  type PaywallRequest,
+  type PaywallResponse,
+} from "./http/server/paywall";
+export { fastifyPaywall, type FastifyLikeReply, type FastifyPaywallHook } from "./http/server/fastify";

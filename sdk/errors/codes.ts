@@ -386,6 +386,36 @@ export const PeerPayErrorCode = {
   SESSION_KEY_WALLET_NOT_DETERMINISTIC: "SESSION_KEY_WALLET_NOT_DETERMINISTIC",
   /** The wallet failed to sign the sealing message (other than the user's refusal, which is USER_REJECTED). */
   SESSION_KEY_WALLET_FAILED: "SESSION_KEY_WALLET_FAILED",
+  // ---------------------------------------------------------------- paid HTTP (issue 12, docs/http-payments.md)
+  // The paywall's refusals (in a 402 body's `code`) and payingFetch's own (HttpPaymentError). A voucher refused by
+  // acceptVoucher keeps its VOUCHER_* / CHANNEL_* code, so a client switches on one code whoever found the fault.
+  /** No PAYMENT-SIGNATURE header: the request was not paid (HP-R1). */
+  HTTP_PAYMENT_REQUIRED: "HTTP_PAYMENT_REQUIRED",
+  /** The PAYMENT-SIGNATURE header is longer than the paywall reads (HP-P2). */
+  HTTP_PAYMENT_TOO_LARGE: "HTTP_PAYMENT_TOO_LARGE",
+  /** The PAYMENT-SIGNATURE header is not base64 JSON of a peerpay-channel payment (HP-P3). */
+  HTTP_PAYMENT_MALFORMED: "HTTP_PAYMENT_MALFORMED",
+  /** A payment for another scheme, network, contract, payee or token (HP-P4). */
+  HTTP_PAYMENT_FOREIGN: "HTTP_PAYMENT_FOREIGN",
+  /** A voucher not above the payee's stored total for its channel (HP-S2). */
+  HTTP_PAYMENT_REPLAYED: "HTTP_PAYMENT_REPLAYED",
+  /** A voucher that adds less than the price to the payee's stored total (HP-S2). */
+  HTTP_PAYMENT_UNDERPAID: "HTTP_PAYMENT_UNDERPAID",
+  /** The payee's store or chain reads failed: status 503, not a refusal of the voucher (HP-R3). */
+  HTTP_PAYMENT_UNAVAILABLE: "HTTP_PAYMENT_UNAVAILABLE",
+  /** A 402 offers no peerpay-channel payment on the payer's chain and contract, or cannot be read (client). */
+  HTTP_REQUIREMENTS_UNSUPPORTED: "HTTP_REQUIREMENTS_UNSUPPORTED",
+  /** The price asked is above the app's `maxPrice` (HP-C1). */
+  HTTP_PRICE_ABOVE_LIMIT: "HTTP_PRICE_ABOVE_LIMIT",
+  /** Opening or topping up would fund more than the app's `maxFunding`, or the payee's minimum deposit is above the
+   * app's `deposit` (HP-C1). */
+  HTTP_BUDGET_EXCEEDED: "HTTP_BUDGET_EXCEEDED",
+  /** The payee refused the payment; `details.code` is the payee's code (HP-C6). */
+  HTTP_PAYMENT_REFUSED: "HTTP_PAYMENT_REFUSED",
+  /** The payee reported a total the client never signed, or a receipt out of range (HP-C7). */
+  HTTP_PAYEE_REPORT_INVALID: "HTTP_PAYEE_REPORT_INVALID",
+  /** A sealed session key cannot be unsealed by this sealer (wrong scheme or corrupt). */
+  HTTP_SESSION_KEY_UNAVAILABLE: "HTTP_SESSION_KEY_UNAVAILABLE",
 } as const;
 
 /**

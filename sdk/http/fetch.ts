@@ -1,0 +1,372 @@
+// payingFetch (docs/http-payments.md §5): wraps fetch; on a 402 for a peerpay-channel payment it pays from a channel
+// to that payee (opened or topped up through the wallet, within the app's limits), with a session key, and retries.
+// Browser-safe: the payer's state goes through the PayerStateStore port, fetch is the platform's.
+import { ZeroAddress, getAddress, type Signer } from "ethers";
+import type { Address } from "../core/types";
+import { signVoucher } from "../channels/voucher";
+import { InvalidParameterError } from "../errors/base";
+import { HttpPaymentError } from "../errors/http";
+import { requireBigInt, requireInteger } from "../internal/validate";
+import { PayerClient } from "../channels/payer";
+import { paidChannelKey, type PaidChannelRecord, type PayerStateStore, type SessionKeySealer } from "./payer-state";
+import {
+  PAYMENT_HEADERS,
+  PEERPAY_CHANNEL_SCHEME,
+  caip2,
+  decodeHeaderJson,
+  encodeHeaderJson,
+  parseDecimal,
+  type PaymentPayload,
+  type PaymentRequired,
+  type PaymentRequirement,
+} from "./wire";
+
+/**
+ * The app's spending limits (HP-C1): checked before anything is signed or sent.
+ *
+ * @example
+ * ```ts
+ * const limits: PayingFetchLimits = { maxPrice: 10_000n, deposit: 1_000_000n, maxFunding: 5_000_000n };
+ * ```
+ */
+export type PayingFetchLimits = {
+  /** The highest price paid for one request. */
+  maxPrice: bigint;
+  /** What one channel open or top-up funds (the wallet signs it); at least `maxPrice`. */
+  deposit: bigint;
+  /** The most all the store's channels may be funded with in total. */
+  maxFunding: bigint;
+};
+
+/**
+ * What `payingFetch()` takes.
+ *
+ * @example
+ * ```ts
+ * const params: PayingFetchParameters = { payer, store: new MemoryPayerStateStore(), sealer: new PlainSessionKeySealer(), limits };
+ * ```
+ */
+export type PayingFetchParameters = {
+  /** Opens and tops up channels through its runner (the wallet); it must be a Signer with a provider. */
+  payer: PayerClient;
+  store: PayerStateStore;
+  sealer: SessionKeySealer;
+  limits: PayingFetchLimits;
+  /** Seconds, for new channels; raised to the payee's `minChallengePeriod`. Default one day. */
+  challengePeriod?: number;
+  /** The fetch to wrap; default the platform's. */
+  fetch?: typeof fetch;
+};
+
+/**
+ * A `fetch` that pays 402s.
+ *
+ * @example
+ * ```ts
+ * const fetchPaid: PayingFetch = payingFetch({ payer, store, sealer, limits });
+ * ```
+ */
+export type PayingFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+type Identity = { chainId: bigint; network: string; contract: Address; payer: Address };
+type Send = (payment: string) => Promise<Response>;
+type Refusal = { code: string; stored: bigint | undefined; response: Response };
+
+/**
+ * Wraps `fetch` to pay `402 Payment Required` answers of a PeerPay paywall (docs/http-payments.md §5): it opens (or
+ * reuses) a channel to the payee through the payer's wallet with a fresh session key, signs one voucher with the
+ * session key, and retries once. Payments on one channel are serialised (HP-C3); a voucher's total is stored durably
+ * before it is sent (HP-C4), so that a reload neither pays twice nor gets stuck (HP-C5). A price above
+ * `limits.maxPrice`, or funding above `limits.maxFunding`, is refused with an {@link HttpPaymentError} before anything
+ * is signed. Responses other than a PeerPay 402 are returned as they are.
+ *
+ * @throws {HttpPaymentError} `HTTP_PRICE_ABOVE_LIMIT`, `HTTP_BUDGET_EXCEEDED`, `HTTP_REQUIREMENTS_UNSUPPORTED`,
+ *   `HTTP_PAYMENT_REFUSED` (`details.code`: the payee's), `HTTP_PAYEE_REPORT_INVALID`.
+ * @example
+ * ```ts
+ * const fetchPaid = payingFetch({
+ *   payer: new PayerClient({ address: CHANNELS, runner: wallet }),
+ *   store: new MemoryPayerStateStore(),
+ *   sealer: new PlainSessionKeySealer(),
+ *   limits: { maxPrice: 10_000n, deposit: 1_000_000n, maxFunding: 5_000_000n },
+ * });
+ * const response = await fetchPaid("https://api.example/chunk/7");
+ * ```
+ */
+export function payingFetch(params: PayingFetchParameters): PayingFetch {
+  const { payer, store, sealer } = params;
+  const limits = {
+    maxPrice: requireBigInt("limits.maxPrice", params.limits?.maxPrice, 1n),
+    deposit: requireBigInt("limits.deposit", params.limits?.deposit, 1n),
+    maxFunding: requireBigInt("limits.maxFunding", params.limits?.maxFunding, 1n),
+  };
+  if (limits.deposit < limits.maxPrice) {
+    throw new InvalidParameterError({ parameter: "limits.deposit", value: limits.deposit, reason: "below maxPrice" });
+  }
+  const challengePeriod = requireInteger("challengePeriod", params.challengePeriod ?? 86_400, 3_600, 2_592_000);
+  const base = params.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const keys = new Map<string, string>();
+  let identity: Promise<Identity> | undefined;
+  const identify = () =>
+    (identity ??= (async () => {
+      const runner = payer.runner as (Signer & { provider: NonNullable<Signer["provider"]> }) | null;
+      if (!runner?.provider)
+        throw new InvalidParameterError({ parameter: "payer.runner", value: null, reason: "no provider" });
+      const { chainId } = await runner.provider.getNetwork();
+      return {
+        chainId,
+        network: caip2(chainId),
+        contract: getAddress(payer.address),
+        payer: getAddress(await runner.getAddress()),
+      };
+    })());
+
+  return async (input, init) => {
+    const send = sender(base, input, init);
+    const first = await send("");
+    if (first.status !== 402) return first;
+    const required = await readRequired(first);
+    const id = await identify().catch((error: unknown) => {
+      identity = undefined;
+      throw error;
+    });
+    const requirement = required?.accepts?.find(
+      (a) =>
+        a?.scheme === PEERPAY_CHANNEL_SCHEME &&
+        a.network === id.network &&
+        typeof a.extra?.contract === "string" &&
+        a.extra.contract.toLowerCase() === id.contract.toLowerCase(),
+    );
+    const price = parseDecimal(requirement?.amount);
+    if (requirement === undefined || price === undefined || price === 0n) {
+      throw new HttpPaymentError({
+        code: "HTTP_REQUIREMENTS_UNSUPPORTED",
+        message: `No peerpay-channel payment on ${id.network} at ${id.contract} in the 402`,
+        details: { url: first.url },
+      });
+    }
+    if (price > limits.maxPrice) {
+      throw new HttpPaymentError({
+        code: "HTTP_PRICE_ABOVE_LIMIT",
+        message: `Price ${price} is above the limit ${limits.maxPrice}`,
+        details: { url: first.url, price, limit: limits.maxPrice },
+      });
+    }
+    if (init?.body instanceof ReadableStream) {
+      throw new InvalidParameterError({ parameter: "init.body", value: "(stream)", reason: "cannot be sent twice" });
+    }
+    const payee = getAddress(requirement.payTo);
+    const token = getAddress(requirement.asset ?? ZeroAddress);
+    const key = paidChannelKey({ chainId: id.chainId, contract: id.contract, payer: id.payer, payee, token });
+    return store.exclusive(key, async () => {
+      const record = (await store.get(key)) ?? (await open(key, requirement, payee, token, id));
+      return pay(record, requirement, price, id, send);
+    });
+  };
+
+  /** HP-C2: a new channel to the payee, funded with `limits.deposit` through the wallet, signed for by a session key. */
+  async function open(
+    key: string,
+    requirement: PaymentRequirement,
+    payee: Address,
+    token: Address,
+    id: Identity,
+  ): Promise<PaidChannelRecord> {
+    const minDeposit = parseDecimal(requirement.extra?.minDeposit) ?? 0n;
+    if (minDeposit > limits.deposit) {
+      throw budget(`The payee's minimum deposit ${minDeposit} is above the app's deposit ${limits.deposit}`, {
+        minDeposit,
+      });
+    }
+    await requireBudget(limits.deposit);
+    const minimum = Number(requirement.extra?.minChallengePeriod ?? 0);
+    const period = Number.isSafeInteger(minimum) && minimum > challengePeriod ? minimum : challengePeriod;
+    const session = PayerClient.createSessionKey();
+    const sessionKey = await sealer.seal(session.privateKey);
+    const { channel, channelId } = await payer.open({
+      payee,
+      amount: limits.deposit,
+      challengePeriod: period,
+      token,
+      signer: session.address,
+      ...(token === ZeroAddress ? {} : { funding: "approve" as const }),
+    });
+    const record: PaidChannelRecord = {
+      key,
+      chainId: id.chainId,
+      contract: id.contract,
+      channel,
+      channelId,
+      deposit: limits.deposit,
+      acknowledged: 0n,
+      signed: 0n,
+      sessionKey,
+      updatedAt: Date.now(),
+    };
+    await store.put(record);
+    keys.set(channelId, session.privateKey);
+    return record;
+  }
+
+  async function requireBudget(amount: bigint): Promise<void> {
+    const funded = (await store.list()).reduce((sum, record) => sum + record.deposit, 0n);
+    if (funded + amount > limits.maxFunding) {
+      throw budget(`Funding ${amount} more would exceed the limit ${limits.maxFunding} (funded ${funded})`, {
+        funded,
+        amount,
+      });
+    }
+  }
+
+  /** HP-C4..HP-C7 under the record's lock. */
+  async function pay(
+    initial: PaidChannelRecord,
+    requirement: PaymentRequirement,
+    price: bigint,
+    id: Identity,
+    send: Send,
+  ): Promise<Response> {
+    let record = initial;
+    const privateKey = keys.get(record.channelId) ?? (await sealer.unseal(record.sessionKey));
+    keys.set(record.channelId, privateKey);
+    const attempt = async (amount: bigint): Promise<{ paid: Response } | { refused: Refusal }> => {
+      const { signature } = await signVoucher({
+        chainId: id.chainId,
+        contract: id.contract,
+        channelId: record.channelId,
+        amount,
+        privateKey,
+      });
+      const payment: PaymentPayload = {
+        x402Version: 2,
+        accepted: {
+          scheme: PEERPAY_CHANNEL_SCHEME,
+          network: id.network,
+          payTo: requirement.payTo,
+          asset: requirement.asset,
+          amount: requirement.amount,
+        },
+        payload: { contract: id.contract, channel: record.channel, amount: amount.toString(), signature },
+      };
+      const response = await send(encodeHeaderJson(payment));
+      const outcome = await settle(record, response);
+      record = outcome.record;
+      return outcome.refusal === undefined ? { paid: response } : { refused: outcome.refusal };
+    };
+
+    if (record.signed > record.acknowledged) {
+      // HP-C5: a voucher may be in flight; send the same one again (same amount, same deterministic signature).
+      const outcome = await attempt(record.signed);
+      if ("paid" in outcome) return outcome.paid;
+      if (outcome.refused.stored === undefined) throw refused(outcome.refused);
+    }
+    let resynced = false;
+    for (;;) {
+      const floor = record.acknowledged;
+      const amount = floor + price;
+      if (amount > record.deposit) record = await topUp(record, amount);
+      if (amount > record.signed) {
+        record = { ...record, signed: amount, updatedAt: Date.now() };
+        await store.put(record);
+      }
+      const outcome = await attempt(amount);
+      if ("paid" in outcome) return outcome.paid;
+      const { code, stored } = outcome.refused;
+      // HP-C6: one more voucher, only when the payee proves it holds more than the client used.
+      const stale = (code === "HTTP_PAYMENT_REPLAYED" || code === "HTTP_PAYMENT_UNDERPAID") && stored !== undefined;
+      if (resynced || !stale || stored <= floor) throw refused(outcome.refused);
+      resynced = true;
+    }
+  }
+
+  /** A response to a paid attempt: a receipt raises `acknowledged`; a 402's report does too, within `signed`. */
+  async function settle(
+    record: PaidChannelRecord,
+    response: Response,
+  ): Promise<{ record: PaidChannelRecord; refusal?: Refusal }> {
+    if (response.status !== 402) {
+      const value = response.headers.get(PAYMENT_HEADERS.receipt);
+      const receipt = value === null ? undefined : (decodeHeaderJson(value) as Record<string, unknown> | undefined);
+      if (response.status === 503 && receipt === undefined) {
+        const body = await readRequired(response);
+        return { record, refusal: { code: body?.code ?? "HTTP_PAYMENT_UNAVAILABLE", stored: undefined, response } };
+      }
+      // No receipt (a proxy's error, a handler that removed it): `signed > acknowledged` stays, HP-C5 resolves it.
+      if (receipt === undefined) return { record };
+      const cumulative = parseDecimal(receipt.cumulative);
+      if (receipt.channelId !== record.channelId || cumulative === undefined || cumulative > record.signed) {
+        throw invalidReport(record, receipt.cumulative, "receipt");
+      }
+      return { record: await acknowledge(record, cumulative) };
+    }
+    const body = await readRequired(response);
+    const report = body?.channel?.id === record.channelId ? parseDecimal(body.channel.stored) : undefined;
+    if (report !== undefined && report > record.signed) throw invalidReport(record, body?.channel?.stored, "report");
+    const next = report === undefined ? record : await acknowledge(record, report);
+    return { record: next, refusal: { code: body?.code ?? "HTTP_PAYMENT_REQUIRED", stored: report, response } };
+  }
+
+  async function acknowledge(record: PaidChannelRecord, total: bigint): Promise<PaidChannelRecord> {
+    if (total <= record.acknowledged) return record;
+    const next = { ...record, acknowledged: total, updatedAt: Date.now() };
+    await store.put(next);
+    return next;
+  }
+
+  /** HP-C2: the deposit cannot cover `amount`: top up by `limits.deposit` through the wallet, within the budget. */
+  async function topUp(record: PaidChannelRecord, amount: bigint): Promise<PaidChannelRecord> {
+    const more = limits.deposit;
+    await requireBudget(more);
+    if (record.deposit + more < amount) throw budget(`A top-up of ${more} cannot cover ${amount}`, { amount });
+    const token = record.channel.token;
+    await payer.topUp({ channel: record.channel, amount: more, ...(token === ZeroAddress ? {} : { approve: true }) });
+    const next = { ...record, deposit: record.deposit + more, updatedAt: Date.now() };
+    await store.put(next);
+    return next;
+  }
+}
+
+function sender(base: typeof fetch, input: string | URL | Request, init: RequestInit | undefined): Send {
+  return (payment) => {
+    if (input instanceof Request) {
+      const request = input.clone();
+      if (payment !== "") request.headers.set(PAYMENT_HEADERS.payment, payment);
+      return base(request, init);
+    }
+    const headers = new Headers(init?.headers);
+    if (payment !== "") headers.set(PAYMENT_HEADERS.payment, payment);
+    return base(input, { ...init, headers });
+  };
+}
+
+/** A 402's requirements: the header if readable, else the body (x402 v1 clients read the body). */
+async function readRequired(response: Response): Promise<PaymentRequired | undefined> {
+  const header = response.headers.get(PAYMENT_HEADERS.required);
+  const decoded = header === null ? undefined : decodeHeaderJson(header);
+  if (decoded !== undefined && typeof decoded === "object") return decoded as PaymentRequired;
+  try {
+    return (await response.clone().json()) as PaymentRequired;
+  } catch {
+    return undefined;
+  }
+}
+
+function refused({ code, stored, response }: Refusal): HttpPaymentError {
+  return new HttpPaymentError({
+    code: "HTTP_PAYMENT_REFUSED",
+    message: `The payee refused the payment: ${code}`,
+    details: { code, stored, status: response.status, url: response.url },
+  });
+}
+
+function invalidReport(record: PaidChannelRecord, value: unknown, kind: string): HttpPaymentError {
+  return new HttpPaymentError({
+    code: "HTTP_PAYEE_REPORT_INVALID",
+    message: `The payee's ${kind} ${String(value)} is not a total this client signed (at most ${record.signed})`,
+    details: { channelId: record.channelId, value, signed: record.signed },
+  });
+}
+
+function budget(message: string, details: Record<string, unknown>): HttpPaymentError {
+  return new HttpPaymentError({ code: "HTTP_BUDGET_EXCEEDED", message, details });
+}
