@@ -24,8 +24,8 @@ export const SEALING_KEYS = "sealing-keys";
 export type IndexedDbFactory = { open(name: string, version?: number): object; deleteDatabase(name: string): object };
 
 type Handler<E = never> = ((event: E) => void) | null;
-type IdbRequest<T> = { readonly result: T; readonly error: Error | null; onsuccess: Handler; onerror: Handler<Event> };
-type Event = { preventDefault?(): void };
+type IdbRequest<T> = { readonly result: T; readonly error: Error | null; onsuccess: Handler; onerror: Handler<Cancelable> };
+type Cancelable = { preventDefault?(): void };
 type IdbOpenRequest = IdbRequest<IdbDatabase> & {
   readonly transaction: IdbTransaction | null;
   onupgradeneeded: Handler<{ oldVersion: number }>;
@@ -202,12 +202,14 @@ export class Connection {
       });
     }
     const options = { durability: mode === "readwrite" ? ("strict" as const) : ("default" as const) };
+    const connection = this.#connect();
+    const db = await connection; // a failed open is the caller's answer
     let transaction: IdbTransaction;
     try {
-      transaction = (await this.#connect()).transaction(store, mode, options);
+      transaction = db.transaction(store, mode, options);
     } catch {
       // The connection was closed under us (another tab's upgrade, the user clearing site data): reopen once.
-      this.#db = undefined;
+      if (this.#db === connection) this.#db = undefined;
       transaction = (await this.#connect()).transaction(store, mode, options);
     }
     return new Promise<T>((resolve, reject) => {

@@ -1,6 +1,7 @@
 // IndexedDbPayerStateStore over fake-indexeddb (docs/browser.md §2, rules BR-S*). The same store in real Chromium,
 // across a page reload, is test/browser/payer-state.test.ts.
 import { expect } from "chai";
+import { IDBDatabase as FakeDatabase } from "fake-indexeddb";
 import {
   BrowserStorageError,
   IndexedDbPayerStateStore,
@@ -268,6 +269,48 @@ describe("IndexedDbPayerStateStore (fake-indexeddb)", function () {
       const denied = new IndexedDbPayerStateStore({ indexedDB: refusing, locks: null });
       const error = await rejects(denied.list(), BrowserStorageError, "INDEXEDDB_UNAVAILABLE");
       expect((error.cause as Error).name).to.equal("SecurityError");
+    });
+  });
+
+  describe("transactions (BR-S2)", function () {
+    type Transact = (this: { close(): void }, store: string, mode?: string, options?: object) => unknown;
+    const prototype = (FakeDatabase as unknown as { prototype: { transaction: Transact } }).prototype;
+    const original = prototype.transaction;
+    let seen: { mode?: string; options?: object; db: { close(): void } }[];
+
+    beforeEach(function () {
+      seen = [];
+      prototype.transaction = function (this: { close(): void }, store, mode, options) {
+        // fake-indexeddb runs its upgrade through this method too: only the store's own transactions count.
+        if (mode !== "versionchange") seen.push({ mode, options, db: this });
+        return original.call(this, store, mode, options);
+      };
+    });
+
+    afterEach(function () {
+      prototype.transaction = original;
+    });
+
+    it("BR-S2: put and delete run in readwrite transactions opened with durability strict; reads in readonly ones", async function () {
+      const record = recordOf();
+      await store.put(record);
+      await store.get(record.key);
+      await store.list();
+      await store.delete(record.key);
+      expect(seen.map(({ mode, options }) => [mode, options])).to.deep.equal([
+        ["readwrite", { durability: "strict" }],
+        ["readonly", { durability: "default" }],
+        ["readonly", { durability: "default" }],
+        ["readwrite", { durability: "strict" }],
+      ]);
+    });
+
+    it("BR-S4: a connection closed under the store (site data cleared, a forced close) is reopened on the next call", async function () {
+      const record = recordOf();
+      await store.put(record);
+      seen[0].db.close();
+      expect(await store.get(record.key)).to.deep.equal(record);
+      expect(seen.map(({ db }) => db === seen[0].db)).to.deep.equal([true, true, false]);
     });
   });
 
