@@ -87,6 +87,8 @@ type PageApi = {
   load(key: string): Promise<string>;
   signWith(key: string, amount: string): Promise<{ signature: string; native: boolean; recovered: string }>;
   raw(key: string): Promise<{ row: string; isCryptoKey: boolean; extractable: boolean; exportError: string }>;
+  walletSeal(walletKey: string, chainId: string, privateKey: string): Promise<string>;
+  walletUnseal(walletKey: string, chainId: string, sealedJson: string): Promise<string>;
   crossTab(): boolean;
   hold(key: string): Promise<boolean>;
   request(key: string): void;
@@ -190,6 +192,26 @@ describe("the payer's state in headless Chromium (IndexedDB, WebCrypto, Web Lock
     const raw = await page.evaluate((key) => (globalThis as unknown as PageGlobals).peerpay.raw(key), record.key);
     expect(raw.row).not.to.include(sessionKey.privateKey.slice(2));
     expect(raw).to.deep.include({ isCryptoKey: true, extractable: false, exportError: "InvalidAccessError" });
+  });
+
+  it("BR-K4, BR-K5: a key sealed by the wallet before a reload unseals after it, bound to the page's origin", async function () {
+    this.timeout(60_000);
+    const [wallet, sessionKey] = [Wallet.createRandom(), Wallet.createRandom()];
+    const page = await open(context, url);
+    const sealedJson = await page.evaluate(
+      ([walletKey, key]) => (globalThis as unknown as PageGlobals).peerpay.walletSeal(walletKey, "8453", key),
+      [wallet.privateKey, sessionKey.privateKey],
+    );
+    const sealed = fromJson<Record<string, unknown>>(sealedJson);
+    expect(sealed).to.deep.include({ origin: url.replace(/\/$/, ""), chainId: "8453", app: "t" });
+    expect(sealedJson).not.to.include(sessionKey.privateKey.slice(2));
+    await page.reload();
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).peerpayReady === true);
+    const unsealed = await page.evaluate(
+      ([walletKey, json]) => (globalThis as unknown as PageGlobals).peerpay.walletUnseal(walletKey, "8453", json),
+      [wallet.privateKey, sealedJson],
+    );
+    expect(unsealed).to.equal(sessionKey.privateKey);
   });
 
   it("BR-S6: exclusive holds across two tabs through Web Locks: the second enters only after the first leaves", async function () {
