@@ -24,7 +24,12 @@ export const SEALING_KEYS = "sealing-keys";
 export type IndexedDbFactory = { open(name: string, version?: number): object; deleteDatabase(name: string): object };
 
 type Handler<E = never> = ((event: E) => void) | null;
-type IdbRequest<T> = { readonly result: T; readonly error: Error | null; onsuccess: Handler; onerror: Handler<Cancelable> };
+type IdbRequest<T> = {
+  readonly result: T;
+  readonly error: Error | null;
+  onsuccess: Handler;
+  onerror: Handler<Cancelable>;
+};
 type Cancelable = { preventDefault?(): void };
 type IdbOpenRequest = IdbRequest<IdbDatabase> & {
   readonly transaction: IdbTransaction | null;
