@@ -24,8 +24,13 @@ export const SEALING_KEYS = "sealing-keys";
 export type IndexedDbFactory = { open(name: string, version?: number): object; deleteDatabase(name: string): object };
 
 type Handler<E = never> = ((event: E) => void) | null;
-type IdbRequest<T> = { readonly result: T; readonly error: Error | null; onsuccess: Handler; onerror: Handler<Event> };
-type Event = { preventDefault?(): void };
+type IdbRequest<T> = {
+  readonly result: T;
+  readonly error: Error | null;
+  onsuccess: Handler;
+  onerror: Handler<Cancelable>;
+};
+type Cancelable = { preventDefault?(): void };
 type IdbOpenRequest = IdbRequest<IdbDatabase> & {
   readonly transaction: IdbTransaction | null;
   onupgradeneeded: Handler<{ oldVersion: number }>;
@@ -43,6 +48,7 @@ type IdbTransaction = {
   objectStore(name: string): IdbObjectStore;
   oncomplete: Handler;
   onabort: Handler;
+  abort(): void;
 };
 export type IdbDatabase = {
   readonly version: number;
@@ -201,27 +207,36 @@ export class Connection {
       });
     }
     const options = { durability: mode === "readwrite" ? ("strict" as const) : ("default" as const) };
+    const connection = this.#connect();
+    const db = await connection; // a failed open is the caller's answer
     let transaction: IdbTransaction;
     try {
-      transaction = (await this.#connect()).transaction(store, mode, options);
+      transaction = db.transaction(store, mode, options);
     } catch {
       // The connection was closed under us (another tab's upgrade, the user clearing site data): reopen once.
-      this.#db = undefined;
+      if (this.#db === connection) this.#db = undefined;
       transaction = (await this.#connect()).transaction(store, mode, options);
     }
     return new Promise<T>((resolve, reject) => {
-      const request = body(transaction.objectStore(store));
+      const failed = (error: Error | null) =>
+        new BrowserStorageError({
+          code: PeerPayErrorCode.INDEXEDDB_TRANSACTION_FAILED,
+          message: `IndexedDB "${this.#name}": the ${mode} transaction on ${store} failed (${error?.name ?? "aborted"})`,
+          details: { database: this.#name, store, reason: error?.message ?? "aborted" },
+          cause: error,
+        });
+      let request: IdbRequest<T>;
+      try {
+        request = body(transaction.objectStore(store));
+      } catch (error) {
+        // A value the browser cannot clone (DataCloneError) throws here, before any request exists: nothing written.
+        transaction.onabort = () => undefined;
+        transaction.abort();
+        return reject(failed(error as Error));
+      }
       transaction.oncomplete = () => resolve(request.result);
       // A failed request aborts the transaction (its error event is not cancelled): `abort` is the one place to reject.
-      transaction.onabort = () =>
-        reject(
-          new BrowserStorageError({
-            code: PeerPayErrorCode.INDEXEDDB_TRANSACTION_FAILED,
-            message: `IndexedDB "${this.#name}": the ${mode} transaction on ${store} failed (${transaction.error?.name ?? "aborted"})`,
-            details: { database: this.#name, store, reason: transaction.error?.message ?? "aborted" },
-            cause: transaction.error ?? request.error,
-          }),
-        );
+      transaction.onabort = () => reject(failed(transaction.error ?? request.error));
     });
   }
 
