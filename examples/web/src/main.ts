@@ -98,6 +98,7 @@ async function showSelected(): Promise<void> {
   const manifest = selected();
   ui.result.hidden = true;
   showManifest(manifest, manifest === undefined ? 0 : (await cache.indexes(manifest.sha256)).length);
+  document.body.dataset.file = manifest?.name ?? ""; // what the page shows is this file's (tests wait for it)
 }
 
 async function download(): Promise<void> {
