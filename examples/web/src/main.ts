@@ -19,9 +19,12 @@ import type { FileManifest } from "./manifest";
 import { log, showChannel, showManifest, showOnChain, showProgress, showResult, showStatus, ui } from "./view";
 import "./style.css";
 
+/** An injected wallet: EIP-1193's request, and its events where the wallet has them. */
+type InjectedWallet = Eip1193Provider & { on?(event: string, listener: (...args: unknown[]) => void): unknown };
+
 declare global {
   interface Window {
-    ethereum?: Eip1193Provider;
+    ethereum?: InjectedWallet;
   }
 }
 
@@ -66,6 +69,9 @@ async function connect(prompt: boolean): Promise<void> {
   ui.account.textContent = signer.address;
   ui.chain.textContent = `${chainId}, channels contract ${where.contract}`;
   ui.connect.disabled = true;
+  // Another account or chain means another payer state: start again from a clean page (as wallets recommend).
+  window.ethereum.on?.("accountsChanged", () => location.reload());
+  window.ethereum.on?.("chainChanged", () => location.reload());
   ui.download.disabled = manifests.length === 0;
   log(`connected ${signer.address} on chain ${chainId}`);
   showStatus("Connected: choose a file and download it.");
