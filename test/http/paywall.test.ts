@@ -302,6 +302,21 @@ describe("paywall and payingFetch end to end on the Hardhat network (docs/http-p
     expect(counter.runs).to.equal(0);
   });
 
+  it("HP-C2: an ERC20 paywall gets a token channel opened (the allowance approved through the wallet) and paid", async function () {
+    const f = await loadFixture(httpFixture);
+    const counter = new Counter();
+    const payee = payeeClient(f);
+    const server = await startServer("fastify", { payee, price: PRICE, asset: f.tokenAddress }, counter);
+    servers.push(server);
+    const { fetch, store } = payerFetch(f);
+    for (let i = 1n; i <= 2n; i++)
+      expect(receiptOf(await fetch(`${server.url}/t`))!.cumulative).to.equal((PRICE * i).toString());
+    const [record] = await store.list();
+    expect(record.channel.token).to.equal(f.tokenAddress);
+    expect(await f.token.balanceOf(f.contract)).to.equal(LIMITS.deposit);
+    expect(counter.runs).to.equal(2);
+  });
+
   it("HP-R1: a price computed per request is charged per request", async function () {
     const f = await loadFixture(httpFixture);
     const counter = new Counter();
