@@ -9,6 +9,7 @@ import {
   MemoryPayerStateStore,
   MemoryVoucherStore,
   PAYMENT_HEADERS,
+  StoreError,
   decodeHeaderJson,
   encodeHeaderJson,
   signVoucher,
@@ -290,7 +291,9 @@ describe("paywall and payingFetch end to end on the Hardhat network (docs/http-p
     const f = await loadFixture(httpFixture);
     const counter = new Counter();
     const vouchers = new MemoryVoucherStore();
-    const server = await startServer("express", { payee: payeeClient(f, vouchers), price: PRICE }, counter);
+    const failures: unknown[] = [];
+    const onError = (error: unknown) => failures.push(error);
+    const server = await startServer("express", { payee: payeeClient(f, vouchers), price: PRICE, onError }, counter);
     servers.push(server);
     const { fetch, store } = payerFetch(f);
     await vouchers.close();
@@ -299,7 +302,24 @@ describe("paywall and payingFetch end to end on the Hardhat network (docs/http-p
     expect((error as HttpPaymentError).details).to.include({ code: "HTTP_PAYMENT_UNAVAILABLE", status: 503 });
     const [record] = await store.list();
     expect([record.acknowledged, record.signed]).to.deep.equal([0n, PRICE]);
+    expect(failures).to.have.length(1);
+    expect((failures[0] as StoreError).code).to.equal("STORE_UNAVAILABLE");
     expect(counter.runs).to.equal(0);
+  });
+
+  it("HP-C2: an ERC20 paywall gets a token channel opened (the allowance approved through the wallet) and paid", async function () {
+    const f = await loadFixture(httpFixture);
+    const counter = new Counter();
+    const payee = payeeClient(f);
+    const server = await startServer("fastify", { payee, price: PRICE, asset: f.tokenAddress }, counter);
+    servers.push(server);
+    const { fetch, store } = payerFetch(f);
+    for (let i = 1n; i <= 2n; i++)
+      expect(receiptOf(await fetch(`${server.url}/t`))!.cumulative).to.equal((PRICE * i).toString());
+    const [record] = await store.list();
+    expect(record.channel.token).to.equal(f.tokenAddress);
+    expect(await f.token.balanceOf(f.contract)).to.equal(LIMITS.deposit);
+    expect(counter.runs).to.equal(2);
   });
 
   it("HP-R1: a price computed per request is charged per request", async function () {

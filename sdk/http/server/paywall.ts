@@ -7,7 +7,8 @@ import type { Address } from "../../core/types";
 import type { PayeeClient } from "../../channels/payee";
 import type { Channel, ChannelId } from "../../channels/types";
 import { computeChannelId } from "../../channels/voucher";
-import { PeerPayError } from "../../errors/base";
+import { InvalidParameterError, type PeerPayError } from "../../errors/base";
+import { VoucherError } from "../../errors/channels";
 import { requireAddress, requireBigInt, requireInteger } from "../../internal/validate";
 import {
   PAYMENT_HEADERS,
@@ -73,6 +74,11 @@ export type PaywallParameters<TRequest extends PaywallRequest = PaywallRequest> 
   /** x402's `maxTimeoutSeconds`. Default 60. */
   maxTimeoutSeconds?: number;
   description?: string;
+  /**
+   * Called with each failure of the payee's machinery (its store or chain reads, a throwing `price`) that was
+   * answered with 503 `HTTP_PAYMENT_UNAVAILABLE` (HP-R3): log or alert there. Refusals of vouchers are not errors.
+   */
+  onError?: (error: unknown) => void;
 };
 
 /**
@@ -111,6 +117,7 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
   readonly minChallengePeriod: number;
   readonly maxTimeoutSeconds: number;
   readonly description: string | undefined;
+  readonly #onError: ((error: unknown) => void) | undefined;
   readonly #price: PaywallParameters<TRequest>["price"];
   readonly #payTo: Address | undefined;
   #deployment: Promise<Deployment> | undefined;
@@ -133,6 +140,7 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
     );
     this.maxTimeoutSeconds = requireInteger("maxTimeoutSeconds", params.maxTimeoutSeconds ?? 60, 1, 86_400);
     this.description = params.description;
+    this.#onError = params.onError;
   }
 
   /** Prices, reads and accepts (or refuses) the request's payment. Never throws: failures are outcomes. */
@@ -269,7 +277,11 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
       resource: { url: req.originalUrl ?? req.url ?? "/" },
       accepts: deployment === undefined || price < 1n ? [] : [this.requirement(deployment, price)],
     };
-    void cause;
+    try {
+      this.#onError?.(cause);
+    } catch {
+      // An operator's logger must not turn a 503 into an unhandled rejection.
+    }
     return { paid: false, status: 503, body, headers: { [PAYMENT_HEADERS.required]: encodeHeaderJson(body) } };
   }
 
@@ -312,8 +324,7 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
 
 /** A refusal of the voucher itself (its code goes into the 402), as opposed to a failure of the payee's machinery. */
 function isRefusal(error: unknown): error is PeerPayError {
-  if (!(error instanceof PeerPayError)) return false;
-  return error.name === "VoucherError" || error.code === "INVALID_PARAMETER";
+  return error instanceof VoucherError || error instanceof InvalidParameterError;
 }
 
 function sameAddress(a: string, b: string): boolean {
