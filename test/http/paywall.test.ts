@@ -7,6 +7,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
   HttpPaymentError,
   MemoryPayerStateStore,
+  MemoryVoucherStore,
   PAYMENT_HEADERS,
   decodeHeaderJson,
   encodeHeaderJson,
@@ -266,6 +267,39 @@ describe("paywall and payingFetch end to end on the Hardhat network (docs/http-p
       expect((error as HttpPaymentError).code).to.equal("HTTP_BUDGET_EXCEEDED");
       expect(counter.runs).to.equal(4);
     });
+  });
+
+  it("HP-C3: concurrent fetches to one payee open one channel and pay one voucher after the other", async function () {
+    const f = await loadFixture(httpFixture);
+    const counter = new Counter();
+    const payee = payeeClient(f);
+    const server = await startServer("node:http", { payee, price: PRICE }, counter);
+    servers.push(server);
+    const { fetch, store } = payerFetch(f);
+    const responses = await Promise.all([1, 2, 3, 4, 5].map((i) => fetch(`${server.url}/c/${i}`)));
+    expect(responses.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200]);
+    const totals = responses.map((r) => receiptOf(r)!.cumulative).sort();
+    expect(totals).to.deep.equal(["1000", "2000", "3000", "4000", "5000"]);
+    const records = await store.list();
+    expect(records).to.have.length(1);
+    expect((await payee.store.get(records[0].channelId))?.amount).to.equal(5n * PRICE);
+    expect(counter.runs).to.equal(5);
+  });
+
+  it("HP-R3: a payee whose store fails answers 503 HTTP_PAYMENT_UNAVAILABLE; the client keeps the voucher in flight", async function () {
+    const f = await loadFixture(httpFixture);
+    const counter = new Counter();
+    const vouchers = new MemoryVoucherStore();
+    const server = await startServer("express", { payee: payeeClient(f, vouchers), price: PRICE }, counter);
+    servers.push(server);
+    const { fetch, store } = payerFetch(f);
+    await vouchers.close();
+    const error = await fetch(`${server.url}/x`).catch((e: unknown) => e);
+    expect((error as HttpPaymentError).code).to.equal("HTTP_PAYMENT_REFUSED");
+    expect((error as HttpPaymentError).details).to.include({ code: "HTTP_PAYMENT_UNAVAILABLE", status: 503 });
+    const [record] = await store.list();
+    expect([record.acknowledged, record.signed]).to.deep.equal([0n, PRICE]);
+    expect(counter.runs).to.equal(0);
   });
 
   it("HP-R1: a price computed per request is charged per request", async function () {

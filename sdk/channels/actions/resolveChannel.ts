@@ -16,9 +16,19 @@ export async function resolveChannel(
   ref: ChannelRef,
 ): Promise<{ channel: Channel; channelId: ChannelId }> {
   if (typeof ref !== "string") {
+    // A payee's hot path resolves the same terms on every voucher: normalising them (four checksums) and hashing the
+    // id cost more than recovering the signer, so terms seen before are looked up by their exact fields.
+    const key = termsKey(ref);
+    const cache = key === undefined ? undefined : cacheOf(context);
+    const known = key === undefined ? undefined : cache!.get(key);
+    if (known !== undefined) return { channel: { ...known.channel }, channelId: known.channelId };
     const channel = normalizeChannel(ref);
     const channelId = await channelIdOf(context, { channel });
     context.terms.set(channelId, channel);
+    if (key !== undefined) {
+      if (cache!.size >= RESOLVED_CACHE_SIZE) cache!.clear();
+      cache!.set(key, { channel: { ...channel }, channelId });
+    }
     return { channel, channelId };
   }
   const channelId = toChannelId(ref);
@@ -44,4 +54,23 @@ export async function resolveChannel(
     value: ref,
     reason: `no ChannelOpened event for this id from block ${context.fromBlock}; pass the channel's terms`,
   });
+}
+
+/** Distinct terms remembered per context; beyond it the cache restarts (cheaply) rather than grow without bound. */
+const RESOLVED_CACHE_SIZE = 65_536;
+const resolved = new WeakMap<ChannelsContext, Map<string, { channel: Channel; channelId: ChannelId }>>();
+
+function cacheOf(context: ChannelsContext): Map<string, { channel: Channel; channelId: ChannelId }> {
+  let cache = resolved.get(context);
+  if (cache === undefined) resolved.set(context, (cache = new Map()));
+  return cache;
+}
+
+/** The exact fields of well-typed terms, or undefined (then nothing is cached: normalising reports the error). */
+function termsKey(ref: Channel): string | undefined {
+  if (ref === null || typeof ref !== "object") return undefined;
+  const { payer, payee, token, signer, challengePeriod, salt } = ref;
+  if (![payer, payee, token, signer].every((a) => typeof a === "string")) return undefined;
+  if (typeof challengePeriod !== "number" || typeof salt !== "number") return undefined;
+  return `${payer}|${payee}|${token}|${signer}|${challengePeriod}|${salt}`;
 }

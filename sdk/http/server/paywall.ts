@@ -114,7 +114,7 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
   readonly #price: PaywallParameters<TRequest>["price"];
   readonly #payTo: Address | undefined;
   #deployment: Promise<Deployment> | undefined;
-  readonly #ids = new Map<string, ChannelId>();
+  readonly #ids = new Map<string, { channelId: ChannelId; payer: Address }>();
   /** Per channel, the tail of its acceptances: checks against the stored total and storing must not interleave. */
   readonly #queues = new Map<ChannelId, Promise<unknown>>();
 
@@ -169,7 +169,7 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
         "payment for another scheme, network, " + "contract, payee or token",
       );
     }
-    const channelId = this.#channelId(deployment, channel);
+    const { channelId, payer } = this.#channelId(deployment, channel);
     return this.#exclusive(channelId, async () => {
       let stored: bigint;
       try {
@@ -211,7 +211,7 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
         success: true,
         transaction: channelId,
         network: deployment.network,
-        payer: getAddress(channel.payer),
+        payer,
         channelId,
         cumulative: amount.toString(),
         amount: price.toString(),
@@ -286,15 +286,17 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
     return this.#deployment;
   }
 
-  #channelId(deployment: Deployment, channel: Channel): ChannelId {
+  /** The channel's id and checksummed payer, cached per exact terms (hashing them costs more than the rest). */
+  #channelId(deployment: Deployment, channel: Channel): { channelId: ChannelId; payer: Address } {
     const key = `${channel.payer}:${channel.payee}:${channel.token}:${channel.signer}:${channel.challengePeriod}:${channel.salt}`;
-    let id = this.#ids.get(key);
-    if (id === undefined) {
-      id = computeChannelId({ chainId: deployment.chainId, contract: deployment.contract, channel });
+    let known = this.#ids.get(key);
+    if (known === undefined) {
+      const channelId = computeChannelId({ chainId: deployment.chainId, contract: deployment.contract, channel });
+      known = { channelId, payer: getAddress(channel.payer) };
       if (this.#ids.size >= CHANNEL_ID_CACHE_SIZE) this.#ids.clear();
-      this.#ids.set(key, id);
+      this.#ids.set(key, known);
     }
-    return id;
+    return known;
   }
 
   async #exclusive<T>(channelId: ChannelId, task: () => Promise<T>): Promise<T> {
