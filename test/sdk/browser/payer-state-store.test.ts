@@ -252,11 +252,18 @@ describe("IndexedDbPayerStateStore (fake-indexeddb)", function () {
     });
 
     it("BR-S5: without any IndexedDB the first call fails with INDEXEDDB_UNAVAILABLE", async function () {
-      expect((globalThis as { indexedDB?: unknown }).indexedDB).to.equal(undefined);
-      const nowhere = new IndexedDbPayerStateStore({ locks: null });
-      const error = await rejects(nowhere.get("k"), BrowserStorageError, "INDEXEDDB_UNAVAILABLE");
-      expect(error.details.database).to.equal("peerpay");
-      await nowhere.close();
+      // Node has no indexedDB global unless a test installed one (fake-indexeddb/auto): hide it for this test.
+      const global = globalThis as { indexedDB?: unknown };
+      const installed = global.indexedDB;
+      delete global.indexedDB;
+      try {
+        const nowhere = new IndexedDbPayerStateStore({ locks: null });
+        const error = await rejects(nowhere.get("k"), BrowserStorageError, "INDEXEDDB_UNAVAILABLE");
+        expect(error.details.database).to.equal("peerpay");
+        await nowhere.close();
+      } finally {
+        if (installed !== undefined) global.indexedDB = installed;
+      }
     });
 
     it("BR-S5: an open the browser refuses (a SecurityError) is INDEXEDDB_UNAVAILABLE with the cause", async function () {
