@@ -94,7 +94,14 @@ export async function startFileServer(params: FileServerParameters): Promise<Fil
   const manifests = new Map([...files].map(([name, bytes]) => [name, manifestOf(name, bytes, chunkSize, price)]));
   // Each chunk route costs `price`: the paywall answers 402 until a voucher adds it, and stores that voucher
   // durably before calling the handler (HP-S1).
-  const pay = paywall({ payee, price, minDeposit: params.minDeposit ?? 0n, description: "one chunk of a file" });
+  const pay = paywall({
+    payee,
+    price,
+    minDeposit: params.minDeposit ?? 0n,
+    description: "one chunk of a file",
+    // The payee's own failures (its store, the node) are answered 503 and logged; refused vouchers are not errors.
+    onError: (error) => console.error("paywall:", error),
+  });
   const served: string[] = [];
 
   const chunk = async (req: IncomingMessage, res: ServerResponse, name: string, index: number) => {
