@@ -65,6 +65,19 @@ describe("the browser tests' injected EIP-1193 wallet (headless Chromium, backed
     expect(announced).to.equal("dev.peerpay.test-wallet");
   });
 
+  it("takes event listeners (on, removeListener), each returning the provider", async function () {
+    const chained = await page.evaluate(() => {
+      type Provider = { on(e: string, f: () => void): unknown; removeListener(e: string, f: () => void): unknown };
+      const ethereum = (globalThis as unknown as { ethereum: Provider }).ethereum;
+      const listener = () => {};
+      return (
+        ethereum.on("accountsChanged", listener) === ethereum &&
+        ethereum.removeListener("accountsChanged", listener) === ethereum
+      );
+    });
+    expect(chained).to.equal(true);
+  });
+
   it("exposes exactly one account, once the page asked for it, and the chain's id", async function () {
     expect(await request(page, "eth_accounts")).to.deep.equal({ result: [] });
     expect(await request(page, "eth_requestAccounts")).to.deep.equal({ result: [account] });
