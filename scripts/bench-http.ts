@@ -8,7 +8,7 @@
 // channel, HP-C3), so the payer drives BENCH_CHANNELS channels at once, one keep-alive connection each.
 //
 // Speed is printed, never asserted; the run fails if the payee's stored totals disagree with the paid requests.
-// Environment: BENCH_REQUESTS (per run, default 20,000), BENCH_WARMUP (2,000), BENCH_CHANNELS (16),
+// Environment: BENCH_REQUESTS (per run, default 20,000), BENCH_WARMUP (2,000), BENCH_CHANNELS (32),
 // BENCH_CPU_PROF (a directory: both processes write --cpu-prof there), BENCH_WATCHDOG_MS (180,000).
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,7 +26,7 @@ import type { PayerDone, PayerInit, PayerRun } from "./lib/http-bench/payer";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2_000);
-const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 16);
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 32);
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 180_000);
 const PRICE = 1_000n;
@@ -148,7 +148,10 @@ async function main(): Promise<void> {
         .join(" ")}`,
     );
     console.log(`node ${process.version}; secp256k1 native binding: ${loadNativeSecp256k1() ? "yes" : "no (pure JS)"}`);
-    console.log(`${CHANNELS} channels, one keep-alive connection each; ${fmt(REQUESTS)} requests per run`);
+    console.log(
+      `${CHANNELS} channels, one keep-alive connection each (payments on one channel are sequential by design); ` +
+        `${fmt(REQUESTS)} requests per run`,
+    );
     console.log(`unpaid: ${fmt(unpaidRate)} req/s, p50 ${unpaid.p50.toFixed(2)} ms, p99 ${unpaid.p99.toFixed(2)} ms`);
     console.log(`paid:   ${fmt(paidRate)} req/s, p50 ${paid.p50.toFixed(2)} ms, p99 ${paid.p99.toFixed(2)} ms`);
     const perRequest = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
