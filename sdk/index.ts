@@ -387,6 +387,25 @@ export {
   type SignPermitReturnType,
 } from "./signing/permit";
 
+// ------------------------------------------------------------------ signing as a Safe (docs/signers.md, issue 12)
+export { SafeSignatureError } from "./errors/signers";
+export {
+  SAFE_EIP712_TYPES,
+  buildApproveAsSafe,
+  buildSafeExecTransaction,
+  buildSafeMessageTypedData,
+  buildSafeTransactionTypedData,
+  combineSafeSignatures,
+  safeDomain,
+  safeMessageHash,
+  signAsSafe,
+  type SafeContext,
+  type SafeOwnerSignature,
+  type SafeSignature,
+  type SafeTransaction,
+  type SignAsSafeParameters,
+} from "./signing/safe";
+
 // ------------------------------------------------------------------ transaction submitter
 export type { SubmitRequest, SubmitResult, TransactionSubmitter } from "./submitter/types";
 export { Submitter } from "./submitter/submitter";
