@@ -405,6 +405,7 @@ export {
   type SafeTransaction,
   type SignAsSafeParameters,
 } from "./signing/safe";
+export { SafeSigner, type SafeSignerParameters } from "./signing/safe-signer";
 
 // ------------------------------------------------------------------ transaction submitter
 export type { SubmitRequest, SubmitResult, TransactionSubmitter } from "./submitter/types";

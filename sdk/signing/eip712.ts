@@ -99,7 +99,9 @@ export async function signTypedData<TMessage extends Record<string, unknown>>({
     }
     throw error;
   }
-  return { signature: Signature.from(raw).serialized, typedData };
+  // Only an ECDSA signature is normalised: a smart account's signature (a SafeSigner's concatenated owner signatures)
+  // is whatever its ERC-1271 check expects, and passes as is.
+  return { signature: dataLength(raw) === 65 ? Signature.from(raw).serialized : raw, typedData };
 }
 
 /**
