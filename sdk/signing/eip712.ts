@@ -101,7 +101,8 @@ export async function signTypedData<TMessage extends Record<string, unknown>>({
   }
   // Only an ECDSA signature is normalised: a smart account's signature (a SafeSigner's concatenated owner signatures)
   // is whatever its ERC-1271 check expects, and passes as is.
-  return { signature: dataLength(raw) === 65 ? Signature.from(raw).serialized : raw, typedData };
+  const ecdsa = dataLength(raw) === 65 || dataLength(raw) === 64;
+  return { signature: ecdsa ? Signature.from(raw).serialized : raw, typedData };
 }
 
 /**

@@ -15,8 +15,8 @@ import {
   buildWatchtowerRegistrationTypedData,
   computePaymentChannelId,
   createSecret,
-  recoverTypedDataSigner,
   signTypedData,
+  verifyPaymentChannelSignature,
   verifySwapOrder,
   type PaymentChannel,
 } from "../../../sdk";
@@ -186,7 +186,9 @@ describe("EIP-1193 wallet signing (docs/signers.md)", function () {
         message: { channelId, participant: alice.address, watchtower: bob.address, nonce: 1n, expiry: 2n ** 40n },
       });
       const { signature } = await signTypedData({ signer: page.signer, typedData });
-      expect(recoverTypedDataSigner({ typedData, signature })).to.equal(alice.address);
+      // As the watchtower checks a registration (sdk/watchtower/tower.ts): the participant's own key.
+      const check = await verifyPaymentChannelSignature({ typedData, signature, participant: alice.address });
+      expect(check).to.deep.include({ valid: true, by: "participant" });
       const hello = {
         deployment: { chainId, contract },
         challenge: "0x" + "ab".repeat(32),
