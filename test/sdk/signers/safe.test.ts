@@ -25,6 +25,7 @@ import {
   buildApproveAsSafe,
   buildPaymentChannelTypedData,
   buildReleaseTypedData,
+  buildSettleTypedData,
   buildSafeMessageTypedData,
   buildSwapOrderTypedData,
   buildVoucherTypedData,
@@ -134,6 +135,28 @@ describe("Signing as a Safe 1.4.1 (docs/signers.md)", function () {
       });
       const gas = receipt.gasUsed * receipt.gasPrice;
       expect((await ethers.provider.getBalance(f.beneficiary.address)) - before + gas).to.equal(parseEther("0.4"));
+    });
+
+    it("SG-S2: a settlement signed by the Safe is submitted by the beneficiary and splits the deal", async function () {
+      const f = await loadFixture(safeFixture);
+      const d = await safeDeal(f);
+      const typedData = buildSettleTypedData({
+        chainId: f.chainId,
+        escrow: f.escrow,
+        dealId: d.dealId,
+        toBeneficiary: parseEther("0.7"),
+        nonce: 0,
+        expiry: d.expiry,
+      });
+      const { signature } = await signAsSafe({ safe: f.safe, typedData, owners: [f.o2, f.o1] });
+      const safeBefore = await ethers.provider.getBalance(f.safe);
+      await d.beneficiaryClient.settle({
+        deal: d.deal,
+        toBeneficiary: parseEther("0.7"),
+        expiry: d.expiry,
+        depositorSignature: signature,
+      });
+      expect((await ethers.provider.getBalance(f.safe)) - safeBefore).to.equal(parseEther("0.3"));
     });
 
     it("SG-S4: the approved-message form: after SignMessageLib runs through a Safe transaction, the empty signature releases", async function () {
