@@ -400,6 +400,25 @@ export {
 export type { IndexedDbFactory } from "./browser/idb";
 export type { LockManagerLike } from "./browser/locks";
 export type { WebCryptoLike } from "./browser/sealing";
+// ------------------------------------------------------------------ signing as a Safe (docs/signers.md, issue 12)
+export { SafeSignatureError } from "./errors/signers";
+export {
+  SAFE_EIP712_TYPES,
+  buildApproveAsSafe,
+  buildSafeExecTransaction,
+  buildSafeMessageTypedData,
+  buildSafeTransactionTypedData,
+  combineSafeSignatures,
+  safeDomain,
+  safeMessageHash,
+  signAsSafe,
+  type SafeContext,
+  type SafeOwnerSignature,
+  type SafeSignature,
+  type SafeTransaction,
+  type SignAsSafeParameters,
+} from "./signing/safe";
+export { SafeSigner, type SafeSignerParameters } from "./signing/safe-signer";
 
 // ------------------------------------------------------------------ transaction submitter
 export type { SubmitRequest, SubmitResult, TransactionSubmitter } from "./submitter/types";

@@ -416,6 +416,17 @@ export const PeerPayErrorCode = {
   HTTP_PAYEE_REPORT_INVALID: "HTTP_PAYEE_REPORT_INVALID",
   /** A sealed session key cannot be unsealed by this sealer (wrong scheme or corrupt). */
   HTTP_SESSION_KEY_UNAVAILABLE: "HTTP_SESSION_KEY_UNAVAILABLE",
+  // ---------------------------------------------------------------- signing as a Safe (docs/signers.md, SG-S*)
+  /** Fewer distinct owners signed than the Safe's threshold: the Safe would refuse the signature (SG-S3). */
+  SAFE_THRESHOLD_NOT_MET: "SAFE_THRESHOLD_NOT_MET",
+  /** A signer given as an owner is not an owner of the Safe (SG-S3). */
+  SAFE_NOT_OWNER: "SAFE_NOT_OWNER",
+  /** The same owner was given twice: Safe counts each owner once and refuses a repeated one (SG-S3). */
+  SAFE_DUPLICATE_OWNER: "SAFE_DUPLICATE_OWNER",
+  /** An owner's signature does not recover to that owner over the Safe's message hash (a wallet that altered it). */
+  SAFE_SIGNATURE_MISMATCH: "SAFE_SIGNATURE_MISMATCH",
+  /** The address is not a Safe this SDK can sign for: no code, or no `getOwners`/`getThreshold`/`domainSeparator`. */
+  SAFE_UNSUPPORTED: "SAFE_UNSUPPORTED",
 } as const;
 
 /**

@@ -2,6 +2,7 @@ import {
   Signature,
   TypedDataEncoder,
   dataLength,
+  isError,
   recoverAddress,
   type Provider,
   type Signer,
@@ -9,7 +10,8 @@ import {
   type TypedDataField,
 } from "ethers";
 import { IERC1271__factory } from "../../typechain-types/factories/@openzeppelin/contracts/interfaces/IERC1271__factory";
-import { InvalidParameterError } from "../errors/base";
+import { InvalidParameterError, TransactionError } from "../errors/base";
+import { PeerPayErrorCode } from "../errors/codes";
 import { requireAddress, requireHex } from "../internal/validate";
 
 /**
@@ -68,8 +70,10 @@ export function hashTypedData(typedData: TypedData): string {
 /**
  * Signs typed data with an ethers signer (a wallet, a browser wallet, a hardware signer) and normalises the
  * signature to 65 bytes with `v` in {27, 28}: some wallets return `v` in {0, 1}, which OpenZeppelin's `ECDSA`
- * rejects.
+ * rejects. A user who declines the prompt (EIP-1193 error 4001, ethers' `ACTION_REJECTED`) gets a
+ * `TransactionError` with code `USER_REJECTED`, as a declined transaction does (docs/signers.md SG-W3).
  *
+ * @throws {TransactionError} `USER_REJECTED`: the user declined to sign.
  * @example
  * ```ts
  * const { signature } = await signTypedData({ signer, typedData: voucher });
@@ -82,8 +86,35 @@ export async function signTypedData<TMessage extends Record<string, unknown>>({
   signer: Signer;
   typedData: TypedData<TMessage>;
 }): Promise<SignedTypedData<TMessage>> {
-  const raw = await signer.signTypedData(typedData.domain, mutableTypes(typedData.types), typedData.message);
-  return { signature: Signature.from(raw).serialized, typedData };
+  let raw: string;
+  try {
+    raw = await signer.signTypedData(typedData.domain, mutableTypes(typedData.types), typedData.message);
+  } catch (error) {
+    if (isUserRejection(error)) {
+      throw new TransactionError({
+        code: PeerPayErrorCode.USER_REJECTED,
+        message: "Signature rejected by the user",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  // Only an ECDSA signature is normalised: a smart account's signature (a SafeSigner's concatenated owner signatures)
+  // is whatever its ERC-1271 check expects, and passes as is.
+  const ecdsa = dataLength(raw) === 65 || dataLength(raw) === 64;
+  return { signature: ecdsa ? Signature.from(raw).serialized : raw, typedData };
+}
+
+/**
+ * A declined prompt, in the shapes wallets report it: ethers' `ACTION_REJECTED` (what `BrowserProvider` makes of an
+ * EIP-1193 4001), or a raw EIP-1193 error with code 4001 from a signer that passes it through, possibly nested.
+ */
+function isUserRejection(error: unknown, depth = 0): boolean {
+  if (isError(error, "ACTION_REJECTED")) return true;
+  if (depth > 3 || error === null || typeof error !== "object") return false;
+  const record = error as Record<string, unknown>;
+  if (record.code === 4001) return true;
+  return ["error", "info", "cause"].some((key) => isUserRejection(record[key], depth + 1));
 }
 
 /**
