@@ -1,8 +1,9 @@
 /**
  * PeerPay SDK: typed clients, encoders, signers and errors for the PeerPay contracts.
  *
- * Every public name is listed here, by name: the list is pinned by test/sdk/exports.test.ts, so adding, renaming
- * or removing an export is a deliberate API decision.
+ * Every public name is listed by name, here or in a product's `public.ts` that this file re-exports whole (swaps,
+ * atomic swaps): the list is pinned by test/sdk/exports.test.ts, so adding, renaming or removing an export is a
+ * deliberate API decision.
  *
  * @example
  * ```ts
@@ -297,64 +298,7 @@ export {
 export { WATCHTOWER_HTTP_STATUS, WatchtowerError, type WatchtowerErrorCode } from "./errors/watchtower";
 
 // ------------------------------------------------------------------ signed-order swaps (docs/swaps.md)
-export {
-  SwapAdminError,
-  SwapFillError,
-  SwapNotFillableError,
-  SwapOrderError,
-  SwapOrderStateError,
-} from "./errors/swap";
-export { decodeSwapError } from "./internal/revert";
-export {
-  SWAP_LIMITS,
-  toSwapOrderHash,
-  type SignedSwapOrder,
-  type SwapDeployment,
-  type SwapOrder,
-  type SwapOrderHash,
-  type SwapQuote,
-} from "./swap/types";
-export {
-  SWAP_EIP712_TYPES,
-  buildSwapOrderTypedData,
-  hashSwapOrder,
-  recoverSwapOrderSigner,
-  signSwapOrder,
-  swapDomain,
-  verifySwapOrder,
-  type SignSwapOrderParameters,
-  type SwapSignatureCheck,
-  type VerifySwapOrderParameters,
-} from "./swap/typed-data";
-export { quoteSwapFill } from "./swap/validate";
-export { parseOrder, serializeOrder, type ParseOrderParameters, type SwapOrderJson } from "./swap/serialize";
-export { serializeOrderCompact } from "./swap/compact";
-export { decodeSwapEvents, type DecodeSwapEventsParameters, type SwapEvent } from "./swap/events";
-export {
-  findSwapActivity,
-  type SwapActivityParameters,
-  type SwapActivityReturnType,
-  type SwapFillRecord,
-  type SwapOrderActivity,
-  type SwapRole,
-} from "./swap/discovery";
-export { decodeSwapCheckReasons } from "./swap/actions/read";
-export { SwapClient } from "./swap/client";
-export type {
-  BuildFillParameters,
-  BuildFillReturnType,
-  FillOrderParameters,
-  FillOrderReturnType,
-  MakeOrderParameters,
-  SwapCheckReason,
-  SwapCheckReturnType,
-  SwapClientParameters,
-  SwapMakerState,
-  SwapOrderStatus,
-  SwapQuoteParameters,
-  SwapQuoteReturnType,
-  SwapWriteReturnType,
-} from "./swap/parameters";
+export * from "./swap/public";
 
 // ------------------------------------------------------------------ signing
 export {
@@ -427,60 +371,7 @@ export type { SubmitterEvent, SubmitterParameters } from "./submitter/parameters
 export type { RpcEndpoint } from "./submitter/rpc";
 
 // ------------------------------------------------------------------ atomic swaps (hashed timelocks), issue 11
-export { AtomicSwapError, HashedTimelockLockError, HashedTimelockStateError } from "./errors/atomic-swaps";
-export { KNOWN_HASHED_TIMELOCK_ERRORS, decodeHashedTimelocksError } from "./atomic-swaps/abi";
-export {
-  HASHED_TIMELOCK_LIMITS,
-  HashedTimelockStatus,
-  toHashedTimelockId,
-  type HashedTimelock,
-  type HashedTimelockId,
-} from "./atomic-swaps/types";
-export { computeHashedTimelockId, createSecret, hashlockOf, normalizeHashedTimelock } from "./atomic-swaps/hashing";
-export {
-  decodeHashedTimelockEvents,
-  type DecodeHashedTimelockEventsParameters,
-  type HashedTimelockEvent,
-} from "./atomic-swaps/events";
-export { HashedTimelocksClient } from "./atomic-swaps/client";
-export type {
-  AccountHashedTimelock,
-  BuildLockParameters,
-  BuildLockReturnType,
-  ClaimParameters,
-  FindSecretParameters,
-  FindSecretReturnType,
-  HashedTimelockPermit,
-  HashedTimelockRef,
-  HashedTimelockRole,
-  HashedTimelockState,
-  HashedTimelockWriteReturnType,
-  HashedTimelocksClientParameters,
-  HashedTimelocksOfParameters,
-  HashedTimelocksOfReturnType,
-  LockParameters,
-  LockReturnType,
-  RefundParameters,
-  RevealedSecret,
-} from "./atomic-swaps/parameters";
-export {
-  atomicSwapMargins,
-  checkAtomicSwapTimelocks,
-  planAtomicSwapTimelocks,
-  requireTimeLeft,
-  type AtomicSwapMargins,
-  type AtomicSwapTiming,
-  type ChainTiming,
-} from "./atomic-swaps/planner";
-export { requireUnrevealedHashlock, verifyHashedTimelock, type AtomicSwapLegTerms } from "./atomic-swaps/verify";
-export { AtomicSwapWatcher, type AtomicSwapWatchOutcome, type AtomicSwapWatchParameters } from "./atomic-swaps/watcher";
-export {
-  AtomicSwap,
-  type AtomicSwapChain,
-  type AtomicSwapParameters,
-  type CounterpartyLockParameters,
-  type InitiatorLockParameters,
-} from "./atomic-swaps/swap";
+export * from "./atomic-swaps/public";
 
 // ------------------------------------------------------------------ paid HTTP (docs/http-payments.md)
 export { payingFetch, type PayingFetch, type PayingFetchLimits, type PayingFetchParameters } from "./http/fetch";
