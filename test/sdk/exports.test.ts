@@ -321,6 +321,7 @@ const TYPES = [
   "PreparedTransaction",
   "ProofChange",
   "ProofEntry",
+  "PutIfHigherResult",
   "RefundMessage",
   "RefundParameters",
   "ReleaseMessage",
