@@ -359,6 +359,14 @@ export const PeerPayErrorCode = {
   SWAP_ORDER_WRONG_CONTRACT: "SWAP_ORDER_WRONG_CONTRACT",
   /** `check()` returned a selector the SDK does not know (a newer contract). */
   SWAP_UNKNOWN_REASON: "SWAP_UNKNOWN_REASON",
+
+  // ---- payee stores on PostgreSQL (docs/payee-stores.md) ----
+  /** The PostgreSQL voucher store needs the `pg` package (an optional peer dependency), and it is not installed. */
+  STORE_DRIVER_MISSING: "STORE_DRIVER_MISSING",
+  /** The server would acknowledge a commit that is not durable (`fsync` or `synchronous_commit` off). */
+  STORE_NOT_DURABLE: "STORE_NOT_DURABLE",
+  /** The store's schema was migrated by a newer SDK than this one: upgrade before sharing it. */
+  STORE_SCHEMA_TOO_NEW: "STORE_SCHEMA_TOO_NEW",
 } as const;
 
 /**

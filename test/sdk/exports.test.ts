@@ -484,9 +484,12 @@ describe("sdk/node.ts export surface (Node-only additions)", function () {
     expect(Object.keys(node).sort()).to.deep.equal([
       "FilePeerStore",
       "FileVoucherStore",
+      "PostgresClaimerLease",
+      "PostgresVoucherStore",
       "Watchtower",
       "WatchtowerServer",
       "WebSocketPeerServer",
+      "runClaimer",
     ]);
     expect(Object.keys(node).filter((name) => name in sdk)).to.deep.equal([]);
   });
