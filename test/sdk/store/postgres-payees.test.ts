@@ -28,9 +28,17 @@ describe("PostgresVoucherStore behind two PayeeClients (PS-A2)", function () {
     const { url, schema, drop } = await testSchema();
     const stores = await Promise.all([0, 1].map(() => PostgresVoucherStore.open({ connection: url, schema })));
     try {
-      const [a, b] = stores.map((store) => new PayeeClient({ address: f.contract, runner: f.payee, store, claimMargin: 60 }));
+      const [a, b] = stores.map(
+        (store) => new PayeeClient({ address: f.contract, runner: f.payee, store, claimMargin: 60 }),
+      );
       const sign = (amount: bigint) =>
-        signVoucher({ chainId: f.chainId, contract: f.contract, channelId: f.channelId, amount, privateKey: f.session.privateKey });
+        signVoucher({
+          chainId: f.chainId,
+          contract: f.contract,
+          channelId: f.channelId,
+          amount,
+          privateKey: f.session.privateKey,
+        });
       const accept = async (client: PayeeClient, amount: bigint) =>
         client.acceptVoucher({ channel: f.channel, amount, signature: (await sign(amount)).signature });
       expect((await accept(a!, 100n)).increment).to.equal(100n);
@@ -45,7 +53,10 @@ describe("PostgresVoucherStore behind two PayeeClients (PS-A2)", function () {
           .filter((r): r is PromiseFulfilledResult<AcceptVoucherReturnType> => r.status === "fulfilled")
           .map((r) => r.value.increment);
         for (const r of results) if (r.status === "rejected") expect(r.reason.code).to.equal("VOUCHER_NOT_MONOTONIC");
-        expect(credited.reduce((sum, x) => sum + x, 0n), `round ${round}`).to.equal(25n);
+        expect(
+          credited.reduce((sum, x) => sum + x, 0n),
+          `round ${round}`,
+        ).to.equal(25n);
         expect(credited.filter((x) => x >= price).length, `round ${round}`).to.equal(1);
         best = high;
         expect((await stores[1]!.get(f.channelId))?.amount).to.equal(best);

@@ -88,10 +88,15 @@ describe("PostgresVoucherStore", function () {
       await inSchema(async (url, schema) => {
         await (await PostgresVoucherStore.open({ connection: url, schema })).close();
         await sql(url, `INSERT INTO "${schema}".peerpay_migrations (version, name) VALUES (2, 'from the future')`);
-        await expectSdkError(PostgresVoucherStore.open({ connection: url, schema }), StoreError, "STORE_SCHEMA_TOO_NEW", {
-          version: 2,
-          known: 1,
-        });
+        await expectSdkError(
+          PostgresVoucherStore.open({ connection: url, schema }),
+          StoreError,
+          "STORE_SCHEMA_TOO_NEW",
+          {
+            version: 2,
+            known: 1,
+          },
+        );
       });
     });
 
@@ -172,7 +177,9 @@ describe("PostgresVoucherStore", function () {
           const sends = stores.map((store, k) => {
             const mine = Array.from({ length: max / 6 }, (_, i) => BigInt(i * 6 + k + 1));
             const order = k % 2 === 0 ? mine : mine.reverse();
-            return Promise.all(order.map(async (amount) => ({ amount, ...(await store.putIfHigher(voucher(9, amount))) })));
+            return Promise.all(
+              order.map(async (amount) => ({ amount, ...(await store.putIfHigher(voucher(9, amount))) })),
+            );
           });
           const seen: bigint[] = [];
           let done = false;
@@ -229,7 +236,11 @@ describe("PostgresVoucherStore", function () {
         },
       };
       const roles: string[] = [];
-      const claimer = runClaimer({ lease: { connection: url, name, retryInterval: 50 }, payee, onRole: (r) => roles.push(r) });
+      const claimer = runClaimer({
+        lease: { connection: url, name, retryInterval: 50 },
+        payee,
+        onRole: (r) => roles.push(r),
+      });
       try {
         await claimer.acquired();
         expect(events).to.deep.equal(["watch"]);
