@@ -47,7 +47,12 @@ export async function runPhase({ perProcess, env, chunk, window }: PhaseOptions)
   const workers: Worker[] = perProcess.map((queue) => {
     const child = fork(WORKER, [], {
       cwd: ROOT,
-      execArgv: ["-r", "ts-node/register/transpile-only"],
+      // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the payee processes.
+      execArgv: [
+        "-r",
+        "ts-node/register/transpile-only",
+        ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
+      ],
       env: { ...process.env, ...env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
