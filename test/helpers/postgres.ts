@@ -12,8 +12,12 @@ export async function testSchema(): Promise<{ url: string; schema: string; drop:
 }
 
 // A root-level hook (this file is loaded by the test files that need PostgreSQL): the embedded server, if one was
-// started, stops after the last test of the run.
-after(async function () {
+// started, stops after the last test of the run. `done` is called from a macrotask, not a promise continuation:
+// otherwise hardhat's process.exit, chained on promises, runs before the totals reporter's nextTick line.
+after(function (done) {
   this.timeout(60_000);
-  await stopPostgres();
+  stopPostgres().then(
+    () => setImmediate(done),
+    (error: unknown) => setImmediate(done, error),
+  );
 });
