@@ -175,7 +175,7 @@ export type {
   Watcher,
 } from "./channels/parameters";
 export { MemoryVoucherStore } from "./store/memory";
-export type { VoucherStore } from "./channels/voucher-store";
+export type { PutIfHigherResult, VoucherStore } from "./channels/voucher-store";
 
 // ------------------------------------------------------------------ two-way payment channels
 export {

@@ -15,6 +15,13 @@ export {
   type FilePeerStoreRange,
   type FilePeerStoreRecovery,
 } from "./store/peer-log";
+export {
+  PostgresClaimerLease,
+  runClaimer,
+  type PostgresClaimerLeaseParameters,
+  type RunClaimerParameters,
+} from "./store/postgres/lease";
+export { PostgresVoucherStore, type PostgresVoucherStoreParameters } from "./store/postgres/store";
 export { WebSocketPeerServer, type WebSocketPeerServerParameters } from "./transport/ws-server";
 export { WatchtowerServer, type WatchtowerServerParameters } from "./watchtower/server";
 export { Watchtower, type WatchtowerParameters } from "./watchtower/tower";

@@ -48,7 +48,14 @@ export class VoucherError extends PeerPayError<
  * }
  * ```
  */
-export class StoreError extends PeerPayError<"STORE_UNAVAILABLE" | "STORE_CORRUPT" | "STORE_LOCKED"> {
+export class StoreError extends PeerPayError<
+  | "STORE_UNAVAILABLE"
+  | "STORE_CORRUPT"
+  | "STORE_LOCKED"
+  | "STORE_DRIVER_MISSING"
+  | "STORE_NOT_DURABLE"
+  | "STORE_SCHEMA_TOO_NEW"
+> {
   override name = "StoreError";
 }
 

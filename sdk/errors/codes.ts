@@ -427,6 +427,14 @@ export const PeerPayErrorCode = {
   SAFE_SIGNATURE_MISMATCH: "SAFE_SIGNATURE_MISMATCH",
   /** The address is not a Safe this SDK can sign for: no code, or no `getOwners`/`getThreshold`/`domainSeparator`. */
   SAFE_UNSUPPORTED: "SAFE_UNSUPPORTED",
+
+  // ---- payee stores on PostgreSQL (docs/payee-stores.md) ----
+  /** The PostgreSQL voucher store needs the `pg` package (an optional peer dependency), and it is not installed. */
+  STORE_DRIVER_MISSING: "STORE_DRIVER_MISSING",
+  /** The server would acknowledge a commit that is not durable (`fsync` or `synchronous_commit` off). */
+  STORE_NOT_DURABLE: "STORE_NOT_DURABLE",
+  /** The store's schema was migrated by a newer SDK than this one: upgrade before sharing it. */
+  STORE_SCHEMA_TOO_NEW: "STORE_SCHEMA_TOO_NEW",
 } as const;
 
 /**

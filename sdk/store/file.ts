@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { open as openFile, type FileHandle } from "node:fs/promises";
 import { toChannelId, type ChannelId, type Voucher } from "../channels/types";
 import { checkVoucher } from "../channels/validate";
-import type { VoucherStore } from "../channels/voucher-store";
+import type { PutIfHigherResult, VoucherStore } from "../channels/voucher-store";
 import { StoreError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 import { requireInteger } from "../internal/validate";
@@ -34,7 +34,7 @@ export type FileVoucherStoreParameters = {
   compactAfter?: number;
 };
 
-type Pending = { record: Buffer; voucher: Voucher; resolve: (stored: boolean) => void; reject: (error: Error) => void };
+type Pending = { record: Buffer; voucher: Voucher; resolve: () => void; reject: (error: Error) => void };
 
 /**
  * A durable {@link VoucherStore} for Node: an append-only log with group commit. Concurrent `put`s are batched into
@@ -180,15 +180,30 @@ export class FileVoucherStore implements VoucherStore {
    * if (await store.put(voucher)) deliver();
    * ```
    */
-  put(voucher: Voucher): Promise<boolean> {
+  async put(voucher: Voucher): Promise<boolean> {
+    return (await this.putIfHigher(voucher)).stored;
+  }
+
+  /**
+   * Appends `voucher` if it beats the channel's best (durable or in flight: the process is the store's only writer,
+   * so the check and the queueing are one synchronous step); resolves after the `fdatasync` covering it.
+   *
+   * @throws {StoreError} `STORE_UNAVAILABLE` if the store is closed or failed.
+   * @example
+   * ```ts
+   * const { stored, previous } = await store.putIfHigher(voucher);
+   * ```
+   */
+  putIfHigher(voucher: Voucher): Promise<PutIfHigherResult> {
     try {
       this.#requireUsable();
       const checked = checkVoucher(voucher);
-      const best = this.#best.get(checked.channelId);
-      if (best !== undefined && best.amount >= checked.amount) return Promise.resolve(false);
+      const previous = this.#best.get(checked.channelId)?.amount ?? 0n;
+      if (previous >= checked.amount) return Promise.resolve({ stored: false, previous });
       this.#best.set(checked.channelId, checked);
-      return new Promise<boolean>((resolve, reject) => {
-        this.#queue.push({ record: encode(checked, this.#key), voucher: checked, resolve, reject });
+      return new Promise<PutIfHigherResult>((resolve, reject) => {
+        const acknowledge = () => resolve({ stored: true, previous });
+        this.#queue.push({ record: encode(checked, this.#key), voucher: checked, resolve: acknowledge, reject });
         this.#kick();
       });
     } catch (error) {
@@ -300,7 +315,7 @@ export class FileVoucherStore implements VoucherStore {
       for (const { voucher, resolve } of batch) {
         const durable = this.#durable.get(voucher.channelId);
         if (durable === undefined || durable.amount < voucher.amount) this.#durable.set(voucher.channelId, voucher);
-        resolve(true);
+        resolve();
       }
       if (this.#records > this.compactAfter && this.#records >= 4 * this.#durable.size) {
         try {

@@ -1,6 +1,6 @@
 import type { ChannelId, Voucher } from "../channels/types";
 import { checkVoucher } from "../channels/validate";
-import type { VoucherStore } from "../channels/voucher-store";
+import type { PutIfHigherResult, VoucherStore } from "../channels/voucher-store";
 import { StoreError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
 
@@ -39,12 +39,24 @@ export class MemoryVoucherStore implements VoucherStore {
    * ```
    */
   async put(voucher: Voucher): Promise<boolean> {
+    return (await this.putIfHigher(voucher)).stored;
+  }
+
+  /**
+   * Keeps `voucher` if it beats the channel's best, and says what the best was (one synchronous step: atomic).
+   *
+   * @example
+   * ```ts
+   * const { stored, previous } = await store.putIfHigher({ channelId, amount: 10n, signature });
+   * ```
+   */
+  async putIfHigher(voucher: Voucher): Promise<PutIfHigherResult> {
     this.#requireOpen();
     const checked = checkVoucher(voucher);
-    const best = this.#best.get(checked.channelId);
-    if (best !== undefined && best.amount >= checked.amount) return false;
+    const previous = this.#best.get(checked.channelId)?.amount ?? 0n;
+    if (previous >= checked.amount) return { stored: false, previous };
     this.#best.set(checked.channelId, checked);
-    return true;
+    return { stored: true, previous };
   }
 
   /**

@@ -88,11 +88,14 @@ describe("sdk/node.ts export surface (Node-only additions)", function () {
       "FilePeerStore",
       "FileVoucherStore",
       "PaywallCore",
+      "PostgresClaimerLease",
+      "PostgresVoucherStore",
       "Watchtower",
       "WatchtowerServer",
       "WebSocketPeerServer",
       "fastifyPaywall",
       "paywall",
+      "runClaimer",
     ]);
     expect(Object.keys(node).filter((name) => name in sdk)).to.deep.equal([]);
   });

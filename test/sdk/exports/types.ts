@@ -161,6 +161,7 @@ export const TYPES = [
   "PreparedTransaction",
   "ProofChange",
   "ProofEntry",
+  "PutIfHigherResult",
   "RefundMessage",
   "RefundParameters",
   "ReleaseMessage",

@@ -60,13 +60,13 @@ export async function acceptVoucher(
   let signer: Address;
   // What is stored and later submitted: an ECDSA signature in its 64-byte form (the contract recovers the same key
   // from it, for less calldata); a wallet's signature exactly as the wallet accepted it.
-  let stored: string;
+  let kept: string;
   if (authorized()) {
     signer = getAddress(recovered!);
-    stored = compactSignature(signature);
+    kept = compactSignature(signature);
   } else if (await walletAccepts(context, { payer: terms.payer, channelId, amount: value, signature })) {
     signer = terms.payer;
-    stored = signature.toLowerCase();
+    kept = signature.toLowerCase();
   } else if (
     recovered === undefined ||
     (!isChannelKey(terms, state, recovered) && (await context.chain.hasCode(terms.payer)))
@@ -83,9 +83,10 @@ export async function acceptVoucher(
       signer: key,
     });
   }
-  // Reading the best voucher, checking against it and storing must not interleave with another acceptance on the
-  // same channel: two racing vouchers would both be credited against the same best (10, then 20 and 30 at once,
-  // credited 10 + 20 while 20 was paid).
+  // Within the process, acceptances on one channel run one at a time (no wasted chain reads, no vouchers refused
+  // for a race they would lose). Across processes sharing the store, the credit comes from the store's atomic
+  // `previous`, not from the `get` below: two racing vouchers (120 and 125 over 100) are credited 20 and 5, never
+  // 20 and 25 (docs/payee-stores.md, PS-A2).
   return exclusive(context, channelId, async () => {
     const best = await context.store.get(channelId);
     // With no record of the channel, the store cannot know what was paid before (it is new, or was lost or
@@ -96,22 +97,24 @@ export async function acceptVoucher(
       ({ state, fresh } = await context.chain.state(channelId, true));
       requireOpen(context, channelId, state, refuse);
     }
-    const paid = best === undefined || best.amount < state.claimed ? state.claimed : best.amount;
-    const notMonotonic = (floor: bigint) =>
-      refuse(PeerPayErrorCode.VOUCHER_NOT_MONOTONIC, `Voucher ${value} is not above ${floor}, already paid for`, {
-        best: floor,
+    const floor = (stored: bigint) => (stored < state.claimed ? state.claimed : stored);
+    const notMonotonic = (paid: bigint) =>
+      refuse(PeerPayErrorCode.VOUCHER_NOT_MONOTONIC, `Voucher ${value} is not above ${paid}, already paid for`, {
+        best: paid,
         claimed: state.claimed,
       });
-    if (value <= paid) throw notMonotonic(paid);
+    const seen = floor(best?.amount ?? 0n);
+    if (value <= seen) throw notMonotonic(seen);
     if (value > state.deposit && !fresh) ({ state, fresh } = await context.chain.state(channelId, true));
     if (value > state.deposit) {
       throw refuse(PeerPayErrorCode.VOUCHER_EXCEEDS_DEPOSIT, `Voucher ${value} exceeds the deposit ${state.deposit}`, {
         deposit: state.deposit,
       });
     }
-    if (!(await context.store.put({ channelId, amount: value, signature: stored }))) {
-      throw notMonotonic((await context.store.get(channelId))?.amount ?? value);
-    }
+    const { stored, previous } = await context.store.putIfHigher({ channelId, amount: value, signature: kept });
+    const paid = floor(previous);
+    if (!stored) throw notMonotonic(paid);
+    // stored means value > previous, and value > seen >= claimed: the increment is positive.
     return { channelId, amount: value, signer, increment: value - paid };
   });
 }
