@@ -28,10 +28,12 @@ function literalType(value: unknown): string {
 }
 
 /** The package's runtime dependencies (`ws`, which `peerpay/node`'s WebSocket server imports): npm installs them. */
-const DEPENDENCIES = Object.keys(
-  (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> })
-    .dependencies ?? {},
-);
+const MANIFEST = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+};
+/** The runtime and peer dependencies (ethers; `pg`, optional, loaded only by the PostgreSQL store): imported, never carried. */
+const DEPENDENCIES = [...Object.keys(MANIFEST.dependencies ?? {}), ...Object.keys(MANIFEST.peerDependencies ?? {})];
 
 /**
  * What the ES modules import and must not carry: the peer dependency ethers, the runtime dependencies, and Node's

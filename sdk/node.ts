@@ -22,6 +22,7 @@ export {
   type RunClaimerParameters,
 } from "./store/postgres/lease";
 export { PostgresVoucherStore, type PostgresVoucherStoreParameters } from "./store/postgres/store";
+export type { PgConnectionConfig } from "./store/postgres/config";
 export { WebSocketPeerServer, type WebSocketPeerServerParameters } from "./transport/ws-server";
 export { WatchtowerServer, type WatchtowerServerParameters } from "./watchtower/server";
 export { Watchtower, type WatchtowerParameters } from "./watchtower/tower";

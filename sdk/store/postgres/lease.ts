@@ -1,6 +1,7 @@
 // Node only: the claimer lease. Exactly one process of those sharing a PostgreSQL voucher store claims and watches
 // at a time: the one whose session holds an advisory lock (docs/payee-stores.md, PS-L1..PS-L3).
 import type { Client, ClientConfig } from "pg";
+import type { PgConnectionConfig } from "./config";
 import type { Watcher, WatchParameters } from "../../channels/parameters";
 import { requireInteger } from "../../internal/validate";
 import { loadPg } from "./driver";
@@ -15,7 +16,7 @@ import { loadPg } from "./driver";
  */
 export type PostgresClaimerLeaseParameters = {
   /** A connection string or a `pg` client configuration: the lease holds one dedicated session. */
-  connection: string | ClientConfig;
+  connection: string | PgConnectionConfig;
   /** Which lease: processes with the same name compete for it. Default `peerpay:claimer`. */
   name?: string;
   /** How often a process that does not hold the lease tries again, and the holder checks its session (ms). Default 1,000. */
@@ -146,7 +147,7 @@ export class PostgresClaimerLease {
     const client = new Client({
       ...(typeof config === "string" ? { connectionString: config } : config),
       keepAlive: true,
-    });
+    } as ClientConfig);
     // A session that fails between two checks: dropped at once, not at the next check.
     client.on("error", (error) => void this.#drop(error));
     client.on("end", () => void this.#drop(new Error("The lease session ended")));

@@ -1,5 +1,6 @@
 // Node only: the payee's vouchers in PostgreSQL, shared by any number of processes (docs/payee-stores.md).
 import type { Pool, PoolConfig } from "pg";
+import type { PgConnectionConfig } from "./config";
 import { toChannelId, type ChannelId, type Voucher } from "../../channels/types";
 import { checkVoucher } from "../../channels/validate";
 import type { PutIfHigherResult, VoucherStore } from "../../channels/voucher-store";
@@ -20,7 +21,7 @@ import { settleBatch, upsertSql, type BatchStats, type Pending } from "./batch";
  */
 export type PostgresVoucherStoreParameters = {
   /** A connection string (`postgres://user:pass@host:5432/db`) or a `pg` pool configuration. */
-  connection: string | PoolConfig;
+  connection: string | PgConnectionConfig;
   /** The schema holding the store's tables; created by the first migration if missing. Default `public`. */
   schema?: string;
   /** At most this many vouchers per statement (one group commit). Default 1,000. */
@@ -102,11 +103,11 @@ export class PostgresVoucherStore implements VoucherStore {
       });
     }
     const { Pool } = await loadPg();
-    const base: PoolConfig =
+    const base: PgConnectionConfig =
       typeof params.connection === "string" ? { connectionString: params.connection } : params.connection;
     // A startup parameter rather than a SET: it holds on every connection the pool opens, reconnects included.
     const options = [base.options, `-c synchronous_commit=${synchronous}`].filter(Boolean).join(" ");
-    const pool = new Pool({ ...base, max: poolSize, options });
+    const pool = new Pool({ ...base, max: poolSize, options } as PoolConfig);
     // An idle connection the server drops must not crash the process; the next query opens another.
     pool.on("error", () => undefined);
     try {
