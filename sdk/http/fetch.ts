@@ -68,6 +68,9 @@ export type PayingFetchParameters = {
  */
 export type PayingFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** The PayerStateStore lock under which funding decisions are made; no paidChannelKey can be this string. */
+const FUNDING_LOCK = "peerpay:funding";
+
 type Identity = { chainId: bigint; network: string; contract: Address; payer: Address };
 type Send = (payment: string) => Promise<Response>;
 type Refusal = { code: string; stored: bigint | undefined; response: Response };
@@ -178,34 +181,45 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
         minDeposit,
       });
     }
-    await requireBudget(limits.deposit);
     const minimum = Number(requirement.extra?.minChallengePeriod ?? 0);
     const period = Number.isSafeInteger(minimum) && minimum > challengePeriod ? minimum : challengePeriod;
     const session = PayerClient.createSessionKey();
     const sessionKey = await sealer.seal(session.privateKey);
-    const { channel, channelId } = await payer.open({
-      payee,
-      amount: limits.deposit,
-      challengePeriod: period,
-      token,
-      signer: session.address,
-      ...(token === ZeroAddress ? {} : { funding: "approve" as const }),
+    const record = await funding(async () => {
+      await requireBudget(limits.deposit);
+      const { channel, channelId } = await payer.open({
+        payee,
+        amount: limits.deposit,
+        challengePeriod: period,
+        token,
+        signer: session.address,
+        ...(token === ZeroAddress ? {} : { funding: "approve" as const }),
+      });
+      const opened: PaidChannelRecord = {
+        key,
+        chainId: id.chainId,
+        contract: id.contract,
+        channel,
+        channelId,
+        deposit: limits.deposit,
+        acknowledged: 0n,
+        signed: 0n,
+        sessionKey,
+        updatedAt: Date.now(),
+      };
+      await store.put(opened);
+      return opened;
     });
-    const record: PaidChannelRecord = {
-      key,
-      chainId: id.chainId,
-      contract: id.contract,
-      channel,
-      channelId,
-      deposit: limits.deposit,
-      acknowledged: 0n,
-      signed: 0n,
-      sessionKey,
-      updatedAt: Date.now(),
-    };
-    await store.put(record);
-    keys.set(channelId, session.privateKey);
+    keys.set(record.channelId, session.privateKey);
     return record;
+  }
+
+  /**
+   * Runs a budget check and the funding it allows as one step across all records (HP-C1): checked one channel at a
+   * time only, concurrent opens to several payees would each see the others' deposits missing and all pass.
+   */
+  function funding<T>(fn: () => Promise<T>): Promise<T> {
+    return store.exclusive(FUNDING_LOCK, fn);
   }
 
   async function requireBudget(amount: bigint): Promise<void> {
@@ -316,13 +330,15 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
   /** HP-C2: the deposit cannot cover `amount`: top up by `limits.deposit` through the wallet, within the budget. */
   async function topUp(record: PaidChannelRecord, amount: bigint): Promise<PaidChannelRecord> {
     const more = limits.deposit;
-    await requireBudget(more);
     if (record.deposit + more < amount) throw budget(`A top-up of ${more} cannot cover ${amount}`, { amount });
-    const token = record.channel.token;
-    await payer.topUp({ channel: record.channel, amount: more, ...(token === ZeroAddress ? {} : { approve: true }) });
-    const next = { ...record, deposit: record.deposit + more, updatedAt: Date.now() };
-    await store.put(next);
-    return next;
+    return funding(async () => {
+      await requireBudget(more);
+      const token = record.channel.token;
+      await payer.topUp({ channel: record.channel, amount: more, ...(token === ZeroAddress ? {} : { approve: true }) });
+      const next = { ...record, deposit: record.deposit + more, updatedAt: Date.now() };
+      await store.put(next);
+      return next;
+    });
   }
 }
 
