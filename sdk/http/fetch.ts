@@ -6,7 +6,7 @@ import type { Address } from "../core/types";
 import { signVoucher } from "../channels/voucher";
 import { InvalidParameterError } from "../errors/base";
 import { HttpPaymentError } from "../errors/http";
-import { requireBigInt, requireInteger } from "../internal/validate";
+import { requireAddress, requireBigInt, requireInteger } from "../internal/validate";
 import { PayerClient } from "../channels/payer";
 import { paidChannelKey, type PaidChannelRecord, type PayerStateStore, type SessionKeySealer } from "./payer-state";
 import {
@@ -30,6 +30,11 @@ import {
  * ```
  */
 export type PayingFetchLimits = {
+  /**
+   * The token the limits count in, and the only one paid (ETH, the zero address, by default): a 402 asking for
+   * another token is `HTTP_REQUIREMENTS_UNSUPPORTED`, since the payee, not the app, would choose the unit.
+   */
+  asset?: Address;
   /** The highest price paid for one request. */
   maxPrice: bigint;
   /** What one channel open or top-up funds (the wallet signs it); at least `maxPrice`. */
@@ -99,6 +104,7 @@ type Refusal = { code: string; stored: bigint | undefined; response: Response };
 export function payingFetch(params: PayingFetchParameters): PayingFetch {
   const { payer, store, sealer } = params;
   const limits = {
+    asset: requireAddress("limits.asset", params.limits?.asset ?? ZeroAddress) as Address,
     maxPrice: requireBigInt("limits.maxPrice", params.limits?.maxPrice, 1n),
     deposit: requireBigInt("limits.deposit", params.limits?.deposit, 1n),
     maxFunding: requireBigInt("limits.maxFunding", params.limits?.maxFunding, 1n),
@@ -137,6 +143,8 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       (a) =>
         a?.scheme === PEERPAY_CHANNEL_SCHEME &&
         a.network === id.network &&
+        typeof a.asset === "string" &&
+        a.asset.toLowerCase() === limits.asset.toLowerCase() &&
         typeof a.extra?.contract === "string" &&
         a.extra.contract.toLowerCase() === id.contract.toLowerCase(),
     );
@@ -144,7 +152,7 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
     if (requirement === undefined || price === undefined || price === 0n) {
       throw new HttpPaymentError({
         code: "HTTP_REQUIREMENTS_UNSUPPORTED",
-        message: `No peerpay-channel payment on ${id.network} at ${id.contract} in the 402`,
+        message: `No peerpay-channel payment in ${limits.asset} on ${id.network} at ${id.contract} in the 402`,
         details: { url: first.url },
       });
     }
@@ -159,7 +167,7 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       throw new InvalidParameterError({ parameter: "init.body", value: "(stream)", reason: "cannot be sent twice" });
     }
     const payee = getAddress(requirement.payTo);
-    const token = getAddress(requirement.asset ?? ZeroAddress);
+    const token = limits.asset;
     const key = paidChannelKey({ chainId: id.chainId, contract: id.contract, payer: id.payer, payee, token });
     return store.exclusive(key, async () => {
       const record = (await store.get(key)) ?? (await open(key, requirement, payee, token, id));
@@ -223,7 +231,10 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
   }
 
   async function requireBudget(amount: bigint): Promise<void> {
-    const funded = (await store.list()).reduce((sum, record) => sum + record.deposit, 0n);
+    // Only deposits in the limits' token count: a store shared with a payingFetch of another token holds other units.
+    const funded = (await store.list())
+      .filter((record) => record.channel.token.toLowerCase() === limits.asset.toLowerCase())
+      .reduce((sum, record) => sum + record.deposit, 0n);
     if (funded + amount > limits.maxFunding) {
       throw budget(`Funding ${amount} more would exceed the limit ${limits.maxFunding} (funded ${funded})`, {
         funded,
