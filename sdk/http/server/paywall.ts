@@ -167,14 +167,18 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
       !sameAddress(channel.payee, deployment.payTo) ||
       !sameAddress(accepted.payTo, deployment.payTo) ||
       !sameAddress(channel.token, this.asset) ||
-      !sameAddress(accepted.asset, this.asset)
+      !sameAddress(accepted.asset, this.asset) ||
+      // The payee states how long it needs to claim after a close request (HP-X2): a shorter channel could be closed
+      // and refunded before it claims.
+      channel.challengePeriod < this.minChallengePeriod
     ) {
       return this.#refuse(
         req,
         deployment,
         price,
         "HTTP_PAYMENT_FOREIGN",
-        "payment for another scheme, network, " + "contract, payee or token",
+        "payment for another scheme, network, contract, payee or token, or a challenge period below " +
+          this.minChallengePeriod,
       );
     }
     const { channelId, payer } = this.#channelId(deployment, channel);
