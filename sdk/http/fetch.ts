@@ -288,6 +288,7 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
     let resynced = false;
     for (;;) {
       const floor = record.acknowledged;
+      const before = record.signed;
       const amount = floor + price;
       if (amount > record.deposit) record = await topUp(record, amount);
       if (amount > record.signed) {
@@ -297,9 +298,11 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       const outcome = await attempt(amount);
       if ("paid" in outcome) return outcome.paid;
       const { code, stored } = outcome.refused;
-      // HP-C6: one more voucher, only when the payee proves it holds more than the client used.
+      // HP-C6: one more voucher, only when the payee proves it holds more than the client used from a voucher signed
+      // before this one. A report above that names the voucher just sent (stored, yet the request refused: HP-S2) or
+      // is a lie: signing on top of it would pay twice for one request.
       const stale = (code === "HTTP_PAYMENT_REPLAYED" || code === "HTTP_PAYMENT_UNDERPAID") && stored !== undefined;
-      if (resynced || !stale || stored <= floor) throw refused(outcome.refused);
+      if (resynced || !stale || stored <= floor || stored > before) throw refused(outcome.refused);
       resynced = true;
     }
   }
