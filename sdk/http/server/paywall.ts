@@ -362,7 +362,8 @@ export type PaywallMiddleware<TRequest extends PaywallRequest = PaywallRequest> 
  *
  * const payee = new PayeeClient({ address: CHANNELS, runner: wallet, store: await FileVoucherStore.open({ path }) });
  * const pay = paywall({ payee, price: 1_000n, minDeposit: 100_000n });
- * createServer((req, res) => pay(req, res, () => res.end("paid content"))).listen(8080);
+ * // next(error) means the paywall failed: never serve then.
+ * createServer((req, res) => pay(req, res, (error) => (error ? res.writeHead(500).end() : res.end("paid content")))).listen(8080);
  * // Express: app.get("/data", pay, (req, res) => res.send("paid content"));
  * ```
  */
