@@ -163,7 +163,7 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
         details: { url: first.url, price, limit: limits.maxPrice },
       });
     }
-    if (init?.body instanceof ReadableStream) {
+    if (!resendable(init?.body)) {
       throw new InvalidParameterError({ parameter: "init.body", value: "(stream)", reason: "cannot be sent twice" });
     }
     const payee = getAddress(requirement.payTo);
@@ -367,6 +367,23 @@ function sender(base: typeof fetch, input: string | URL | Request, init: Request
     if (payment !== "") headers.set(PAYMENT_HEADERS.payment, payment);
     return base(input, { ...init, headers });
   };
+}
+
+/**
+ * Whether a fetch body can be sent again as it was (HP-C8): a stream, an async iterable (Node's fetch takes a Readable
+ * or a generator) or anything else unknown was consumed by the unpaid request, and the paid one would go out empty.
+ */
+function resendable(body: RequestInit["body"] | undefined): boolean {
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === "string" ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof Blob ||
+    body instanceof URLSearchParams ||
+    body instanceof FormData
+  );
 }
 
 /** A 402's requirements: the header if readable, else the body (x402 v1 clients read the body). */
