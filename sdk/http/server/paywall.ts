@@ -5,7 +5,7 @@
 import { ZeroAddress, getAddress, type Signer } from "ethers";
 import type { Address } from "../../core/types";
 import type { PayeeClient } from "../../channels/payee";
-import type { Channel, ChannelId } from "../../channels/types";
+import { ChannelStatus, type Channel, type ChannelId } from "../../channels/types";
 import { computeChannelId } from "../../channels/voucher";
 import { InvalidParameterError, type PeerPayError } from "../../errors/base";
 import { VoucherError } from "../../errors/channels";
@@ -202,6 +202,21 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
           `voucher adds less than ${price}`,
           report,
         );
+      }
+      if (stored === 0n && this.minDeposit > 0n) {
+        // A new channel (HP-X2): one funded below minDeposit is not worth claiming. Read once per channel: once a
+        // voucher is stored, the deposit cannot have shrunk below what it was.
+        let state: { deposit: bigint; status: ChannelStatus };
+        try {
+          state = await this.payee.getChannelState({ channelId });
+        } catch (error) {
+          return this.#unavailable(req, deployment, price, error);
+        }
+        // A channel that does not exist is left to acceptVoucher (CHANNEL_UNKNOWN).
+        if (state.status !== ChannelStatus.None && state.deposit < this.minDeposit) {
+          const reason = `channel deposit ${state.deposit} below minDeposit ${this.minDeposit}`;
+          return this.#refuse(req, deployment, price, "HTTP_PAYMENT_FOREIGN", reason, report);
+        }
       }
       let increment: bigint;
       try {
