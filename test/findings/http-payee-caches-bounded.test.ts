@@ -17,6 +17,7 @@ import {
 } from "../../sdk";
 import type { ChannelsContext } from "../../sdk/channels/actions/context";
 import { PayeeChainView } from "../../sdk/channels/actions/payee/chainView";
+import { openChannel } from "../helpers/channels-sdk";
 import { Counter, PRICE, httpFixture, payeeClient, startServer } from "../http/helpers";
 
 describe("finding: payee memory kept per unpaid request (HP-P2, HP-S5)", function () {
@@ -73,6 +74,35 @@ describe("finding: payee memory kept per unpaid request (HP-P2, HP-S5)", functio
     } finally {
       await server.close();
     }
+  });
+
+  it("HP-S5: terms dropped on CHANNEL_UNKNOWN are kept again once the channel is opened and its voucher accepted (the claimer resolves it by id)", async function () {
+    const f = await loadFixture(httpFixture);
+    const payee = payeeClient(f);
+    const terms = (payee as unknown as { context: ChannelsContext }).context.terms;
+    const key = new Wallet("0x" + "5e".repeat(32));
+    const channel: Channel = {
+      payer: f.payer.address,
+      payee: f.payee.address,
+      token: ZeroAddress,
+      signer: key.address,
+      challengePeriod: 3_600,
+      salt: 9,
+    };
+    const channelId = computeChannelId({ chainId: f.chainId, contract: f.contract, channel });
+    const { signature } = await signVoucher({
+      chainId: f.chainId,
+      contract: f.contract,
+      channelId,
+      amount: PRICE,
+      privateKey: key.privateKey,
+    });
+    const early = await payee.acceptVoucher({ channel, amount: PRICE, signature }).catch((e: unknown) => e);
+    expect((early as { code?: string }).code).to.equal("CHANNEL_UNKNOWN");
+    expect(terms.has(channelId)).to.equal(false);
+    await openChannel(f, { signer: key.address, amount: 100_000n, salt: 9 });
+    await payee.acceptVoucher({ channel, amount: PRICE, signature });
+    expect(terms.get(channelId)).to.deep.equal(channel);
   });
 
   it("HP-P2: the payee's chain view keeps at most 65,536 channel states and 65,536 accounts' code: the oldest is read again", async function () {
