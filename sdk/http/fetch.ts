@@ -1,7 +1,7 @@
 // payingFetch (docs/http-payments.md §5): wraps fetch; on a 402 for a peerpay-channel payment it pays from a channel
 // to that payee (opened or topped up through the wallet, within the app's limits), with a session key, and retries.
 // Browser-safe: the payer's state goes through the PayerStateStore port, fetch is the platform's.
-import { ZeroAddress, getAddress, type Signer } from "ethers";
+import { ZeroAddress, getAddress, isAddress, type Signer } from "ethers";
 import type { Address } from "../core/types";
 import { signVoucher } from "../channels/voucher";
 import { InvalidParameterError } from "../errors/base";
@@ -139,9 +139,13 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       identity = undefined;
       throw error;
     });
-    const requirement = required?.accepts?.find(
+    // The 402 is the payee's text: anything unreadable in it is "no payment we support", never a bare TypeError.
+    const accepts: PaymentRequirement[] = Array.isArray(required?.accepts) ? required.accepts : [];
+    const requirement = accepts.find(
       (a) =>
         a?.scheme === PEERPAY_CHANNEL_SCHEME &&
+        typeof a.payTo === "string" &&
+        isAddress(a.payTo) &&
         a.network === id.network &&
         typeof a.asset === "string" &&
         a.asset.toLowerCase() === limits.asset.toLowerCase() &&
