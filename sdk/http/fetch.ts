@@ -1,12 +1,12 @@
 // payingFetch (docs/http-payments.md §5): wraps fetch; on a 402 for a peerpay-channel payment it pays from a channel
 // to that payee (opened or topped up through the wallet, within the app's limits), with a session key, and retries.
 // Browser-safe: the payer's state goes through the PayerStateStore port, fetch is the platform's.
-import { ZeroAddress, getAddress, type Signer } from "ethers";
+import { ZeroAddress, getAddress, isAddress, type Signer } from "ethers";
 import type { Address } from "../core/types";
 import { signVoucher } from "../channels/voucher";
 import { InvalidParameterError } from "../errors/base";
 import { HttpPaymentError } from "../errors/http";
-import { requireBigInt, requireInteger } from "../internal/validate";
+import { requireAddress, requireBigInt, requireInteger } from "../internal/validate";
 import { PayerClient } from "../channels/payer";
 import { paidChannelKey, type PaidChannelRecord, type PayerStateStore, type SessionKeySealer } from "./payer-state";
 import {
@@ -30,6 +30,11 @@ import {
  * ```
  */
 export type PayingFetchLimits = {
+  /**
+   * The token the limits count in, and the only one paid (ETH, the zero address, by default): a 402 asking for
+   * another token is `HTTP_REQUIREMENTS_UNSUPPORTED`, since the payee, not the app, would choose the unit.
+   */
+  asset?: Address;
   /** The highest price paid for one request. */
   maxPrice: bigint;
   /** What one channel open or top-up funds (the wallet signs it); at least `maxPrice`. */
@@ -68,6 +73,9 @@ export type PayingFetchParameters = {
  */
 export type PayingFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** The PayerStateStore lock under which funding decisions are made; no paidChannelKey can be this string. */
+const FUNDING_LOCK = "peerpay:funding";
+
 type Identity = { chainId: bigint; network: string; contract: Address; payer: Address };
 type Send = (payment: string) => Promise<Response>;
 type Refusal = { code: string; stored: bigint | undefined; response: Response };
@@ -96,6 +104,7 @@ type Refusal = { code: string; stored: bigint | undefined; response: Response };
 export function payingFetch(params: PayingFetchParameters): PayingFetch {
   const { payer, store, sealer } = params;
   const limits = {
+    asset: requireAddress("limits.asset", params.limits?.asset ?? ZeroAddress) as Address,
     maxPrice: requireBigInt("limits.maxPrice", params.limits?.maxPrice, 1n),
     deposit: requireBigInt("limits.deposit", params.limits?.deposit, 1n),
     maxFunding: requireBigInt("limits.maxFunding", params.limits?.maxFunding, 1n),
@@ -130,10 +139,16 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       identity = undefined;
       throw error;
     });
-    const requirement = required?.accepts?.find(
+    // The 402 is the payee's text: anything unreadable in it is "no payment we support", never a bare TypeError.
+    const accepts: PaymentRequirement[] = Array.isArray(required?.accepts) ? required.accepts : [];
+    const requirement = accepts.find(
       (a) =>
         a?.scheme === PEERPAY_CHANNEL_SCHEME &&
+        typeof a.payTo === "string" &&
+        isAddress(a.payTo) &&
         a.network === id.network &&
+        typeof a.asset === "string" &&
+        a.asset.toLowerCase() === limits.asset.toLowerCase() &&
         typeof a.extra?.contract === "string" &&
         a.extra.contract.toLowerCase() === id.contract.toLowerCase(),
     );
@@ -141,7 +156,7 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
     if (requirement === undefined || price === undefined || price === 0n) {
       throw new HttpPaymentError({
         code: "HTTP_REQUIREMENTS_UNSUPPORTED",
-        message: `No peerpay-channel payment on ${id.network} at ${id.contract} in the 402`,
+        message: `No peerpay-channel payment in ${limits.asset} on ${id.network} at ${id.contract} in the 402`,
         details: { url: first.url },
       });
     }
@@ -152,11 +167,11 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
         details: { url: first.url, price, limit: limits.maxPrice },
       });
     }
-    if (init?.body instanceof ReadableStream) {
+    if (!resendable(init?.body)) {
       throw new InvalidParameterError({ parameter: "init.body", value: "(stream)", reason: "cannot be sent twice" });
     }
     const payee = getAddress(requirement.payTo);
-    const token = getAddress(requirement.asset ?? ZeroAddress);
+    const token = limits.asset;
     const key = paidChannelKey({ chainId: id.chainId, contract: id.contract, payer: id.payer, payee, token });
     return store.exclusive(key, async () => {
       const record = (await store.get(key)) ?? (await open(key, requirement, payee, token, id));
@@ -178,38 +193,52 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
         minDeposit,
       });
     }
-    await requireBudget(limits.deposit);
     const minimum = Number(requirement.extra?.minChallengePeriod ?? 0);
     const period = Number.isSafeInteger(minimum) && minimum > challengePeriod ? minimum : challengePeriod;
     const session = PayerClient.createSessionKey();
     const sessionKey = await sealer.seal(session.privateKey);
-    const { channel, channelId } = await payer.open({
-      payee,
-      amount: limits.deposit,
-      challengePeriod: period,
-      token,
-      signer: session.address,
-      ...(token === ZeroAddress ? {} : { funding: "approve" as const }),
+    const record = await funding(async () => {
+      await requireBudget(limits.deposit);
+      const { channel, channelId } = await payer.open({
+        payee,
+        amount: limits.deposit,
+        challengePeriod: period,
+        token,
+        signer: session.address,
+        ...(token === ZeroAddress ? {} : { funding: "approve" as const }),
+      });
+      const opened: PaidChannelRecord = {
+        key,
+        chainId: id.chainId,
+        contract: id.contract,
+        channel,
+        channelId,
+        deposit: limits.deposit,
+        acknowledged: 0n,
+        signed: 0n,
+        sessionKey,
+        updatedAt: Date.now(),
+      };
+      await store.put(opened);
+      return opened;
     });
-    const record: PaidChannelRecord = {
-      key,
-      chainId: id.chainId,
-      contract: id.contract,
-      channel,
-      channelId,
-      deposit: limits.deposit,
-      acknowledged: 0n,
-      signed: 0n,
-      sessionKey,
-      updatedAt: Date.now(),
-    };
-    await store.put(record);
-    keys.set(channelId, session.privateKey);
+    keys.set(record.channelId, session.privateKey);
     return record;
   }
 
+  /**
+   * Runs a budget check and the funding it allows as one step across all records (HP-C1): checked one channel at a
+   * time only, concurrent opens to several payees would each see the others' deposits missing and all pass.
+   */
+  function funding<T>(fn: () => Promise<T>): Promise<T> {
+    return store.exclusive(FUNDING_LOCK, fn);
+  }
+
   async function requireBudget(amount: bigint): Promise<void> {
-    const funded = (await store.list()).reduce((sum, record) => sum + record.deposit, 0n);
+    // Only deposits in the limits' token count: a store shared with a payingFetch of another token holds other units.
+    const funded = (await store.list())
+      .filter((record) => record.channel.token.toLowerCase() === limits.asset.toLowerCase())
+      .reduce((sum, record) => sum + record.deposit, 0n);
     if (funded + amount > limits.maxFunding) {
       throw budget(`Funding ${amount} more would exceed the limit ${limits.maxFunding} (funded ${funded})`, {
         funded,
@@ -263,6 +292,7 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
     let resynced = false;
     for (;;) {
       const floor = record.acknowledged;
+      const before = record.signed;
       const amount = floor + price;
       if (amount > record.deposit) record = await topUp(record, amount);
       if (amount > record.signed) {
@@ -272,9 +302,11 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       const outcome = await attempt(amount);
       if ("paid" in outcome) return outcome.paid;
       const { code, stored } = outcome.refused;
-      // HP-C6: one more voucher, only when the payee proves it holds more than the client used.
+      // HP-C6: one more voucher, only when the payee proves it holds more than the client used from a voucher signed
+      // before this one. A report above that names the voucher just sent (stored, yet the request refused: HP-S2) or
+      // is a lie: signing on top of it would pay twice for one request.
       const stale = (code === "HTTP_PAYMENT_REPLAYED" || code === "HTTP_PAYMENT_UNDERPAID") && stored !== undefined;
-      if (resynced || !stale || stored <= floor) throw refused(outcome.refused);
+      if (resynced || !stale || stored <= floor || stored > before) throw refused(outcome.refused);
       resynced = true;
     }
   }
@@ -316,13 +348,15 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
   /** HP-C2: the deposit cannot cover `amount`: top up by `limits.deposit` through the wallet, within the budget. */
   async function topUp(record: PaidChannelRecord, amount: bigint): Promise<PaidChannelRecord> {
     const more = limits.deposit;
-    await requireBudget(more);
     if (record.deposit + more < amount) throw budget(`A top-up of ${more} cannot cover ${amount}`, { amount });
-    const token = record.channel.token;
-    await payer.topUp({ channel: record.channel, amount: more, ...(token === ZeroAddress ? {} : { approve: true }) });
-    const next = { ...record, deposit: record.deposit + more, updatedAt: Date.now() };
-    await store.put(next);
-    return next;
+    return funding(async () => {
+      await requireBudget(more);
+      const token = record.channel.token;
+      await payer.topUp({ channel: record.channel, amount: more, ...(token === ZeroAddress ? {} : { approve: true }) });
+      const next = { ...record, deposit: record.deposit + more, updatedAt: Date.now() };
+      await store.put(next);
+      return next;
+    });
   }
 }
 
@@ -337,6 +371,23 @@ function sender(base: typeof fetch, input: string | URL | Request, init: Request
     if (payment !== "") headers.set(PAYMENT_HEADERS.payment, payment);
     return base(input, { ...init, headers });
   };
+}
+
+/**
+ * Whether a fetch body can be sent again as it was (HP-C8): a stream, an async iterable (Node's fetch takes a Readable
+ * or a generator) or anything else unknown was consumed by the unpaid request, and the paid one would go out empty.
+ */
+function resendable(body: RequestInit["body"] | undefined): boolean {
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === "string" ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof Blob ||
+    body instanceof URLSearchParams ||
+    body instanceof FormData
+  );
 }
 
 /** A 402's requirements: the header if readable, else the body (x402 v1 clients read the body). */

@@ -313,7 +313,7 @@ describe("paywall and payingFetch end to end on the Hardhat network (docs/http-p
     const payee = payeeClient(f);
     const server = await startServer("fastify", { payee, price: PRICE, asset: f.tokenAddress }, counter);
     servers.push(server);
-    const { fetch, store } = payerFetch(f);
+    const { fetch, store } = payerFetch(f, { limits: { ...LIMITS, asset: f.tokenAddress } });
     for (let i = 1n; i <= 2n; i++)
       expect(receiptOf(await fetch(`${server.url}/t`))!.cumulative).to.equal((PRICE * i).toString());
     const [record] = await store.list();

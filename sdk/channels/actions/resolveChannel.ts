@@ -21,7 +21,11 @@ export async function resolveChannel(
     const key = termsKey(ref);
     const cache = key === undefined ? undefined : cacheOf(context);
     const known = key === undefined ? undefined : cache!.get(key);
-    if (known !== undefined) return { channel: { ...known.channel }, channelId: known.channelId };
+    if (known !== undefined) {
+      // The terms by id may have been dropped since (a payee forgets those of a channel that did not exist yet).
+      if (!context.terms.has(known.channelId)) context.terms.set(known.channelId, { ...known.channel });
+      return { channel: { ...known.channel }, channelId: known.channelId };
+    }
     const channel = normalizeChannel(ref);
     const channelId = await channelIdOf(context, { channel });
     context.terms.set(channelId, channel);

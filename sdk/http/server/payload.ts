@@ -1,5 +1,6 @@
 // Reading a PAYMENT-SIGNATURE header strictly (HP-P2, HP-P3): every field present, of its type, nothing else; a
 // failure names the field, never echoes the header (it may be 32 KiB of an attacker's choosing).
+import { isAddress as isEthersAddress } from "ethers";
 import type { Channel } from "../../channels/types";
 import { MAX_SIGNATURE_BYTES } from "../../channels/types";
 import { MAX_PAYMENT_HEADER_LENGTH, parseDecimal, type PaymentPayload } from "../wire";
@@ -74,8 +75,9 @@ function fail(code: Extract<ParsedPayment, { ok: false }>["code"], reason: strin
   return { ok: false, code, reason };
 }
 
+/** 0x and 40 hex digits, and a valid EIP-55 checksum when in mixed case: the channel id's hashing rejects a bad one. */
 function isAddress(value: unknown): value is string {
-  return typeof value === "string" && ADDRESS.test(value);
+  return typeof value === "string" && ADDRESS.test(value) && isEthersAddress(value);
 }
 
 /** A plain object with exactly `keys`. */

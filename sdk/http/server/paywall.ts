@@ -5,7 +5,7 @@
 import { ZeroAddress, getAddress, type Signer } from "ethers";
 import type { Address } from "../../core/types";
 import type { PayeeClient } from "../../channels/payee";
-import type { Channel, ChannelId } from "../../channels/types";
+import { ChannelStatus, type Channel, type ChannelId } from "../../channels/types";
 import { computeChannelId } from "../../channels/voucher";
 import { InvalidParameterError, type PeerPayError } from "../../errors/base";
 import { VoucherError } from "../../errors/channels";
@@ -122,8 +122,6 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
   readonly #payTo: Address | undefined;
   #deployment: Promise<Deployment> | undefined;
   readonly #ids = new Map<string, { channelId: ChannelId; payer: Address }>();
-  /** Per channel, the tail of its acceptances: checks against the stored total and storing must not interleave. */
-  readonly #queues = new Map<ChannelId, Promise<unknown>>();
 
   constructor(params: PaywallParameters<TRequest>) {
     this.payee = params.payee;
@@ -167,66 +165,79 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
       !sameAddress(channel.payee, deployment.payTo) ||
       !sameAddress(accepted.payTo, deployment.payTo) ||
       !sameAddress(channel.token, this.asset) ||
-      !sameAddress(accepted.asset, this.asset)
+      !sameAddress(accepted.asset, this.asset) ||
+      // The payee states how long it needs to claim after a close request (HP-X2): a shorter channel could be closed
+      // and refunded before it claims.
+      channel.challengePeriod < this.minChallengePeriod
     ) {
       return this.#refuse(
         req,
         deployment,
         price,
         "HTTP_PAYMENT_FOREIGN",
-        "payment for another scheme, network, " + "contract, payee or token",
+        "payment for another scheme, network, contract, payee or token, or a challenge period below " +
+          this.minChallengePeriod,
       );
     }
     const { channelId, payer } = this.#channelId(deployment, channel);
-    return this.#exclusive(channelId, async () => {
-      let stored: bigint;
+    // Not queued per channel: a channel's terms are public, and forged vouchers queued ahead of its payer (each costs
+    // a chain read to refuse) would hold the payer's requests back. Concurrent acceptances stay safe: acceptVoucher
+    // stores one at a time per channel and reports what each added (`increment`), checked against the price below.
+    let stored: bigint;
+    try {
+      stored = (await this.payee.store.get(channelId))?.amount ?? 0n;
+    } catch (error) {
+      return this.#unavailable(req, deployment, price, error);
+    }
+    const report = { id: channelId, stored };
+    if (amount <= stored) {
+      return this.#refuse(req, deployment, price, "HTTP_PAYMENT_REPLAYED", `voucher not above ${stored}`, report);
+    }
+    if (amount - stored < price) {
+      return this.#refuse(req, deployment, price, "HTTP_PAYMENT_UNDERPAID", `voucher adds less than ${price}`, report);
+    }
+    if (stored === 0n && this.minDeposit > 0n) {
+      // A new channel (HP-X2): one funded below minDeposit is not worth claiming. Read once per channel: once a
+      // voucher is stored, the deposit cannot have shrunk below what it was.
+      let state: { deposit: bigint; status: ChannelStatus };
       try {
-        stored = (await this.payee.store.get(channelId))?.amount ?? 0n;
+        state = await this.payee.getChannelState({ channelId });
       } catch (error) {
         return this.#unavailable(req, deployment, price, error);
       }
-      const report = { id: channelId, stored };
-      if (amount <= stored) {
-        return this.#refuse(req, deployment, price, "HTTP_PAYMENT_REPLAYED", `voucher not above ${stored}`, report);
+      // A channel that does not exist is left to acceptVoucher (CHANNEL_UNKNOWN).
+      if (state.status !== ChannelStatus.None && state.deposit < this.minDeposit) {
+        const reason = `channel deposit ${state.deposit} below minDeposit ${this.minDeposit}`;
+        return this.#refuse(req, deployment, price, "HTTP_PAYMENT_FOREIGN", reason, report);
       }
-      if (amount - stored < price) {
-        return this.#refuse(
-          req,
-          deployment,
-          price,
-          "HTTP_PAYMENT_UNDERPAID",
-          `voucher adds less than ${price}`,
-          report,
-        );
-      }
-      let increment: bigint;
-      try {
-        ({ increment } = await this.payee.acceptVoucher({ channel, amount, signature: payload.signature }));
-      } catch (error) {
-        if (!isRefusal(error)) return this.#unavailable(req, deployment, price, error);
-        const floor = typeof error.details.best === "bigint" ? error.details.best : stored;
-        return this.#refuse(req, deployment, price, error.code, error.message, { id: channelId, stored: floor });
-      }
-      if (increment < price) {
-        // The claimed total on-chain, or another process sharing the store, was above what this process read: the
-        // voucher is stored (it is the channel's best) but does not pay for this request (HP-S2).
-        return this.#refuse(req, deployment, price, "HTTP_PAYMENT_UNDERPAID", `voucher adds ${increment} < ${price}`, {
-          id: channelId,
-          stored: amount,
-        });
-      }
-      const receipt: PaymentReceipt = {
-        success: true,
-        transaction: channelId,
-        network: deployment.network,
-        payer,
-        channelId,
-        cumulative: amount.toString(),
-        amount: price.toString(),
-        credited: increment.toString(),
-      };
-      return { paid: true, receipt, headers: { [PAYMENT_HEADERS.receipt]: encodeHeaderJson(receipt) } };
-    });
+    }
+    let increment: bigint;
+    try {
+      ({ increment } = await this.payee.acceptVoucher({ channel, amount, signature: payload.signature }));
+    } catch (error) {
+      if (!isRefusal(error)) return this.#unavailable(req, deployment, price, error);
+      const floor = typeof error.details.best === "bigint" ? error.details.best : stored;
+      return this.#refuse(req, deployment, price, error.code, error.message, { id: channelId, stored: floor });
+    }
+    if (increment < price) {
+      // The claimed total on-chain, or another process sharing the store, was above what this process read: the
+      // voucher is stored (it is the channel's best) but does not pay for this request (HP-S2).
+      return this.#refuse(req, deployment, price, "HTTP_PAYMENT_UNDERPAID", `voucher adds ${increment} < ${price}`, {
+        id: channelId,
+        stored: amount,
+      });
+    }
+    const receipt: PaymentReceipt = {
+      success: true,
+      transaction: channelId,
+      network: deployment.network,
+      payer,
+      channelId,
+      cumulative: amount.toString(),
+      amount: price.toString(),
+      credited: increment.toString(),
+    };
+    return { paid: true, receipt, headers: { [PAYMENT_HEADERS.receipt]: encodeHeaderJson(receipt) } };
   }
 
   /** The requirement this paywall states for a price. */
@@ -310,16 +321,6 @@ export class PaywallCore<TRequest extends PaywallRequest = PaywallRequest> {
     }
     return known;
   }
-
-  async #exclusive<T>(channelId: ChannelId, task: () => Promise<T>): Promise<T> {
-    const run = (this.#queues.get(channelId) ?? Promise.resolve()).then(task, task);
-    this.#queues.set(channelId, run);
-    try {
-      return await run;
-    } finally {
-      if (this.#queues.get(channelId) === run) this.#queues.delete(channelId);
-    }
-  }
 }
 
 /** A refusal of the voucher itself (its code goes into the 402), as opposed to a failure of the payee's machinery. */
@@ -358,7 +359,8 @@ export type PaywallMiddleware<TRequest extends PaywallRequest = PaywallRequest> 
  *
  * const payee = new PayeeClient({ address: CHANNELS, runner: wallet, store: await FileVoucherStore.open({ path }) });
  * const pay = paywall({ payee, price: 1_000n, minDeposit: 100_000n });
- * createServer((req, res) => pay(req, res, () => res.end("paid content"))).listen(8080);
+ * // next(error) means the paywall failed: never serve then.
+ * createServer((req, res) => pay(req, res, (error) => (error ? res.writeHead(500).end() : res.end("paid content")))).listen(8080);
  * // Express: app.get("/data", pay, (req, res) => res.send("paid content"));
  * ```
  */

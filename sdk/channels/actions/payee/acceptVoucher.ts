@@ -47,6 +47,10 @@ export async function acceptVoucher(
 
   let { state, fresh } = await context.chain.state(channelId, false);
   if (state.status === ChannelStatus.None) {
+    // Anyone can send made-up terms (a paywall takes them from any request): keeping them would grow memory per
+    // request. Terms (and the state) of a channel that does not exist pay nothing; both are read again if it is opened.
+    context.terms.delete(channelId);
+    context.chain.drop(channelId);
     throw refuse(PeerPayErrorCode.CHANNEL_UNKNOWN, `No channel ${channelId} on-chain`);
   }
   requireOpen(context, channelId, state, refuse);

@@ -5,6 +5,9 @@ import { getChannelState } from "../getChannelState";
 
 type CachedState = { state: Promise<ChannelState>; fetchedAt: number };
 
+/** Entries each cache keeps before it restarts: both are keyed by what any sender of a voucher chooses. */
+const CACHE_SIZE = 65_536;
+
 /**
  * What the payee knows of the chain between calls: channel states cached for `ttl` milliseconds, the chain's clock
  * (measured at each state read), and which accounts have code. Dropped per channel when the client sends or the
@@ -45,6 +48,7 @@ export class PayeeChainView {
       if (block !== null) this.#clockOffset = block.timestamp - Date.now() / 1000;
       return read;
     });
+    if (this.#states.size >= CACHE_SIZE) this.#states.clear();
     this.#states.set(channelId, { state, fetchedAt: Date.now() });
     try {
       return { state: await state, fresh: true };
@@ -72,6 +76,7 @@ export class PayeeChainView {
       const provider = tx.provider();
       known = tx.guard(() => provider.getCode(account)).then((code) => code !== "0x");
       known.catch(() => this.#code.delete(account));
+      if (this.#code.size >= CACHE_SIZE) this.#code.clear();
       this.#code.set(account, known);
     }
     return known;
