@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve)); // a free port
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/weather`;
 
-  // The app: a fetch that pays a 402 and retries; the first one opens a channel through the app's wallet.
+  // The app: a fetch that pays 402s; the first one opens a channel to the API through the app's wallet.
   const fetchPaid = payingFetch({
     payer: await PayerClient.connect({ runner: app, addressBook }),
     store: new MemoryPayerStateStore(), // in a page: IndexedDbPayerStateStore, which survives a reload
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   });
   let receipt: PaymentReceipt | undefined;
   for (let call = 1; call <= 5; call++) {
-    const response = await fetchPaid(url); // a 402 is paid with a voucher the session key signs, then retried
+    const response = await fetchPaid(url); // on a 402: a voucher signed by the session key, and the request again
     const { forecast } = (await response.json()) as { forecast: string };
     receipt = decodeHeaderJson(response.headers.get(PAYMENT_HEADERS.receipt)!) as PaymentReceipt;
     console.log(
