@@ -258,5 +258,9 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
     // Both legs on the one node: the protocol is the same (test/sdk/atomic-swaps runs it across two chains).
     const swap = await run(process.execPath, ["out/examples/atomic-swap.js"], { cwd: app, env });
     expect(swap).to.include("swap done: Alice got 0.2 ETH on chain B, Bob's watcher claimed 0.5 ETH on chain A");
+    // A node:http server behind the paywall on loopback, paid by payingFetch (docs/http-payments.md).
+    const api = await run(process.execPath, ["out/examples/paid-api.js"], { cwd: app, env });
+    expect(api).to.include("call 5: 200 sunny, paid 0.0001 ETH (0.0005 ETH in all)");
+    expect(api.trim().split("\n").at(-1)).to.equal("5 calls paid over HTTP; the API closed with 0.0005 ETH");
   });
 });
