@@ -1,9 +1,10 @@
 // The payer's state in real Chromium (docs/browser.md BR-S*, BR-K2, BR-E2): a page bundled by Vite from the SDK's
 // main entry, served from 127.0.0.1 (IndexedDB needs a real origin), stores a record with a WebCrypto-sealed session
 // key, is reloaded (a real navigation), reads it back, unseals and signs; two tabs contend for one record's lock.
-// Skipped with the reason printed when /usr/bin/chromium is missing, unless PEERPAY_REQUIRE_CHROMIUM=1 (then it fails).
+// Skipped with the reason printed when Chromium (/usr/bin/chromium, or PEERPAY_CHROMIUM) is missing, unless
+// PEERPAY_REQUIRE_CHROMIUM=1 (then it fails): test/helpers/chromium.ts.
 import { expect } from "chai";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { builtinModules } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -13,22 +14,13 @@ import { Wallet } from "ethers";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { build, type Plugin, type Rollup } from "vite";
 import { VoucherVerifier } from "../../sdk";
+import { CHROMIUM_ARGS, chromiumPath, needChromium } from "../helpers/chromium";
 import { underCoverage } from "../helpers/coverage";
 import { MAX_UINT256, recordOf } from "../sdk/browser/fixtures";
 import { fromJson, toJson } from "./fixtures/page";
 import type { PaidChannelRecord } from "../../sdk/http/payer-state";
 
 const ROOT = path.join(__dirname, "../..");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 /** Fails the bundle at the first Node built-in import: the page must load the main entry as a browser app would. */
 function forbidNodeBuiltins(): Plugin {
   return {
@@ -112,21 +104,13 @@ describe("the payer's state in headless Chromium (IndexedDB, WebCrypto, Web Lock
 
   before(async function () {
     if (underCoverage()) this.skip();
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.PEERPAY_REQUIRE_CHROMIUM === "1") {
-        throw new Error(`${CHROMIUM} is missing and PEERPAY_REQUIRE_CHROMIUM=1: install Debian's chromium package`);
-      }
-      console.log(
-        `      skipped: ${CHROMIUM} is missing (install Debian's chromium; PEERPAY_REQUIRE_CHROMIUM=1 fails instead)`,
-      );
-      this.skip();
-    }
+    needChromium(this);
     this.timeout(180_000);
     work = mkdtempSync(path.join(tmpdir(), "peerpay-browser-state-"));
     const served = await serve(await bundlePage(work));
     server = served.server;
     url = served.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
   });
 
   beforeEach(async function () {
