@@ -30,7 +30,11 @@ describe("paid HTTP wire rules (docs/http-payments.md HP-X1, HP-X3, HP-X4, HP-X5
   });
   afterEach(() => server.close());
 
-  async function payment(amount: bigint, signer = key, payee = f.payee.address): Promise<PaymentPayload> {
+  async function payment(
+    amount: bigint,
+    signer: { privateKey: string } = key,
+    payee = f.payee.address,
+  ): Promise<PaymentPayload> {
     const terms = { ...channel.channel, payee };
     const channelId = computeChannelId({ chainId: f.chainId, contract: f.contract, channel: terms });
     const { signature } = await signVoucher({
