@@ -386,9 +386,11 @@ function sender(base: typeof fetch, input: string | URL | Request, init: Request
   const redirect: RequestInit["redirect"] = !paid ? init?.redirect : init?.redirect === "error" ? "error" : "manual";
   return (payment) => {
     if (input instanceof Request) {
-      const request = new Request(input.clone(), redirect === undefined ? {} : { redirect });
+      // One Request from both, as fetch would build it (init's headers replace the Request's), then the payment
+      // header on it: passed beside it, init would drop the header again.
+      const request = new Request(input.clone(), { ...init, ...(redirect === undefined ? {} : { redirect }) });
       if (payment !== "") request.headers.set(PAYMENT_HEADERS.payment, payment);
-      return base(request, init === undefined ? undefined : { ...init, ...(redirect ? { redirect } : {}) });
+      return base(request);
     }
     const headers = new Headers(init?.headers);
     if (payment !== "") headers.set(PAYMENT_HEADERS.payment, payment);
