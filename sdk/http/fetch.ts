@@ -305,7 +305,10 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       // HP-C5: a voucher may be in flight; send the same one again (same amount, same deterministic signature).
       const outcome = await attempt(record.signed);
       if ("paid" in outcome) return outcome.paid;
-      if (outcome.refused.stored === undefined) throw refused(outcome.refused);
+      // A channel not open takes no new voucher (HP-C10: the caller checks the chain and moves to a new channel).
+      if (outcome.refused.stored === undefined || outcome.refused.code === "CHANNEL_NOT_OPEN") {
+        throw refused(outcome.refused);
+      }
     }
     let resynced = false;
     for (;;) {

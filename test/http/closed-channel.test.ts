@@ -10,7 +10,7 @@ import {
   type PaidChannelEvent,
 } from "../../sdk";
 import { Counter, LIMITS, PRICE, httpFixture, payerClient, payerFetch, startServer } from "./helpers";
-import { PlainSessionKeySealer, payingFetch } from "../../sdk";
+import { PlainSessionKeySealer, computeChannelId, decodeHeaderJson, payingFetch, type PaymentPayload } from "../../sdk";
 import type { ChannelsFixture } from "../helpers/channels-sdk";
 
 function observedFetch(f: ChannelsFixture, store: MemoryPayerStateStore, limits = LIMITS) {
@@ -54,6 +54,48 @@ describe("payingFetch on a closed or closing channel (docs/http-payments.md HP-C
       // A reload over the same store pays on the new channel, neither stuck nor reopening.
       expect((await observedFetch(f, store).fetch(`${server.url}/c`)).status).to.equal(200);
       expect((await store.get(old.key))?.channelId).to.equal(live.channelId);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("HP-C10, HP-C5: a voucher in flight on a closed channel is sent again there once; refused CHANNEL_NOT_OPEN, no new amount is signed on it", async function () {
+    const f = await loadFixture(httpFixture);
+    const payee = new PayeeClient({ address: f.contract, runner: f.payee, store: new MemoryVoucherStore() });
+    const server = await startServer("node:http", { payee, price: PRICE }, new Counter());
+    try {
+      const store = new MemoryPayerStateStore();
+      const sent: [string, bigint][] = [];
+      let lose = true;
+      const recording: typeof fetch = async (input, init) => {
+        const header = new Headers(init?.headers).get("payment-signature");
+        if (header !== null) {
+          const payment = decodeHeaderJson(header) as PaymentPayload;
+          const channelId = computeChannelId({
+            chainId: f.chainId,
+            contract: f.contract,
+            channel: payment.payload.channel,
+          });
+          sent.push([channelId, BigInt(payment.payload.amount)]);
+        }
+        if (header !== null && lose) {
+          lose = false;
+          throw new TypeError("request lost before the payee");
+        }
+        return fetch(input, init);
+      };
+      const { fetch: paying } = payerFetch(f, { store, fetch: recording });
+      expect((await paying(`${server.url}/a`).catch((e: unknown) => e)) instanceof TypeError).to.equal(true);
+      const [old] = await store.list();
+      expect([old.signed, old.acknowledged]).to.deep.equal([PRICE, 0n]);
+      await payee.close({ channel: old.channelId });
+      expect((await paying(`${server.url}/b`)).status).to.equal(200);
+      const live = await store.get(old.key);
+      expect(sent).to.deep.equal([
+        [old.channelId, PRICE],
+        [old.channelId, PRICE],
+        [live!.channelId, PRICE],
+      ]);
     } finally {
       await server.close();
     }
