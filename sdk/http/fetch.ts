@@ -96,10 +96,13 @@ type Refusal = { code: string; stored: bigint | undefined; response: Response };
  * session key, and retries once. Payments on one channel are serialised (HP-C3); a voucher's total is stored durably
  * before it is sent (HP-C4), so that a reload neither pays twice nor gets stuck (HP-C5). A price above
  * `limits.maxPrice`, or funding above `limits.maxFunding`, is refused with an {@link HttpPaymentError} before anything
- * is signed. Responses other than a PeerPay 402 are returned as they are.
+ * is signed. Any response but a 402, and a 402 offering no `peerpay-channel` payment (another scheme, an API's own
+ * 402), is returned as it came (HP-C9). A channel found closed or closing on-chain is retired and a new one opened
+ * (HP-C10). The paid request goes to the URL that answered 402 and follows no redirect (HP-C11); use `https:` (HP-T1).
  *
- * @throws {HttpPaymentError} `HTTP_PRICE_ABOVE_LIMIT`, `HTTP_BUDGET_EXCEEDED`, `HTTP_REQUIREMENTS_UNSUPPORTED`,
- *   `HTTP_PAYMENT_REFUSED` (`details.code`: the payee's), `HTTP_PAYEE_REPORT_INVALID`.
+ * @throws {HttpPaymentError} `HTTP_PRICE_ABOVE_LIMIT`, `HTTP_BUDGET_EXCEEDED`, `HTTP_REQUIREMENTS_UNSUPPORTED` (a
+ *   `peerpay-channel` 402 off the payer's chain, contract or asset, or outside `limits.payees` or
+ *   `limits.maxChallengePeriod`), `HTTP_PAYMENT_REFUSED` (`details.code`: the payee's), `HTTP_PAYEE_REPORT_INVALID`.
  * @example
  * ```ts
  * const fetchPaid = payingFetch({
