@@ -374,7 +374,13 @@ export type { RpcEndpoint } from "./submitter/rpc";
 export * from "./atomic-swaps/public";
 
 // ------------------------------------------------------------------ paid HTTP (docs/http-payments.md)
-export { payingFetch, type PayingFetch, type PayingFetchLimits, type PayingFetchParameters } from "./http/fetch";
+export {
+  payingFetch,
+  type PaidChannelEvent,
+  type PayingFetch,
+  type PayingFetchLimits,
+  type PayingFetchParameters,
+} from "./http/fetch";
 export {
   MemoryPayerStateStore,
   PlainSessionKeySealer,

@@ -1,13 +1,22 @@
 // payingFetch (docs/http-payments.md §5): wraps fetch; on a 402 for a peerpay-channel payment it pays from a channel
 // to that payee (opened or topped up through the wallet, within the app's limits), with a session key, and retries.
 // Browser-safe: the payer's state goes through the PayerStateStore port, fetch is the platform's.
-import { ZeroAddress, getAddress, isAddress, type Signer } from "ethers";
+import { ZeroAddress, getAddress, type Signer } from "ethers";
 import type { Address } from "../core/types";
 import { signVoucher } from "../channels/voucher";
 import { InvalidParameterError } from "../errors/base";
 import { HttpPaymentError } from "../errors/http";
-import { requireAddress, requireBigInt, requireInteger } from "../internal/validate";
+import { requireInteger } from "../internal/validate";
 import { PayerClient } from "../channels/payer";
+import { ChannelStatus, type ChannelId } from "../channels/types";
+import {
+  chooseRequirement,
+  offersPeerPay,
+  resolveLimits,
+  type Chosen,
+  type Identity,
+  type PayingFetchLimits,
+} from "./limits";
 import { paidChannelKey, type PaidChannelRecord, type PayerStateStore, type SessionKeySealer } from "./payer-state";
 import {
   PAYMENT_HEADERS,
@@ -18,30 +27,9 @@ import {
   parseDecimal,
   type PaymentPayload,
   type PaymentRequired,
-  type PaymentRequirement,
 } from "./wire";
 
-/**
- * The app's spending limits (HP-C1): checked before anything is signed or sent.
- *
- * @example
- * ```ts
- * const limits: PayingFetchLimits = { maxPrice: 10_000n, deposit: 1_000_000n, maxFunding: 5_000_000n };
- * ```
- */
-export type PayingFetchLimits = {
-  /**
-   * The token the limits count in, and the only one paid (ETH, the zero address, by default): a 402 asking for
-   * another token is `HTTP_REQUIREMENTS_UNSUPPORTED`, since the payee, not the app, would choose the unit.
-   */
-  asset?: Address;
-  /** The highest price paid for one request. */
-  maxPrice: bigint;
-  /** What one channel open or top-up funds (the wallet signs it); at least `maxPrice`. */
-  deposit: bigint;
-  /** The most all the store's channels may be funded with in total. */
-  maxFunding: bigint;
-};
+export type { PayingFetchLimits } from "./limits";
 
 /**
  * What `payingFetch()` takes.
@@ -61,6 +49,29 @@ export type PayingFetchParameters = {
   challengePeriod?: number;
   /** The fetch to wrap; default the platform's. */
   fetch?: typeof fetch;
+  /**
+   * Told of each channel opened, and of each retired because it was closed or closing on-chain (HP-C10): the app can
+   * show it, or reclaim a retired channel's deposit (`PayerClient.requestClose`, `finalize`). A throw is ignored.
+   */
+  onChannel?: (event: PaidChannelEvent) => void;
+};
+
+/**
+ * A channel payingFetch opened, or retired (HP-C10): `closed` when the chain says it is closed, `closing` when a
+ * close was requested on it (its challenge period runs).
+ *
+ * @example
+ * ```ts
+ * const onChannel = (event: PaidChannelEvent) => console.log(event.type, event.channelId, event.reason ?? "");
+ * ```
+ */
+export type PaidChannelEvent = {
+  type: "opened" | "retired";
+  key: string;
+  channelId: ChannelId;
+  payee: Address;
+  deposit: bigint;
+  reason?: "closed" | "closing";
 };
 
 /**
@@ -76,7 +87,6 @@ export type PayingFetch = (input: string | URL | Request, init?: RequestInit) =>
 /** The PayerStateStore lock under which funding decisions are made; no paidChannelKey can be this string. */
 const FUNDING_LOCK = "peerpay:funding";
 
-type Identity = { chainId: bigint; network: string; contract: Address; payer: Address };
 type Send = (payment: string) => Promise<Response>;
 type Refusal = { code: string; stored: bigint | undefined; response: Response };
 
@@ -86,10 +96,13 @@ type Refusal = { code: string; stored: bigint | undefined; response: Response };
  * session key, and retries once. Payments on one channel are serialised (HP-C3); a voucher's total is stored durably
  * before it is sent (HP-C4), so that a reload neither pays twice nor gets stuck (HP-C5). A price above
  * `limits.maxPrice`, or funding above `limits.maxFunding`, is refused with an {@link HttpPaymentError} before anything
- * is signed. Responses other than a PeerPay 402 are returned as they are.
+ * is signed. Any response but a 402, and a 402 offering no `peerpay-channel` payment (another scheme, an API's own
+ * 402), is returned as it came (HP-C9). A channel found closed or closing on-chain is retired and a new one opened
+ * (HP-C10). The paid request goes to the URL that answered 402 and follows no redirect (HP-C11); use `https:` (HP-T1).
  *
- * @throws {HttpPaymentError} `HTTP_PRICE_ABOVE_LIMIT`, `HTTP_BUDGET_EXCEEDED`, `HTTP_REQUIREMENTS_UNSUPPORTED`,
- *   `HTTP_PAYMENT_REFUSED` (`details.code`: the payee's), `HTTP_PAYEE_REPORT_INVALID`.
+ * @throws {HttpPaymentError} `HTTP_PRICE_ABOVE_LIMIT`, `HTTP_BUDGET_EXCEEDED`, `HTTP_REQUIREMENTS_UNSUPPORTED` (a
+ *   `peerpay-channel` 402 off the payer's chain, contract or asset, or outside `limits.payees` or
+ *   `limits.maxChallengePeriod`), `HTTP_PAYMENT_REFUSED` (`details.code`: the payee's), `HTTP_PAYEE_REPORT_INVALID`.
  * @example
  * ```ts
  * const fetchPaid = payingFetch({
@@ -103,16 +116,13 @@ type Refusal = { code: string; stored: bigint | undefined; response: Response };
  */
 export function payingFetch(params: PayingFetchParameters): PayingFetch {
   const { payer, store, sealer } = params;
-  const limits = {
-    asset: requireAddress("limits.asset", params.limits?.asset ?? ZeroAddress) as Address,
-    maxPrice: requireBigInt("limits.maxPrice", params.limits?.maxPrice, 1n),
-    deposit: requireBigInt("limits.deposit", params.limits?.deposit, 1n),
-    maxFunding: requireBigInt("limits.maxFunding", params.limits?.maxFunding, 1n),
-  };
-  if (limits.deposit < limits.maxPrice) {
-    throw new InvalidParameterError({ parameter: "limits.deposit", value: limits.deposit, reason: "below maxPrice" });
-  }
-  const challengePeriod = requireInteger("challengePeriod", params.challengePeriod ?? 86_400, 3_600, 2_592_000);
+  const limits = resolveLimits(params.limits);
+  const challengePeriod = requireInteger(
+    "challengePeriod",
+    params.challengePeriod ?? Math.min(86_400, limits.maxChallengePeriod),
+    3_600,
+    limits.maxChallengePeriod,
+  );
   const base = params.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const keys = new Map<string, string>();
   let identity: Promise<Identity> | undefined;
@@ -131,70 +141,85 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
     })());
 
   return async (input, init) => {
-    const send = sender(base, input, init);
-    const first = await send("");
+    const first = await sender(base, input, init)("");
     if (first.status !== 402) return first;
     const required = await readRequired(first);
+    // HP-C9: a 402 offering no peerpay-channel payment (another scheme, an API's own 402) is not ours to pay.
+    if (!offersPeerPay(required)) return first;
     const id = await identify().catch((error: unknown) => {
       identity = undefined;
       throw error;
     });
-    // The 402 is the payee's text: anything unreadable in it is "no payment we support", never a bare TypeError.
-    const accepts: PaymentRequirement[] = Array.isArray(required?.accepts) ? required.accepts : [];
-    const requirement = accepts.find(
-      (a) =>
-        a?.scheme === PEERPAY_CHANNEL_SCHEME &&
-        typeof a.payTo === "string" &&
-        isAddress(a.payTo) &&
-        a.network === id.network &&
-        typeof a.asset === "string" &&
-        a.asset.toLowerCase() === limits.asset.toLowerCase() &&
-        typeof a.extra?.contract === "string" &&
-        a.extra.contract.toLowerCase() === id.contract.toLowerCase(),
-    );
-    const price = parseDecimal(requirement?.amount);
-    if (requirement === undefined || price === undefined || price === 0n) {
-      throw new HttpPaymentError({
-        code: "HTTP_REQUIREMENTS_UNSUPPORTED",
-        message: `No peerpay-channel payment in ${limits.asset} on ${id.network} at ${id.contract} in the 402`,
-        details: { url: first.url },
-      });
-    }
-    if (price > limits.maxPrice) {
-      throw new HttpPaymentError({
-        code: "HTTP_PRICE_ABOVE_LIMIT",
-        message: `Price ${price} is above the limit ${limits.maxPrice}`,
-        details: { url: first.url, price, limit: limits.maxPrice },
-      });
-    }
+    const chosen = chooseRequirement(required!, id, limits, first.url);
     if (!resendable(init?.body)) {
       throw new InvalidParameterError({ parameter: "init.body", value: "(stream)", reason: "cannot be sent twice" });
     }
-    const payee = getAddress(requirement.payTo);
+    // HP-C11: the voucher goes to the URL that asked for it (where the unpaid request's redirects ended), and a
+    // redirect answering it is not followed: the payment header never reaches another URL.
+    const send = sender(base, await retarget(input, first), init, true);
     const token = limits.asset;
-    const key = paidChannelKey({ chainId: id.chainId, contract: id.contract, payer: id.payer, payee, token });
+    const key = paidChannelKey({
+      chainId: id.chainId,
+      contract: id.contract,
+      payer: id.payer,
+      payee: chosen.payee,
+      token,
+    });
     return store.exclusive(key, async () => {
-      const record = (await store.get(key)) ?? (await open(key, requirement, payee, token, id));
-      return pay(record, requirement, price, id, send);
+      const record = (await store.get(key)) ?? (await open(key, chosen, token, id));
+      try {
+        return await pay(record, chosen, id, send);
+      } catch (error) {
+        // HP-C10: a channel the payee closed, or whose close was requested, cannot be paid on: once the chain
+        // confirms it (a payee's word alone would make the app fund channel after channel), it is retired and a
+        // new one opened, within maxFunding, which still counts the retired deposit.
+        const reason = await closedOnChain(error, record.channelId);
+        if (reason === undefined) throw error;
+        await store.put({ ...record, key: `${key}#retired:${record.channelId}`, updatedAt: Date.now() });
+        await store.delete(key);
+        notify({
+          type: "retired",
+          key,
+          channelId: record.channelId,
+          payee: chosen.payee,
+          deposit: record.deposit,
+          reason,
+        });
+        return pay(await open(key, chosen, token, id), chosen, id, send);
+      }
     });
   };
 
+  /** Why the channel cannot be paid on, per the chain, when `error` says it is not open; else undefined. */
+  async function closedOnChain(error: unknown, channelId: ChannelId): Promise<"closed" | "closing" | undefined> {
+    const code =
+      error instanceof HttpPaymentError && error.code === "HTTP_PAYMENT_REFUSED"
+        ? error.details.code
+        : (error as { code?: unknown })?.code;
+    if (code !== "CHANNEL_NOT_OPEN") return undefined;
+    const state = await payer.getChannelState({ channelId });
+    if (state.status === ChannelStatus.Closed) return "closed";
+    return state.status === ChannelStatus.Open && state.closesAt !== 0 ? "closing" : undefined;
+  }
+
+  function notify(event: PaidChannelEvent): void {
+    try {
+      params.onChannel?.(event);
+    } catch {
+      // The app's observer must not break a payment half-way.
+    }
+  }
+
   /** HP-C2: a new channel to the payee, funded with `limits.deposit` through the wallet, signed for by a session key. */
-  async function open(
-    key: string,
-    requirement: PaymentRequirement,
-    payee: Address,
-    token: Address,
-    id: Identity,
-  ): Promise<PaidChannelRecord> {
+  async function open(key: string, chosen: Chosen, token: Address, id: Identity): Promise<PaidChannelRecord> {
+    const { requirement, payee } = chosen;
     const minDeposit = parseDecimal(requirement.extra?.minDeposit) ?? 0n;
     if (minDeposit > limits.deposit) {
       throw budget(`The payee's minimum deposit ${minDeposit} is above the app's deposit ${limits.deposit}`, {
         minDeposit,
       });
     }
-    const minimum = Number(requirement.extra?.minChallengePeriod ?? 0);
-    const period = Number.isSafeInteger(minimum) && minimum > challengePeriod ? minimum : challengePeriod;
+    const period = Math.max(chosen.minChallengePeriod, challengePeriod);
     const session = PayerClient.createSessionKey();
     const sessionKey = await sealer.seal(session.privateKey);
     const record = await funding(async () => {
@@ -223,6 +248,7 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       return opened;
     });
     keys.set(record.channelId, session.privateKey);
+    notify({ type: "opened", key, channelId: record.channelId, payee, deposit: record.deposit });
     return record;
   }
 
@@ -248,13 +274,8 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
   }
 
   /** HP-C4..HP-C7 under the record's lock. */
-  async function pay(
-    initial: PaidChannelRecord,
-    requirement: PaymentRequirement,
-    price: bigint,
-    id: Identity,
-    send: Send,
-  ): Promise<Response> {
+  async function pay(initial: PaidChannelRecord, chosen: Chosen, id: Identity, send: Send): Promise<Response> {
+    const { requirement, price } = chosen;
     let record = initial;
     const privateKey = keys.get(record.channelId) ?? (await sealer.unseal(record.sessionKey));
     keys.set(record.channelId, privateKey);
@@ -287,7 +308,10 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
       // HP-C5: a voucher may be in flight; send the same one again (same amount, same deterministic signature).
       const outcome = await attempt(record.signed);
       if ("paid" in outcome) return outcome.paid;
-      if (outcome.refused.stored === undefined) throw refused(outcome.refused);
+      // A channel not open takes no new voucher (HP-C10: the caller checks the chain and moves to a new channel).
+      if (outcome.refused.stored === undefined || outcome.refused.code === "CHANNEL_NOT_OPEN") {
+        throw refused(outcome.refused);
+      }
     }
     let resynced = false;
     for (;;) {
@@ -360,17 +384,41 @@ export function payingFetch(params: PayingFetchParameters): PayingFetch {
   }
 }
 
-function sender(base: typeof fetch, input: string | URL | Request, init: RequestInit | undefined): Send {
+/**
+ * Sends the request, with a payment header when `payment` is not empty. A paid request is sent with `redirect:
+ * "manual"` (or the app's "error"): Node returns the 3xx itself, a browser an opaque-redirect response (HP-C11).
+ */
+function sender(base: typeof fetch, input: string | URL | Request, init: RequestInit | undefined, paid = false): Send {
+  const redirect: RequestInit["redirect"] = !paid ? init?.redirect : init?.redirect === "error" ? "error" : "manual";
   return (payment) => {
     if (input instanceof Request) {
-      const request = input.clone();
+      // One Request from both, as fetch would build it (init's headers replace the Request's), then the payment
+      // header on it: passed beside it, init would drop the header again.
+      const request = new Request(input.clone(), { ...init, ...(redirect === undefined ? {} : { redirect }) });
       if (payment !== "") request.headers.set(PAYMENT_HEADERS.payment, payment);
-      return base(request, init);
+      return base(request);
     }
     const headers = new Headers(init?.headers);
     if (payment !== "") headers.set(PAYMENT_HEADERS.payment, payment);
-    return base(input, { ...init, headers });
+    return base(input, { ...init, headers, ...(redirect === undefined ? {} : { redirect }) });
   };
+}
+
+/**
+ * The request to pay (HP-C11): the app's, or, when its unpaid send was redirected, the same request to the URL that
+ * answered 402 (the paid one does not follow redirects, so it must go there directly).
+ */
+async function retarget(input: string | URL | Request, first: Response): Promise<string | URL | Request> {
+  if (!first.redirected || first.url === "") return input;
+  if (!(input instanceof Request)) return first.url;
+  const body = input.method === "GET" || input.method === "HEAD" ? undefined : await input.clone().arrayBuffer();
+  return new Request(first.url, {
+    method: input.method,
+    headers: input.headers,
+    body,
+    credentials: input.credentials,
+    signal: input.signal,
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 // A 402 is the payee's text: `accepts` that is not an array, or a `payTo` that is not an address, made payingFetch
 // throw a bare TypeError (from `find` or ethers' getAddress) instead of the typed HTTP_REQUIREMENTS_UNSUPPORTED.
+// Since HP-C9, a 402 whose accepts is not an array offers no peerpay-channel entry: it is returned as it came.
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -7,7 +8,7 @@ import { HttpPaymentError } from "../../sdk";
 import { httpFixture, payerFetch } from "../http/helpers";
 
 describe("finding: unreadable 402 requirements (HP-C1, §6)", function () {
-  it("HP-C1: a 402 whose accepts is not an array, or whose payTo is not an address, is HTTP_REQUIREMENTS_UNSUPPORTED; nothing is opened", async function () {
+  it("HP-C1, HP-C9: a 402 whose accepts is not an array is returned untouched; a payTo that is not an address is HTTP_REQUIREMENTS_UNSUPPORTED; nothing is opened", async function () {
     const f = await loadFixture(httpFixture);
     const requirement = {
       scheme: "peerpay-channel",
@@ -22,9 +23,14 @@ describe("finding: unreadable 402 requirements (HP-C1, §6)", function () {
       const body = { x402Version: 2, error: "", code: "HTTP_PAYMENT_REQUIRED", resource: { url: "/" }, accepts };
       const lying: typeof fetch = async () => new Response(JSON.stringify(body), { status: 402 });
       const { fetch, store } = payerFetch(f, { fetch: lying });
-      const error = await fetch("http://payee.invalid/x").catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(HttpPaymentError);
-      expect((error as HttpPaymentError).code).to.equal("HTTP_REQUIREMENTS_UNSUPPORTED");
+      const outcome = await fetch("http://payee.invalid/x").catch((e: unknown) => e);
+      if (typeof accepts === "string") {
+        expect(outcome).to.be.instanceOf(Response);
+        expect((outcome as Response).status).to.equal(402);
+      } else {
+        expect(outcome).to.be.instanceOf(HttpPaymentError);
+        expect((outcome as HttpPaymentError).code).to.equal("HTTP_REQUIREMENTS_UNSUPPORTED");
+      }
       expect(await store.list()).to.deep.equal([]);
     }
   });

@@ -84,7 +84,10 @@ async function currentRecord(): Promise<PaidChannelRecord | undefined> {
   const contract = session.payer.address.toLowerCase();
   const payer = session.account.toLowerCase();
   const records = await store.list();
-  return records.find((r) => r.contract.toLowerCase() === contract && r.channel.payer.toLowerCase() === payer);
+  // Retired records (a closed channel, HP-C10) stay in the store under "<key>#retired:<channelId>": skip them.
+  return records.find(
+    (r) => r.contract.toLowerCase() === contract && r.channel.payer.toLowerCase() === payer && !r.key.includes("#"),
+  );
 }
 
 async function refreshChannel(onChain: boolean): Promise<PaidChannelRecord | undefined> {

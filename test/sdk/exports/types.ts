@@ -118,6 +118,7 @@ export const TYPES = [
   "OpenChannelReturnType",
   "OpenPaymentChannelParameters",
   "OpenPaymentChannelReturnType",
+  "PaidChannelEvent",
   "PaidChannelRecord",
   "ParseOrderParameters",
   "PayParameters",
