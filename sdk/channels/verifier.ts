@@ -1,9 +1,10 @@
 // The payee's side of a voucher, its hot path: recovering who signed it, as the contract's `_recover` would.
-import { Signature, getAddress, recoverAddress } from "ethers";
+import { Signature, recoverAddress } from "ethers";
 import type { Address } from "../core/types";
 import { InvalidParameterError } from "../errors/base";
 import { VoucherError } from "../errors/channels";
 import { PeerPayErrorCode } from "../errors/codes";
+import { checksumAddress } from "../internal/address";
 import { bytesToHex, compare32, hexInto } from "../internal/bytes";
 import { keccak256Into } from "../internal/keccak";
 import { loadNativeSecp256k1, type NativeSecp256k1 } from "../internal/secp256k1";
@@ -97,7 +98,7 @@ export class VoucherVerifier {
    * ```
    */
   recover(voucher: { channelId: string; amount: bigint; signature: string }): Address {
-    return getAddress(this.recoverLowercase(voucher));
+    return checksumAddress(this.recoverLowercase(voucher));
   }
 
   /**

@@ -1,7 +1,8 @@
 // Input checks shared by every domain. Each throws an InvalidParameterError naming the parameter, so the caller
 // learns which field was wrong before anything is signed or sent.
-import { getAddress, isHexString } from "ethers";
+import { isHexString } from "ethers";
 import { InvalidParameterError } from "../errors/base";
+import { checksumAddress } from "./address";
 
 const UINT256_BOUND = 1n << 256n;
 
@@ -12,7 +13,7 @@ function invalid(parameter: string, value: unknown, reason: string): InvalidPara
 /** A checksummed address. */
 export function requireAddress(parameter: string, value: unknown): string {
   try {
-    return getAddress(value as string);
+    return checksumAddress(value as string);
   } catch {
     throw invalid(parameter, value, "not an address");
   }

@@ -1,8 +1,8 @@
 // Reading a PAYMENT-SIGNATURE header strictly (HP-P2, HP-P3): every field present, of its type, nothing else; a
 // failure names the field, never echoes the header (it may be 32 KiB of an attacker's choosing).
-import { isAddress as isEthersAddress } from "ethers";
 import type { Channel } from "../../channels/types";
 import { MAX_SIGNATURE_BYTES } from "../../channels/types";
+import { isChecksumValid } from "../../internal/address";
 import { MAX_PAYMENT_HEADER_LENGTH, parseDecimal, type PaymentPayload } from "../wire";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -77,7 +77,7 @@ function fail(code: Extract<ParsedPayment, { ok: false }>["code"], reason: strin
 
 /** 0x and 40 hex digits, and a valid EIP-55 checksum when in mixed case: the channel id's hashing rejects a bad one. */
 function isAddress(value: unknown): value is string {
-  return typeof value === "string" && ADDRESS.test(value) && isEthersAddress(value);
+  return typeof value === "string" && ADDRESS.test(value) && isChecksumValid(value);
 }
 
 /** A plain object with exactly `keys`. */

@@ -1,8 +1,9 @@
-import { getAddress, isHexString } from "ethers";
+import { isHexString } from "ethers";
 import { InvalidParameterError } from "../../../errors/base";
 import { VoucherError } from "../../../errors/channels";
 import { PeerPayErrorCode } from "../../../errors/codes";
 import type { Address } from "../../../core/types";
+import { checksumAddress } from "../../../internal/address";
 import { requireBigInt } from "../../../internal/validate";
 import { requireSignatureLength } from "../../validate";
 import type { AcceptVoucherParameters, AcceptVoucherReturnType, ChannelState } from "../../parameters";
@@ -66,7 +67,7 @@ export async function acceptVoucher(
   // from it, for less calldata); a wallet's signature exactly as the wallet accepted it.
   let kept: string;
   if (authorized()) {
-    signer = getAddress(recovered!);
+    signer = checksumAddress(recovered!);
     kept = compactSignature(signature);
   } else if (await walletAccepts(context, { payer: terms.payer, channelId, amount: value, signature })) {
     signer = terms.payer;
@@ -82,7 +83,7 @@ export async function acceptVoucher(
       signature,
     });
   } else {
-    const key = getAddress(recovered);
+    const key = checksumAddress(recovered);
     throw refuse(PeerPayErrorCode.VOUCHER_UNAUTHORIZED_SIGNER, `${key} may not sign for ${channelId}`, {
       signer: key,
     });
