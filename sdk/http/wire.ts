@@ -104,6 +104,10 @@ export type PaymentReceipt = {
   credited: string;
 };
 
+/** Printable ASCII: JSON.stringify escapes the control characters below U+0020; anything else takes the UTF-8 path. */
+const ASCII = /^[\x20-\x7e]*$/;
+const UTF8 = new TextEncoder();
+
 /**
  * Base64 of a value's JSON (UTF-8), for a header. Bigints must be strings already.
  *
@@ -113,7 +117,10 @@ export type PaymentReceipt = {
  * ```
  */
 export function encodeHeaderJson(value: unknown): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  const json = JSON.stringify(value);
+  // ASCII JSON (every receipt, most 402s) is its own UTF-8: btoa takes it as is, with no copies on the paid path.
+  if (json !== undefined && ASCII.test(json)) return btoa(json);
+  const bytes = UTF8.encode(json);
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
