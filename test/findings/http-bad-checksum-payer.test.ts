@@ -7,9 +7,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Wallet, ZeroAddress } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { PAYMENT_HEADERS, encodeHeaderJson, type PaymentPayload, type PaymentRequired } from "../../sdk";
+import { PAYMENT_HEADERS, encodeHeaderJson, type PaymentRequired } from "../../sdk";
 import { paywall } from "../../sdk/node";
-import { httpFixture, payeeClient, PRICE } from "../http/helpers";
+import { httpFixture, payeeClient, PRICE, paymentPayload } from "../http/helpers";
 
 /** The address with the case of its first letter flipped: same account, wrong EIP-55 checksum. */
 function badChecksum(address: string): string {
@@ -43,17 +43,12 @@ describe("finding: an address with a wrong checksum in the payment (HP-P3)", fun
           salt: 1,
         };
         channel[field] = badChecksum(channel[field]);
-        const payment: PaymentPayload = {
-          x402Version: 2,
-          accepted: {
-            scheme: "peerpay-channel",
-            network: `eip155:${f.chainId}`,
-            payTo: f.payee.address,
-            asset: ZeroAddress,
-            amount: PRICE.toString(),
-          },
-          payload: { contract: f.contract, channel, amount: PRICE.toString(), signature: "0x" + "ab".repeat(65) },
-        };
+        const payment = paymentPayload(f, {
+          contract: f.contract,
+          channel,
+          amount: PRICE.toString(),
+          signature: "0x" + "ab".repeat(65),
+        });
         const response = await fetch(url, { headers: { [PAYMENT_HEADERS.payment]: encodeHeaderJson(payment) } });
         const body = (await response.json().catch(() => undefined)) as PaymentRequired | undefined;
         expect(runs).to.equal(0);

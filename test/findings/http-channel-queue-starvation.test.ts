@@ -3,12 +3,12 @@
 // forces a fresh chain read (its signer is unknown), so a stream of them kept the real payer's requests waiting. The
 // increment check of acceptVoucher already makes concurrent acceptances safe (HP-S2); the paywall no longer queues.
 import { expect } from "chai";
-import { Wallet, ZeroAddress } from "ethers";
+import { Wallet } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { encodeHeaderJson, signVoucher, type PaymentPayload, type AcceptVoucherParameters } from "../../sdk";
+import { encodeHeaderJson, signVoucher, type AcceptVoucherParameters } from "../../sdk";
 import { PaywallCore } from "../../sdk/node";
 import { openChannel } from "../helpers/channels-sdk";
-import { PRICE, httpFixture, payeeClient } from "../http/helpers";
+import { PRICE, httpFixture, payeeClient, paymentPayload } from "../http/helpers";
 
 describe("finding: forged vouchers queued ahead of a channel's payer (HP-S1, HP-S2)", function () {
   it("HP-S1, HP-S2: a forged voucher still being verified does not hold back the payer's own voucher on that channel, which is served", async function () {
@@ -34,17 +34,12 @@ describe("finding: forged vouchers queued ahead of a channel's payer (HP-S1, HP-
         .signature;
     }
     const request = async (privateKey: string) => {
-      const payment: PaymentPayload = {
-        x402Version: 2,
-        accepted: {
-          scheme: "peerpay-channel",
-          network: `eip155:${f.chainId}`,
-          payTo: f.payee.address,
-          asset: ZeroAddress,
-          amount: PRICE.toString(),
-        },
-        payload: { contract: f.contract, channel, amount: PRICE.toString(), signature: await sign(privateKey) },
-      };
+      const payment = paymentPayload(f, {
+        contract: f.contract,
+        channel,
+        amount: PRICE.toString(),
+        signature: await sign(privateKey),
+      });
       return { url: "/x", headers: { "payment-signature": encodeHeaderJson(payment) } };
     };
 

@@ -2,11 +2,11 @@
 // vouchers of channels with any challenge period: a payer opening with the contract's one-hour minimum could be served,
 // request a close and take its deposit back before a payee sized for its stated period claims.
 import { expect } from "chai";
-import { Wallet, ZeroAddress } from "ethers";
+import { Wallet } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { PAYMENT_HEADERS, encodeHeaderJson, signVoucher, type PaymentPayload, type PaymentRequired } from "../../sdk";
+import { PAYMENT_HEADERS, encodeHeaderJson, signVoucher, type PaymentRequired } from "../../sdk";
 import { HOUR, openChannel } from "../helpers/channels-sdk";
-import { Counter, PRICE, httpFixture, payeeClient, startServer } from "../http/helpers";
+import { Counter, PRICE, httpFixture, payeeClient, startServer, paymentPayload } from "../http/helpers";
 
 describe("finding: the paywall's minChallengePeriod (HP-X2, HP-P4)", function () {
   it("HP-X2, HP-P4: a channel whose challenge period is minChallengePeriod − 1 is HTTP_PAYMENT_FOREIGN and not served; minChallengePeriod and + 1 are paid", async function () {
@@ -29,17 +29,7 @@ describe("finding: the paywall's minChallengePeriod (HP-X2, HP-P4)", function ()
           amount: PRICE,
           privateKey: key.privateKey,
         });
-        const payment: PaymentPayload = {
-          x402Version: 2,
-          accepted: {
-            scheme: "peerpay-channel",
-            network: `eip155:${f.chainId}`,
-            payTo: f.payee.address,
-            asset: ZeroAddress,
-            amount: PRICE.toString(),
-          },
-          payload: { contract: f.contract, channel, amount: PRICE.toString(), signature },
-        };
+        const payment = paymentPayload(f, { contract: f.contract, channel, amount: PRICE.toString(), signature });
         const response = await fetch(`${server.url}/x`, {
           headers: { [PAYMENT_HEADERS.payment]: encodeHeaderJson(payment) },
         });

@@ -2,11 +2,11 @@
 // channels of any deposit: a payer could open channels too small for the payee's claim to be worth its gas, be
 // served, and count on the payee not claiming.
 import { expect } from "chai";
-import { Wallet, ZeroAddress } from "ethers";
+import { Wallet } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { PAYMENT_HEADERS, encodeHeaderJson, signVoucher, type PaymentPayload, type PaymentRequired } from "../../sdk";
+import { PAYMENT_HEADERS, encodeHeaderJson, signVoucher, type PaymentRequired } from "../../sdk";
 import { openChannel } from "../helpers/channels-sdk";
-import { Counter, PRICE, httpFixture, payeeClient, startServer } from "../http/helpers";
+import { Counter, PRICE, httpFixture, payeeClient, startServer, paymentPayload } from "../http/helpers";
 
 describe("finding: the paywall's minDeposit (HP-X2, HP-P4)", function () {
   it("HP-X2, HP-P4: a new channel funded with minDeposit − 1 is HTTP_PAYMENT_FOREIGN and not served; minDeposit and + 1 are paid", async function () {
@@ -25,17 +25,7 @@ describe("finding: the paywall's minDeposit (HP-X2, HP-P4)", function () {
           amount: PRICE,
           privateKey: key.privateKey,
         });
-        const payment: PaymentPayload = {
-          x402Version: 2,
-          accepted: {
-            scheme: "peerpay-channel",
-            network: `eip155:${f.chainId}`,
-            payTo: f.payee.address,
-            asset: ZeroAddress,
-            amount: PRICE.toString(),
-          },
-          payload: { contract: f.contract, channel, amount: PRICE.toString(), signature },
-        };
+        const payment = paymentPayload(f, { contract: f.contract, channel, amount: PRICE.toString(), signature });
         const response = await fetch(`${server.url}/x`, {
           headers: { [PAYMENT_HEADERS.payment]: encodeHeaderJson(payment) },
         });

@@ -2,6 +2,7 @@
 // servers for node:http, Express and Fastify behind the paywall, and a handler that counts its runs.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ZeroAddress } from "ethers";
 import express from "express";
 import Fastify, { type FastifyInstance } from "fastify";
 import {
@@ -12,12 +13,36 @@ import {
   PlainSessionKeySealer,
   payingFetch,
   type PayingFetchLimits,
+  type PaymentPayload,
   type VoucherStore,
 } from "../../sdk";
 import { fastifyPaywall, paywall, type PaywallParameters } from "../../sdk/node";
 import { channelsFixture, type ChannelsFixture } from "../helpers/channels-sdk";
 
 export const PRICE = 1_000n;
+
+/**
+ * A PAYMENT-SIGNATURE payload for the fixture's deployment as payingFetch builds it: the peerpay-channel requirements
+ * an ETH paywall at PRICE answers with (any field overridable through `accepted`), carrying `payload`.
+ */
+export function paymentPayload(
+  f: ChannelsFixture,
+  payload: PaymentPayload["payload"],
+  accepted: Partial<PaymentPayload["accepted"]> = {},
+): PaymentPayload {
+  return {
+    x402Version: 2,
+    accepted: {
+      scheme: "peerpay-channel",
+      network: `eip155:${f.chainId}`,
+      payTo: f.payee.address,
+      asset: ZeroAddress,
+      amount: PRICE.toString(),
+      ...accepted,
+    },
+    payload,
+  };
+}
 export const LIMITS: PayingFetchLimits = { maxPrice: 10_000n, deposit: 100_000n, maxFunding: 1_000_000n };
 
 export async function httpFixture() {

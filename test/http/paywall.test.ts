@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Wallet, ZeroAddress } from "ethers";
+import { Wallet } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
   HttpPaymentError,
@@ -28,6 +28,7 @@ import {
   startServer,
   type Framework,
   type RunningServer,
+  paymentPayload,
 } from "./helpers";
 import { openChannel, type ChannelsFixture } from "../helpers/channels-sdk";
 
@@ -90,19 +91,7 @@ describe("paywall and payingFetch end to end on the Hardhat network (docs/http-p
         amount,
         privateKey: key.privateKey,
       });
-      const payload: PaymentPayload = {
-        x402Version: 2,
-        accepted: {
-          scheme: "peerpay-channel",
-          network: `eip155:${f.chainId}`,
-          payTo: f.payee.address,
-          asset: ZeroAddress,
-          amount: PRICE.toString(),
-          ...overrides,
-        },
-        payload: { contract, channel: channel.channel, amount: amount.toString(), signature },
-      };
-      return payload;
+      return paymentPayload(f, { contract, channel: channel.channel, amount: amount.toString(), signature }, overrides);
     }
 
     async function send(header: string | undefined) {
