@@ -1,5 +1,6 @@
 // Mutual exclusion per paid channel (docs/browser.md BR-S6): the Web Locks API where the browser has it, which holds
 // across every tab and worker of the origin, else a promise chain that holds within this page (or process).
+import { KeyedLock } from "../internal/keyed-lock";
 
 /**
  * The part of the Web Locks API (`navigator.locks`) the store uses.
@@ -19,8 +20,8 @@ export function defaultLocks(): LockManagerLike | undefined {
   return typeof locks?.request === "function" ? locks : undefined;
 }
 
-/** The tail of each name's queue in this realm: shared by every store instance, so two instances exclude each other. */
-const queues = new Map<string, Promise<void>>();
+/** This realm's in-page lock: shared by every store instance, so two instances exclude each other. */
+const inPage = new KeyedLock();
 
 /**
  * Runs `fn` once no other holder of `name` runs, then lets the next one in, whether `fn` resolves or throws. Not
@@ -31,17 +32,5 @@ export async function withLock<T>(locks: LockManagerLike | undefined, name: stri
     // The callback's promise is what the lock waits on; its outcome is passed through, rejections included.
     return (await locks.request(name, { mode: "exclusive" }, fn)) as T;
   }
-  const previous = queues.get(name) ?? Promise.resolve();
-  let release!: () => void;
-  const current = new Promise<void>((resolve) => (release = resolve));
-  const tail = previous.then(() => current);
-  queues.set(name, tail);
-  await previous;
-  try {
-    return await fn();
-  } finally {
-    release();
-    // The last holder leaves no entry behind: the map stays as small as the set of names in use.
-    if (queues.get(name) === tail) queues.delete(name);
-  }
+  return inPage.run(name, fn);
 }

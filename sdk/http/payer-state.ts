@@ -6,6 +6,7 @@ import type { Channel, ChannelId } from "../channels/types";
 import { StoreError } from "../errors/channels";
 import { HttpPaymentError } from "../errors/http";
 import { requireAddress, requireBigInt } from "../internal/validate";
+import { KeyedLock } from "../internal/keyed-lock";
 
 /**
  * A session key in the form a store keeps it: structured-cloneable (IndexedDB can hold CryptoKey objects).
@@ -114,7 +115,7 @@ export function paidChannelKey(params: {
  */
 export class MemoryPayerStateStore implements PayerStateStore {
   readonly #records = new Map<string, PaidChannelRecord>();
-  readonly #locks = new Map<string, Promise<void>>();
+  readonly #locks = new KeyedLock();
   #closed = false;
 
   async get(key: string): Promise<PaidChannelRecord | undefined> {
@@ -140,18 +141,7 @@ export class MemoryPayerStateStore implements PayerStateStore {
 
   async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
     this.#open();
-    const previous = this.#locks.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => held);
-    this.#locks.set(key, tail);
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-      if (this.#locks.get(key) === tail) this.#locks.delete(key);
-    }
+    return this.#locks.run(key, fn);
   }
 
   async close(): Promise<void> {
