@@ -22,7 +22,8 @@ abstract contract PullPayments is IPullPayments, ReentrancyGuardTransient {
 
     /// @inheritdoc IPullPayments
     function withdraw(address token, address to) external nonReentrant returns (uint256 amount) {
-        if (to == address(0)) revert PullPaymentsInvalidRecipient();
+        // Paying this contract would strand the credit in it, owed to nobody.
+        if (to == address(0) || to == address(this)) revert PullPaymentsInvalidRecipient();
         amount = _credits[token][msg.sender];
         if (amount == 0) revert PullPaymentsNothingToWithdraw(msg.sender, token);
         delete _credits[token][msg.sender];
@@ -52,6 +53,19 @@ abstract contract PullPayments is IPullPayments, ReentrancyGuardTransient {
             _credits[token][to] += amount;
             emit PaymentCredited(to, token, amount);
         }
+    }
+
+    /// @dev Spends `amount` of `account`'s credit in `token` (a deployable letting a party reuse its credit, e.g. an
+    /// outbid bidder bidding again). Returns false and spends nothing when the credit is short; `credit` is the credit
+    /// before the call, for the caller's error.
+    function _spendCredit(address token, address account, uint256 amount) internal returns (bool ok, uint256 credit) {
+        credit = _credits[token][account];
+        if (credit < amount) return (false, credit);
+        // Cannot underflow: credit >= amount was just checked.
+        unchecked {
+            _credits[token][account] = credit - amount;
+        }
+        return (true, credit);
     }
 
     /// @dev Pulls `amount` of `token` from the caller and returns what actually arrived (the balance delta), so the

@@ -14,7 +14,7 @@ interface IPullPayments {
     /// @notice The caller has no credit in `token`.
     error PullPaymentsNothingToWithdraw(address account, address token);
 
-    /// @notice `to` is the zero address.
+    /// @notice `to` is the zero address or this contract (where a credit paid out would be owed to nobody).
     error PullPaymentsInvalidRecipient();
 
     /// @notice Withdraws the caller's whole credit of `token` (address(0) for ETH) to `to`.

@@ -161,6 +161,20 @@ describe("HashedTimelocks: payouts cannot be blocked (HT-14)", function () {
     await expectSolvent(fx.htlc);
   });
 
+  it("HT-14: a credit withdrawn to the contract itself reverts with PullPaymentsInvalidRecipient; the credit stays", async function () {
+    const fx = await loadFixture(accountFixture);
+    await fx.account.setRejectEth(true);
+    const { terms } = await lockedFixture(fx, "ETH", { receiver: fx.accountAddress });
+    await fx.htlc.connect(fx.stranger).claim(terms, SECRET);
+    const data = fx.htlc.interface.encodeFunctionData("withdraw", [ETH, fx.htlcAddress]);
+    await expect(fx.account.connect(fx.other).execute(fx.htlcAddress, 0n, data)).to.be.revertedWithCustomError(
+      fx.htlc,
+      "PullPaymentsInvalidRecipient",
+    );
+    expect(await fx.htlc.creditOf(ETH, fx.accountAddress)).to.equal(AMOUNT);
+    await expectSolvent(fx.htlc);
+  });
+
   it("HT-14: a receiver that burns all forwarded gas is credited; the claim costs the caller a bounded amount", async function () {
     const fx = await loadFixture(accountFixture);
     await fx.account.setBurnGas(true);

@@ -226,6 +226,18 @@ describe("E-M3 pull payments", function () {
       expect(await escrow.creditOf(ETH, await rejecting.getAddress())).to.equal(net(AMOUNT));
     });
 
+    it("reverts with PullPaymentsInvalidRecipient when withdrawing to the Escrow itself, keeping the credit", async function () {
+      const { escrow, toRejecting, rejecting, depositor, other, escrowAddress } =
+        await loadFixture(ethReceiversFixture);
+      await escrow.connect(depositor).release(toRejecting.deal, AMOUNT);
+      const data = escrow.interface.encodeFunctionData("withdraw", [ETH, escrowAddress]);
+      await expect(rejecting.connect(other).execute(escrowAddress, 0n, data)).to.be.revertedWithCustomError(
+        escrow,
+        "PullPaymentsInvalidRecipient",
+      );
+      expect(await escrow.creditOf(ETH, await rejecting.getAddress())).to.equal(net(AMOUNT));
+    });
+
     it("reverts and keeps the credit when the withdrawal's transfer fails, then pays once the recipient accepts", async function () {
       const { escrow, toRejecting, rejecting, depositor, other, escrowAddress } =
         await loadFixture(ethReceiversFixture);

@@ -93,7 +93,8 @@ export abstract class PullPaymentsModel {
   /** The caller's whole credit, to any address. */
   withdraw(caller: string, token: string, to: string): string[] {
     const e: string[] = [];
-    if (to === ZeroAddress) e.push("PullPaymentsInvalidRecipient");
+    // Nor to the contract itself, where the credit paid out would be owed to nobody.
+    if (to === ZeroAddress || lc(to) === lc(this.contract)) e.push("PullPaymentsInvalidRecipient");
     const amount = this.creditOf(token, caller);
     if (amount === 0n) e.push("PullPaymentsNothingToWithdraw");
     if (e.length === 0) e.push(...this.transferOutErrors(token, to));

@@ -125,6 +125,19 @@ describe("M-M1 ETH payouts to a contract that refuses them", function () {
     await expectBalanceChanges(w, ETH, [stranger, mpAddress], [PART, -PART]);
   });
 
+  it("M-M1 withdrawing a credit to the contract itself reverts with PullPaymentsInvalidRecipient; the credit stays", async function () {
+    const { mp, payer, other, domain, account, accountAddress, mpAddress, toAccount } =
+      await loadFixture(accountsFixture);
+    await account.setRejectEth(true);
+    await mp.claim(toAccount.channel, PART, await signVoucher(payer, domain, toAccount.channelId, PART));
+    const toContract = mp.interface.encodeFunctionData("withdraw", [ETH, mpAddress]);
+    await expect(account.connect(other).execute(mpAddress, 0n, toContract)).to.be.revertedWithCustomError(
+      mp,
+      "PullPaymentsInvalidRecipient",
+    );
+    expect(await mp.creditOf(ETH, accountAddress)).to.equal(PART);
+  });
+
   it("keeps the credit when withdrawing to an address that rejects ETH, and pays it out later", async function () {
     const { mp, payer, other, stranger, domain, account, accountAddress, mpAddress, toAccount } =
       await loadFixture(accountsFixture);

@@ -221,6 +221,12 @@ describe("PC-P1 token payouts that fail", function () {
       pc,
       "PullPaymentsInvalidRecipient",
     );
+    // Nor to the contract itself, where the tokens would sit owed to nobody.
+    await expect(pc.connect(p2).withdraw(blkAddress, pcAddress)).to.be.revertedWithCustomError(
+      pc,
+      "PullPaymentsInvalidRecipient",
+    );
+    expect(await pc.creditOf(blkAddress, p2.address)).to.equal(DEPOSIT2);
     await expect(pc.connect(p2).withdraw(blkAddress, p2.address))
       .to.be.revertedWithCustomError(blk, "Blocked")
       .withArgs(p2.address);

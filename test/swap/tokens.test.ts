@@ -194,7 +194,7 @@ describe("Swap: tokens and ETH", function () {
     expect(await tokenA.allowance(maker.address, swap.target)).to.equal(before - MAKER_AMOUNT);
   });
 
-  it("SW-V3: a credit cannot be withdrawn to address(0)", async function () {
+  it("SW-V3: a credit cannot be withdrawn to address(0) nor to the Swap itself; it stays", async function () {
     const { swap, maker, taker, account, accountAddress, order, sign } = await loadFixture(tokensFixture);
     await account.connect(maker).setRejectEth(true);
     const o = order({ takerToken: ZERO, takerAmount: 5n, recipient: accountAddress });
@@ -202,6 +202,11 @@ describe("Swap: tokens and ETH", function () {
     const withdrawTo = (to: string) =>
       account.connect(maker).execute(swap.target, 0n, swap.interface.encodeFunctionData("withdraw", [ZERO, to]));
     await expect(withdrawTo(ZERO)).to.be.revertedWithCustomError(swap, "PullPaymentsInvalidRecipient");
+    await expect(withdrawTo(await swap.getAddress())).to.be.revertedWithCustomError(
+      swap,
+      "PullPaymentsInvalidRecipient",
+    );
+    expect(await swap.creditOf(ZERO, accountAddress)).to.equal(5n);
     const tx = withdrawTo(taker.address);
     await expect(tx).to.changeEtherBalance(taker, 5n);
     await expect(tx).to.emit(swap, "CreditWithdrawn").withArgs(accountAddress, ZERO, taker.address, 5n);
