@@ -30,6 +30,8 @@ import { twoWayChannels } from "./demo/payment-channels";
 import { crossChainDeskTrade } from "./demo/atomic-swap";
 import { swapDesk } from "./demo/swaps";
 import { paidHttpApi } from "./demo/paid-http";
+import { crowdfundingStories } from "./demo/crowdfunding";
+import { auctionHouse } from "./demo/auctions";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
@@ -214,10 +216,16 @@ async function main() {
     suite("HashedTimelocks"),
   );
   await paidHttpApi({ app: client, api: freelancer }, suite("MicropaymentChannels"));
+  await crowdfundingStories(
+    { operator, creator: seller, bea: buyer, carl: client, fay: freelancer, relayer, dana: desk },
+    token,
+    suite("Crowdfunding"),
+  );
+  await auctionHouse({ seller, buyer, botOwner: client, keeper: desk }, suite("Auctions"));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `\nDone: 3 deals, 2 micropayment channels (one paid over HTTP), 4 two-way channels, 2 signed orders and 1 cross-chain swap, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
+    `\nDone: 3 deals, 2 micropayment channels (one paid over HTTP), 4 two-way channels, 2 signed orders, 1 cross-chain swap, 2 crowdfunding campaigns and 2 auctions, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
   );
 }
 

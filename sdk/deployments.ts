@@ -15,7 +15,8 @@ import { requireAddress, requireInteger, requireThat } from "./internal/validate
  * const contract: DeployableContract = "MicropaymentChannels";
  * ```
  */
-export type DeployableContract = "Escrow" | "HashedTimelocks" | "MicropaymentChannels" | "PaymentChannels" | "Swap";
+export type DeployableContract =
+  "Auctions" | "Crowdfunding" | "Escrow" | "HashedTimelocks" | "MicropaymentChannels" | "PaymentChannels" | "Swap";
 
 /**
  * One contract's entry in an address book: its address and the block it was created in (`null` when unknown, e.g.

@@ -373,6 +373,9 @@ export type { RpcEndpoint } from "./submitter/rpc";
 // ------------------------------------------------------------------ atomic swaps (hashed timelocks), issue 11
 export * from "./atomic-swaps/public";
 
+// ------------------------------------------------------------------ auctions, issue 13
+export * from "./auctions/public";
+
 // ------------------------------------------------------------------ paid HTTP (docs/http-payments.md)
 export {
   payingFetch,
@@ -400,3 +403,6 @@ export {
   type PaymentRequired,
   type PaymentRequirement,
 } from "./http/wire";
+
+// ------------------------------------------------------------------ crowdfunding (docs/crowdfunding.md), issue 13
+export * from "./crowdfunding/public";

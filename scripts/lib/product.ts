@@ -10,6 +10,11 @@ import type { GasRow } from "./gas/harness";
 export interface DeployContext {
   /** The deployment's owner, checksummed: PEERPAY_OWNER, or the deploying account. */
   owner: string;
+  /**
+   * The address of a product deployed before this one in the same deployment (CREATE2: known before anything is
+   * sent), for a contract that takes another's address; throws for a product that is not earlier in the list.
+   */
+  addressOf(contract: DeployableContract): string;
 }
 
 /** A product of the suite. */

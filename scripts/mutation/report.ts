@@ -58,3 +58,26 @@ export function survivorKey(r: Pick<MutantResult, "file" | "line" | "original" |
   const clip = (s: string) => s.replace(/\s+/g, " ").slice(0, 60);
   return `${path.basename(r.file)}:${r.line} [${clip(r.original)}] -> [${clip(r.replacement)}]`;
 }
+
+/** The counts, score and survivors of a report holding `mutants` (judged) out of `total`. */
+export function tally(
+  mutants: MutantResult[],
+  total: number,
+): Pick<MutationReport, "counts" | "score" | "survivors"> {
+  const count = (s: MutantStatus) => mutants.filter((r) => r.status === s).length;
+  const killed = count("killed") + count("timeout");
+  const judged = killed + count("survived");
+  return {
+    counts: {
+      total,
+      judged: mutants.length,
+      stillborn: count("stillborn"),
+      equivalent: count("equivalent"),
+      killed: count("killed"),
+      timeout: count("timeout"),
+      survived: count("survived"),
+    },
+    score: judged === 0 ? 0 : Number((killed / judged).toFixed(4)),
+    survivors: mutants.filter((r) => r.status === "survived").map(survivorKey),
+  };
+}

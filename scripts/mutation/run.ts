@@ -1,5 +1,5 @@
-// `npm run mutation [-- --contract Escrow] [--limit N] [--fresh | --rejudge]`: mutation testing of every deployable contract
-// (docs/security.md, "Mutation testing"). For each contract of scripts/mutation/targets.ts:
+// `npm run mutation [-- --contract Escrow] [--limit N] [--fresh | --rejudge] [--reverse]`: mutation testing of every
+// deployable contract (docs/security.md, "Mutation testing"). For each contract of scripts/mutation/targets.ts:
 // 1. every mutant of its sources (scripts/mutation/mutants.ts) is compiled in the cheap profile (compile.ts), on a
 //    pool of worker threads; a mutant that does not compile is stillborn, one whose code equals the original's is
 //    equivalent, one whose code equals an earlier mutant's shares that mutant's fate;
@@ -7,6 +7,8 @@
 //    and the network reset, stopping at the first failure (a kill) or a timeout (counted as a kill);
 // 3. mutation/<Contract>.json records each mutant's fate, the score and the hash of the sources, written after every
 //    mutant so that an interrupted run resumes where it stopped (unless --fresh).
+// --reverse judges the pending mutants from the last: a second process (in another worktree, from a copy of the
+// report) then shares a long run with the first, and the two reports are merged (scripts/mutation/merge.ts).
 // The run refuses to start unless the suite passes on the unmutated code in the same profile.
 process.env.PEERPAY_MUTATION = "1";
 process.env.FC_NUM_RUNS ??= "30";
@@ -25,7 +27,7 @@ import { CompilePool, type CompiledContract } from "./compile";
 import { applyMutant, generateMutants, type Mutant } from "./mutants";
 import { MUTATION_TARGETS, type MutationTarget } from "./targets";
 import { ROOT, hasCode, sourceHash, sourcesOf } from "./sources";
-import { reportPath, survivorKey, type MutantResult, type MutationReport } from "./report";
+import { reportPath, tally, type MutantResult, type MutationReport } from "./report";
 
 const MUTANT_TEST_TIMEOUT_MS = 60_000;
 
@@ -144,6 +146,7 @@ async function mutateContract(
   limit: number,
   fresh: boolean,
   rejudge: boolean,
+  reverse: boolean,
 ): Promise<MutationReport> {
   const started = Date.now();
   const contract = target.contract;
@@ -181,6 +184,7 @@ async function mutateContract(
 
   // Compile every mutant not judged yet, in parallel, in source order.
   const pending = selected.filter((m) => !done.has(m.id));
+  if (reverse) pending.reverse();
   const compiled = pending.map((m) =>
     pool.compile({
       overrides: { [m.file]: applyMutant(readFileSync(path.join(ROOT, m.file), "utf8"), m) },
@@ -194,9 +198,6 @@ async function mutateContract(
   const results: MutantResult[] = [];
   const report = (complete: boolean): MutationReport => {
     const all = selected.map((m) => done.get(m.id)).filter((r): r is MutantResult => r !== undefined);
-    const count = (s: MutantResult["status"]) => all.filter((r) => r.status === s).length;
-    const killed = count("killed") + count("timeout");
-    const judged = killed + count("survived");
     return {
       contract,
       sourceHash: hash,
@@ -204,17 +205,7 @@ async function mutateContract(
       tests: files.map((f) => path.relative(ROOT, f)),
       profile: "solc-js 0.8.37, optimizer off, no via-IR, no metadata; FC_NUM_RUNS=" + process.env.FC_NUM_RUNS,
       complete: complete && all.length === mutants.length,
-      counts: {
-        total: mutants.length,
-        judged: all.length,
-        stillborn: count("stillborn"),
-        equivalent: count("equivalent"),
-        killed: count("killed"),
-        timeout: count("timeout"),
-        survived: count("survived"),
-      },
-      score: judged === 0 ? 0 : Number((killed / judged).toFixed(4)),
-      survivors: all.filter((r) => r.status === "survived").map(survivorKey),
+      ...tally(all, mutants.length),
       seconds: Math.round((Date.now() - started) / 1000),
       mutants: all,
     };
@@ -277,6 +268,7 @@ async function main(): Promise<void> {
   const limit = Number(argument("limit") ?? Number.MAX_SAFE_INTEGER);
   const fresh = process.argv.includes("--fresh");
   const rejudge = process.argv.includes("--rejudge");
+  const reverse = process.argv.includes("--reverse");
   const workers = Number(argument("workers") ?? Math.max(1, os.cpus().length - 1));
   patchArtifacts();
   memoizeTranspiledTests();
@@ -284,7 +276,7 @@ async function main(): Promise<void> {
   try {
     for (const target of MUTATION_TARGETS) {
       if (only !== undefined && target.contract !== only) continue;
-      const report = await mutateContract(target, pool, limit, fresh, rejudge);
+      const report = await mutateContract(target, pool, limit, fresh, rejudge, reverse);
       const c = report.counts;
       console.log(
         `\n${report.contract}: score ${(report.score * 100).toFixed(1)}% (${c.killed + c.timeout} killed of ` +

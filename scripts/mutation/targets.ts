@@ -29,4 +29,15 @@ export const MUTATION_TARGETS: readonly MutationTarget[] = [
   { contract: "PaymentChannels", tests: ["test/payment-channels"], viaIR: true },
   { contract: "HashedTimelocks", tests: ["test/atomic-swaps"] },
   { contract: "Swap", tests: ["test/swap"], viaIR: true },
+  {
+    contract: "Crowdfunding",
+    tests: [
+      "test/crowdfunding",
+      "test/findings/cf-milestone-claim-hostage.test.ts",
+      "test/findings/cf-majority-release.test.ts",
+      "test/findings/cf-creator-dispute-bypass.test.ts",
+      "test/findings/cf-creator-dispute-fallback.test.ts",
+    ],
+  },
+  { contract: "Auctions", tests: ["test/auctions", "test/findings/au-claim-lot-to-self.test.ts"], viaIR: true },
 ];

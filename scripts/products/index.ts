@@ -8,6 +8,8 @@
 // agree. docs/deployments.md §1 describes the layout.
 import type { DeployableContract } from "../../sdk/deployments";
 import type { Product } from "../lib/product";
+import { auctions } from "./auctions";
+import { crowdfunding } from "./crowdfunding";
 import { escrow } from "./escrow";
 import { hashedTimelocks } from "./hashed-timelocks";
 import { micropaymentChannels } from "./micropayment-channels";
@@ -20,6 +22,8 @@ export const PRODUCTS = [
   paymentChannels,
   hashedTimelocks,
   swap,
+  crowdfunding,
+  auctions,
 ] as const satisfies readonly Product[];
 
 // Every contract the SDK can look up has a product, and (through Product's type) every product is one the SDK knows:

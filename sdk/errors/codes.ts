@@ -1,3 +1,5 @@
+import { MARKET_ERROR_CODES } from "./codes-markets";
+
 /**
  * Every `code` a {@link PeerPayError} can carry. The values are part of the public API and never change meaning:
  * switch on them rather than on messages or class names.
@@ -435,6 +437,9 @@ export const PeerPayErrorCode = {
   STORE_NOT_DURABLE: "STORE_NOT_DURABLE",
   /** The store's schema was migrated by a newer SDK than this one: upgrade before sharing it. */
   STORE_SCHEMA_TOO_NEW: "STORE_SCHEMA_TOO_NEW",
+
+  // ---------------------------------------------------------------- crowdfunding and auctions (issue 13)
+  ...MARKET_ERROR_CODES,
 } as const;
 
 /**

@@ -2,7 +2,7 @@
 // floors (lines 100%, functions 100%, branches >= 95% per non-mock contract) and fail just below each of them.
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -47,16 +47,18 @@ function run(summary: Record<string, unknown>): { code: number; output: string }
 const at = (name: string): string => path.join(ROOT, "contracts", name);
 
 describe("CI coverage gate (scripts/check-coverage.cjs)", function () {
+  // Every deployable contract (each .sol at the root of contracts/) must be in the report: the others are full.
+  const DEPLOYABLES = readdirSync(path.join(ROOT, "contracts")).filter((f) => f.endsWith(".sol"));
   const both = (escrow: unknown, extra: Record<string, unknown> = {}) => ({
+    ...Object.fromEntries(DEPLOYABLES.map((name) => [at(name), FULL])),
     [at("Escrow.sol")]: escrow,
-    [at("MicropaymentChannels.sol")]: FULL,
     ...extra,
   });
 
   it("passes at the floors: 100% lines and functions, exactly 95% branches", function () {
     const r = run(both(file(metric(100, 100), metric(20, 20), metric(95, 100))));
     expect(r.code, r.output).to.equal(0);
-    expect(r.output).to.match(/2 contracts meet/);
+    expect(r.output).to.match(new RegExp(`${DEPLOYABLES.length} contracts meet`));
   });
 
   it("fails one line short of 100%, naming the file and the metric", function () {
@@ -90,6 +92,12 @@ describe("CI coverage gate (scripts/check-coverage.cjs)", function () {
     const r = run({ [at("Escrow.sol")]: FULL });
     expect(r.code).to.equal(1);
     expect(r.output).to.match(/MicropaymentChannels\.sol: not in the coverage report/);
+    // Each deployable is required, not a fixed list: one product left out fails the gate, naming it.
+    const { [at("Auctions.sol")]: _auctions, ...withoutAuctions } = both(FULL);
+    void _auctions;
+    const missing = run(withoutAuctions);
+    expect(missing.code).to.equal(1);
+    expect(missing.output).to.match(/Auctions\.sol: not in the coverage report/);
     let code = 0;
     try {
       execFileSync(process.execPath, [GATE, path.join(tmpdir(), "no-such-dir", "summary.json")], { stdio: "pipe" });

@@ -57,6 +57,7 @@ function expectAllStories(run: DemoRun): void {
     "7. Swap desk",
     "8. Cross-chain desk trade",
     "9. Paid HTTP API",
+    "11. Auction house",
   ];
   for (const heading of headings) {
     expect(out, heading).to.include(heading);
@@ -114,8 +115,24 @@ function expectAllStories(run: DemoRun): void {
     "the last call's voucher replayed gets 402 HTTP_PAYMENT_REPLAYED (Max holds 0.004 ETH); the handler did not run: 40 calls served",
   );
   expect(out).to.include("checked to the wei: Max +0.004 ETH less his close's gas, Ivy -0.004 ETH less her open's gas");
+  // The auction house: the reverting bot's refund credited and reused, the end extended, a third party settling, a
+  // Dutch buy half-way with the excess back, and the story's own check to the wei.
+  expect(out).to.include("the push of the bot's 0.1 ETH refund reverts: it is credited (0.1 ETH); Bea's bid stands");
+  expect(out).to.include("the bot bids 0.12 ETH: 0.1 ETH from its credit (computed by the client), 0.02 ETH sent");
+  expect(out).to.match(/the end moves from [\d:]+ UTC to [\d:]+ UTC \(now \+ 10 min\)/);
+  expect(out).to.include("Dana settles at the end: Bea gets NFT #1, Sam 0.126 ETH");
+  expect(out).to.include("half-way Bea buys NFT #2 at 0.6 ETH: she sent 1 ETH, the 0.4 ETH excess came back");
+  expect(out).to.include("checked to the wei: Bea paid the two prices, Sam got them less the fee");
+  // The crowdfunding story: a relayed pledge refused the second time before sending, the claim to the unit, the
+  // failed campaign's batch refund with a refusing wallet credited, and every backer whole again.
+  expect(out).to.include("Rex tries the same signature again: refused before sending (CROWDFUNDING_PLEDGE_NONCE_USED)");
+  expect(out).to.include("Sam received 1050.0 dUSD; campaign state Claimed");
+  expect(out).to.include(
+    "Rex pushes the rest in one batch: Carl gets 1.5 ETH; the wallet refuses, so 0.500000 ETH is credited to it",
+  );
+  expect(out).to.include("Dana's wallet withdraws its credit to her: every backer has their ETH back");
   expect(out).to.match(
-    /Done: 3 deals, 2 micropayment channels \(one paid over HTTP\), 4 two-way channels, 2 signed orders and 1 cross-chain swap, [\d,]+ gas in all/,
+    /Done: 3 deals, 2 micropayment channels \(one paid over HTTP\), 4 two-way channels, 2 signed orders, 1 cross-chain swap, 2 crowdfunding campaigns and 2 auctions, [\d,]+ gas in all/,
   );
 }
 

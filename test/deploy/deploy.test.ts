@@ -68,9 +68,13 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
    * A product's constructor arguments for a deployment owned by `owner`, in the record's JSON form (§3: addresses
    * checksummed, integers as decimal strings).
    */
+  /** A product's arguments as the suite plans them (a product may name an earlier one's address, §1). */
+  const argsOf = (product: Product, owner: string): unknown[] =>
+    planSuite(suiteArtifacts, { owner, salt: DEFAULT_SALT }).find((plan) => plan.name === product.contract)!
+      .constructorArgs;
   const jsonArgs = (product: Product, owner: string): unknown =>
     JSON.parse(
-      JSON.stringify(product.constructorArgs({ owner: getAddress(owner) }), (_key, value: unknown) => {
+      JSON.stringify(argsOf(product, owner), (_key, value: unknown) => {
         if (typeof value === "bigint" || typeof value === "number") return value.toString();
         if (typeof value === "string" && isAddress(value)) return getAddress(value);
         return value;
@@ -134,7 +138,7 @@ describe("Deployment (docs/deployments.md §2–§4)", function () {
       const initcodes = new Map<SuiteContract, string>();
       for (const product of PRODUCTS) {
         const artifact = suiteArtifacts[product.contract];
-        const args = product.constructorArgs({ owner: deployer.address });
+        const args = argsOf(product, deployer.address);
         initcodes.set(product.contract, concat([artifact.bytecode, new Interface(artifact.abi).encodeDeploy(args)]));
       }
       for (const outcome of result.contracts) {

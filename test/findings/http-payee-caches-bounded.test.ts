@@ -12,13 +12,12 @@ import {
   signVoucher,
   type Channel,
   type ChannelId,
-  type PaymentPayload,
   type PaymentRequired,
 } from "../../sdk";
 import type { ChannelsContext } from "../../sdk/channels/actions/context";
 import { PayeeChainView } from "../../sdk/channels/actions/payee/chainView";
 import { openChannel } from "../helpers/channels-sdk";
-import { Counter, PRICE, httpFixture, payeeClient, startServer } from "../http/helpers";
+import { Counter, PRICE, httpFixture, payeeClient, paymentPayload, startServer } from "../http/helpers";
 
 describe("finding: payee memory kept per unpaid request (HP-P2, HP-S5)", function () {
   it("HP-S5: a paywall refusing a voucher for a channel that does not exist (CHANNEL_UNKNOWN) keeps no terms for it", async function () {
@@ -40,30 +39,20 @@ describe("finding: payee memory kept per unpaid request (HP-P2, HP-S5)", functio
         };
         const channelId = computeChannelId({ chainId: f.chainId, contract: f.contract, channel });
         ids.push(channelId);
-        const payment: PaymentPayload = {
-          x402Version: 2,
-          accepted: {
-            scheme: "peerpay-channel",
-            network: `eip155:${f.chainId}`,
-            payTo: f.payee.address,
-            asset: ZeroAddress,
-            amount: "1000",
-          },
-          payload: {
-            contract: f.contract,
-            channel,
-            amount: "1000",
-            signature: (
-              await signVoucher({
-                chainId: f.chainId,
-                contract: f.contract,
-                channelId,
-                amount: 1_000n,
-                privateKey: key.privateKey,
-              })
-            ).signature,
-          },
-        };
+        const payment = paymentPayload(f, {
+          contract: f.contract,
+          channel,
+          amount: "1000",
+          signature: (
+            await signVoucher({
+              chainId: f.chainId,
+              contract: f.contract,
+              channelId,
+              amount: 1_000n,
+              privateKey: key.privateKey,
+            })
+          ).signature,
+        });
         const response = await fetch(`${server.url}/x`, {
           headers: { [PAYMENT_HEADERS.payment]: encodeHeaderJson(payment) },
         });

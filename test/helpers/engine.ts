@@ -2,7 +2,7 @@
 // and Bob (session key set on-chain), and a factory of connected ChannelPeers over a MemoryTransport pair, on a
 // clock that follows the chain's time; and, for tests that play one side themselves, Alice's peer alone and the proof
 // messages the other side would send.
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Wallet } from "ethers";
 import {
   ChannelPeer,
@@ -46,6 +46,18 @@ export class ChainClock {
   async sync(): Promise<number> {
     this.value = await time.latest();
     return this.value;
+  }
+
+  /**
+   * A clock synced to a block mined now. A fixture restored from a snapshot keeps the snapshot's latest block, which
+   * may be minutes old (the first test to load it can run long before the next), while the next block is stamped by
+   * the wall clock: a clock read from the old block would sign expiries that the next block has already passed.
+   */
+  static async fresh(): Promise<ChainClock> {
+    await mine();
+    const clock = new ChainClock();
+    await clock.sync();
+    return clock;
   }
 }
 
@@ -94,8 +106,7 @@ export async function startPair(
   f: EngineFixture,
   options: Partial<ChannelPeerParameters> = {},
 ): Promise<{ alice: PeerSide; bob: PeerSide; clock: ChainClock }> {
-  const clock = new ChainClock();
-  await clock.sync();
+  const clock = await ChainClock.fresh();
   const [aliceEnd, bobEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
   const common = { f, channel: f.channel, clock, options };
   const alice = await startPeer({ ...common, who: "alice", store: new MemoryPeerStore(), transport: aliceEnd });
@@ -111,8 +122,7 @@ export async function aliceFacingTest(
   f: EngineFixture,
   params: { store?: PeerStore; options?: Partial<ChannelPeerParameters>; clock?: ChainClock } = {},
 ): Promise<{ alice: PeerSide<PeerStore>; clock: ChainClock; replies: PeerMessage[] }> {
-  const clock = params.clock ?? new ChainClock();
-  if (params.clock === undefined) await clock.sync();
+  const clock = params.clock ?? (await ChainClock.fresh());
   const [aliceEnd, bobEnd] = MemoryTransport.pair({ peers: [f.alice.address, f.bob.address], channels: [f.channelId] });
   const replies: PeerMessage[] = [];
   bobEnd.onMessages((frame) => replies.push(...frame));

@@ -52,8 +52,7 @@ export async function connect(params: {
 
 /** Alice → Hub (Bob) → Carol, with a fee of 1 and a margin of one hour. */
 export async function route(f: HubFixture) {
-  const clock = new ChainClock();
-  await clock.sync();
+  const clock = await ChainClock.fresh();
   const [alice, hubA] = await connect({
     f,
     channel: f.channel,

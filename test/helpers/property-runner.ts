@@ -154,7 +154,7 @@ export function shareOf(base: bigint, share: Share): bigint {
 
 /** The actions on the payout environment both tests generate; `build` resolves them with `buildEnvCall`. */
 export type EnvAction =
-  | { t: "withdraw"; by: number | "creditor"; eth: boolean; to: number | "self" | "able" | "zero" }
+  | { t: "withdraw"; by: number | "creditor"; eth: boolean; to: number | "self" | "able" | "zero" | "contract" }
   | { t: "setRejectEth"; on: boolean }
   | { t: "setBurnGas"; on: boolean };
 
@@ -167,6 +167,8 @@ export const withdrawArb: fc.Arbitrary<Extract<EnvAction, { t: "withdraw" }>> = 
     { weight: 3, arbitrary: fc.constant("able" as const) },
     { weight: 2, arbitrary: actorArb },
     { weight: 1, arbitrary: fc.constant("zero" as const) },
+    // The contract itself: refused like address(0), the credit stays.
+    { weight: 1, arbitrary: fc.constant("contract" as const) },
   ),
 });
 
@@ -459,7 +461,9 @@ export abstract class PropertyRun<A extends { t: string }, W extends PartyWorld,
           ? able.address
           : action.to === "zero"
             ? ZeroAddress
-            : this.w.actors[action.to].address;
+            : action.to === "contract"
+              ? this.w.target
+              : this.w.actors[action.to].address;
     return {
       desc: `${by.name} withdraw(${token === ZeroAddress ? "ETH" : "BLK"}, to ${this.nameOf(to)}) [credit ${m.creditOf(token, by.address)}]`,
       from: by,

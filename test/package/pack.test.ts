@@ -3,6 +3,7 @@
 // importing "peerpay" is compiled by that project's tsc and run on Node against anvil, with the contracts deployed
 // by scripts/deploy.ts and found through the address book of the record it wrote.
 import { expect } from "chai";
+import { ContractFactory, JsonRpcProvider, type InterfaceAbi } from "ethers";
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,6 +64,22 @@ const CONSUMER_TSCONFIG = {
   },
   include: ["src"],
 };
+
+/** Deploys the test ERC721 (contracts/mocks) from the repository's artifacts and mints `tokenId` to account `to`. */
+async function mintNft(params: { rpcUrl: string; to: number; tokenId: bigint }): Promise<string> {
+  const provider = new JsonRpcProvider(params.rpcUrl, undefined, { cacheTimeout: -1 });
+  const artifact = JSON.parse(
+    readFileSync(path.join(ROOT, "artifacts/contracts/mocks/AuctionMocks.sol/AuctionNFT.json"), "utf8"),
+  ) as { abi: InterfaceAbi; bytecode: string };
+  const deployer = await provider.getSigner(0);
+  const nft = await new ContractFactory(artifact.abi, artifact.bytecode, deployer).deploy();
+  await nft.waitForDeployment();
+  const owner = await provider.getSigner(params.to);
+  const mint = nft.getFunction("mint");
+  await (await mint(owner.address, params.tokenId)).wait();
+  provider.destroy();
+  return nft.getAddress();
+}
 
 describe("the peerpay package, packed and installed (docs/deployments.md §5)", function () {
   let work: string;
@@ -248,7 +265,7 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
   });
 
   it("README's quickstart examples (examples/*.ts) run as written against the same node", async function () {
-    this.timeout(60_000);
+    this.timeout(120_000);
     const env = { ...process.env, PEERPAY_RPC_URL: anvil!.url, PEERPAY_RECORD: recordPath };
     const trade = await run(process.execPath, ["out/examples/escrow-trade.js"], { cwd: app, env });
     expect(trade).to.include("the buyer cannot release: ESCROW_UNAUTHORIZED");
@@ -262,5 +279,19 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
     const api = await run(process.execPath, ["out/examples/paid-api.js"], { cwd: app, env });
     expect(api).to.include("call 5: 200 sunny, paid 0.0001 ETH (0.0005 ETH in all)");
     expect(api.trim().split("\n").at(-1)).to.equal("5 calls paid over HTTP; the API closed with 0.0005 ETH");
+
+    // These two move the node's clock days ahead (standing in for waiting): they run last.
+    const campaign = await run(process.execPath, ["out/examples/crowdfunding.js"], { cwd: app, env });
+    expect(campaign).to.include("no claim before the deadline: CROWDFUNDING_WRONG_STATE");
+    expect(campaign.trim().split("\n").at(-1)).to.equal("campaign claimed: 1.5 ETH to the creator");
+    // A fresh deployment holds no NFT: mint one to the seller, as a user would bring their own (PEERPAY_NFT).
+    const nft = await mintNft({ rpcUrl: anvil!.url, to: 1, tokenId: 1n });
+    const auctions = await run(process.execPath, ["out/examples/auctions.js"], {
+      cwd: app,
+      env: { ...env, PEERPAY_NFT: nft, PEERPAY_NFT_ID: "1" },
+    });
+    expect(auctions).to.include("a 0.106 ETH bid is refused: AUCTION_BID_TOO_LOW");
+    expect(auctions).to.include("English auction settled: NFT #1 to Bob for 0.105 ETH");
+    expect(auctions.trim().split("\n").at(-1)).to.equal("sealed-bid resale settled: NFT #1 to Alice for 0.2 ETH");
   });
 });

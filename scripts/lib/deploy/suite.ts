@@ -38,10 +38,19 @@ export function planSuite(
     });
   }
   const salt = normalizeSalt(options.salt);
-  const context = { owner: getAddress(options.owner) };
+  const owner = getAddress(options.owner);
+  // Planned in order, so that a product's arguments can name an earlier product's address (§1).
+  const planned = new Map<DeployableContract, string>();
+  const addressOf = (contract: DeployableContract): string => {
+    const address = planned.get(contract);
+    if (address === undefined) throw new Error(`${contract} is not deployed before the product that names it (§1)`);
+    return address;
+  };
   return products.map((product) => {
     const artifact = artifacts[product.contract];
     if (artifact === undefined) throw new Error(`no artifact of ${product.contract}: load it with loadSuiteArtifacts`);
-    return planCreation(product.contract, artifact, product.constructorArgs(context), salt);
+    const plan = planCreation(product.contract, artifact, product.constructorArgs({ owner, addressOf }), salt);
+    planned.set(product.contract, plan.address);
+    return plan;
   });
 }

@@ -21,8 +21,7 @@ describe("ChannelPeer on FilePeerStore (PC-E1 with a real log)", function () {
 
   it("PC-E1, PC-E2: pays both ways through fsynced logs, and both peers reopened from their files resume exactly", async function () {
     const f = await loadFixture(engineChannelFixture);
-    const clock = new ChainClock();
-    await clock.sync();
+    const clock = await ChainClock.fresh();
     const [aliceEnd, bobEnd] = MemoryTransport.pair({
       peers: [f.alice.address, f.bob.address],
       channels: [f.channelId],
