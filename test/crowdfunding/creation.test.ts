@@ -227,6 +227,18 @@ describe("Crowdfunding: creation", () => {
       expect((await cf.campaign(id)).milestoneCount).to.equal(3n);
     });
 
+    it("CF-C6 a dealDuration of 2^32 or more (past the uint32 it is stored in) reverts InvalidDealTerms", async () => {
+      const { cf, creator, arbiter } = await loadFixture(crowdfundingFixture);
+      const terms = milestoneTerms(arbiter.address);
+      // The contract's own bound, checked first so that the cast can never wrap; the Escrow's 10-year bound
+      // (packTerms) would refuse these too, which is why this branch is a backstop (docs/security.md §8).
+      for (const dealDuration of [2n ** 32n, 2n ** 32n + 30n * DAY]) {
+        await expect(
+          cf.connect(creator).createCampaign(await paramsOf(ETH, { ...terms, dealDuration })),
+        ).to.be.revertedWithCustomError(cf, "CrowdfundingInvalidDealTerms");
+      }
+    });
+
     it("announces the arbiter with an indexed CampaignArbiter event", async () => {
       const { cf, creator, arbiter } = await loadFixture(crowdfundingFixture);
       await expect(cf.connect(creator).createCampaign(await paramsOf(ETH, milestoneTerms(arbiter.address))))

@@ -52,6 +52,18 @@ describe("Crowdfunding: pledging", () => {
       });
     }
 
+    it("CF-P1, CF-P9 unpledge before the start reverts WrongState(Upcoming), for an account with no pledge too", async () => {
+      const { cf, creator, alice } = await loadFixture(crowdfundingFixture);
+      const start = (await now()) + DAY;
+      const id = await create(cf, creator, await paramsOf(ETH, { start, deadline: start + DAY }));
+      for (const t of [start - DAY + 10n, start - 1n]) {
+        await at(t);
+        await expect(cf.connect(alice).unpledge(id, UNIT))
+          .to.be.revertedWithCustomError(cf, "CrowdfundingWrongState")
+          .withArgs(id, State.Upcoming);
+      }
+    });
+
     it("CF-P9 unpledge: accepted at deadline-1, refused at deadline and deadline+1", async () => {
       const { cf, creator, alice } = await loadFixture(crowdfundingFixture);
       const id = await create(cf, creator, await paramsOf(ETH));
