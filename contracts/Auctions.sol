@@ -158,8 +158,8 @@ contract Auctions is AuctionLots {
         if (block.timestamp >= end) revert AuctionsEnded(end);
         price = _dutchPrice(d);
         d.state = State.Settled;
-        // AU-D4: recorded for a seller contract that settles against it (docs/lending.md's collateral sales). The slot is
-        // warm: `_dutchPrice` read startPrice and end from it. price <= startPrice < 2^96.
+        // AU-D4: recorded for a seller contract that settles against it (the collateral sales of docs/lending.md).
+        // The slot is warm: `_dutchPrice` read startPrice and end from it. price <= startPrice < 2^96.
         d.price = uint96(price);
         address token = d.bidToken;
         address seller = d.seller;
