@@ -80,7 +80,8 @@ contract Auctions is AuctionLots {
             seller: msg.sender,
             floorPrice: params.floorPrice,
             startPrice: params.startPrice,
-            end: uint40(block.timestamp + duration + floorDuration)
+            end: uint40(block.timestamp + duration + floorDuration),
+            price: 0
         });
         _pullLot(lot);
     }
@@ -157,6 +158,9 @@ contract Auctions is AuctionLots {
         if (block.timestamp >= end) revert AuctionsEnded(end);
         price = _dutchPrice(d);
         d.state = State.Settled;
+        // AU-D4: recorded for a seller contract that settles against it (the collateral sales of docs/lending.md).
+        // The slot is warm: `_dutchPrice` read startPrice and end from it. price <= startPrice < 2^96.
+        d.price = uint96(price);
         address token = d.bidToken;
         address seller = d.seller;
         if (token == address(0)) {

@@ -151,7 +151,9 @@ contract AuctionsFuzz is FuzzBase, IERC721Receiver {
                 assert(received[caller] == -int256(price));
                 assert(received[seller] == int256(price - fee));
             }
-            assert(_auctions.dutchOf(id).state == IAuctions.State.Settled);
+            IAuctions.Dutch memory sold = _auctions.dutchOf(id);
+            // AU-D4: the record is the price paid, whatever ETH came along.
+            assert(sold.state == IAuctions.State.Settled && sold.price == price);
         } else {
             _onlyReceived(received, 0);
         }

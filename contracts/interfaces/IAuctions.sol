@@ -98,7 +98,7 @@ interface IAuctions is IPullPayments {
         uint96 reserve;
     }
 
-    /// @notice A Dutch auction, as stored.
+    /// @notice A Dutch auction, as stored. `price` is what the taker paid, 0 until the auction is `Settled` (AU-D4).
     struct Dutch {
         address bidToken;
         uint40 start;
@@ -108,6 +108,7 @@ interface IAuctions is IPullPayments {
         uint96 floorPrice;
         uint96 startPrice;
         uint40 end;
+        uint96 price;
     }
 
     /// @notice A sealed-bid auction, as stored.

@@ -167,7 +167,8 @@ type AuctionCommon = {
  * - English: `reserve`, `incrementBps`, `extension`; `started` (a first bid came), `end` (`null` before the first bid:
  *   the timer has not started, and `duration` is what it will run), the highest `bidder` (`null` without one) and
  *   `highest`, and `minimumBid`, the smallest bid accepted now;
- * - Dutch: `startPrice`, `floorPrice`, `start`, `duration`, `end`, and `price` at `at` (AU-D1);
+ * - Dutch: `startPrice`, `floorPrice`, `start`, `duration`, `end`, and `price`: at `at` (AU-D1), or once `Settled`
+ *   what the taker paid (AU-D4);
  * - Sealed: `reserve`, `commitEnd`, `revealEnd`, `commits`, the leading revealed `bidder` (`null` without one),
  *   `highest`, `second`, and `price`, what the leader pays if the auction settled now: `max(second, reserve)`.
  *

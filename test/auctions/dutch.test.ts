@@ -1,5 +1,5 @@
-// Dutch auctions (docs/auctions.md AU-D1…AU-D3): the linear price and its floor, the first taker at the block's
-// price with the excess returned, the end at t-1, t, t+1, and the seller's cancel before a taker.
+// Dutch auctions (docs/auctions.md AU-D1…AU-D4): the linear price and its floor, the first taker at the block's
+// price with the excess returned, the end at t-1, t, t+1, the seller's cancel before a taker, and the recorded price.
 import { expect } from "chai";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { DUTCH, ETH, HOUR, State, auctionsFixture, createDutch, dutchPriceAt } from "../helpers/auctions";
@@ -110,5 +110,24 @@ describe("Auctions: Dutch", function () {
     expect(await f.auctions.feesOf(ETH)).to.equal((price * 100n) / 10_000n);
     await expect(f.auctions.collectFees(ETH)).to.changeEtherBalance(f.feeRecipient, (price * 100n) / 10_000n);
     await expect(f.auctions.collectFees(ETH)).to.be.revertedWithCustomError(f.auctions, "AuctionsNothingToClaim");
+  });
+  it("AU-D4: the buy records the price it paid (0 before; early, half-way and at the floor); a cancel records none", async function () {
+    const f = await loadFixture(auctionsFixture);
+    let tokenId = 10n;
+    for (const at of [1n, HOUR / 3n, HOUR + 5n]) {
+      const { id, start } = await createDutch(f, f.nftLot(tokenId++));
+      expect((await f.auctions.dutchOf(id)).price, "unsold").to.equal(0n);
+      await time.setNextBlockTimestamp(start + at);
+      // Paying more than the price: the record is the price, not the value sent.
+      await f.auctions.connect(f.bob).buy(id, { value: DUTCH.startPrice + 1n });
+      const d = await f.auctions.dutchOf(id);
+      const paid = dutchPriceAt(start + at, { start, ...DUTCH });
+      expect(d.price, `bought at start + ${at}`).to.equal(paid);
+      expect(paid > DUTCH.floorPrice || at > HOUR, "the early buys pay above the floor").to.equal(true);
+      expect([d.startPrice, d.floorPrice, d.state]).to.deep.equal([DUTCH.startPrice, DUTCH.floorPrice, State.Settled]);
+    }
+    const { id } = await createDutch(f, f.nftLot(tokenId));
+    await f.auctions.connect(f.seller).cancel(id);
+    expect((await f.auctions.dutchOf(id)).price).to.equal(0n);
   });
 });

@@ -394,7 +394,10 @@ export class Run {
         same(`#${a.id} end`, e.end, a.end);
         if (e.state === BigInt(State.Open)) add(a.asset, e.amount);
       } else if (a.kind === Kind.Dutch) {
-        same(`#${a.id} state`, (await w.auctions.dutchOf(a.id)).state, a.state);
+        const d = await w.auctions.dutchOf(a.id);
+        same(`#${a.id} state`, d.state, a.state);
+        // AU-D4: the price a taker paid, 0 before (and after a cancel).
+        same(`#${a.id} price`, d.price, a.state === State.Settled ? a.amount : 0n);
       } else {
         const s = await w.auctions.sealedOf(a.id);
         same(`#${a.id} state`, s.state, a.state);

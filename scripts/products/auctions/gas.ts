@@ -222,17 +222,18 @@ export async function measureAuctionGas(hre: HardhatRuntimeEnvironment): Promise
       "English settle of an ERC721, fee on",
       5 * cold + 2 * rewrite + cold + pushCold + nftOut(false) + event3,
     ],
-    // Five slots read (the three Dutch slots, lot token, lot id), the state rewritten, the seller paid, the excess
-    // pushed back to the warm buyer, the NFT moved to the warm buyer, AuctionSettled.
+    // Five slots read (the three Dutch slots, lot token, lot id), the state rewritten and the price recorded (AU-D4:
+    // a second slot rewritten), the seller paid, the excess pushed back to the warm buyer, the NFT moved to the warm
+    // buyer, AuctionSettled.
     [
       "auctions.eth.dutch.buy.erc721",
       "Dutch buy of an ERC721",
-      5 * cold + rewrite + pushCold + pushWarm + nftOut(true) + event3,
+      5 * cold + 2 * rewrite + pushCold + pushWarm + nftOut(true) + event3,
     ],
     [
       "auctions.eth.dutch.buy.erc721.feeOn",
       "Dutch buy of an ERC721, fee on",
-      5 * cold + 2 * rewrite + cold + pushCold + pushWarm + nftOut(true) + event3,
+      5 * cold + 3 * rewrite + cold + pushCold + pushWarm + nftOut(true) + event3,
     ],
     // ERC20 bids: the buyer's tokens pulled (cold token) and the seller paid by `transfer` (warm token) instead of
     // the two ETH legs; no excess to return. In a buy the contract's balance slot is written twice: the transfer out
@@ -245,12 +246,12 @@ export async function measureAuctionGas(hre: HardhatRuntimeEnvironment): Promise
     [
       "auctions.erc20.dutch.buy.erc721",
       "Dutch buy of an ERC721 (ERC20 bids)",
-      5 * cold + rewrite + 2_600 + pullWork + 100 + sendWork - 4_900 + nftOut(true) + event3,
+      5 * cold + 2 * rewrite + 2_600 + pullWork + 100 + sendWork - 4_900 + nftOut(true) + event3,
     ],
     [
       "auctions.erc20.dutch.buy.erc721.feeOn",
       "Dutch buy of an ERC721 (ERC20 bids), fee on",
-      5 * cold + 2 * rewrite + cold + 2_600 + pullWork + 100 + sendWork - 4_900 + nftOut(true) + event3,
+      5 * cold + 3 * rewrite + cold + 2_600 + pullWork + 100 + sendWork - 4_900 + nftOut(true) + event3,
     ],
   ];
   for (const [key, label, rest] of floors) {

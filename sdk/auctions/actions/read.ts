@@ -13,7 +13,7 @@ import {
   type AuctionCommit,
   type AuctionId,
   type AuctionLot,
-  type AuctionState,
+  AuctionState,
   type CommitStatus,
   type LotKind,
 } from "../types";
@@ -94,7 +94,8 @@ export async function readAuction(
       state: Number(d.state) as AuctionState,
       ...terms,
       end: d.end,
-      price: dutchPriceAt({ at, ...terms }),
+      // AU-D4: a sold auction's price is what its taker paid; an open one's, the price at `at`.
+      price: Number(d.state) === AuctionState.Settled ? d.price : dutchPriceAt({ at, ...terms }),
     };
   }
   const s = await tx.guard(() => contract.sealedOf(auctionId, overrides));

@@ -541,6 +541,11 @@ describe("AuctionClient (docs/auctions.md § SDK)", function () {
       expect(price).to.equal(expected);
       expect(before - (await ethers.provider.getBalance(f.alice.address))).to.equal(expected + receipt.fee);
       expect(await f.nft.ownerOf(1n)).to.equal(f.alice.address);
+      // AU-D4: once sold, the view's price is what was paid, not the price of a later second.
+      await time.increase(1_000n);
+      const sold = await f.readClient.auction({ auctionId });
+      if (sold.kind !== AuctionKind.Dutch) throw new Error("expected Dutch");
+      expect([sold.state, sold.price]).to.deep.equal([AuctionState.Settled, expected]);
       await expectSdkError(
         f.bobClient.buy({ auctionId, maxPrice: 10n * ONE }),
         AuctionRequestError,
