@@ -12,6 +12,7 @@ import {
   create,
   crowdfundingFixture,
   dealOf,
+  majorityClaimed,
   milestoneTerms,
   paramsOf,
   pledge,
@@ -21,17 +22,8 @@ import {
 describe("finding: a creator's own dispute in the Escrow let a majority-scheduled release pass the arbiter", () => {
   it("CF-M3, CF-M4 the creator disputes in the Escrow: the release stays refused and the backers' support still counts", async () => {
     const fx = await loadFixture(crowdfundingFixture);
-    const { cf, escrow, token, creator, arbiter, tokenAddress, carol, stranger } = fx;
-    const [sock1, sock2] = [fx.alice, fx.bob];
-    const id = await create(cf, creator, await paramsOf(tokenAddress, milestoneTerms(arbiter.address)));
-    await pledge(cf, sock1, id, 35n * (UNIT / 10n));
-    await pledge(cf, sock2, id, 25n * (UNIT / 10n));
-    await pledge(cf, carol, id, 2n * UNIT);
-    await pledge(cf, stranger, id, 2n * UNIT);
-    await at((await timesOf(cf, id)).deadline);
-    await cf.connect(creator).claim(id);
-    const { deal } = await dealOf(cf, id);
-    const dealId = await escrow.computeDealId(deal);
+    const { cf, escrow, token, creator, arbiter, carol, stranger } = fx;
+    const { id, deal, dealId, sock1, sock2 } = await majorityClaimed(fx);
 
     await cf.connect(sock1).approveMilestone(id, 2n);
     await cf.connect(sock2).approveMilestone(id, 2n);

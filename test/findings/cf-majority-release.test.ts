@@ -6,35 +6,14 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import {
-  RELEASE_DELAY,
-  UNIT,
-  at,
-  create,
-  crowdfundingFixture,
-  dealOf,
-  milestoneTerms,
-  now,
-  paramsOf,
-  pledge,
-  timesOf,
-} from "../helpers/crowdfunding";
+import { RELEASE_DELAY, UNIT, crowdfundingFixture, majorityClaimed, now } from "../helpers/crowdfunding";
 
 describe("finding: a creator holding a majority under other addresses releases the whole deal at once", () => {
   it("CF-M3 the creator's 60% schedules the last milestone but cannot release it before the 40% minority disputes", async () => {
     const fx = await loadFixture(crowdfundingFixture);
-    const { cf, escrow, token, creator, arbiter, tokenAddress, carol, stranger } = fx;
+    const { cf, escrow, token, creator, arbiter, carol } = fx;
     // alice and bob are the creator's own addresses: 3.5 + 2.5 = 60% of the total; carol and stranger hold 40%.
-    const [sock1, sock2] = [fx.alice, fx.bob];
-    const id = await create(cf, creator, await paramsOf(tokenAddress, milestoneTerms(arbiter.address)));
-    await pledge(cf, sock1, id, 35n * (UNIT / 10n));
-    await pledge(cf, sock2, id, 25n * (UNIT / 10n));
-    await pledge(cf, carol, id, 2n * UNIT);
-    await pledge(cf, stranger, id, 2n * UNIT);
-    await at((await timesOf(cf, id)).deadline);
-    await cf.connect(creator).claim(id);
-    const { deal, milestones } = await dealOf(cf, id);
-    const dealId = await escrow.computeDealId(deal);
+    const { id, deal, milestones, dealId, sock1, sock2 } = await majorityClaimed(fx);
     const net = milestones.reduce((a, b) => a + b, 0n);
 
     // Right after the claim the majority approves the last milestone (the whole deal): nothing moves.

@@ -204,3 +204,20 @@ export async function dealOf(cf: Crowdfunding, id: bigint) {
 export function dealDeadlineOf(terms: bigint): bigint {
   return (terms >> 96n) & ((1n << 40n) - 1n);
 }
+
+/**
+ * The majority scenario of the CF-M3 findings: a token milestone campaign where alice (3.5) and bob (2.5), the
+ * creator's own addresses, hold 60% of the total and carol and the stranger (2 each) 40%, claimed at its deadline.
+ */
+export async function majorityClaimed(fx: CrowdfundingFixture) {
+  const { cf, escrow, creator, arbiter, tokenAddress, carol, stranger } = fx;
+  const id = await create(cf, creator, await paramsOf(tokenAddress, milestoneTerms(arbiter.address)));
+  await pledge(cf, fx.alice, id, 35n * (UNIT / 10n));
+  await pledge(cf, fx.bob, id, 25n * (UNIT / 10n));
+  await pledge(cf, carol, id, 2n * UNIT);
+  await pledge(cf, stranger, id, 2n * UNIT);
+  await at((await timesOf(cf, id)).deadline);
+  await cf.connect(creator).claim(id);
+  const { deal, milestones } = await dealOf(cf, id);
+  return { id, deal, milestones, dealId: await escrow.computeDealId(deal), sock1: fx.alice, sock2: fx.bob };
+}
