@@ -32,6 +32,12 @@ const publicNetworks = Object.fromEntries(
   ]),
 );
 
+// Slither and medusa (scripts/slither.sh, scripts/fuzz.sh) read Hardhat's build through crytic-compile, which takes
+// every build-info as a separate compilation: an abstract base compiled in a job without its child looks like dead
+// code. With PEERPAY_ANALYSIS=1 the build is one compilation, in its own directories (code size does not matter there:
+// medusa does not check it).
+const analysisBuild = process.env.PEERPAY_ANALYSIS === "1";
+
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [
@@ -45,12 +51,19 @@ const config: HardhatUserConfig = {
       },
     ],
     // Lending's code at 10,000 runs is 27,669 bytes, over the 24 KiB limit; fewer runs trade size for per-call gas.
-    overrides: {
-      "contracts/Lending.sol": {
-        version: SOLC_VERSION,
-        settings: { evmVersion: "cancun", viaIR: true, optimizer: { enabled: true, runs: 200 } },
-      },
-    },
+    // Its fuzz harness (which deploys it) shares that profile. Hardhat compiles each such file as a
+    // job of its own, so the analysis build (below) leaves the overrides out: one compilation of everything.
+    overrides: analysisBuild
+      ? {}
+      : Object.fromEntries(
+          ["contracts/Lending.sol", "contracts/fuzz/LendingFuzz.sol"].map((file) => [
+            file,
+            {
+              version: SOLC_VERSION,
+              settings: { evmVersion: "cancun", viaIR: true, optimizer: { enabled: true, runs: 200 } },
+            },
+          ]),
+        ),
   },
   networks: {
     // `npm run mutation` tests unoptimized mutants (scripts/mutation/compile.ts), larger than the 24 KiB limit.
@@ -76,7 +89,8 @@ const config: HardhatUserConfig = {
     ],
   },
   sourcify: { enabled: false },
-  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  typechain: { outDir: analysisBuild ? "cache/analysis/typechain-types" : "typechain-types", target: "ethers-v6" },
+  ...(analysisBuild ? { paths: { artifacts: "cache/analysis/artifacts", cache: "cache/analysis/cache" } } : {}),
   mocha: {
     timeout: 120_000,
     // The spec reporter plus a last line "N passed, N failed" for CI.

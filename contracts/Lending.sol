@@ -188,10 +188,14 @@ contract Lending is LendingLoans, IERC721Receiver {
     function claim(Terms calldata t, uint256 loanId, address to) external nonReentrant {
         Loan storage loan = _loans[loanId];
         _requireActive(loan, t, loanId);
-        if (t.saleStartBps != 0) revert LendingSaleTerms(true);
         address holder = loan.lender;
         if (!_isAuthorized(holder, msg.sender, loanId)) revert LendingUnauthorized();
-        _requireDefaulted(loan, t);
+        uint256 defaultsAt = _requireDefaulted(loan, t);
+        // LN-D1a: sale terms sell the collateral; only if no one has started the sale by the time it would have
+        // ended (a collection `Auctions` cannot move, say) may the lender take it.
+        if (t.saleStartBps != 0 && block.timestamp < defaultsAt + t.saleDuration + t.saleFloorDuration) {
+            revert LendingSaleTerms(true);
+        }
         _requireRecipient(to);
         address borrower = loan.borrower;
         loan.status = Status.Claimed;
@@ -224,25 +228,30 @@ contract Lending is LendingLoans, IERC721Receiver {
     /// @dev LN-D2: lists the collateral as a Dutch auction on `Auctions`, priced from `debt` by the terms.
     function _list(Terms calldata t, uint256 debt) private returns (uint256) {
         address venue = auctions;
-        IAuctions.LotSpec memory lot;
-        lot.token = t.collateralToken;
-        if (t.collateralKind == CollateralKind.ERC20) {
-            lot.kind = IAuctions.LotKind.ERC20;
-            lot.amount = t.collateralAmount;
+        bool erc20 = t.collateralKind == CollateralKind.ERC20;
+        IAuctions.LotSpec memory lot = IAuctions.LotSpec({
+            kind: erc20 ? IAuctions.LotKind.ERC20 : IAuctions.LotKind.ERC721,
+            token: t.collateralToken,
+            id: t.collateralId,
+            amount: erc20 ? t.collateralAmount : 1
+        });
+        if (erc20) {
             IERC20(lot.token).forceApprove(venue, lot.amount);
         } else {
-            lot.kind = IAuctions.LotKind.ERC721;
-            lot.id = t.collateralId;
-            lot.amount = 1;
             IERC721(lot.token).approve(venue, lot.id);
         }
-        IAuctions.DutchParams memory params;
-        params.bidToken = t.principalToken;
-        params.startPrice = LendingTerms.price(debt, t.saleStartBps);
-        params.floorPrice = LendingTerms.price(debt, t.saleFloorBps);
-        params.duration = t.saleDuration;
-        params.floorDuration = t.saleFloorDuration;
-        return IAuctions(venue).createDutch(lot, params);
+        return IAuctions(venue).createDutch(lot, _dutchParams(t, debt));
+    }
+
+    function _dutchParams(Terms calldata t, uint256 debt) private pure returns (IAuctions.DutchParams memory) {
+        return
+            IAuctions.DutchParams({
+                bidToken: t.principalToken,
+                startPrice: LendingTerms.price(debt, t.saleStartBps),
+                floorPrice: LendingTerms.price(debt, t.saleFloorBps),
+                duration: t.saleDuration,
+                floorDuration: t.saleFloorDuration
+            });
     }
 
     /// @inheritdoc ILending
@@ -337,6 +346,8 @@ contract Lending is LendingLoans, IERC721Receiver {
             loan.borrower = holder;
             tokenId = loanId + 1;
         }
+        // The burn ended the token's approval (its Transfer to 0 says so): the claim is minted without it.
+        _clearApproval(tokenId);
         _minted(holder, tokenId);
         emit CollateralHeld(loanId, holder);
     }
@@ -406,7 +417,7 @@ contract Lending is LendingLoans, IERC721Receiver {
         if (
             t.principalToken != oldTerms.principalToken ||
             t.collateralToken != oldTerms.collateralToken ||
-            t.collateralKind != oldTerms.collateralKind ||
+            // Valid terms of the other kind have another amount (ERC721: 0, ERC20: > 0), so the kind is kept too.
             t.collateralAmount != oldTerms.collateralAmount ||
             t.collateralId != (anyCollateralId ? 0 : oldTerms.collateralId)
         ) revert LendingRefinanceMismatch();

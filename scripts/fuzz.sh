@@ -29,6 +29,8 @@ fi
 "$MEDUSA" --version
 
 # medusa reads Hardhat's build (crytic-compile with --hardhat-ignore-compile), so compile first.
+# One compilation of every contract, in its own directories (hardhat.config.ts, PEERPAY_ANALYSIS).
+export PEERPAY_ANALYSIS=1
 npx hardhat compile --quiet
 rm -rf fuzz/corpus/test_results
 "$MEDUSA" fuzz --config medusa.json --timeout "$SECONDS_TO_RUN"

@@ -10,6 +10,8 @@ if [ "$(slither --version 2>/dev/null)" != "$SLITHER_VERSION" ]; then
   python3 -m pip install --quiet --disable-pip-version-check "slither-analyzer==${SLITHER_VERSION}"
 fi
 
+# One compilation of every contract, in its own directories (hardhat.config.ts, PEERPAY_ANALYSIS).
+export PEERPAY_ANALYSIS=1
 npx hardhat compile --quiet
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -229,8 +229,8 @@ abstract contract LendingLoans is LendingPositions, EIP712 {
     }
 
     /// @dev LN-R7: default begins at the due time plus the grace period.
-    function _requireDefaulted(Loan storage loan, Terms calldata t) internal view {
-        uint256 defaultsAt = uint256(loan.start) + t.duration + t.gracePeriod;
+    function _requireDefaulted(Loan storage loan, Terms calldata t) internal view returns (uint256 defaultsAt) {
+        defaultsAt = uint256(loan.start) + t.duration + t.gracePeriod;
         if (block.timestamp < defaultsAt) revert LendingNotDefaulted(defaultsAt);
     }
 
@@ -258,8 +258,9 @@ abstract contract LendingLoans is LendingPositions, EIP712 {
     }
 
     /// @dev LN-R3: `amount` from `from` to `to`. ETH is already here and is pushed (credited on failure). A token goes
-    /// straight from `from` to `to`, measured; if `to` cannot receive it, it is pulled here and credited to `to`. A
-    /// payer paying itself moves nothing.
+    /// straight from `from` to `to`, measured on what left `from` (the payee's side is not measured: a payee whose
+    /// receive hook moved tokens away could otherwise make every payment revert); if `to` cannot receive it, it is
+    /// pulled here, measured, and credited to `to`. A payer paying itself moves nothing.
     function _pay(address token, address from, address to, uint256 amount) internal {
         if (amount == 0) return;
         if (token == address(0)) {
@@ -268,9 +269,11 @@ abstract contract LendingLoans is LendingPositions, EIP712 {
         }
         if (from == to) return;
         IERC20 erc20 = IERC20(token);
-        uint256 before = erc20.balanceOf(to);
+        uint256 before = erc20.balanceOf(from);
         if (erc20.trySafeTransferFrom(from, to, amount)) {
-            _requireReceived(token, amount, before, erc20.balanceOf(to));
+            uint256 left = erc20.balanceOf(from);
+            uint256 sent = before > left ? before - left : 0;
+            if (sent != amount) revert LendingTransferShortfall(token, amount, sent);
             return;
         }
         before = erc20.balanceOf(address(this));

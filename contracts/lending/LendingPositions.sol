@@ -143,14 +143,14 @@ abstract contract LendingPositions is ILending, IERC721Errors, PullPayments {
         emit Transfer(address(0), to, tokenId);
     }
 
-    /// @dev Counts a burned position; the caller clears the loan's field. Ids of ended loans are never minted again, so
-    /// their approvals need no clearing; a refinance, which re-mints the lender token, clears its own.
+    /// @dev Counts a burned position; the caller clears the loan's field. The approval is left in place (a fresh slot
+    /// read per burn): an id is minted again only by a refinance or a held-collateral claim, which clear it first.
     function _burned(address from, uint256 tokenId) internal {
         --_accounts[from].balance;
         emit Transfer(from, address(0), tokenId);
     }
 
-    /// @dev Clears the approval of a lender token that is about to be re-minted to a new lender (LN-F4).
+    /// @dev Clears the approval of a token about to be minted again (LN-F4, LN-R4, LN-D5).
     function _clearApproval(uint256 tokenId) internal {
         if (_tokenApprovals[tokenId] != address(0)) delete _tokenApprovals[tokenId];
     }
