@@ -40,4 +40,5 @@ export const MUTATION_TARGETS: readonly MutationTarget[] = [
     ],
   },
   { contract: "Auctions", tests: ["test/auctions", "test/findings/au-claim-lot-to-self.test.ts"], viaIR: true },
+  { contract: "Lending", tests: ["test/lending"] },
 ];
