@@ -16,7 +16,14 @@ import { requireAddress, requireInteger, requireThat } from "./internal/validate
  * ```
  */
 export type DeployableContract =
-  "Auctions" | "Crowdfunding" | "Escrow" | "HashedTimelocks" | "MicropaymentChannels" | "PaymentChannels" | "Swap";
+  | "Auctions"
+  | "Crowdfunding"
+  | "Escrow"
+  | "HashedTimelocks"
+  | "Lending"
+  | "MicropaymentChannels"
+  | "PaymentChannels"
+  | "Swap";
 
 /**
  * One contract's entry in an address book: its address and the block it was created in (`null` when unknown, e.g.

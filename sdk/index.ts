@@ -406,3 +406,6 @@ export {
 
 // ------------------------------------------------------------------ crowdfunding (docs/crowdfunding.md), issue 13
 export * from "./crowdfunding/public";
+
+// ------------------------------------------------------------------ lending (docs/lending.md), issue 14
+export * from "./lending/public";

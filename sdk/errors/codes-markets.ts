@@ -1,6 +1,6 @@
-// The error codes of the market products (issue 13): crowdfunding and auctions. Split from codes.ts only to keep each
+// The error codes of the market products (issues 13, 14): crowdfunding, auctions and lending. Split from codes.ts only to keep each
 // file short; PeerPayErrorCode spreads them in, so they are the same public, stable values.
-/** The codes of docs/crowdfunding.md and docs/auctions.md, spread into `PeerPayErrorCode`. */
+/** The codes of docs/crowdfunding.md, docs/auctions.md and docs/lending.md, spread into `PeerPayErrorCode`. */
 export const MARKET_ERROR_CODES = {
   // ---------------------------------------------------------------- crowdfunding (issue 13, docs/crowdfunding.md)
   // The ICrowdfunding custom errors. The SDK raises the same code when it finds the same condition itself before
@@ -80,4 +80,51 @@ export const MARKET_ERROR_CODES = {
   AUCTION_SEALED_BID_MALFORMED: "AUCTION_SEALED_BID_MALFORMED",
   /** A sealed bid record is for another chain, contract, auction or bidder than the reveal (AU-SDK-5). */
   AUCTION_SEALED_BID_MISMATCH: "AUCTION_SEALED_BID_MISMATCH",
+  // ---------------------------------------------------------------- lending (issue 14, docs/lending.md)
+  // One code per `Lending*` error of ILending, named after it (LendingNonceUsed → LENDING_NONCE_USED); the SDK raises
+  // the same code before sending when it sees the condition itself (LendingRequestError, LN-SDK-6).
+  LENDING_INVALID_TERMS: "LENDING_INVALID_TERMS",
+  LENDING_SALE_UNAVAILABLE: "LENDING_SALE_UNAVAILABLE",
+  LENDING_OFFER_EXPIRED: "LENDING_OFFER_EXPIRED",
+  LENDING_NONCE_USED: "LENDING_NONCE_USED",
+  LENDING_INVALID_NONCE: "LENDING_INVALID_NONCE",
+  LENDING_INVALID_SIGNATURE: "LENDING_INVALID_SIGNATURE",
+  LENDING_UNAUTHORIZED: "LENDING_UNAUTHORIZED",
+  LENDING_SELF_LOAN: "LENDING_SELF_LOAN",
+  LENDING_TRANSFER_SHORTFALL: "LENDING_TRANSFER_SHORTFALL",
+  LENDING_INSUFFICIENT_DEPOSIT: "LENDING_INSUFFICIENT_DEPOSIT",
+  LENDING_VALUE_MISMATCH: "LENDING_VALUE_MISMATCH",
+  LENDING_ZERO_AMOUNT: "LENDING_ZERO_AMOUNT",
+  LENDING_PAYMENT_BELOW_INTEREST: "LENDING_PAYMENT_BELOW_INTEREST",
+  LENDING_TERMS_MISMATCH: "LENDING_TERMS_MISMATCH",
+  LENDING_WRONG_STATUS: "LENDING_WRONG_STATUS",
+  LENDING_NOT_DEFAULTED: "LENDING_NOT_DEFAULTED",
+  LENDING_SALE_TERMS: "LENDING_SALE_TERMS",
+  LENDING_SALE_NOT_OVER: "LENDING_SALE_NOT_OVER",
+  LENDING_REFINANCE_MISMATCH: "LENDING_REFINANCE_MISMATCH",
+  LENDING_SHORTFALL: "LENDING_SHORTFALL",
+  LENDING_INVALID_RECIPIENT: "LENDING_INVALID_RECIPIENT",
+  LENDING_UNSOLICITED_TRANSFER: "LENDING_UNSOLICITED_TRANSFER",
+  LENDING_NOTHING_HELD: "LENDING_NOTHING_HELD",
+  // The position tokens' ERC-721 errors (IERC6093), named after them.
+  ERC721_INCORRECT_OWNER: "ERC721_INCORRECT_OWNER",
+  ERC721_INSUFFICIENT_APPROVAL: "ERC721_INSUFFICIENT_APPROVAL",
+  ERC721_INVALID_APPROVER: "ERC721_INVALID_APPROVER",
+  ERC721_INVALID_OPERATOR: "ERC721_INVALID_OPERATOR",
+  ERC721_INVALID_OWNER: "ERC721_INVALID_OWNER",
+  ERC721_INVALID_RECEIVER: "ERC721_INVALID_RECEIVER",
+  ERC721_INVALID_SENDER: "ERC721_INVALID_SENDER",
+  ERC721_NONEXISTENT_TOKEN: "ERC721_NONEXISTENT_TOKEN",
+  /** An ERC-777 principal token (its ERC-1820 registration): its hooks would let a payee grief every repayment. */
+  LENDING_ERC777_PRINCIPAL: "LENDING_ERC777_PRINCIPAL",
+  /** A shared offer or request (JSON) that is not one this SDK wrote: a field missing, extra or out of its type. */
+  LENDING_OFFER_MALFORMED: "LENDING_OFFER_MALFORMED",
+  /** A shared offer or request of a JSON version this SDK does not read. */
+  LENDING_OFFER_UNSUPPORTED_VERSION: "LENDING_OFFER_UNSUPPORTED_VERSION",
+  /** A signed offer or request made for another chain or Lending contract than the client's. */
+  LENDING_OFFER_WRONG_DEPLOYMENT: "LENDING_OFFER_WRONG_DEPLOYMENT",
+  /** No loan with this id on the deployment (status None, or no LoanStarted log to rebuild its terms from). */
+  LENDING_LOAN_NOT_FOUND: "LENDING_LOAN_NOT_FOUND",
+  /** Not a loan id: zero, odd (a borrower token's id) or above 256 bits. */
+  LENDING_INVALID_LOAN_ID: "LENDING_INVALID_LOAN_ID",
 } as const;
