@@ -12,6 +12,7 @@ import { auctions } from "./auctions";
 import { crowdfunding } from "./crowdfunding";
 import { escrow } from "./escrow";
 import { hashedTimelocks } from "./hashed-timelocks";
+import { lending } from "./lending";
 import { micropaymentChannels } from "./micropayment-channels";
 import { paymentChannels } from "./payment-channels";
 import { swap } from "./swap";
@@ -24,6 +25,7 @@ export const PRODUCTS = [
   swap,
   crowdfunding,
   auctions,
+  lending,
 ] as const satisfies readonly Product[];
 
 // Every contract the SDK can look up has a product, and (through Product's type) every product is one the SDK knows:
