@@ -145,7 +145,7 @@ describe("Lending: default and claim", function () {
       }
     });
 
-    it("LN-D1: sale terms revert with LendingSaleTerms(true), even after default", async function () {
+    it("LN-D1, LN-D1a: sale terms revert with LendingSaleTerms(true) after default, while a sale could still run", async function () {
       const f = await loadFixture(saleLoan);
       await time.setNextBlockTimestamp(f.defaultsAt + 1n);
       await expect(f.lending.connect(f.lender).claim(f.terms, f.loanId, f.lender.address))
