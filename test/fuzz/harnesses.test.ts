@@ -84,14 +84,14 @@ function argsOf(fragment: FunctionFragment, step: Step): (bigint | boolean)[] {
   });
 }
 
-async function deployHarness(name: string) {
+async function deployHarness(name: string, args: unknown[] = []) {
   const factory = await ethers.getContractFactory(name);
   // Each harness's fixture snapshots the chain after its own deployment, so deployments add up across harnesses: top
   // the deployer up first, or the fourth harness would find its 10,000 test ETH spent.
   const [deployer] = await ethers.getSigners();
   await ethers.provider.send("hardhat_setBalance", [deployer.address, toQuantity(parseEther("10000"))]);
   // Shared between five actors and the donor; the actions bound ETH deposits to 10 ETH each.
-  const harness = (await factory.deploy({ value: parseEther("3000") })) as unknown as Contract;
+  const harness = (await factory.deploy(...args, { value: parseEther("3000") })) as unknown as Contract;
   await harness.waitForDeployment();
   return harness;
 }
@@ -103,6 +103,12 @@ const deployHashedTimelocksFuzz = () => deployHarness("HashedTimelocksFuzz");
 const deploySwapFuzz = () => deployHarness("SwapFuzz");
 const deployCrowdfundingFuzz = () => deployHarness("CrowdfundingFuzz");
 const deployAuctionsFuzz = () => deployHarness("AuctionsFuzz");
+// Lending and Auctions together nearly fill the EIP-3860 initcode limit, so they come from a deployment of their own
+// (LendingFuzzMarket, medusa.json's `DeployedContract:LendingFuzzMarket`) whose address the harness takes.
+const deployLendingFuzz = async () => {
+  const market = await (await ethers.getContractFactory("LendingFuzzMarket")).deploy();
+  return deployHarness("LendingFuzz", [await market.getAddress()]);
+};
 
 /**
  * Runs one batch of random action sequences on a harness and checks its properties after every step; adds to
@@ -146,7 +152,12 @@ async function fuzz(
         }
         tally(stats, fragment.name, receipt?.status === 1);
         for (const log of receipt?.logs ?? []) {
-          const parsed = target.parseLog(log);
+          let parsed = null;
+          try {
+            parsed = target.parseLog(log);
+          } catch {
+            // Another contract's event under the same topic: an ERC20 Transfer does not decode as ERC-721's.
+          }
           if (parsed !== null) tally(events, parsed.name, true);
         }
         for (const property of properties) {
@@ -253,5 +264,13 @@ describe("fuzz harnesses (contracts/fuzz/), driven by fast-check", function () {
     // Not required: Revealed and DepositReclaimed (0-3 per run of 25 sequences: a reveal needs a commit still
     // unrevealed inside its window under random time jumps), which medusa and the model-based property test
     // (test/auctions/Auctions.property.test.ts) reach in every run.
+  });
+
+  it("LendingFuzz: every action keeps its assertions and every property after every step", async function () {
+    const iface = (await ethers.getContractFactory("Lending")).interface;
+    await fuzzUntilReached("LendingFuzz", "openLoan", deployLendingFuzz, iface, ["LoanStarted", "Repaid", "LoanRepaid", "SaleStarted", "Refinanced", "Deposited"], 3);
+    // Not required: CollateralClaimed, SaleSettled, CollateralHeld, PaymentCredited (a default needs a loan left
+    // unpaid past due + grace under random jumps, a settle a sale bought or over), which medusa's longer runs and the
+    // model-based property test (test/lending/Lending.property.test.ts) reach in every run.
   });
 });
