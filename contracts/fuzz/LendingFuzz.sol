@@ -9,21 +9,7 @@ import {AuctionNFT} from "../mocks/AuctionMocks.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {BlocklistToken} from "../mocks/MockTokens.sol";
 import {FuzzBase} from "./FuzzBase.sol";
-
-/// @dev Test-only (fuzzing): deploys the Auctions venue (lot fee 1%) and Lending selling on it. A contract of its own
-/// because the two together nearly fill the EIP-3860 initcode limit: the harness below takes its address
-/// (medusa.json: `DeployedContract:LendingFuzzMarket`; test/fuzz/harnesses.test.ts deploys it first).
-contract LendingFuzzMarket {
-    uint256 public constant AUCTION_FEE_BPS = 100;
-    Auctions public immutable auctions;
-    Lending public immutable lending;
-
-    constructor() {
-        auctions = new Auctions(address(this));
-        auctions.setFee(AUCTION_FEE_BPS, address(this));
-        lending = new Lending(address(auctions));
-    }
-}
+import {LendingFuzzMarket} from "./LendingFuzzMarket.sol";
 
 /// @dev Test-only (fuzzing): the Lending harness, for medusa (medusa.json) and the Hardhat driver
 /// (test/fuzz/harnesses.test.ts). Actors (FuzzActor, signing by ERC-1271 while the fuzzer lets them) offer and
