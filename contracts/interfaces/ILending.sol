@@ -171,7 +171,10 @@ interface ILending is IPullPayments, IERC721Metadata {
     ) external returns (uint256 loanId);
 
     /// @notice LN-A: the lender accepts a borrower's request; ETH principal is `msg.value`.
-    function acceptRequest(Request calldata request, bytes calldata signature) external payable returns (uint256 loanId);
+    function acceptRequest(
+        Request calldata request,
+        bytes calldata signature
+    ) external payable returns (uint256 loanId);
 
     /// @notice LN-R: anyone pays up to `amount` of what is owed (ETH: msg.value == amount, the excess returned).
     function repay(Terms calldata terms, uint256 loanId, uint256 amount) external payable returns (uint256 payment);

@@ -19,22 +19,20 @@ abstract contract LendingLoans is LendingPositions, EIP712 {
     /// @dev LN-O6: gas an ERC-1271 signer gets to answer.
     uint256 internal constant WALLET_GAS = 100_000;
 
-    bytes32 internal constant OFFER_TYPEHASH =
-        keccak256(
-            "Offer(address lender,address borrower,Terms terms,bool anyCollateralId,uint256 refinances,uint256 nonce,"
-            "uint40 expiry)Terms(address principalToken,uint96 principal,address collateralToken,"
-            "uint96 collateralAmount,uint256 collateralId,uint8 collateralKind,uint8 interestKind,uint96 interest,"
-            "uint32 duration,uint32 gracePeriod,uint16 feeBps,address feeRecipient,uint16 saleStartBps,"
-            "uint16 saleFloorBps,uint32 saleDuration,uint32 saleFloorDuration)"
-        );
-    bytes32 internal constant REQUEST_TYPEHASH =
-        keccak256(
-            "Request(address borrower,address lender,Terms terms,uint256 refinances,uint256 nonce,uint40 expiry)"
-            "Terms(address principalToken,uint96 principal,address collateralToken,uint96 collateralAmount,"
-            "uint256 collateralId,uint8 collateralKind,uint8 interestKind,uint96 interest,uint32 duration,"
-            "uint32 gracePeriod,uint16 feeBps,address feeRecipient,uint16 saleStartBps,uint16 saleFloorBps,"
-            "uint32 saleDuration,uint32 saleFloorDuration)"
-        );
+    bytes32 internal constant OFFER_TYPEHASH = keccak256(
+        "Offer(address lender,address borrower,Terms terms,bool anyCollateralId,uint256 refinances,uint256 nonce,"
+        "uint40 expiry)Terms(address principalToken,uint96 principal,address collateralToken,"
+        "uint96 collateralAmount,uint256 collateralId,uint8 collateralKind,uint8 interestKind,uint96 interest,"
+        "uint32 duration,uint32 gracePeriod,uint16 feeBps,address feeRecipient,uint16 saleStartBps,"
+        "uint16 saleFloorBps,uint32 saleDuration,uint32 saleFloorDuration)"
+    );
+    bytes32 internal constant REQUEST_TYPEHASH = keccak256(
+        "Request(address borrower,address lender,Terms terms,uint256 refinances,uint256 nonce,uint40 expiry)"
+        "Terms(address principalToken,uint96 principal,address collateralToken,uint96 collateralAmount,"
+        "uint256 collateralId,uint8 collateralKind,uint8 interestKind,uint96 interest,uint32 duration,"
+        "uint32 gracePeriod,uint16 feeBps,address feeRecipient,uint16 saleStartBps,uint16 saleFloorBps,"
+        "uint32 saleDuration,uint32 saleFloorDuration)"
+    );
 
     /// @dev LN-F3: who pays whom when a loan owing `owed` is refinanced with `newPrincipal`.
     struct Payoff {

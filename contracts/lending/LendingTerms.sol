@@ -29,13 +29,12 @@ library LendingTerms {
     uint256 internal constant TERMS_SALE = 9;
     uint256 internal constant TERMS_COLLATERAL_ID = 10;
 
-    bytes32 internal constant TERMS_TYPEHASH =
-        keccak256(
-            "Terms(address principalToken,uint96 principal,address collateralToken,uint96 collateralAmount,"
-            "uint256 collateralId,uint8 collateralKind,uint8 interestKind,uint96 interest,uint32 duration,"
-            "uint32 gracePeriod,uint16 feeBps,address feeRecipient,uint16 saleStartBps,uint16 saleFloorBps,"
-            "uint32 saleDuration,uint32 saleFloorDuration)"
-        );
+    bytes32 internal constant TERMS_TYPEHASH = keccak256(
+        "Terms(address principalToken,uint96 principal,address collateralToken,uint96 collateralAmount,"
+        "uint256 collateralId,uint8 collateralKind,uint8 interestKind,uint96 interest,uint32 duration,"
+        "uint32 gracePeriod,uint16 feeBps,address feeRecipient,uint16 saleStartBps,uint16 saleFloorBps,"
+        "uint32 saleDuration,uint32 saleFloorDuration)"
+    );
 
     /// @dev LN-O7, LN-O8: reverts with the first bound `t` breaks. `auctions` is the sale venue (0: none).
     function check(ILending.Terms calldata t, address auctions) internal view {
