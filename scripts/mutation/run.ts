@@ -173,11 +173,19 @@ async function mutateContract(
   );
   const previous = reportPath(contract);
   const done = new Map<string, MutantResult>();
+  // Fates of the previous report's mutants by their compiled code, for a report of other sources (below).
+  const earlier = new Map<string, MutantResult>();
   if (!fresh && existsSync(previous)) {
     const old = JSON.parse(readFileSync(previous, "utf8")) as MutationReport;
     // --rejudge: survivors are tested again (after tests were added to kill them); everything else is kept.
-    if (old.sourceHash === hash)
-      for (const r of old.mutants) if (!(rejudge && r.status === "survived")) done.set(r.id, r);
+    const kept = old.mutants.filter((r) => !(rejudge && r.status === "survived"));
+    if (old.sourceHash === hash) {
+      for (const r of kept) done.set(r.id, r);
+    } else {
+      // Sources changed (a reformat, a comment, a change elsewhere): every mutant is compiled again, and one whose
+      // deployed code is byte for byte a mutant judged before (no metadata, so only the code counts) takes its fate.
+      for (const r of kept) if (r.codeHash !== undefined) earlier.set(r.codeHash, r);
+    }
   }
   const selected = mutants.slice(0, limit);
   console.log(`${contract}: ${mutants.length} mutants of ${sources.join(", ")}; ${done.size} already judged`);
@@ -228,7 +236,7 @@ async function mutateContract(
     } else {
       const code = build.contracts[contract].deployedBytecode;
       const codeHash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-      const twin = byCode.get(codeHash);
+      const twin = byCode.get(codeHash) ?? earlier.get(codeHash);
       if (code === originalCode) {
         result = { ...base, status: "equivalent", codeHash, detail: "same deployed code as the original" };
       } else if (twin !== undefined) {
