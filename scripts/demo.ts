@@ -32,6 +32,7 @@ import { swapDesk } from "./demo/swaps";
 import { paidHttpApi } from "./demo/paid-http";
 import { crowdfundingStories } from "./demo/crowdfunding";
 import { auctionHouse } from "./demo/auctions";
+import { lendingDesk } from "./demo/lending";
 
 const USD = 6; // decimals of the demo stablecoin
 const usd = (value: string) => ethers.parseUnits(value, USD);
@@ -222,10 +223,15 @@ async function main() {
     suite("Crowdfunding"),
   );
   await auctionHouse({ seller, buyer, botOwner: client, keeper: desk }, suite("Auctions"));
+  await lendingDesk(
+    { platform: operator, lender: desk, borrower: buyer, buyer: client, nftOwner: freelancer },
+    token,
+    suite("Lending"),
+  );
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `\nDone: 3 deals, 2 micropayment channels (one paid over HTTP), 4 two-way channels, 2 signed orders, 1 cross-chain swap, 2 crowdfunding campaigns and 2 auctions, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
+    `\nDone: 3 deals, 2 micropayment channels (one paid over HTTP), 4 two-way channels, 2 signed orders, 1 cross-chain swap, 2 crowdfunding campaigns, 2 auctions and 2 loans, ${totalGasUsed().toLocaleString("en-US")} gas in all, ${seconds} s.`,
   );
 }
 

@@ -58,6 +58,7 @@ function expectAllStories(run: DemoRun): void {
     "8. Cross-chain desk trade",
     "9. Paid HTTP API",
     "11. Auction house",
+    "12. Lending",
   ];
   for (const heading of headings) {
     expect(out, heading).to.include(heading);
@@ -131,8 +132,27 @@ function expectAllStories(run: DemoRun): void {
     "Rex pushes the rest in one batch: Carl gets 1.5 ETH; the wallet refuses, so 0.500000 ETH is credited to it",
   );
   expect(out).to.include("Dana's wallet withdraws its credit to her: every backer has their ETH back");
+  // Lending: an offer shared as JSON and accepted, a pro-rated partial repayment with the platform's fee, the lender
+  // position sold to Carl who is paid the rest (the story checks every amount to the unit), and an NFT loan whose
+  // claim one second before the default is refused and succeeds at the default time.
+  expect(out).to.match(/she shares it as JSON \(\d+ characters, nonce \d+\): no transaction, no gas/);
+  expect(out).to.include("Bea parses it: signed by Dana (valid), 1000.0 dUSD");
+  expect(out).to.include(
+    "10 days later Bea repays 400 dUSD: 3.287672 dUSD interest (fee 0.328767 dUSD), 603.287672 dUSD principal left",
+  );
+  expect(out).to.match(/Dana sells her lender position \(token [0-9a-f]+…\) to Carl for 600\.0 dUSD/);
+  expect(out).to.include(
+    "Carl's positions from the Transfer logs: 1 lender position of this loan, 603.287672 dUSD owed",
+  );
+  expect(out).to.include(
+    "10 days later Bea repays the rest, 605.271084 dUSD (1.983412 dUSD interest): Carl gets 605.072743 dUSD, the platform 0.198341 dUSD",
+  );
+  expect(out).to.include("the loan is repaid: Bea has her 0.5 dETH back");
+  expect(out).to.match(/the platform \(fee\)\s+[\d.]+ dUSD →\s+[\d.]+ dUSD\s+\(\+0\.527108 dUSD\)/);
+  expect(out).to.include("Fay never repays. Carl claims one second early: refused, LENDING_NOT_DEFAULTED");
+  expect(out).to.match(/at the default time \([\d-]+ [\d:]+ UTC\) his claim succeeds: NFT #1 is Carl's/);
   expect(out).to.match(
-    /Done: 3 deals, 2 micropayment channels \(one paid over HTTP\), 4 two-way channels, 2 signed orders, 1 cross-chain swap, 2 crowdfunding campaigns and 2 auctions, [\d,]+ gas in all/,
+    /Done: 3 deals, 2 micropayment channels \(one paid over HTTP\), 4 two-way channels, 2 signed orders, 1 cross-chain swap, 2 crowdfunding campaigns, 2 auctions and 2 loans, [\d,]+ gas in all/,
   );
 }
 

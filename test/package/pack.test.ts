@@ -280,7 +280,7 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
     expect(api).to.include("call 5: 200 sunny, paid 0.0001 ETH (0.0005 ETH in all)");
     expect(api.trim().split("\n").at(-1)).to.equal("5 calls paid over HTTP; the API closed with 0.0005 ETH");
 
-    // These two move the node's clock days ahead (standing in for waiting): they run last.
+    // These three move the node's clock days ahead (standing in for waiting): they run last.
     const campaign = await run(process.execPath, ["out/examples/crowdfunding.js"], { cwd: app, env });
     expect(campaign).to.include("no claim before the deadline: CROWDFUNDING_WRONG_STATE");
     expect(campaign.trim().split("\n").at(-1)).to.equal("campaign claimed: 1.5 ETH to the creator");
@@ -293,5 +293,15 @@ describe("the peerpay package, packed and installed (docs/deployments.md §5)", 
     expect(auctions).to.include("a 0.106 ETH bid is refused: AUCTION_BID_TOO_LOW");
     expect(auctions).to.include("English auction settled: NFT #1 to Bob for 0.105 ETH");
     expect(auctions.trim().split("\n").at(-1)).to.equal("sealed-bid resale settled: NFT #1 to Alice for 0.2 ETH");
+    // The borrower (account 2) brings its own NFT as collateral: minted for it here, in a collection of its own.
+    const collateral = await mintNft({ rpcUrl: anvil!.url, to: 2, tokenId: 7n });
+    const lending = await run(process.execPath, ["out/examples/lending.js"], {
+      cwd: app,
+      env: { ...env, PEERPAY_NFT: collateral, PEERPAY_NFT_ID: "7" },
+    });
+    expect(lending).to.include("the lender cannot claim before the default: LENDING_NOT_DEFAULTED");
+    expect(lending.trim().split("\n").at(-1)).to.equal(
+      "loan repaid: 0.51 ETH to the lender, NFT #7 back to the borrower",
+    );
   });
 });
