@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
+
+/// @dev Test-only (LN-V3): an account that, on receiving ETH or an ERC721 by a safe transfer, calls `target` with
+/// `data` once and records what that re-entrant call returned, then accepts what it received.
+contract LendingReentryProbe is IERC721Receiver {
+    address public target;
+    bytes public data;
+    bool public attempted;
+    bool public reentrySucceeded;
+    bytes public reentryReturn;
+
+    function arm(address target_, bytes calldata data_) external {
+        target = target_;
+        data = data_;
+        attempted = false;
+    }
+
+    /// @dev Forwards a call from this account (to hold positions, approve, deposit, withdraw).
+    function execute(address to, uint256 value, bytes calldata callData) external payable returns (bytes memory) {
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory ret) = to.call{value: value}(callData);
+        if (!ok) {
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                revert(add(ret, 0x20), mload(ret))
+            }
+        }
+        return ret;
+    }
+
+    receive() external payable {
+        _reenter();
+    }
+
+    function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
+        _reenter();
+        return IERC721Receiver.onERC721Received.selector;
+    }
+
+    function _reenter() private {
+        if (target == address(0) || attempted) return;
+        attempted = true;
+        // solhint-disable-next-line avoid-low-level-calls
+        (reentrySucceeded, reentryReturn) = target.call(data);
+    }
+}
