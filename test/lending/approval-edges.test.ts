@@ -1,9 +1,9 @@
-// LN-P1, LN-F4: approvals of positions are cleared whoever they named, address(1) included (the mutation run showed
-// that a check `!= address(0)` moved to `!= address(1)` was not pinned: an approval of address(1) would then outlive
-// the transfer or re-mint that should end it).
+// LN-P1, LN-F4, LN-D1a at edges the mutation run showed unpinned: approvals of address(1) are cleared like any
+// other (a check `!= address(0)` moved to `!= address(1)` would let one outlive the transfer or re-mint that ends
+// it), and the smallest sale terms (1 bps) keep the lender's claim behind the sale window.
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ONE, deployLending, offerOf, signOffer, startLoan, termsOf } from "../helpers/lending";
 
 const ONE_ADDRESS = ethers.getAddress("0x0000000000000000000000000000000000000001");
@@ -28,5 +28,24 @@ describe("LN-P1, LN-F4 approvals of address(1)", function () {
       .refinanceWithOffer(terms, loanId, offer, await signOffer(fx.lending, fx.other, offer), 0n);
     expect(await fx.lending.ownerOf(loanId)).to.equal(fx.other.address);
     expect(await fx.lending.getApproved(loanId)).to.equal(ethers.ZeroAddress);
+  });
+});
+
+describe("LN-D1a the smallest sale terms", function () {
+  it("LN-D1a: sale terms starting at 1 bps still keep the lender from claiming until the sale window has passed", async function () {
+    const fx = await loadFixture(deployLending);
+    const sale = { saleStartBps: 1n, saleFloorBps: 1n, saleDuration: 86_400n, saleFloorDuration: 0n };
+    const { loanId, terms } = await startLoan(fx, sale);
+    const start = (await fx.lending.loanOf(loanId)).start;
+    const defaultsAt = start + terms.duration + terms.gracePeriod;
+    await time.setNextBlockTimestamp(defaultsAt);
+    await expect(fx.lending.connect(fx.lender).claim(terms, loanId, fx.lender.address))
+      .to.be.revertedWithCustomError(fx.lending, "LendingSaleTerms")
+      .withArgs(true);
+    await time.setNextBlockTimestamp(defaultsAt + sale.saleDuration);
+    await expect(fx.lending.connect(fx.lender).claim(terms, loanId, fx.lender.address)).to.emit(
+      fx.lending,
+      "CollateralClaimed",
+    );
   });
 });
