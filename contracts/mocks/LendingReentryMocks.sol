@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 
 /// @dev Test-only (LN-V3): an account that, on receiving ETH or an ERC721 by a safe transfer, calls `target` with
@@ -45,5 +46,26 @@ contract LendingReentryProbe is IERC721Receiver {
         attempted = true;
         // solhint-disable-next-line avoid-low-level-calls
         (reentrySucceeded, reentryReturn) = target.call(data);
+    }
+}
+
+/// @dev Test-only (LN-A3, LN-R3): an ERC20 whose `transferFrom` reports success and moves nothing while `noop` is
+/// set, so that a measured transfer sees no balance change on either side.
+contract LendingNoopToken is ERC20 {
+    bool public noop;
+
+    constructor() ERC20("No-op Token", "NOOP") {}
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+
+    function setNoop(bool value) external {
+        noop = value;
+    }
+
+    function transferFrom(address from, address to, uint256 value) public override returns (bool) {
+        if (noop) return true;
+        return super.transferFrom(from, to, value);
     }
 }

@@ -172,3 +172,61 @@ describe("LN-V3 no re-entry while value moves", function () {
     });
   }
 });
+
+describe("LN-V3 every value-moving function refuses a call made while the guard is held", function () {
+  it("LN-V3: from inside a repayment, a call to any value-moving function of Lending reverts ReentrancyGuardReentrantCall", async function () {
+    const fx = await loadFixture(deployReentry);
+    const { loanId, terms, offer } = await startLoan(fx, { principalToken: await fx.rt.getAddress() });
+    const request = await requestOf(fx, terms);
+    const i = fx.lending.interface;
+    const calls = [
+      i.encodeFunctionData("acceptOffer", [offer, "0x", 0n]),
+      i.encodeFunctionData("acceptRequest", [request, "0x"]),
+      i.encodeFunctionData("repay", [terms, loanId, 1n]),
+      i.encodeFunctionData("claim", [terms, loanId, fx.lender.address]),
+      i.encodeFunctionData("startSale", [terms, loanId]),
+      i.encodeFunctionData("settleSale", [terms, loanId]),
+      i.encodeFunctionData("withdrawCollateral", [terms, loanId, fx.lender.address]),
+      i.encodeFunctionData("refinanceWithOffer", [terms, loanId, offer, "0x", 0n]),
+      i.encodeFunctionData("refinanceWithRequest", [terms, loanId, request, "0x"]),
+      i.encodeFunctionData("withdrawDeposit", [1n, fx.lender.address]),
+      i.encodeFunctionData("transferFrom", [fx.lender.address, fx.other.address, loanId]),
+      i.encodeFunctionData("safeTransferFrom(address,address,uint256)", [fx.lender.address, fx.other.address, loanId]),
+      i.encodeFunctionData("safeTransferFrom(address,address,uint256,bytes)", [
+        fx.lender.address,
+        fx.other.address,
+        loanId,
+        "0x",
+      ]),
+    ];
+    for (const data of calls) {
+      await fx.rt.arm(await fx.lending.getAddress(), data, true);
+      await fx.lending.connect(fx.borrower).repay(terms, loanId, ONE);
+      await expectGuarded(fx);
+    }
+  });
+});
+
+describe("LN-A3, LN-R3 a transfer that reports success and moves nothing", function () {
+  it("LN-A3, LN-R3: refused as LendingTransferShortfall(token, amount, 0), as collateral and as a repayment", async function () {
+    const fx = await loadFixture(deployReentry);
+    const lending = await fx.lending.getAddress();
+    const noop = await (await ethers.getContractFactory("LendingNoopToken")).deploy();
+    for (const s of [fx.lender, fx.borrower]) {
+      await noop.mint(s.address, 10_000n * ONE);
+      await noop.connect(s).approve(lending, ethers.MaxUint256);
+    }
+    const token = await noop.getAddress();
+    await noop.setNoop(true);
+    const offer = await offerOf(fx, termsOf(fx, { collateralToken: token, collateralAmount: ONE }));
+    await expect(fx.lending.connect(fx.borrower).acceptOffer(offer, await signOffer(fx.lending, fx.lender, offer), 0n))
+      .to.be.revertedWithCustomError(fx.lending, "LendingTransferShortfall")
+      .withArgs(token, ONE, 0n);
+    await noop.setNoop(false);
+    const { loanId, terms } = await startLoan(fx, { principalToken: token }, { nonce: 2n });
+    await noop.setNoop(true);
+    await expect(fx.lending.connect(fx.borrower).repay(terms, loanId, ONE))
+      .to.be.revertedWithCustomError(fx.lending, "LendingTransferShortfall")
+      .withArgs(token, ONE, 0n);
+  });
+});
