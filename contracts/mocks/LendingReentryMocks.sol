@@ -4,17 +4,17 @@ pragma solidity 0.8.37;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 
-/// @dev Test-only (LN-V3): an account that, on receiving ETH or an ERC721 by a safe transfer, calls `target` with
+/// @dev Test-only (LN-V3): an account that, on receiving ETH or an ERC721 by a safe transfer, calls `callee` with
 /// `data` once and records what that re-entrant call returned, then accepts what it received.
 contract LendingReentryProbe is IERC721Receiver {
-    address public target;
+    address public callee;
     bytes public data;
     bool public attempted;
     bool public reentrySucceeded;
     bytes public reentryReturn;
 
     function arm(address target_, bytes calldata data_) external {
-        target = target_;
+        callee = target_;
         data = data_;
         attempted = false;
     }
@@ -42,10 +42,10 @@ contract LendingReentryProbe is IERC721Receiver {
     }
 
     function _reenter() private {
-        if (target == address(0) || attempted) return;
+        if (callee == address(0) || attempted) return;
         attempted = true;
         // solhint-disable-next-line avoid-low-level-calls
-        (reentrySucceeded, reentryReturn) = target.call(data);
+        (reentrySucceeded, reentryReturn) = callee.call(data);
     }
 }
 
